@@ -1,0 +1,41 @@
+# make run   — install into .venv, import DATA into the embedded SQLite, export the Hugo site and build it
+# make test  — install with test extras and what tests need (hugo), run pytest
+# make bench — the import benchmark on DATA
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DATA ?= ../shared/datasets/cachenews-2025-02
+DB ?= sqlite:///newsdesk.db
+SITE ?= hugo-site
+
+.PHONY: install system-deps run test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's hugo: the export is checked against the real thing.
+system-deps:
+	@command -v hugo >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q hugo; }
+
+run: install system-deps
+	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA)
+	$(VENV)/bin/newsdesk --db $(DB) export hugo $(SITE)
+	hugo -s $(SITE) --quiet
+	@echo "site built in $(SITE)/public"
+
+test: install system-deps
+	$(PY) -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; exit $$rc
+
+bench: install
+	$(PY) benchmarks/import_corpus.py $(DATA)
+
+clean:
+	rm -rf $(VENV) $(SITE) newsdesk.db newsdesk.db-wal newsdesk.db-shm

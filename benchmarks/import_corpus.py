@@ -1,0 +1,58 @@
+"""Import benchmark: a first import of a corpus into a fresh database, then a re-import.
+
+Runs the real command line in a child process per phase and reports wall time,
+articles/s, MB/s of input and the child's peak RSS.
+
+    python benchmarks/import_corpus.py ../shared/datasets/cachenews-2025-02 [--db URL]
+
+Without --db a fresh SQLite file in a temporary folder is used. Not a test: it
+prints figures for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def run_phase(db: str, corpus: Path) -> dict:
+    command = [sys.executable, "-m", "newsdesk", "--db", db, "import", str(corpus), "--json"]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = child.stdout.read() if child.stdout else b""
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"import failed: {' '.join(command)}")
+    counts = json.loads(out)
+    return {"wall": wall, "counts": counts, "records": sum(counts.values()), "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    args = parser.parse_args()
+    size_mb = sum(p.stat().st_size for p in args.corpus.rglob("*.json*")) / 1e6
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        print(f"corpus {args.corpus} ({size_mb:.1f} MB), db {db.split('?')[0]}")
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+        print(f"{'phase':<10} {'records':>8} {'wall s':>8} {'art/s':>8} {'MB/s':>7} {'peak RSS MB':>12}  counts")
+        for phase in ("first", "re-import"):
+            r = run_phase(db, args.corpus)
+            print(
+                f"{phase:<10} {r['records']:>8} {r['wall']:>8.2f} {r['records'] / r['wall']:>8.0f} "
+                f"{size_mb / r['wall']:>7.1f} {r['peak_rss_mb']:>12.0f}  {json.dumps(r['counts'])}"
+            )
+
+
+if __name__ == "__main__":
+    main()

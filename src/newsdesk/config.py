@@ -1,0 +1,107 @@
+"""Settings: defaults, the TOML file given with ``--config``, and their validation.
+
+A settings file looks like this (every key optional)::
+
+    [site]
+    title = "newsdesk"
+    base_url = "http://localhost:1313/"
+    timezone = "Asia/Shanghai"     # naive dates in input are read in this zone
+
+    [output]
+    hugo = "hugo-site"             # default folder of `newsdesk export hugo`
+    site = "public"                # default folder of `newsdesk build`
+
+    [import]
+    max_description_bytes = 5000000  # larger bodies are rejected, not cleaned
+    batch_size = 500                 # records per transaction
+
+Settings are passed to the stages as a value; no stage reads a global.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsdesk.errors import ConfigError
+
+DEFAULT_DB = "sqlite:///newsdesk.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    section: str
+    key: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("site", "title", "newsdesk", "Site title used by the Hugo export and the built site."),
+    Setting("site", "base_url", "http://localhost:1313/", "Absolute URL the site is published at."),
+    Setting("site", "timezone", "Asia/Shanghai", "Zone for naive input dates and for dates shown."),
+    Setting("output", "hugo", "hugo-site", "Default folder of `newsdesk export hugo`."),
+    Setting("output", "site", "public", "Default folder of `newsdesk build`."),
+    Setting("import", "max_description_bytes", 5_000_000, "Bodies larger than this are rejected."),
+    Setting("import", "batch_size", 500, "Records written per transaction."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, with the defaults of SETTINGS."""
+
+    site_title: str = "newsdesk"
+    site_base_url: str = "http://localhost:1313/"
+    site_timezone: str = "Asia/Shanghai"
+    output_hugo: str = "hugo-site"
+    output_site: str = "public"
+    import_max_description_bytes: int = 5_000_000
+    import_batch_size: int = 500
+    source_file: str | None = field(default=None, compare=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+
+def load_settings(path: str | Path | None) -> Settings:
+    """Read a TOML settings file; ``None`` gives the defaults.
+
+    Raises ConfigError naming the file and the key for unknown keys, wrong types
+    and unknown time zones.
+    """
+    if path is None:
+        return Settings()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("settings file not found", where=str(path)) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read settings: {exc}", where=str(path)) from None
+    values: dict[str, Any] = {"source_file": str(path)}
+    known = {(s.section, s.key): s for s in SETTINGS}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{section}] must be a table", where=str(path))
+        for key, value in table.items():
+            setting = known.get((section, key))
+            if setting is None:
+                raise ConfigError(f"unknown setting {section}.{key}", where=str(path))
+            if type(value) is not type(setting.default):
+                expected = type(setting.default).__name__
+                raise ConfigError(f"{section}.{key} must be a {expected}", where=str(path))
+            values[f"{section}_{key}"] = value
+    settings = Settings(**values)
+    try:
+        settings.tz
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown time zone {settings.site_timezone!r}", where=str(path)) from None
+    if settings.import_batch_size < 1:
+        raise ConfigError("import.batch_size must be at least 1", where=str(path))
+    return settings
+

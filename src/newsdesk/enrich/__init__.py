@@ -1,0 +1,1 @@
+"""enrich stage: lands with its issue."""

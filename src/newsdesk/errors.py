@@ -1,0 +1,56 @@
+"""The one error tree of newsdesk.
+
+    NewsdeskError
+    ├── ConfigError      bad settings file or option (a usage error: exit 2)
+    ├── FetchError       a source could not be fetched
+    ├── ParseError       input that cannot be read: a file, a record, a document
+    │   └── RecordError  one record rejected; the batch goes on
+    ├── CleanError       an HTML body the cleaner refuses (too large, too deep)
+    └── StoreError       the database refused or could not be reached
+
+Every message names the stage and where the input came from (file, record index,
+source, URL), so that a line in a log is enough to find the culprit.
+"""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base of every error newsdesk raises on purpose."""
+
+    stage = "newsdesk"
+
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        place = f" {self.where}:" if self.where else ""
+        return f"{self.stage}:{place} {self.message}"
+
+
+class ConfigError(NewsdeskError):
+    stage = "config"
+
+
+class FetchError(NewsdeskError):
+    stage = "fetch"
+
+
+class ParseError(NewsdeskError):
+    stage = "parse"
+
+
+class RecordError(ParseError):
+    """One record is unusable; the caller skips it and goes on."""
+
+    stage = "import"
+
+
+class CleanError(NewsdeskError):
+    stage = "clean"
+
+
+class StoreError(NewsdeskError):
+    stage = "store"

@@ -1,0 +1,1 @@
+"""fetch stage: lands with its issue."""

@@ -1,0 +1,58 @@
+"""Plain dataclasses the stages hand to each other (never ORM rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class Record:
+    """One item as a source or a seed-system file gives it, validated but not cleaned.
+
+    ``uuid`` is md5 of the link (the seed system's identity); ``content_hash``
+    fingerprints every input field so that an unchanged re-import costs no cleaning.
+    """
+
+    uuid: str
+    link: str
+    title: str
+    description: str
+    source: str
+    published: datetime | None
+    external_id: str | None = None
+    image: str | None = None
+    author: str | None = None
+    language: str | None = None
+    kind: int = 1
+    kind_raw: str | None = None
+    content_hash: str = ""
+    origin: str = ""  # where it came from, for error messages: "file.json record 12"
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article, as the store keeps it and the publishers read it."""
+
+    uuid: str
+    link: str
+    source: str
+    title: str
+    raw_html: str
+    html: str
+    markdown: str
+    text: str
+    summary: str
+    published: datetime
+    external_id: str | None = None
+    image: str | None = None
+    author: str | None = None
+    language: str | None = None
+    kind: int = 1
+    kind_raw: str | None = None
+    content_hash: str = ""
+    first_seen: datetime | None = None
+    updated: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    tickers: list[str] = field(default_factory=list)
+    cluster: str | None = None

@@ -1,0 +1,38 @@
+"""JSON Lines export: one article per line, for scripts and other tools."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import IO
+
+from newsdesk.config import Settings
+from newsdesk.models import Article
+
+FIELDS = (
+    "uuid", "link", "title", "source", "language", "kind", "published", "summary", "text",
+    "html", "markdown", "image", "author", "tags", "tickers", "cluster",
+)  # fmt: skip
+
+
+def article_json(article: Article, settings: Settings) -> dict[str, object]:
+    """The stable JSON form of an article; ``published`` is ISO 8601 with offset."""
+    row: dict[str, object] = {name: getattr(article, name) for name in FIELDS}
+    row["published"] = article.published.astimezone(settings.tz).isoformat()
+    return row
+
+
+def export_jsonl(
+    articles: Iterable[Article],
+    out: IO[str],
+    settings: Settings,
+    *,
+    on_article: Callable[[Article], None] | None = None,
+) -> int:
+    count = 0
+    for article in articles:
+        out.write(json.dumps(article_json(article, settings), ensure_ascii=False) + "\n")
+        count += 1
+        if on_article:
+            on_article(article)
+    return count

@@ -1,0 +1,1 @@
+"""search stage: lands with its issue."""

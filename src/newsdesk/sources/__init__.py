@@ -1,0 +1,1 @@
+"""Sources stage: where records come from (for now, the seed system's files)."""

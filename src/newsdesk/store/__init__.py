@@ -1,0 +1,121 @@
+"""Store stage: the only place that opens database sessions.
+
+SQLite (embedded default, WAL mode) and PostgreSQL (psycopg 3) run the same code.
+Writes are one transaction per batch and idempotent: articles are keyed by md5 of
+their link, and a known article with a changed record is updated in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from newsdesk.errors import StoreError
+from newsdesk.models import Article
+from newsdesk.store import engine as engines
+from newsdesk.store.schema import article_versions, articles
+
+__all__ = ["Store"]
+
+_LOOKUP_CHUNK = 500  # keeps IN (...) lists under every backend's parameter limit
+_UPDATABLE = (
+    "link", "source", "external_id", "title", "raw_html", "html", "markdown", "text",
+    "summary", "image", "author", "language", "kind", "kind_raw", "published",
+    "content_hash", "updated",
+)  # fmt: skip
+
+
+class Store:
+    """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = engines.create(url)
+        self.dialect = self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def known(self, uuids: Iterable[str]) -> dict[str, set[str]]:
+        """Map each stored uuid among ``uuids`` to the content hashes of every
+        record version imported for it."""
+        wanted = list(dict.fromkeys(uuids))
+        found: dict[str, set[str]] = {}
+        versions = article_versions.c
+        with self._connect() as conn:
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                query = sa.select(versions.uuid, versions.content_hash).where(
+                    versions.uuid.in_(wanted[start : start + _LOOKUP_CHUNK])
+                )
+                for uuid, digest in conn.execute(query):
+                    found.setdefault(uuid, set()).add(digest)
+        return found
+
+    def save(
+        self, new: list[Article], changed: list[Article], now: datetime, versions: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """Insert ``new`` and update ``changed`` articles in one transaction, and
+        remember their record versions plus the ``(uuid, content_hash)`` pairs of
+        ``versions`` (ones superseded within the batch)."""
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        try:
+            with self.engine.begin() as conn:
+                if new:
+                    rows = [_row(a, now, first_seen=True) for a in new]
+                    conn.execute(insert(articles).on_conflict_do_nothing(index_elements=["uuid"]), rows)
+                if changed:
+                    values = {col: sa.bindparam(col) for col in _UPDATABLE}
+                    statement = articles.update().where(articles.c.uuid == sa.bindparam("b_uuid")).values(values)
+                    conn.execute(statement, [_row(a, now, first_seen=False) for a in changed])
+                seen = {(a.uuid, a.content_hash) for a in (*new, *changed)} | set(versions)
+                if seen:
+                    rows = [{"uuid": uuid, "content_hash": digest} for uuid, digest in sorted(seen)]
+                    conn.execute(insert(article_versions).on_conflict_do_nothing(), rows)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"could not save {len(new) + len(changed)} articles: {exc}") from None
+
+    def count(self) -> int:
+        with self._connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one()
+
+    def get(self, uuid: str) -> Article | None:
+        with self._connect() as conn:
+            row = conn.execute(articles.select().where(articles.c.uuid == uuid)).mappings().first()
+        return _article(row) if row else None
+
+    def iter_articles(self, *, batch: int = 500) -> Iterator[Article]:
+        """All articles, newest first, streamed (memory stays flat)."""
+        query = articles.select().order_by(articles.c.published.desc(), articles.c.uuid)
+        with self._connect() as conn:
+            result = conn.execution_options(yield_per=batch).execute(query).mappings()
+            for row in result:
+                yield _article(row)
+
+    def _connect(self) -> sa.Connection:
+        try:
+            return self.engine.connect()
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot connect: {exc.orig}") from None
+
+
+def _row(article: Article, now: datetime, *, first_seen: bool) -> dict[str, object]:
+    row = {col: getattr(article, col) for col in _UPDATABLE if col != "updated"}
+    row["updated"] = now
+    if first_seen:
+        row.update(uuid=article.uuid, first_seen=now, tags=article.tags, tickers=article.tickers, cluster=article.cluster)
+    else:
+        row["b_uuid"] = article.uuid
+    return row
+
+
+def _article(row: sa.RowMapping) -> Article:
+    return Article(**{key: row[key] for key in row.keys()})

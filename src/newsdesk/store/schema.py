@@ -1,0 +1,76 @@
+"""Table definitions the store queries with (SQLAlchemy Core).
+
+The migrations in ``migrations/versions`` are the history that creates them; a
+change here goes with a new migration.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no zones, so UTC is stored naive.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("uuid", sa.String(32), primary_key=True),
+    sa.Column("link", sa.Text, nullable=False),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("external_id", sa.String(200)),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("raw_html", sa.Text, nullable=False),
+    sa.Column("html", sa.Text, nullable=False),
+    sa.Column("markdown", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("image", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("language", sa.String(20)),
+    sa.Column("kind", sa.Integer, nullable=False),
+    sa.Column("kind_raw", sa.String(200)),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("first_seen", UTCDateTime, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+    sa.Column("content_hash", sa.String(32), nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("tickers", sa.JSON, nullable=False),
+    sa.Column("cluster", sa.String(64)),
+    sa.Index("ix_articles_published", "published"),
+    sa.Index("ix_articles_source_published", "source", "published"),
+)
+
+# Every record version ever imported for an article: a version seen before is a
+# duplicate (not an update), so re-importing old files never rolls an article back.
+article_versions = sa.Table(
+    "article_versions",
+    metadata,
+    sa.Column("uuid", sa.String(32), primary_key=True),
+    sa.Column("content_hash", sa.String(32), primary_key=True),
+)

@@ -1,0 +1,1 @@
+"""web stage: lands with its issue."""

@@ -1,0 +1,53 @@
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from newsdesk.clean import clean_record, clean_title, repair, summarize, to_markdown, to_text
+from newsdesk.sources.records import parse_record
+from tests.conftest import record
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_markdown_in_the_seed_style():
+    html = "<h2>标题</h2><p>第一段<strong>加粗</strong>其中</p><ul><li>一</li><li>二</li></ul><p><a href=\"https://e.com\">链接</a></p>"
+    assert to_markdown(html) == "## 标题\n\n第一段**加粗**其中\n\n- 一\n- 二\n\n[链接](https://e.com)"
+
+
+def test_text_has_one_line_per_block_and_no_markup():
+    html = "<h2>Title</h2><p>one <b>bold</b>\n  word</p><p>two<br>three</p><ul><li>x</li></ul>"
+    assert to_text(html) == "Title\none bold word\ntwo\nthree\nx"
+
+
+def test_summary_is_the_first_fifty_characters():
+    text = "在亚马逊(AMZN.O)的早期发展历程中，投资者和竞争对手曾经嘲笑这家在线零售商似乎无法盈利。即便是在2014年"
+    assert summarize(text) == text[:50] + "..."
+    assert len(summarize(text)) == 53
+    assert summarize("", fallback="快讯标题") == "快讯标题..."
+    assert summarize("") == ""
+
+
+def test_mojibake_is_repaired_and_cjk_punctuation_kept():
+    assert repair("Itâ€™s fine") == "It’s fine"
+    assert repair("é¦™æ¸¯") == "香港"
+    assert repair("（全角，标点）ＡＢＣ") == "（全角，标点）ＡＢＣ"
+    assert repair("café déjà vu") == "café déjà vu"
+
+
+def test_titles_are_unescaped_and_whitespace_collapsed():
+    assert clean_title("  AT&amp;T \n earnings  ") == "AT&T earnings"
+
+
+def test_clean_record_fills_every_field():
+    raw = record(1, description='<div><p style="x">正文<script>x()</script></p></div>', pub_date=None, kind="post")
+    article = clean_record(parse_record(raw, "t", tz=ZoneInfo("Asia/Shanghai")), NOW)
+    assert (article.html, article.markdown, article.text) == ("<p>正文</p>", "正文", "正文")
+    assert article.summary == "正文..."
+    assert article.raw_html == raw["description"]
+    assert article.published == NOW  # a missing date is the time first seen, as upstream
+    assert (article.kind, article.kind_raw) == (1, "post")
+
+
+def test_empty_body_summarizes_the_title():
+    raw = record(2, description="", title="快讯：美元指数走高")
+    article = clean_record(parse_record(raw, "t", tz=ZoneInfo("Asia/Shanghai")), NOW)
+    assert article.markdown == "" and article.summary == "快讯：美元指数走高..."

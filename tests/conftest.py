@@ -1,0 +1,115 @@
+"""Shared fixtures: real SQLite files, a real PostgreSQL schema per test, the
+seed material in ../shared (tests needing it skip when it is absent)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "datasets" / "cachenews-2025-02"
+SEED_PAGE = SHARED / "seed" / "000_ecce39e23735fe14.txt"
+SEED_RECORD = SHARED / "seed" / "seed-record.json"
+PG_URL = os.environ.get("NEWSDESK_TEST_PG", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+def _postgres_available() -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=3):
+            return None
+    except psycopg.Error as exc:
+        return str(exc).strip().splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    problem = _postgres_available()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required under CI and is not reachable at {PG_URL}: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem}); start it to run these tests")
+    return PG_URL
+
+
+@pytest.fixture
+def pg_url(postgres: str):
+    """A fresh schema in the real PostgreSQL, dropped afterwards."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    plain = postgres.replace("+psycopg", "")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"{postgres}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SEED_RECORD.exists():
+        pytest.skip(f"{SHARED} is absent")
+    return SHARED
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.exists():
+        pytest.skip(f"{CORPUS} is absent")
+    return CORPUS
+
+
+def record(n: int, **fields) -> dict:
+    """A record in the seed system's shape, with text written for these tests."""
+    base = {
+        "id": n,
+        "title": f"测试新闻标题 {n}: markets move",
+        "description": f"<div><p>第{n}段正文，关于市场的测试内容。</p><p>Second paragraph number {n}.</p></div>",
+        "image": f"https://img.example.com/{n}.png",
+        "link": f"https://news.example.com/articles/{n}",
+        "pub_date": "2025-02-07 16:37:50",
+        "source": "example_source",
+        "kind": 1,
+        "language": "zh-CN",
+    }
+    base.update(fields)
+    return base
+
+
+def write_data(path: Path, records: list) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"data": records}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def newsdesk(*args: str, db: str | None = None, env: dict | None = None, check: bool = False):
+    """Run the real command line in a subprocess."""
+    command = [sys.executable, "-m", "newsdesk"]
+    if db:
+        command += ["--db", db]
+    full_env = {**os.environ, **(env or {})}
+    result = subprocess.run(command + list(args), capture_output=True, text=True, env=full_env, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"newsdesk {args} exited {result.returncode}: {result.stderr}")
+    return result

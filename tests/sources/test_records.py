@@ -1,0 +1,62 @@
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsdesk.errors import RecordError
+from newsdesk.sources.records import BAD_BYTES, link_uuid, normalize_kind, parse_record
+from tests.conftest import record
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def parse(raw, **kw):
+    return parse_record(raw, "file.json record 3", tz=TZ, **kw)
+
+
+def test_uuid_is_md5_of_the_link():
+    parsed = parse(record(1, link="https://xnews.jin10.com/details/162137"))
+    assert parsed.uuid == "550ff102f33039772cd516772ce913da" == link_uuid(parsed.link)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(1, (1, None)), (2, (2, None)), ("2", (2, "2")), ("post", (1, "post")), (None, (1, None)), (3.5, (1, "3.5"))],
+)
+def test_kind_is_normalized_and_the_raw_value_kept(raw, expected):
+    assert normalize_kind(raw) == expected
+
+
+def test_missing_optional_fields_take_defaults():
+    raw = {"title": "Only a title", "link": "https://example.com/a", "description": "<p>x</p>"}
+    parsed = parse(raw, default_source="capitoltrades")
+    assert (parsed.source, parsed.published, parsed.kind, parsed.language) == ("capitoltrades", None, 1, None)
+
+
+def test_int_ids_become_text():
+    assert parse(record(7, id=162137)).external_id == "162137"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("a string", "not an object"),
+        ([1, 2], "not an object"),
+        ({"title": "t"}, "no link"),
+        (record(1, link=""), "no link"),
+        (record(1, title="   "), "no title"),
+        (record(1, link="javascript:alert(1)"), "not http"),
+        (record(1, title=42), "'title' is a int"),
+        (record(1, pub_date="not a date"), "bad pub_date"),
+        (record(1, title="bad" + BAD_BYTES), "invalid UTF-8"),
+        (record(1, description="x" * 2000), "description is"),
+    ],
+)
+def test_bad_records_are_refused_naming_the_place(raw, message):
+    with pytest.raises(RecordError, match=message) as info:
+        parse(raw, max_description_bytes=1000)
+    assert "file.json record 3" in str(info.value)
+
+
+def test_fingerprint_changes_with_any_field():
+    assert parse(record(1)).content_hash == parse(record(1)).content_hash
+    assert parse(record(1)).content_hash != parse(record(1, description="<p>changed</p>")).content_hash

@@ -1,0 +1,78 @@
+"""The store on real SQLite files and the real PostgreSQL (db_url runs each test on both)."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from newsdesk.models import Article
+from newsdesk.store import Store
+
+T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def article(n: int, **fields) -> Article:
+    base = Article(
+        uuid=f"{n:032x}",
+        link=f"https://news.example.com/{n}",
+        source="example",
+        title=f"标题 {n}",
+        raw_html=f"<p>原文 {n}</p>",
+        html=f"<p>原文 {n}</p>",
+        markdown=f"原文 {n}",
+        text=f"原文 {n}",
+        summary=f"原文 {n}...",
+        published=datetime(2025, 2, 7, 16, 37, 50, tzinfo=timezone(timedelta(hours=8))),
+        content_hash=f"h{n}",
+    )
+    return replace(base, **fields)
+
+
+def test_migrations_create_the_schema_once(db_url):
+    Store(db_url).close()
+    with Store(db_url) as store:  # opening again migrates nothing and loses nothing
+        tables = set(sa.inspect(store.engine).get_table_names())
+    assert {"articles", "article_versions", "alembic_version"} <= tables
+
+
+def test_round_trip_keeps_every_field_and_an_aware_utc_date(db_url):
+    with Store(db_url) as store:
+        store.save([article(1, image="https://i.example.com/1.png", author="作者", language="zh-CN", kind=2)], [], T0)
+        got = store.get(f"{1:032x}")
+    assert got is not None
+    assert got.published == datetime(2025, 2, 7, 8, 37, 50, tzinfo=UTC)
+    assert got.published.utcoffset() == timedelta(0)
+    assert (got.first_seen, got.updated) == (T0, T0)
+    assert (got.image, got.author, got.language, got.kind, got.tags, got.tickers, got.cluster) == (
+        "https://i.example.com/1.png", "作者", "zh-CN", 2, [], [], None,
+    )
+
+
+def test_saving_twice_never_duplicates(db_url):
+    with Store(db_url) as store:
+        store.save([article(1), article(2)], [], T0)
+        store.save([article(1)], [], T0 + timedelta(hours=1))
+        assert store.count() == 2
+        assert store.get(f"{1:032x}").first_seen == T0
+
+
+def test_an_update_replaces_the_body_and_keeps_first_seen(db_url):
+    later = T0 + timedelta(days=1)
+    with Store(db_url) as store:
+        store.save([article(1)], [], T0)
+        store.save([], [article(1, html="<p>新</p>", markdown="新", text="新", content_hash="h1b")], later)
+        got = store.get(f"{1:032x}")
+        assert (got.markdown, got.content_hash, got.first_seen, got.updated) == ("新", "h1b", T0, later)
+        assert store.known([f"{1:032x}", f"{9:032x}"]) == {f"{1:032x}": {"h1", "h1b"}}
+
+
+def test_iteration_is_newest_first_and_streams(db_url):
+    with Store(db_url) as store:
+        store.save([article(n, published=T0 + timedelta(minutes=n)) for n in range(1, 8)], [], T0)
+        assert [a.uuid[-1] for a in store.iter_articles(batch=2)] == list("7654321")
+
+
+def test_known_handles_more_ids_than_one_query_takes(db_url):
+    with Store(db_url) as store:
+        store.save([article(n) for n in range(1200)], [], T0)
+        assert len(store.known(f"{n:032x}" for n in range(0, 2400))) == 1200

@@ -1,0 +1,74 @@
+"""The command line as users and scripts call it: options, JSON output, exit codes."""
+
+import json
+
+from tests.conftest import newsdesk, record, write_data
+
+
+def test_import_json_counts_and_exit_codes(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    good = write_data(tmp_path / "good.json", [record(1), record(2)])
+    result = newsdesk("import", str(good), "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"new": 2, "updated": 0, "duplicate": 0, "rejected": 0}
+    bad = write_data(tmp_path / "bad.json", [record(3), {"title": "no link"}])
+    result = newsdesk("import", str(bad), "--json", db=db)
+    assert result.returncode == 1  # done, with a reported failure
+    assert json.loads(result.stdout) == {"new": 1, "updated": 0, "duplicate": 0, "rejected": 1}
+    assert f"{bad} record 1: no link" in result.stderr
+
+
+def test_db_comes_from_the_environment(tmp_path):
+    db = f"sqlite:///{tmp_path / 'env.db'}"
+    path = write_data(tmp_path / "a.json", [record(1)])
+    newsdesk("import", str(path), env={"NEWSDESK_DB": db}, check=True)
+    assert (tmp_path / "env.db").exists()
+
+
+def test_default_db_is_newsdesk_db_in_the_working_folder(tmp_path):
+    import subprocess
+    import sys
+
+    path = write_data(tmp_path / "a.json", [record(1)])
+    env = {k: v for k, v in __import__("os").environ.items() if k != "NEWSDESK_DB"}
+    subprocess.run([sys.executable, "-m", "newsdesk", "import", str(path)], cwd=tmp_path, env=env, check=True,
+                   capture_output=True)
+    assert (tmp_path / "newsdesk.db").exists()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert newsdesk("import").returncode == 2
+    assert newsdesk("no-such-command").returncode == 2
+    assert newsdesk("export", "hugo", str(tmp_path), "--tags", "bogus", db=f"sqlite:///{tmp_path / 'x.db'}").returncode == 2
+
+
+def test_settings_errors_name_the_file_and_key(tmp_path):
+    config = tmp_path / "newsdesk.toml"
+    config.write_text('[site]\ntimezone = "Mars/Olympus"\n')
+    result = newsdesk("--config", str(config), "import", str(tmp_path))
+    assert result.returncode == 2 and "newsdesk.toml" in result.stderr and "Mars/Olympus" in result.stderr
+    config.write_text("[site]\ncolour = 1\n")
+    assert "unknown setting site.colour" in newsdesk("--config", str(config), "import", str(tmp_path)).stderr
+
+
+def test_settings_change_the_export(tmp_path):
+    config = tmp_path / "newsdesk.toml"
+    config.write_text('[site]\ntitle = "我的新闻"\ntimezone = "UTC"\n[output]\nhugo = "' + str(tmp_path / "out") + '"\n')
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    newsdesk("import", str(write_data(tmp_path / "a.json", [record(1)])), db=db, check=True)
+    newsdesk("--config", str(config), "export", "hugo", db=db, check=True)
+    assert 'title = "我的新闻"' in (tmp_path / "out" / "config.toml").read_text()
+    (page,) = (tmp_path / "out" / "content" / "posts").iterdir()
+    assert 'date: "2025-02-07 08:37:50"' in page.read_text()
+
+
+def test_export_jsonl_to_stdout(tmp_path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    newsdesk("import", str(write_data(tmp_path / "a.json", [record(1), record(2)])), db=db, check=True)
+    lines = newsdesk("export", "jsonl", "-", db=db, check=True).stdout.splitlines()
+    assert [json.loads(line)["title"] for line in lines] == [record(1)["title"], record(2)["title"]] or len(lines) == 2
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path):
+    result = newsdesk("import", str(tmp_path), db="postgresql://127.0.0.1:1/nothing")
+    assert result.returncode == 1 and "store: cannot open" in result.stderr

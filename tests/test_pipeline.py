@@ -1,0 +1,72 @@
+"""Import from files into a real database: batching, rejection, updates, idempotency."""
+
+import json
+
+from newsdesk.config import Settings
+from newsdesk.pipeline import import_paths
+from newsdesk.store import Store
+from tests.conftest import record, write_data
+
+SMALL_BATCHES = Settings(import_batch_size=3)
+
+
+def run(db_url, *paths, settings=SMALL_BATCHES):
+    errors = []
+    with Store(db_url) as store:
+        report = import_paths(store, list(paths), settings, on_error=lambda e: errors.append(str(e)))
+        return report, errors, store.count()
+
+
+def test_import_then_reimport(db_url, tmp_path):
+    write_data(tmp_path / "news" / "data" / "site" / "list.json", [record(n) for n in range(10)])
+    report, errors, count = run(db_url, tmp_path)
+    assert report.counts() == {"new": 10, "updated": 0, "duplicate": 0, "rejected": 0} and count == 10
+    report, errors, count = run(db_url, tmp_path)
+    assert report.counts() == {"new": 0, "updated": 0, "duplicate": 10, "rejected": 0} and count == 10
+    assert not errors
+
+
+def test_changed_record_is_an_update_and_an_old_version_is_not(db_url, tmp_path):
+    first = write_data(tmp_path / "a.json", [record(1), record(2)])
+    second = write_data(tmp_path / "b.json", [record(1, description="<p>修订后的正文</p>")])
+    assert run(db_url, first)[0].new == 2
+    report, _, count = run(db_url, second)
+    assert (report.updated, count) == (1, 2)
+    report, _, _ = run(db_url, first, second)  # replaying history changes nothing
+    assert report.counts() == {"new": 0, "updated": 0, "duplicate": 3, "rejected": 0}
+    with Store(db_url) as store:
+        assert store.get(_uuid(1)).markdown == "修订后的正文"
+
+
+def test_bad_records_are_reported_and_the_rest_lands(db_url, tmp_path):
+    bomb = "<blockquote>" * 10_000 + "x" + "</blockquote>" * 10_000
+    records = [
+        record(1),
+        "not an object",
+        record(3, link=None),
+        record(4, pub_date="31/31/2025"),
+        record(5, description=bomb),
+        record(6, description="<p>" + "字" * 7_000_000 + "</p>"),  # ~21 MB of UTF-8
+        record(7),
+    ]
+    path = write_data(tmp_path / "mixed.json", records)
+    (tmp_path / "corrupt.json").write_text('{"data": [' + json.dumps(record(8)) + ", {oops")
+    report, errors, count = run(db_url, tmp_path)
+    assert (report.new, report.rejected, report.bad_files, count) == (3, 5, 1, 3)
+    joined = "\n".join(errors)
+    for index, reason in [(1, "not an object"), (2, "no link"), (3, "bad pub_date"), (4, "levels deep"), (5, "MB")]:
+        assert any(f"{path} record {index}" in e and reason in e for e in errors), (index, reason, joined)
+    assert "corrupt.json: corrupt JSON after record 0" in joined
+
+
+def test_same_link_twice_in_one_batch(db_url, tmp_path):
+    path = write_data(tmp_path / "dup.json", [record(1), record(1, title="更新的标题")])
+    report, _, count = run(db_url, path)
+    assert (report.new, report.updated, count) == (1, 1, 1)
+    assert run(db_url, path)[0].duplicate == 2
+
+
+def _uuid(n):
+    from newsdesk.sources.records import link_uuid
+
+    return link_uuid(record(n)["link"])
