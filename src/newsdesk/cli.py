@@ -15,7 +15,14 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from newsdesk.config import DEFAULT_DB, Settings, load_settings
 from newsdesk.errors import ConfigError, NewsdeskError
@@ -53,11 +60,11 @@ def main_options(
     ctx.obj = State(db=db or os.environ.get("NEWSDESK_DB") or DEFAULT_DB, settings=load_settings(config))
 
 
-def _progress(enabled: bool) -> Progress:
+def _progress(enabled: bool, *, in_bytes: bool = False) -> Progress:
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn() if in_bytes else MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=err,
         disable=not enabled,
@@ -93,7 +100,7 @@ def import_command(
 
     state: State = ctx.obj
     files = [f for f in find_files(paths) if not isinstance(f, NewsdeskError)]
-    with _opened(state) as store, _progress(sys.stderr.isatty()) as progress:
+    with _opened(state) as store, _progress(sys.stderr.isatty(), in_bytes=True) as progress:
         task = progress.add_task("importing", total=sum(f.size for f in files) or None)
         report = import_paths(
             store,
