@@ -5,8 +5,10 @@ articles/s, MB/s of input and the child's peak RSS.
 
     python benchmarks/import_corpus.py ../shared/datasets/cachenews-2025-02 [--db URL]
 
-Without --db a fresh SQLite file in a temporary folder is used. Not a test: it
-prints figures for docs/benchmarks.md.
+Without --db a fresh SQLite file in a temporary folder is used. ``--copies N``
+imports a JSON Lines file holding the corpus N times (links made distinct), to show
+that peak memory does not grow with the corpus. Not a test: it prints figures for
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -35,13 +37,32 @@ def run_phase(db: str, corpus: Path) -> dict:
     return {"wall": wall, "counts": counts, "records": sum(counts.values()), "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
+def write_copies(corpus: Path, copies: int, target: Path) -> Path:
+    """One JSON Lines file with every record of ``corpus`` ``copies`` times."""
+    from newsdesk.sources.files import find_files, read_records
+
+    with target.open("w", encoding="utf-8") as out:
+        for copy in range(copies):
+            for file in find_files([corpus]):
+                for _, record in read_records(file.path):
+                    if isinstance(record, dict) and isinstance(record.get("link"), str):
+                        record = {**record, "link": f"{record['link']}#copy{copy}"}
+                        record.setdefault("source", file.default_source)
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--copies", type=int, default=0, help="import the corpus this many times over, as JSON Lines")
     args = parser.parse_args()
-    size_mb = sum(p.stat().st_size for p in args.corpus.rglob("*.json*")) / 1e6
     with tempfile.TemporaryDirectory() as tmp:
+        if args.copies:
+            args.corpus = write_copies(args.corpus, args.copies, Path(tmp) / f"corpus-x{args.copies}.jsonl")
+        files = [args.corpus] if args.corpus.is_file() else list(args.corpus.rglob("*.json*"))
+        size_mb = sum(p.stat().st_size for p in files) / 1e6
         db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
         print(f"corpus {args.corpus} ({size_mb:.1f} MB), db {db.split('?')[0]}")
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")

@@ -51,8 +51,11 @@ def test_bad_records_are_reported_and_the_rest_lands(db_url, tmp_path):
     ]
     path = write_data(tmp_path / "mixed.json", records)
     (tmp_path / "corrupt.json").write_text('{"data": [' + json.dumps(record(8)) + ", {oops")
+    utf8 = json.dumps({"data": [record(9, title="XXXX"), record(10)]}).encode().replace(b"XXXX", b"\xc3\x28bad")
+    (tmp_path / "utf8.json").write_bytes(utf8)
     report, errors, count = run(db_url, tmp_path)
-    assert (report.new, report.rejected, report.bad_files, count) == (3, 5, 1, 3)
+    assert (report.new, report.rejected, report.bad_files, count) == (4, 6, 1, 4)
+    assert any("utf8.json record 0: invalid UTF-8 in field 'title'" in e for e in errors)
     joined = "\n".join(errors)
     for index, reason in [(1, "not an object"), (2, "no link"), (3, "bad pub_date"), (4, "levels deep"), (5, "MB")]:
         assert any(f"{path} record {index}" in e and reason in e for e in errors), (index, reason, joined)
