@@ -60,3 +60,19 @@ def test_bad_records_are_refused_naming_the_place(raw, message):
 def test_fingerprint_changes_with_any_field():
     assert parse(record(1)).content_hash == parse(record(1)).content_hash
     assert parse(record(1)).content_hash != parse(record(1, description="<p>changed</p>")).content_hash
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("https://img.example.com/a.png", "https://img.example.com/a.png"),
+        ("/static/a.png", "https://news.example.com/static/a.png"),
+        ("//cdn.example.com/a.png", "https://cdn.example.com/a.png"),
+        ("javascript:alert(1)", None),
+        ("data:image/png;base64,AAAA", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_image_must_be_http(image, expected):
+    assert parse(record(1, image=image)).image == expected

@@ -7,7 +7,7 @@ import hashlib
 import json
 from datetime import tzinfo
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from newsdesk.errors import RecordError
 from newsdesk.models import Record
@@ -51,6 +51,15 @@ def _text(record: dict[str, Any], key: str, origin: str, *, limit: int | None = 
     if limit is not None and len(value) > limit:
         raise RecordError(f"field {key!r} is {len(value)} characters (limit {limit})", where=origin)
     return value.strip()
+
+
+def _image_url(value: str | None, link: str) -> str | None:
+    """An http(s) image URL (relative ones resolved against the article), else None:
+    the image ends up in page attributes, so javascript: and data: never pass."""
+    if not value:
+        return None
+    url = urljoin(link, value)
+    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def _fingerprint(record: dict[str, Any]) -> str:
@@ -99,7 +108,7 @@ def parse_record(
         source=_text(record, "source", origin, limit=200) or default_source,
         published=published,
         external_id=_text(record, "id", origin, limit=200),
-        image=_text(record, "image", origin, limit=MAX_LINK) or None,
+        image=_image_url(_text(record, "image", origin, limit=MAX_LINK), link),
         author=_text(record, "author", origin, limit=500) or None,
         language=_text(record, "language", origin, limit=20) or None,
         kind=kind,
