@@ -95,16 +95,17 @@ def import_command(
 
     Example: newsdesk import ../shared/datasets/cachenews-2025-02 --json
     """
-    from newsdesk.pipeline import import_paths
+    from newsdesk.pipeline import import_files
     from newsdesk.sources.files import find_files
 
     state: State = ctx.obj
-    files = [f for f in find_files(paths) if not isinstance(f, NewsdeskError)]
+    found = list(find_files(paths))
+    total = sum(f.size for f in found if not isinstance(f, NewsdeskError))
     with _opened(state) as store, _progress(sys.stderr.isatty(), in_bytes=True) as progress:
-        task = progress.add_task("importing", total=sum(f.size for f in files) or None)
-        report = import_paths(
+        task = progress.add_task("importing", total=total or None)
+        report = import_files(
             store,
-            paths,
+            found,
             state.settings,
             on_error=_show_error,
             on_file=lambda f: progress.advance(task, f.size),

@@ -42,15 +42,20 @@ class ImportReport:
         return bool(self.rejected or self.bad_files)
 
 
-def import_paths(
+def import_paths(store: Store, paths: Iterable[Path], settings: Settings, **callbacks) -> ImportReport:
+    """Import every record file under ``paths`` into ``store``."""
+    return import_files(store, find_files(list(paths)), settings, **callbacks)
+
+
+def import_files(
     store: Store,
-    paths: Iterable[Path],
+    found: Iterable[RecordFile | ParseError],
     settings: Settings,
     *,
     on_error: Reporter | None = None,
     on_file: Callable[[RecordFile], None] | None = None,
 ) -> ImportReport:
-    """Import every record file under ``paths`` into ``store``."""
+    """Import the files ``find_files`` yielded (a ParseError there is reported)."""
     report = ImportReport()
 
     def error(exc: NewsdeskError) -> None:
@@ -59,7 +64,7 @@ def import_paths(
             on_error(exc)
 
     batch: list[Record] = []
-    for item in find_files(list(paths)):
+    for item in found:
         if isinstance(item, ParseError):
             report.bad_files += 1
             error(item)

@@ -9,11 +9,10 @@ everything else that is not allowed is unwrapped (its text kept).
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
-
 import nh3
 
 from newsdesk.errors import CleanError
+from newsdesk.urls import SAFE_SCHEMES, safe_url
 
 TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "pre", "code",
@@ -58,7 +57,7 @@ def sanitize(html: str, base_url: str = "") -> str:
         clean_content_tags=CONTENT_TAGS,
         attributes=ATTRIBUTES,
         attribute_filter=lambda tag, attr, value: _filter(tag, attr, value, base_url),
-        url_schemes={"http", "https"},
+        url_schemes=set(SAFE_SCHEMES),
         link_rel="nofollow noopener",
         strip_comments=True,
     )
@@ -70,10 +69,7 @@ def sanitize(html: str, base_url: str = "") -> str:
 
 
 def _filter(tag: str, attr: str, value: str, base_url: str) -> str | None:
-    if (tag, attr) not in URL_ATTRIBUTES:
-        return value
-    url = urljoin(base_url, value.strip()) if base_url else value.strip()
-    return url if urlsplit(url).scheme in ("http", "https") else None
+    return safe_url(value, base_url) if (tag, attr) in URL_ATTRIBUTES else value
 
 
 def _drop_empty(html: str) -> str:

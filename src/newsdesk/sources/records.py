@@ -7,11 +7,12 @@ import hashlib
 import json
 from datetime import tzinfo
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from newsdesk.errors import RecordError
 from newsdesk.models import Record
 from newsdesk.sources.dates import parse_date
+from newsdesk.urls import SAFE_SCHEMES, safe_url
 
 # The seed system's downstream loader turned any kind that is not an int into 1 (article).
 DEFAULT_KIND = 1
@@ -53,15 +54,6 @@ def _text(record: dict[str, Any], key: str, origin: str, *, limit: int | None = 
     return value.strip()
 
 
-def _image_url(value: str | None, link: str) -> str | None:
-    """An http(s) image URL (relative ones resolved against the article), else None:
-    the image ends up in page attributes, so javascript: and data: never pass."""
-    if not value:
-        return None
-    url = urljoin(link, value)
-    return url if urlsplit(url).scheme in ("http", "https") else None
-
-
 def _fingerprint(record: dict[str, Any]) -> str:
     body = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.md5(body.encode("utf-8", "surrogatepass")).hexdigest()
@@ -81,7 +73,7 @@ def parse_record(
     link = _text(record, "link", origin, limit=MAX_LINK)
     if not link:
         raise RecordError("no link", where=origin)
-    if urlsplit(link).scheme not in ("http", "https"):
+    if urlsplit(link).scheme not in SAFE_SCHEMES:
         raise RecordError(f"link is not http(s): {link[:80]!r}", where=origin)
     title = _text(record, "title", origin, limit=MAX_TITLE)
     if not title:
@@ -100,6 +92,7 @@ def parse_record(
         except ValueError as exc:
             raise RecordError(f"bad pub_date: {exc}", where=origin) from None
     kind, kind_raw = normalize_kind(record.get("kind"))
+    image = _text(record, "image", origin, limit=MAX_LINK)
     return Record(
         uuid=link_uuid(link),
         link=link,
@@ -108,7 +101,7 @@ def parse_record(
         source=_text(record, "source", origin, limit=200) or default_source,
         published=published,
         external_id=_text(record, "id", origin, limit=200),
-        image=_image_url(_text(record, "image", origin, limit=MAX_LINK), link),
+        image=safe_url(image, link) if image else None,
         author=_text(record, "author", origin, limit=500) or None,
         language=_text(record, "language", origin, limit=20) or None,
         kind=kind,
