@@ -96,11 +96,11 @@ def import_command(
     Example: newsdesk import ../shared/datasets/cachenews-2025-02 --json
     """
     from newsdesk.pipeline import import_files
-    from newsdesk.sources.files import find_files
+    from newsdesk.sources.files import RecordFile, find_files
 
     state: State = ctx.obj
     found = list(find_files(paths))
-    total = sum(f.size for f in found if not isinstance(f, NewsdeskError))
+    total = sum(f.size for f in found if isinstance(f, RecordFile))
     with _opened(state) as store, _progress(sys.stderr.isatty(), in_bytes=True) as progress:
         task = progress.add_task("importing", total=total or None)
         report = import_files(

@@ -42,9 +42,16 @@ class ImportReport:
         return bool(self.rejected or self.bad_files)
 
 
-def import_paths(store: Store, paths: Iterable[Path], settings: Settings, **callbacks) -> ImportReport:
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    on_error: Reporter | None = None,
+    on_file: Callable[[RecordFile], None] | None = None,
+) -> ImportReport:
     """Import every record file under ``paths`` into ``store``."""
-    return import_files(store, find_files(list(paths)), settings, **callbacks)
+    return import_files(store, find_files(list(paths)), settings, on_error=on_error, on_file=on_file)
 
 
 def import_files(

@@ -9,6 +9,7 @@ everything else that is not allowed is unwrapped (its text kept).
 from __future__ import annotations
 
 import re
+
 import nh3
 
 from newsdesk.errors import CleanError

@@ -7,12 +7,11 @@ import hashlib
 import json
 from datetime import tzinfo
 from typing import Any
-from urllib.parse import urlsplit
 
 from newsdesk.errors import RecordError
 from newsdesk.models import Record
 from newsdesk.sources.dates import parse_date
-from newsdesk.urls import SAFE_SCHEMES, safe_url
+from newsdesk.urls import safe_url
 
 # The seed system's downstream loader turned any kind that is not an int into 1 (article).
 DEFAULT_KIND = 1
@@ -73,7 +72,7 @@ def parse_record(
     link = _text(record, "link", origin, limit=MAX_LINK)
     if not link:
         raise RecordError("no link", where=origin)
-    if urlsplit(link).scheme not in SAFE_SCHEMES:
+    if safe_url(link) is None:
         raise RecordError(f"link is not http(s): {link[:80]!r}", where=origin)
     title = _text(record, "title", origin, limit=MAX_TITLE)
     if not title:
