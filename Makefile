@@ -1,6 +1,6 @@
 # make run   — install into .venv, import DATA into the embedded SQLite, export the Hugo site and build it
 # make test  — install with test extras and what tests need (hugo), run pytest
-# make bench — the import benchmark on DATA
+# make bench — the import, search, ticker and cluster benchmarks on DATA
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -36,6 +36,9 @@ test: install system-deps
 
 bench: install
 	$(PY) benchmarks/import_corpus.py $(DATA)
+	$(PY) benchmarks/search_quality.py $(DATA)
+	$(PY) benchmarks/ticker_quality.py $(DATA)
+	$(PY) benchmarks/cluster_quality.py $(DATA)
 
 clean:
 	rm -rf $(VENV) $(SITE) newsdesk.db newsdesk.db-wal newsdesk.db-shm

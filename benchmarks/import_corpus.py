@@ -20,21 +20,66 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (import workers are forked children)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _pss_mb(pids: list[int]) -> float:
+    """Proportional set size of the processes: shared pages (the models the workers
+    inherit from the parent) are counted once in all, not once per process."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
 
 
 def run_phase(db: str, corpus: Path) -> dict:
     command = [sys.executable, "-m", "newsdesk", "--db", db, "import", str(corpus), "--json"]
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    peak_pss = 0.0
+    sampling = True
+
+    def sample() -> None:
+        nonlocal peak_pss
+        while sampling:
+            peak_pss = max(peak_pss, _pss_mb(_tree(child.pid)))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = child.stdout.read() if child.stdout else b""
+    sampling = False
+    sampler.join()
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"import failed: {' '.join(command)}")
     counts = json.loads(out)
-    return {"wall": wall, "counts": counts, "records": sum(counts.values()), "peak_rss_mb": usage.ru_maxrss / 1024}
+    return {
+        "wall": wall, "counts": counts, "records": sum(counts.values()),
+        "peak_rss_mb": usage.ru_maxrss / 1024, "peak_pss_mb": peak_pss,
+    }  # fmt: skip
 
 
 def write_copies(corpus: Path, copies: int, target: Path) -> Path:
@@ -66,12 +111,12 @@ def main() -> None:
         db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
         print(f"corpus {args.corpus} ({size_mb:.1f} MB), db {db.split('?')[0]}")
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-        print(f"{'phase':<10} {'records':>8} {'wall s':>8} {'art/s':>8} {'MB/s':>7} {'peak RSS MB':>12}  counts")
+        print(f"{'phase':<10} {'records':>8} {'wall s':>8} {'art/s':>8} {'MB/s':>7} {'peak RSS MB':>12} {'peak PSS MB, all':>17}  counts")
         for phase in ("first", "re-import"):
             r = run_phase(db, args.corpus)
             print(
                 f"{phase:<10} {r['records']:>8} {r['wall']:>8.2f} {r['records'] / r['wall']:>8.0f} "
-                f"{size_mb / r['wall']:>7.1f} {r['peak_rss_mb']:>12.0f}  {json.dumps(r['counts'])}"
+                f"{size_mb / r['wall']:>7.1f} {r['peak_rss_mb']:>12.0f} {r['peak_pss_mb']:>17.0f}  {json.dumps(r['counts'])}"
             )
 
 

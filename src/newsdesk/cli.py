@@ -5,16 +5,21 @@ Exit codes: 0 ok, 1 done but with reported failures, 2 usage or settings error.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -26,7 +31,11 @@ from rich.progress import (
 
 from newsdesk.config import DEFAULT_DB, Settings, load_settings
 from newsdesk.errors import ConfigError, NewsdeskError
+from newsdesk.models import ArticleFilter
 from newsdesk.store import Store
+
+if TYPE_CHECKING:
+    from newsdesk.search import Hit
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False
@@ -122,7 +131,9 @@ def import_command(
 def export_hugo_command(
     ctx: typer.Context,
     folder: Annotated[Optional[Path], typer.Argument(help="Site folder [default: output.hugo setting].")] = None,
-    tags: Annotated[str, typer.Option("--tags", help="Tag preset: 'seed' writes the source as the only tag.")] = "seed",
+    tags: Annotated[
+        str, typer.Option("--tags", help="Tag preset: 'seed' writes the source as the only tag; 'real' the article's tags.")
+    ] = "seed",
     as_json: Annotated[bool, typer.Option("--json", help="Print the page count as JSON.")] = False,
 ) -> None:
     """Write content/posts/<uuid>.md per article in the seed's format, plus config.toml.
@@ -137,7 +148,9 @@ def export_hugo_command(
     target = folder or Path(state.settings.output_hugo)
     with _opened(state) as store, _progress(sys.stderr.isatty()) as progress:
         task = progress.add_task("exporting", total=store.count())
-        count = export_hugo(store.iter_articles(), target, state.settings, on_page=lambda _: progress.advance(task))
+        count = export_hugo(
+            store.iter_articles(), target, state.settings, tags=tags, on_page=lambda _: progress.advance(task)
+        )
     if as_json:
         typer.echo(json.dumps({"pages": count, "folder": str(target)}))
     else:
@@ -165,6 +178,115 @@ def export_jsonl_command(
                 count = export_jsonl(store.iter_articles(), out, state.settings, on_article=lambda _: progress.advance(task))
     if file != "-":
         err.print(f"{count} articles written to {file}")
+
+
+def _when(value: str | None, settings: Settings, *, end: bool, option: str) -> datetime | None:
+    """``2025-02-05`` (a whole day in the site's timezone) or an ISO 8601 time."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (2025-02-05) or ISO time", param_hint=option) from None
+    if len(value) <= 10 and end:
+        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=settings.tz)
+
+
+def _print_hits(query: str, hits: list[Hit]) -> None:
+    table = Table(title=f"{len(hits)} results for {query!r}", title_justify="left", show_lines=False)
+    for column in ("#", "score", "published", "source", "title / snippet"):
+        table.add_column(column, overflow="fold")
+    for number, hit in enumerate(hits, start=1):
+        text = Text(hit.title + "\n", style="bold")
+        for part, piece in enumerate(re.split(r"</?mark>", hit.snippet)):  # odd pieces are marked
+            text.append(html.unescape(piece), style="bold yellow" if part % 2 else "")
+        table.add_row(str(number), f"{hit.score:.2f}", hit.published.strftime("%Y-%m-%d %H:%M"), hit.source, text)
+    Console(highlight=False).print(table)
+
+
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    query: Annotated[Optional[str], typer.Argument(help='Words (AND), "a phrase", -exclude, a OR b.')] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Results per query.")] = 10,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source.")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Only this language (zh matches zh-CN, zh-HK …).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Published on or after (date or ISO time).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Published on or before (date or ISO time).")] = None,
+    ticker: Annotated[Optional[str], typer.Option("--ticker", help="Only articles about this ticker (AAPL, 0700.HK).")] = None,
+    tag: Annotated[Optional[str], typer.Option("--tag", help="Only articles with this tag.")] = None,
+    queries: Annotated[Optional[Path], typer.Option("--queries", help="File with one query per line (- for stdin).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help='One line per query: {"query": q, "results": [...]}.')] = False,
+) -> None:
+    """Full-text search, Chinese-aware: 美联储 加息, "rate cut" -crypto, gold OR 黄金.
+
+    Example: newsdesk search 美联储 --lang zh --since 2025-02-01 --json
+    """
+    from newsdesk.enrich import VERSION
+    from newsdesk.errors import QueryError
+    from newsdesk.search import search
+
+    state: State = ctx.obj
+    if (query is None) == (queries is None):
+        raise typer.BadParameter("give a QUERY or --queries FILE (not both)")
+    settings = state.settings
+    where = ArticleFilter(
+        source=source, lang=lang, ticker=ticker, tag=tag,
+        since=_when(since, settings, end=False, option="--since"), until=_when(until, settings, end=True, option="--until"),
+    )  # fmt: skip
+    if queries is None:
+        lines = [query or ""]
+    else:
+        stream = sys.stdin if str(queries) == "-" else queries.open(encoding="utf-8", errors="replace")
+        lines = [line.rstrip("\r\n") for line in stream if line.strip()]
+    failed = False
+    with _opened(state) as store:
+        if stale := store.count_stale(VERSION):
+            err.print(f"note: {stale} articles are not in the search index yet; run `newsdesk reindex`")
+        for text in lines:
+            try:
+                hits = search(store, text, limit=limit, where=where)
+            except QueryError as exc:
+                if queries is None:
+                    _show_error(exc)
+                    raise typer.Exit(2) from None
+                failed = True
+                _show_error(exc)
+                if as_json:
+                    typer.echo(json.dumps({"query": text, "error": exc.message, "results": []}, ensure_ascii=False))
+                continue
+            if as_json:
+                results = [hit.as_json() for hit in hits]
+                typer.echo(json.dumps({"query": text, "results": results}, ensure_ascii=False))
+            else:
+                _print_hits(text, hits)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("reindex")
+def reindex_command(
+    ctx: typer.Context,
+    rebuild_all: Annotated[bool, typer.Option("--all", help="Redo every article, not only stale ones.")] = False,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Articles per transaction.")] = 500,
+) -> None:
+    """Rebuild search index, language, tickers, tags and clusters of stored articles.
+
+    Resumable: an interrupted run keeps its finished batches; run it again to go on.
+    Example: newsdesk reindex --all
+    """
+    from newsdesk.enrich import VERSION
+    from newsdesk.pipeline import reindex
+
+    state: State = ctx.obj
+    with _opened(state) as store:
+        if rebuild_all:
+            store.mark_stale()
+        total = store.count_stale(VERSION)
+        with _progress(sys.stderr.isatty()) as progress:
+            task = progress.add_task("reindexing", total=total)
+            done = reindex(store, batch_size=batch, on_error=_show_error, on_batch=lambda n: progress.advance(task, n))
+    err.print(f"{done} articles reindexed")
 
 
 def main() -> None:

@@ -47,6 +47,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("output", "site", "public", "Default folder of `newsdesk build`."),
     Setting("import", "max_description_bytes", 5_000_000, "Bodies larger than this are rejected."),
     Setting("import", "batch_size", 500, "Records written per transaction."),
+    Setting("import", "workers", 0, "Processes that clean and enrich records (0: one per CPU core; 1: none)."),
 )
 
 
@@ -61,6 +62,7 @@ class Settings:
     output_site: str = "public"
     import_max_description_bytes: int = 5_000_000
     import_batch_size: int = 500
+    import_workers: int = 0
     source_file: str | None = field(default=None, compare=False)
 
     @property
@@ -103,5 +105,7 @@ def load_settings(path: str | Path | None) -> Settings:
         raise ConfigError(f"unknown time zone {settings.site_timezone!r}", where=str(path)) from None
     if settings.import_batch_size < 1:
         raise ConfigError("import.batch_size must be at least 1", where=str(path))
+    if settings.import_workers < 0:
+        raise ConfigError("import.workers must be 0 (one per core) or more", where=str(path))
     return settings
 

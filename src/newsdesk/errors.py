@@ -6,6 +6,8 @@
     ├── ParseError       input that cannot be read: a file, a record, a document
     │   └── RecordError  one record rejected; the batch goes on
     ├── CleanError       an HTML body the cleaner refuses (too large, too deep)
+    ├── EnrichError      enrichment failed on one article; it is stored without it
+    ├── QueryError       a search query that cannot be run (a usage error)
     └── StoreError       the database refused or could not be reached
 
 Every message names the stage and where the input came from (file, record index,
@@ -24,6 +26,10 @@ class NewsdeskError(Exception):
         self.message = message
         self.where = where
         super().__init__(str(self))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross process boundaries (import workers): keep message and place apart.
+        return (self.__class__, (self.message,), {"where": self.where})
 
     def __str__(self) -> str:
         place = f" {self.where}:" if self.where else ""
@@ -50,6 +56,14 @@ class RecordError(ParseError):
 
 class CleanError(NewsdeskError):
     stage = "clean"
+
+
+class EnrichError(NewsdeskError):
+    stage = "enrich"
+
+
+class QueryError(NewsdeskError):
+    stage = "search"
 
 
 class StoreError(NewsdeskError):

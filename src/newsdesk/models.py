@@ -56,3 +56,21 @@ class Article:
     tags: list[str] = field(default_factory=list)
     tickers: list[str] = field(default_factory=list)
     cluster: str | None = None
+    minhash: bytes | None = None  # near-duplicate signature (newsdesk.enrich.clusters)
+    enriched: int = 0  # newsdesk.enrich.VERSION that filled language, tickers, tags, minhash
+
+
+@dataclass(slots=True)
+class ArticleFilter:
+    """Which articles a search or a listing may return (``None``: no restriction).
+
+    ``lang`` matches a language and its regional forms (``zh`` matches ``zh-HK``);
+    ``since``/``until`` bound the publication time (inclusive, aware datetimes).
+    """
+
+    source: str | None = None
+    lang: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    ticker: str | None = None
+    tag: str | None = None

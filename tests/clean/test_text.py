@@ -51,3 +51,10 @@ def test_empty_body_summarizes_the_title():
     raw = record(2, description="", title="快讯：美元指数走高")
     article = clean_record(parse_record(raw, "t", tz=ZoneInfo("Asia/Shanghai")), NOW)
     assert article.markdown == "" and article.summary == "快讯：美元指数走高..."
+
+
+def test_titles_lose_tags_but_keep_lone_angle_brackets():
+    from newsdesk.clean.text import clean_title
+
+    assert clean_title("<p>纽元/美元徘徊在0.5650附近</p>") == "纽元/美元徘徊在0.5650附近"
+    assert clean_title("S&amp;P < 5000 as x > 3") == "S&P < 5000 as x > 3"

@@ -43,8 +43,9 @@ def test_round_trip_keeps_every_field_and_an_aware_utc_date(db_url):
     assert got.published == datetime(2025, 2, 7, 8, 37, 50, tzinfo=UTC)
     assert got.published.utcoffset() == timedelta(0)
     assert (got.first_seen, got.updated) == (T0, T0)
+    # Not enriched: no tags, and a cluster of its own (named by its uuid).
     assert (got.image, got.author, got.language, got.kind, got.tags, got.tickers, got.cluster) == (
-        "https://i.example.com/1.png", "作者", "zh-CN", 2, [], [], None,
+        "https://i.example.com/1.png", "作者", "zh-CN", 2, [], [], f"{1:032x}",
     )
 
 

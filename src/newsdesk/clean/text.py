@@ -33,9 +33,13 @@ def repair(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
 def clean_title(title: str) -> str:
-    """Titles arrive with entities, stray tags' whitespace and mojibake."""
-    return _SPACE.sub(" ", repair(htmllib.unescape(title))).strip()
+    """Titles arrive with entities, tags (fx168 wraps some in <p>), stray
+    whitespace and mojibake."""
+    return _SPACE.sub(" ", repair(htmllib.unescape(_TAG.sub(" ", title)))).strip()
 
 
 def to_text(html: str) -> str:

@@ -14,7 +14,9 @@ from pathlib import Path
 from newsdesk.config import Settings
 from newsdesk.models import Article
 
-PRESETS = ("seed",)
+# Tag presets: "seed" writes the source as the only tag (as the seed system did);
+# "real" writes the article's tags: tickers, topic keywords, source.
+PRESETS = ("seed", "real")
 _SLUG = re.compile(r"[0-9a-f]{32}")
 # YAML double-quoted scalars treat these as line breaks or forbid them raw: escape them.
 _YAML_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]")
@@ -37,9 +39,11 @@ def _items(values: Iterable[str]) -> str:
     return "".join(f"  - {quote(v)}\n" for v in values)
 
 
-def render_page(article: Article, settings: Settings) -> str:
-    """The page text of one article, byte for byte as the seed system wrote it."""
+def render_page(article: Article, settings: Settings, tags: str = "seed") -> str:
+    """The page text of one article, byte for byte as the seed system wrote it
+    (with ``tags="real"``, the article's own tags instead of the source)."""
     language = article.language or ""
+    tag_list = article.tags if tags == "real" and article.tags else [article.source]
     lines = [
         "---\n",
         f"title: {quote(article.title)}\n",
@@ -48,7 +52,7 @@ def render_page(article: Article, settings: Settings) -> str:
         f"categories:\n{_items([article.source])}",
         f"lang:\n{_items([language])}",
         f"translations:\n{_items([language])}",
-        f"tags:\n{_items([article.source])}",
+        f"tags:\n{_items(tag_list)}",
         'menu: ""\n',
         f"thumbnail: {quote(article.image or '')}\n",
         'lead: ""\n',
@@ -77,6 +81,7 @@ def export_hugo(
     folder: Path,
     settings: Settings,
     *,
+    tags: str = "seed",
     on_page: Callable[[Article], None] | None = None,
 ) -> int:
     """Write one page per article and a buildable site skeleton; return the page count."""
@@ -85,7 +90,7 @@ def export_hugo(
     _write_skeleton(folder, settings)
     count = 0
     for article in articles:
-        page = render_page(article, settings).encode("utf-8")
+        page = render_page(article, settings, tags).encode("utf-8")
         target = posts / f"{slug(article)}.md"
         # Unchanged pages keep their mtime, so Hugo's and rsync's change detection stay useful.
         if not target.exists() or target.read_bytes() != page:

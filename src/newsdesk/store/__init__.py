@@ -13,10 +13,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from newsdesk.enrich import tag_kinds
 from newsdesk.errors import StoreError
-from newsdesk.models import Article
+from newsdesk.models import Article, ArticleFilter
+from newsdesk.store import clusters, index
 from newsdesk.store import engine as engines
-from newsdesk.store.schema import article_versions, articles
+from newsdesk.store.schema import article_tags, article_versions, articles
 
 __all__ = ["Store"]
 
@@ -24,7 +26,7 @@ _LOOKUP_CHUNK = 500  # keeps IN (...) lists under every backend's parameter limi
 _UPDATABLE = (
     "link", "source", "external_id", "title", "raw_html", "html", "markdown", "text",
     "summary", "image", "author", "language", "kind", "kind_raw", "published",
-    "content_hash", "updated",
+    "content_hash", "updated", "tags", "tickers", "cluster", "enriched",
 )  # fmt: skip
 
 
@@ -69,6 +71,7 @@ class Store:
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         try:
             with self.engine.begin() as conn:
+                _enrichment(conn, [*new, *changed])
                 if new:
                     rows = [_row(a, now, first_seen=True) for a in new]
                     conn.execute(insert(articles).on_conflict_do_nothing(index_elements=["uuid"]), rows)
@@ -100,6 +103,73 @@ class Store:
             for row in result:
                 yield _article(row)
 
+    def get_many(self, uuids: Iterable[str]) -> dict[str, Article]:
+        wanted = list(dict.fromkeys(uuids))
+        found: dict[str, Article] = {}
+        with self._connect() as conn:
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                query = articles.select().where(articles.c.uuid.in_(wanted[start : start + _LOOKUP_CHUNK]))
+                found.update((row["uuid"], _article(row)) for row in conn.execute(query).mappings())
+        return found
+
+    def search(self, expression: str, where: ArticleFilter, limit: int) -> list[tuple[str, float]]:
+        """``(uuid, score)`` best first; see :func:`newsdesk.store.index.search`."""
+        try:
+            with self._connect() as conn:
+                return index.search(conn, expression, where, limit)
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"search failed: {exc.orig}") from None
+
+    def count_stale(self, version: int) -> int:
+        """Articles enriched with a version older than ``version``."""
+        query = sa.select(sa.func.count()).select_from(articles).where(articles.c.enriched < version)
+        with self._connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def stale(self, version: int, *, limit: int) -> list[Article]:
+        """The next ``limit`` articles enriched below ``version``, oldest first
+        (so that clusters form in the order the stories appeared)."""
+        query = (
+            articles.select()
+            .where(articles.c.enriched < version)
+            .order_by(articles.c.first_seen, articles.c.published, articles.c.uuid)
+            .limit(limit)
+        )
+        with self._connect() as conn:
+            return [_article(row) for row in conn.execute(query).mappings()]
+
+    def mark_stale(self) -> None:
+        """Mark every article for re-enrichment (``newsdesk reindex --all``)."""
+        with self.engine.begin() as conn:
+            conn.execute(articles.update().values(enriched=0))
+
+    def save_enrichment(self, batch: list[Article]) -> None:
+        """Store re-enriched articles: language, tags, tickers, cluster, index — one transaction."""
+        columns = ("language", "tags", "tickers", "cluster", "enriched")
+        try:
+            with self.engine.begin() as conn:
+                _enrichment(conn, batch)
+                statement = articles.update().where(articles.c.uuid == sa.bindparam("b_uuid"))
+                statement = statement.values({col: sa.bindparam(col) for col in columns})
+                conn.execute(statement, [{"b_uuid": a.uuid, **{c: getattr(a, c) for c in columns}} for a in batch])
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"could not save the enrichment of {len(batch)} articles: {exc}") from None
+
+    def tag_counts(self, kind: str | None = None, *, limit: int = 100) -> list[tuple[str, int]]:
+        """Most used tags (of one kind: ticker, topic, source), with article counts."""
+        count = sa.func.count().label("n")
+        query = sa.select(article_tags.c.tag, count).group_by(article_tags.c.tag).order_by(count.desc(), article_tags.c.tag)
+        if kind:
+            query = query.where(article_tags.c.kind == kind)
+        with self._connect() as conn:
+            return [(tag, n) for tag, n in conn.execute(query.limit(limit))]
+
+    def cluster_members(self, cluster: str) -> list[Article]:
+        """Articles of one near-duplicate cluster, oldest first."""
+        query = articles.select().where(articles.c.cluster == cluster).order_by(articles.c.published)
+        with self._connect() as conn:
+            return [_article(row) for row in conn.execute(query).mappings()]
+
     def _connect(self) -> sa.Connection:
         try:
             return self.engine.connect()
@@ -107,11 +177,27 @@ class Store:
             raise StoreError(f"cannot connect: {exc.orig}") from None
 
 
+def _enrichment(conn: sa.Connection, batch: list[Article]) -> None:
+    """Clusters, tags and the search index of ``batch``: before the article rows
+    are written (clusters set ``article.cluster``), in the same transaction."""
+    if not batch:
+        return
+    batch = list({a.uuid: a for a in batch}.values())  # one article twice in a batch: the last one counts
+    clusters.assign(conn, batch)
+    uuids = [a.uuid for a in batch]
+    for start in range(0, len(uuids), _LOOKUP_CHUNK):
+        conn.execute(article_tags.delete().where(article_tags.c.uuid.in_(uuids[start : start + _LOOKUP_CHUNK])))
+    rows = [{"uuid": a.uuid, "tag": tag, "kind": kind} for a in batch for tag, kind in tag_kinds(a)]
+    if rows:
+        conn.execute(article_tags.insert(), rows)
+    index.write(conn, batch)
+
+
 def _row(article: Article, now: datetime, *, first_seen: bool) -> dict[str, object]:
     row = {col: getattr(article, col) for col in _UPDATABLE if col != "updated"}
     row["updated"] = now
     if first_seen:
-        row.update(uuid=article.uuid, first_seen=now, tags=article.tags, tickers=article.tickers, cluster=article.cluster)
+        row.update(uuid=article.uuid, first_seen=now)
     else:
         row["b_uuid"] = article.uuid
     return row

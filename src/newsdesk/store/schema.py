@@ -62,8 +62,13 @@ articles = sa.Table(
     sa.Column("tags", sa.JSON, nullable=False),
     sa.Column("tickers", sa.JSON, nullable=False),
     sa.Column("cluster", sa.String(64)),
+    # Version of the enrichment and search index this row was built with; rows
+    # below ENRICHED_VERSION are what ``newsdesk reindex`` works through.
+    sa.Column("enriched", sa.Integer, nullable=False, server_default="0"),
     sa.Index("ix_articles_published", "published"),
     sa.Index("ix_articles_source_published", "source", "published"),
+    sa.Index("ix_articles_enriched", "enriched"),
+    sa.Index("ix_articles_cluster", "cluster"),
 )
 
 # Every record version ever imported for an article: a version seen before is a
@@ -74,3 +79,34 @@ article_versions = sa.Table(
     sa.Column("uuid", sa.String(32), primary_key=True),
     sa.Column("content_hash", sa.String(32), primary_key=True),
 )
+
+# Tags of an article, one row each, for tag pages and ``search --tag/--ticker``.
+# kind: "ticker", "topic" or "source"; articles.tags keeps the ordered list.
+article_tags = sa.Table(
+    "article_tags",
+    metadata,
+    sa.Column("uuid", sa.String(32), primary_key=True),
+    sa.Column("tag", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Index("ix_article_tags_tag", "tag"),
+)
+
+# MinHash signatures and their LSH band keys: the persistent near-duplicate index.
+article_signatures = sa.Table(
+    "article_signatures",
+    metadata,
+    sa.Column("uuid", sa.String(32), primary_key=True),
+    sa.Column("minhash", sa.LargeBinary, nullable=False),
+)
+
+cluster_keys = sa.Table(
+    "cluster_keys",
+    metadata,
+    sa.Column("key", sa.BigInteger, primary_key=True),
+    sa.Column("uuid", sa.String(32), primary_key=True),
+    sa.Index("ix_cluster_keys_uuid", "uuid"),
+)
+
+# The search index is not modelled here: SQLite keeps it in the FTS5 table
+# ``search_fts``, PostgreSQL in ``search_index`` (a tsvector with a GIN index);
+# migration 0002 creates them and ``store/index.py`` reads and writes them.

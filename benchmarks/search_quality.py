@@ -1,0 +1,148 @@
+"""Known-item search quality and latency on the dev corpus (not a test: prints figures).
+
+Query sets, built from the stored titles with a fixed seed:
+
+* ``zh-words``      Chinese titles: two jieba dictionary words of the title;
+* ``zh-substrings`` Chinese titles: two random 3-character (all-CJK) substrings;
+* ``en-rare``       English titles: the three rarest title words (by title frequency);
+* ``zh-rare-words`` (extra) Chinese titles: the two rarest jieba dictionary words of the
+  title — the Chinese counterpart of ``en-rare``, to separate ranking quality from
+  queries that many titles answer equally well.
+
+A query succeeds when its article is in the top 10. Reported per set: MRR@10,
+hit@10, p50/p95 latency of the in-process ``newsdesk.search.search`` call, and the
+same for plain SQLite FTS5 (default unicode61 tokenizer over the raw title and
+text, BM25 with the same 10:1 title weight) built in a temporary file. Because
+the corpus holds articles whose titles are identical (one story from several
+sources), the duplicate-aware figures also count a result whose normalized title
+equals the target's as the target. ``ceiling`` is the duplicate-aware MRR@10 of an
+oracle that ranks every distinct title holding all query terms first, in random
+order: how much the queries themselves allow.
+
+    python benchmarks/search_quality.py ../shared/datasets/cachenews-2025-02 [--db URL] [--per-set 300]
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import jieba
+
+from newsdesk.models import Article
+from newsdesk.search import search
+from newsdesk.search.tokens import normalize, query_runs
+
+from _corpus import arguments, corpus_store
+
+jieba.setLogLevel(60)
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9']+")
+
+
+def query_sets(articles: list[Article], per_set: int, seed: int) -> dict[str, list[tuple[str, str]]]:
+    rng = random.Random(seed)
+    chinese = [a for a in articles if (a.language or "").startswith("zh")]
+    english = [a for a in articles if (a.language or "") == "en"]
+    sets: dict[str, list[tuple[str, str]]] = {"zh-words": [], "zh-substrings": [], "en-rare": [], "zh-rare-words": []}
+    zh_frequency = Counter(w for a in chinese for w in set(jieba.lcut(normalize(a.title))))
+    for article in rng.sample(chinese, len(chinese)):
+        words = list(dict.fromkeys(w for w in jieba.lcut(article.title) if len(w) >= 2 and _HAN.match(w) and w in jieba.dt.FREQ))
+        if len(words) >= 2 and len(sets["zh-words"]) < per_set:
+            sets["zh-words"].append((" ".join(rng.sample(words, 2)), article.uuid))
+        if len(words) >= 2 and len(sets["zh-rare-words"]) < per_set:
+            rare = sorted(words, key=lambda w: (zh_frequency[normalize(w)], w))[:2]
+            sets["zh-rare-words"].append((" ".join(rare), article.uuid))
+        grams = list(dict.fromkeys(article.title[i : i + 3] for i in range(len(article.title) - 2)))
+        grams = [g for g in grams if _HAN.match(g)]
+        if len(grams) >= 2 and len(sets["zh-substrings"]) < per_set:
+            sets["zh-substrings"].append((" ".join(rng.sample(grams, 2)), article.uuid))
+    frequency = Counter(w for a in english for w in {w.lower() for w in _EN_WORD.findall(a.title)})
+    for article in rng.sample(english, len(english)):
+        words = sorted({w.lower() for w in _EN_WORD.findall(article.title)}, key=lambda w: (frequency[w], w))
+        if len(words) >= 3 and len(sets["en-rare"]) < per_set:
+            sets["en-rare"].append((" ".join(words[:3]), article.uuid))
+    return sets
+
+
+def evaluate(run, queries, titles: dict[str, str]) -> dict[str, float]:
+    strict, aware, latencies = [], [], []
+    for query, target in queries:
+        start = time.perf_counter()
+        ranked = run(query)
+        latencies.append((time.perf_counter() - start) * 1000)
+        strict.append(next((1 / n for n, u in enumerate(ranked, 1) if u == target), 0.0))
+        aware.append(next((1 / n for n, u in enumerate(ranked, 1) if titles.get(u) == titles[target]), 0.0))
+    latencies.sort()
+    return {
+        "mrr": statistics.fmean(strict), "hit": sum(r > 0 for r in strict) / len(queries),
+        "dup_mrr": statistics.fmean(aware), "dup_hit": sum(r > 0 for r in aware) / len(queries),
+        "p50": latencies[len(latencies) // 2], "p95": latencies[int(len(latencies) * 0.95) - 1],
+    }  # fmt: skip
+
+
+def ceiling(queries, titles: dict[str, str]) -> float:
+    """The MRR@10 a ranking would get if it put every article whose title holds all
+    query terms first, in random order: with templated titles ("X 公布每股收益为 …")
+    a query's words fit many articles equally well, and no ranking can tell which
+    one the query was made from."""
+    distinct = {title: {t for _, t in query_runs(title)} for title in set(titles.values())}
+    total = 0.0
+    for query, target in queries:
+        terms = [run for _, run in query_runs(query)]
+        fitting = sum(
+            1 for title, words in distinct.items()
+            if all((t in words) if t.isascii() else (t in title) for t in terms)
+        )  # fmt: skip
+        fitting = max(fitting, 1)
+        total += sum(1 / rank for rank in range(1, min(fitting, 10) + 1)) / fitting
+    return total / len(queries)
+
+
+def plain_fts5(articles: list[Article], folder: Path):
+    db = sqlite3.connect(folder / "plain.db")
+    db.execute("CREATE VIRTUAL TABLE plain USING fts5(uuid UNINDEXED, title, body)")
+    db.executemany("INSERT INTO plain VALUES (?, ?, ?)", [(a.uuid, a.title, a.text) for a in articles])
+    db.commit()
+
+    def run(query: str) -> list[str]:
+        expression = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+        sql = "SELECT uuid FROM plain WHERE plain MATCH ? ORDER BY bm25(plain, 0, 10, 1) LIMIT 10"
+        return [row[0] for row in db.execute(sql, (expression,))]
+
+    return run
+
+
+def main() -> None:
+    args = arguments(__doc__.split("\n")[0], per_set=300, seed=20250205).parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = corpus_store(args.corpus, args.db, tmp)
+        articles = list(store.iter_articles())
+        titles = {a.uuid: normalize(a.title) for a in articles}
+        sets = query_sets(articles, args.per_set, args.seed)
+        plain = plain_fts5(articles, Path(tmp))
+        ours = lambda q: [h.uuid for h in search(store, q, limit=10)]  # noqa: E731
+        print(f"{len(articles)} articles in {store.dialect}; Python {sys.version.split()[0]}")
+        print(f"{'':28} {'strict':>15} {'duplicate-aware':>17}")
+        print(f"{'set':14} {'engine':8} {'n':>4} {'MRR@10':>7} {'hit@10':>7} {'MRR@10':>8} {'hit@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
+        ceilings = {name: ceiling(queries, titles) for name, queries in sets.items()}
+        for name, queries in sets.items():
+            for engine, run in (("newsdesk", ours), ("FTS5", plain)):
+                r = evaluate(run, queries, titles)
+                print(
+                    f"{name:14} {engine:8} {len(queries):4} {r['mrr']:7.3f} {r['hit']:7.3f} {r['dup_mrr']:8.3f} {r['dup_hit']:7.3f} "
+                    f"{r['p50']:7.2f} {r['p95']:7.2f}"
+                )
+            print(f"{name:14} {'ceiling':8} {len(queries):4} {'':7} {'':7} {ceilings[name]:8.3f}")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

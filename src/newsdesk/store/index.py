@@ -1,0 +1,133 @@
+"""The search index, inside the article's own transaction.
+
+SQLite: an FTS5 table ``search_fts`` whose rowid is derived from the uuid (so
+that an update deletes by rowid, not by a scan) and whose columns hold the
+tokens of :mod:`newsdesk.search.tokens`, ranked by FTS5's BM25 with the title
+weighted ten times the body. PostgreSQL: the same tokens as a ``tsvector``
+literal (title at weight A, body at D — again ten to one under ``ts_rank``) in
+``search_index``, behind a GIN index. Building the literal in Python keeps
+PostgreSQL's own parser and locale out of it: both databases see one token list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from newsdesk.models import Article, ArticleFilter
+from newsdesk.search.tokens import MAX_BODY_CHARS, index_tokens
+
+_MAX_POSITION = 16383  # PostgreSQL's limit for positions in a tsvector
+_MAX_POSITIONS_PER_TOKEN = 255
+_TITLE_WEIGHT, _BODY_WEIGHT = 10.0, 1.0
+
+
+def rowid(uuid: str) -> int:
+    """A stable 63-bit integer for an md5 hex uuid (FTS5 rowids are integers)."""
+    return int(uuid, 16) & (2**63 - 1)
+
+
+def tokens(article: Article) -> tuple[list[str], list[str]]:
+    return index_tokens(article.title), index_tokens(article.text[:MAX_BODY_CHARS])
+
+
+def write(conn: sa.Connection, batch: Sequence[Article]) -> None:
+    """Replace the index entries of ``batch``."""
+    if not batch:
+        return
+    sqlite = conn.dialect.name == "sqlite"
+    rows = []
+    for article in batch:
+        title, body = tokens(article)
+        row = {"uuid": article.uuid, "source": article.source, "language": article.language}
+        if sqlite:
+            row.update(rowid=rowid(article.uuid), published=_sqlite_time(article.published))
+            row.update(title=" ".join(title), body=" ".join(body))
+        else:
+            row.update(published=article.published, doc=tsvector(title, body))
+        rows.append(row)
+    if sqlite:
+        conn.execute(sa.text("DELETE FROM search_fts WHERE rowid = :rowid"), rows)
+        conn.execute(
+            sa.text(
+                "INSERT INTO search_fts (rowid, uuid, source, language, published, title, body)"
+                " VALUES (:rowid, :uuid, :source, :language, :published, :title, :body)"
+            ),
+            rows,
+        )
+    else:
+        conn.execute(
+            sa.text(
+                "INSERT INTO search_index (uuid, source, language, published, doc)"
+                " VALUES (:uuid, :source, :language, :published, CAST(:doc AS tsvector))"
+                " ON CONFLICT (uuid) DO UPDATE SET source = excluded.source, language = excluded.language,"
+                " published = excluded.published, doc = excluded.doc"
+            ),
+            rows,
+        )
+
+
+def _sqlite_time(value: datetime) -> str:
+    """UTC as sortable text: how the FTS5 table keeps ``published`` for range filters."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def tsvector(title: list[str], body: list[str]) -> str:
+    """A tsvector literal: title tokens at weight A, body tokens unweighted (D)."""
+    positions: dict[str, list[str]] = defaultdict(list)
+    for number, token in enumerate([*title, *body], start=1):
+        if number > _MAX_POSITION:
+            break
+        where = positions[token]
+        if len(where) < _MAX_POSITIONS_PER_TOKEN:
+            where.append(f"{number}A" if number <= len(title) else str(number))
+    return " ".join(f"'{_escape(token)}':{','.join(where)}" for token, where in positions.items())
+
+
+def _escape(token: str) -> str:
+    return token.replace("\\", "\\\\").replace("'", "''")
+
+
+def search(conn: sa.Connection, expression: str, where: ArticleFilter, limit: int) -> list[tuple[str, float]]:
+    """``(uuid, score)`` of the best matches, best first; ``expression`` is an
+    FTS5 MATCH string on SQLite and a tsquery literal on PostgreSQL. Only the
+    index is read (it carries copies of the filter columns), never ``articles``."""
+    sqlite = conn.dialect.name == "sqlite"
+    filters, params = _filters(where, sqlite)
+    params.update(expression=expression, limit=limit)
+    if sqlite:
+        sql = (
+            f"SELECT uuid, -bm25(search_fts, 0, 0, 0, 0, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) AS score FROM search_fts f "
+            f"WHERE search_fts MATCH :expression {filters} ORDER BY score DESC, published DESC LIMIT :limit"
+        )
+    else:
+        sql = (
+            "SELECT f.uuid, ts_rank(f.doc, q, 1) AS score FROM search_index f, CAST(:expression AS tsquery) AS q "
+            f"WHERE f.doc @@ q {filters} ORDER BY score DESC, f.published DESC LIMIT :limit"
+        )
+    return [(uuid, float(score)) for uuid, score in conn.execute(sa.text(sql), params)]
+
+
+def _filters(where: ArticleFilter, sqlite: bool) -> tuple[str, dict[str, object]]:
+    clauses: list[str] = []
+    params: dict[str, object] = {}
+    if where.source:
+        clauses.append("f.source = :source")
+        params["source"] = where.source
+    if where.lang:
+        clauses.append("(f.language = :lang OR f.language LIKE :lang_prefix)")
+        params.update(lang=where.lang, lang_prefix=where.lang.replace("%", "").replace("_", "") + "-%")
+    for name, op in (("since", ">="), ("until", "<=")):
+        value = getattr(where, name)
+        if value is not None:
+            clauses.append(f"f.published {op} :{name}")
+            params[name] = _sqlite_time(value) if sqlite else value
+    for name, kind in (("ticker", "= 'ticker'"), ("tag", "IS NOT NULL")):
+        value = getattr(where, name)
+        if value:
+            clauses.append(f"EXISTS (SELECT 1 FROM article_tags t WHERE t.uuid = f.uuid AND t.tag = :{name} AND t.kind {kind})")
+            params[name] = value.upper() if name == "ticker" else value
+    return "".join(f" AND {c}" for c in clauses), params

@@ -1,0 +1,153 @@
+"""Search against real SQLite files and the real PostgreSQL, through the import pipeline."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsdesk.config import Settings
+from newsdesk.errors import QueryError
+from newsdesk.models import ArticleFilter
+from newsdesk.pipeline import import_paths
+from newsdesk.search import search
+from newsdesk.store import Store
+from tests.conftest import newsdesk, record, write_data
+
+ARTICLES = [
+    record(1, title="美联储主席表示不急于降息", description="<p>美联储周三维持利率不变，主席称通胀仍然偏高。</p>",
+           source="wire_cn", pub_date="2025-02-03 10:00:00"),
+    record(2, title="聯準會官員：年內或減息兩次", description="<p>多位聯準會官員表示，今年或有兩次減息。</p>",
+           source="wire_tw", language="zh-TW", pub_date="2025-02-04 10:00:00"),
+    record(3, title="Fed officials see two rate cuts this year",
+           description="<p>Officials at the Federal Reserve expect rates to fall twice. Crypto traders cheered.</p>",
+           source="wire_en", language="en", pub_date="2025-02-05 10:00:00"),
+    record(4, title="Gold climbs as dollar slips", description="<p>Spot gold rose 1% while silver was flat.</p>",
+           source="wire_en", language="en", pub_date="2025-02-06 10:00:00"),
+    record(5, title="Markets wrap", description="<p>Stocks rose. Nvidia (NVDA) led chipmakers; the Fed was quiet.</p>",
+           source="wire_en", language="en", pub_date="2025-02-07 10:00:00"),
+    record(6, title="腾讯控股(00700)发布新游戏", description="<p>腾讯股价上涨，市场关注游戏业务。</p>",
+           source="wire_cn", pub_date="2025-02-07 11:00:00"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def store(db_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json", ARTICLES)
+    with Store(db_url) as opened:
+        import_paths(opened, [tmp_path / "data"], Settings())
+        yield opened
+
+
+def ids(hits) -> list[int]:
+    return [int(h.link.rsplit("/", 1)[1]) for h in hits]
+
+
+def test_chinese_words_and_arbitrary_substrings_match(store):
+    assert ids(search(store, "美联储 降息")) == [1]
+    assert ids(search(store, "席表示")) == [1]  # crosses the words 主席|表示
+
+
+def test_simplified_and_traditional_find_each_other(store):
+    assert ids(search(store, "联准会")) == [2]
+    assert ids(search(store, "聯準會")) == [2]
+    assert set(ids(search(store, "減息"))) == {2}  # 减息 in Traditional
+
+
+def test_english_is_stemmed_and_case_folded(store):
+    assert ids(search(store, "RATE cut")) == [3]
+    assert ids(search(store, "officials")) == [3]
+
+
+def test_phrase_exclusion_and_or(store):
+    assert ids(search(store, '"rate cuts"')) == [3]
+    assert ids(search(store, '"cuts rate"')) == []
+    assert ids(search(store, "fed -crypto")) == [5]
+    assert set(ids(search(store, "silver OR nvidia"))) == {4, 5}
+
+
+def test_a_title_match_outranks_a_body_match(store):
+    assert ids(search(store, "fed")) == [3, 5]
+
+
+def test_filters(store):
+    assert ids(search(store, "fed OR 美联储", where=ArticleFilter(source="wire_cn"))) == [1]
+    assert ids(search(store, "fed OR 美联储 OR 聯準會", where=ArticleFilter(lang="zh"))) == [2, 1]
+    since = datetime(2025, 2, 5, tzinfo=UTC)
+    assert ids(search(store, "fed OR 美联储", where=ArticleFilter(since=since))) == [3, 5]
+    until = datetime(2025, 2, 4, tzinfo=UTC)
+    assert ids(search(store, "fed OR 美联储", where=ArticleFilter(until=until))) == [1]
+    assert ids(search(store, "chipmakers OR fed", where=ArticleFilter(ticker="nvda"))) == [5]
+    assert ids(search(store, "腾讯", where=ArticleFilter(ticker="0700.HK"))) == [6]
+    assert ids(search(store, "fed", where=ArticleFilter(tag="wire_en"))) == [3, 5]
+
+
+def test_results_carry_a_highlighted_escaped_snippet(store):
+    (hit,) = search(store, "通胀")
+    assert "<mark>通胀</mark>" in hit.snippet
+    assert set(hit.as_json()) == {"uuid", "link", "title", "source", "published", "score", "snippet"}
+    (hit,) = search(store, "twice")
+    assert "<mark>twice</mark>" in hit.snippet
+
+
+def test_the_index_follows_an_update_in_the_same_save(store, tmp_path):
+    changed = dict(ARTICLES[3], title="Copper climbs as dollar slips")
+    write_data(tmp_path / "update" / "wire" / "news.json", [changed])
+    report = import_paths(store, [tmp_path / "update"], Settings())
+    assert report.updated == 1
+    assert ids(search(store, "copper")) == [4]
+    assert ids(search(store, '"gold climbs"')) == []
+
+
+HOSTILE = ['"unbalanced', "OR", "-", "a OR", "'; DROP TABLE articles; --", "NEAR(a b)", "title:x", "*", "^",
+           'a" OR "1"="1', "🚀", "比特币🚀BTC", "x" * 10_000, "(((", "AND", "NOT", "美联储" * 300]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_queries_give_results_or_a_clear_error(store, text):
+    try:
+        hits = search(store, text)
+    except QueryError as exc:
+        assert str(exc).startswith("search:")
+    else:
+        assert isinstance(hits, list)
+    assert store.count() == len(ARTICLES)
+
+
+def test_cli_search_json(sqlite_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json", ARTICLES)
+    newsdesk("import", str(tmp_path / "data"), db=sqlite_url, check=True)
+    result = newsdesk("search", "美联储", "--json", db=sqlite_url, check=True)
+    line = json.loads(result.stdout)
+    assert line["query"] == "美联储" and len(line["results"]) == 1
+    assert line["results"][0]["link"].endswith("/1")
+
+
+def test_cli_batch_queries_keep_input_order_and_report_bad_lines(sqlite_url, tmp_path: Path):
+    write_data(tmp_path / "data" / "wire" / "news.json", ARTICLES)
+    newsdesk("import", str(tmp_path / "data"), db=sqlite_url, check=True)
+    queries = tmp_path / "queries.txt"
+    queries.write_text("gold\n-only\n联准会\n\nfed\n", encoding="utf-8")
+    result = newsdesk("search", "--queries", str(queries), "--json", db=sqlite_url)
+    assert result.returncode == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["gold", "-only", "联准会", "fed"]
+    assert "error" in lines[1] and lines[1]["results"] == []
+    assert [len(line["results"]) for line in lines] == [1, 0, 1, 2]
+
+
+def test_cli_single_bad_query_is_a_usage_error(sqlite_url):
+    result = newsdesk("search", "--", "-nothing", db=sqlite_url)  # "--": the query starts with "-"
+    assert result.returncode == 2
+    assert "no words" in result.stderr
+
+
+def test_cli_table_output_and_filters(sqlite_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json", ARTICLES)
+    newsdesk("import", str(tmp_path / "data"), db=sqlite_url, check=True)
+    result = newsdesk("search", "fed", "--since", "2025-02-06", "--until", "2025-02-07", db=sqlite_url, check=True)
+    assert "Markets wrap" in result.stdout and "two rate cuts" not in result.stdout
+    bad = newsdesk("search", "fed", "--since", "yesterday", db=sqlite_url)
+    assert bad.returncode == 2 and "--since" in bad.stderr
