@@ -5,7 +5,9 @@ articles/s, MB/s of input and the child's peak RSS.
 
     python benchmarks/import_corpus.py ../shared/datasets/cachenews-2025-02 [--db URL]
 
-Without --db a fresh SQLite file in a temporary folder is used. ``--copies N``
+Without --db a fresh SQLite file in a temporary folder is used. Import workers are
+forked children: "peak PSS, all" sums the proportional memory of the whole process
+tree (sampled every 0.2 s), "peak RSS" is the main process alone. ``--copies N``
 imports a JSON Lines file holding the corpus N times (links made distinct), to show
 that peak memory does not grow with the corpus. Not a test: it prints figures for
 docs/benchmarks.md.
@@ -53,8 +55,9 @@ def _pss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-def run_phase(db: str, corpus: Path) -> dict:
-    command = [sys.executable, "-m", "newsdesk", "--db", db, "import", str(corpus), "--json"]
+def run_phase(db: str, corpus: Path, config: Path | None = None) -> dict:
+    settings = ["--config", str(config)] if config else []
+    command = [sys.executable, "-m", "newsdesk", "--db", db, *settings, "import", str(corpus), "--json"]
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     peak_pss = 0.0
@@ -102,6 +105,7 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--copies", type=int, default=0, help="import the corpus this many times over, as JSON Lines")
+    parser.add_argument("--config", type=Path, help="settings file for the import (e.g. [import] workers = 1)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.copies:
@@ -113,7 +117,7 @@ def main() -> None:
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
         print(f"{'phase':<10} {'records':>8} {'wall s':>8} {'art/s':>8} {'MB/s':>7} {'peak RSS MB':>12} {'peak PSS MB, all':>17}  counts")
         for phase in ("first", "re-import"):
-            r = run_phase(db, args.corpus)
+            r = run_phase(db, args.corpus, args.config)
             print(
                 f"{phase:<10} {r['records']:>8} {r['wall']:>8.2f} {r['records'] / r['wall']:>8.0f} "
                 f"{size_mb / r['wall']:>7.1f} {r['peak_rss_mb']:>12.0f} {r['peak_pss_mb']:>17.0f}  {json.dumps(r['counts'])}"

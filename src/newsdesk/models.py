@@ -58,6 +58,7 @@ class Article:
     cluster: str | None = None
     minhash: bytes | None = None  # near-duplicate signature (newsdesk.enrich.clusters)
     enriched: int = 0  # newsdesk.enrich.VERSION that filled language, tickers, tags, minhash
+    tokens: tuple[str, str] | None = None  # space-separated search tokens of title and body (made by enrich)
 
 
 @dataclass(slots=True)

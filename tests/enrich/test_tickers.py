@@ -17,6 +17,11 @@ def test_markup_attributes_and_quote_links():
     assert from_markup(html) == ["INTC", "AAPL", "PDD", "GOOGL", "ROIV", "XAUUSD", "SPX"]
 
 
+def test_automatic_entity_links_are_not_ticker_markup():
+    html = '<p>President <a data-autolink="true" href="https://www.tipranks.com/stocks/djt">Donald Trump</a> said</p>'
+    assert from_markup(html) == []
+
+
 def test_markup_without_hints_is_not_parsed_twice():
     assert from_markup("<p>no tickers here</p>") == []
 
@@ -35,6 +40,8 @@ def test_markup_without_hints_is_not_parsed_twice():
         ("the S&P 500 (SPY, IVV, VOO) rose", ["SPY", "IVV", "VOO"]),
         ("Avance Gas Holding ( (AVACF) ) has provided an update", ["AVACF"]),
         ("Toyota Motor (TM) said", ["TM"]),
+        ("weighed on the REIT (VNQ) and energy production (XLE) sectors", ["VNQ", "XLE"]),
+        ("Treasury ETFs: (TLT), (TLH), (IEF)", ["TLT", "TLH", "IEF"]),
     ],
 )
 def test_ticker_shapes_in_text(text, expected):
@@ -47,6 +54,7 @@ def test_ticker_shapes_in_text(text, expected):
         "Earnings per share (EPS) rose; the IPO (IPO) priced; the CEO (CEO) spoke.",
         "Free cash flow (FCF) and GDP (GDP) grew, inflation (CPI) eased.",
         "The Consumer Financial Protection Bureau (CFPB) sued.",
+        "the total addressable market (TAM) is large",
         "Harris Associates L.P. said the U.K. and U.S. markets were calm.",
         "earnings grew (by 5%) and revenue (up) too",
         "in the year (2024) sales rose",

@@ -3,7 +3,9 @@
 * ``language`` — the record's, unless missing or contradicted by the text;
 * ``tickers`` — from the raw markup, the title and the text (:mod:`.tickers`);
 * ``tags`` — the tickers, up to five topic keywords (:mod:`.tags`), the source;
-* ``minhash`` — the near-duplicate signature the store clusters by (:mod:`.clusters`).
+* ``minhash`` — the near-duplicate signature the store clusters by (:mod:`.clusters`);
+* ``tokens`` — the search tokens the store indexes (made here, in the import
+  workers, rather than in the process that writes the database).
 
 Bump :data:`VERSION` when any of these changes: ``newsdesk reindex`` then
 rebuilds every article enriched with an older version.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from newsdesk.enrich import clusters, language, tags, tickers
 from newsdesk.models import Article
+from newsdesk.search.tokens import MAX_BODY_CHARS, index_tokens
 
 __all__ = ["VERSION", "enrich", "tag_kinds", "warm"]
 
@@ -26,6 +29,7 @@ def enrich(article: Article) -> Article:
     topics = [t for t in tags.topics(article.title, article.text, article.language) if t not in article.tickers]
     article.tags = list(dict.fromkeys([*article.tickers, *topics, article.source]))
     article.minhash = clusters.signature(article.title, article.text)
+    article.tokens = " ".join(index_tokens(article.title)), " ".join(index_tokens(article.text[:MAX_BODY_CHARS]))
     article.enriched = VERSION
     return article
 

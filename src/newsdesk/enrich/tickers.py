@@ -28,7 +28,7 @@ from newsdesk.search.tokens import simplified
 
 __all__ = ["aliases", "extract", "from_markup", "from_text"]
 
-MAX_TEXT_CHARS = 20_000
+MAX_TEXT_CHARS = 200_000  # long analyses name tickers throughout
 _EXCHANGES = (
     "NASDAQ|NasdaqGS|NasdaqGM|NasdaqCM|NYSE|NYSEAMERICAN|NYSE American|NYSEARCA|NYSE Arca|AMEX|OTC|OTCMKTS|"
     "OTCQX|OTCQB|OTCPK|BATS|CBOE|HKEX|HKG|HK|SEHK|SSE|SZSE"
@@ -44,7 +44,7 @@ _DOUBLED_EXCHANGE = re.compile(rf"\b(?:{_EXCHANGES})\s*[:：]\s*(?=(?:{_EXCHANGE
 # the code checks that the word before the bracket looks like a name.
 _TICK = r"(?:[A-Z]{1,5}(?:\.[A-Z]{1,2})?|SP500|\d{5,6})"
 _BRACKETED = re.compile(rf"[（(]\s*(?:[（(]\s*)?({_TICK}(?:\s*[,，/]\s*{_TICK})*)\s*[)）]")
-_NAME_END = re.compile(r"(?:[A-Z][\w.&'’-]*|\d+|[\u4e00-\u9fff]|[)）])(?:['’]s)?\s*(?:[（(]\s*)?$")
+_NAME_END = re.compile(r"(?:[\w.&'’-]+|[\u4e00-\u9fff]|[)）]\s*[,，/]?|:)(?:['’]s)?\s*(?:[（(]\s*)?$")
 # Words that make "Xxx Yyy (XY)" an acronym of an institution, not a company's ticker.
 _INSTITUTION = re.compile(
     r"\b(?:Bureau|Commission|Agency|Administration|Department|Association|Organi[sz]ation|Authority|Council|"
@@ -124,6 +124,8 @@ def from_markup(html: str) -> list[str]:
             if value := node.attributes.get(attr):
                 found.append(normalize_symbol(value) or "")
     for node in tree.css("a[href]"):
+        if "data-autolink" in node.attributes:
+            continue  # a site's automatic entity link, not an editor's: TipRanks links "Trump" to DJT
         href = node.attributes.get("href") or ""
         if match := _FX168_LINK.search(href):
             found.append(_FX168_CODES.get(match[1].upper(), ""))
@@ -166,16 +168,18 @@ def from_text(text: str, *, title: str = "", names: bool = True) -> list[str]:
 
 
 def _is_acronym(before: str, symbol: str) -> bool:
-    """True when ``symbol`` spells the initials of the words before it and they
-    name an institution: "Consumer Financial Protection Bureau (CFPB)" defines an
-    acronym, "Capital One Financial (COF)" gives a ticker."""
+    """True when ``symbol`` spells the initials of the words before it, and they
+    are common words ("total addressable market (TAM)") or name an institution
+    ("Consumer Financial Protection Bureau (CFPB)"): that defines an acronym.
+    "Capital One Financial (COF)" and "energy production (XLE)" give tickers."""
     if not symbol.isalpha() or len(symbol) < 2:
         return False
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", before) if w.lower() not in ("of", "and", "the", "for")]
     words = words[-(len(symbol) + 2) :]
     initials = "".join(w[0].upper() for w in words)
-    spelled = initials.endswith(symbol[-1]) and _subsequence(symbol, initials)
-    return spelled and bool(_INSTITUTION.search(" ".join(words)))
+    if not (words and initials.endswith(symbol[-1]) and _subsequence(symbol, initials)):
+        return False
+    return words[-1].islower() or bool(_INSTITUTION.search(" ".join(words)))
 
 
 def _subsequence(needle: str, hay: str) -> bool:

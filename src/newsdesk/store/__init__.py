@@ -16,13 +16,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from newsdesk.enrich import tag_kinds
 from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter
-from newsdesk.store import clusters, index
+from newsdesk.store import bulk, clusters, index
 from newsdesk.store import engine as engines
 from newsdesk.store.schema import article_tags, article_versions, articles
 
 __all__ = ["Store"]
 
-_LOOKUP_CHUNK = 500  # keeps IN (...) lists under every backend's parameter limit
 _UPDATABLE = (
     "link", "source", "external_id", "title", "raw_html", "html", "markdown", "text",
     "summary", "image", "author", "language", "kind", "kind_raw", "published",
@@ -54,11 +53,8 @@ class Store:
         found: dict[str, set[str]] = {}
         versions = article_versions.c
         with self._connect() as conn:
-            for start in range(0, len(wanted), _LOOKUP_CHUNK):
-                query = sa.select(versions.uuid, versions.content_hash).where(
-                    versions.uuid.in_(wanted[start : start + _LOOKUP_CHUNK])
-                )
-                for uuid, digest in conn.execute(query):
+            for where in bulk.matching(conn, versions.uuid, wanted):
+                for uuid, digest in conn.execute(sa.select(versions.uuid, versions.content_hash).where(where)):
                     found.setdefault(uuid, set()).add(digest)
         return found
 
@@ -107,9 +103,8 @@ class Store:
         wanted = list(dict.fromkeys(uuids))
         found: dict[str, Article] = {}
         with self._connect() as conn:
-            for start in range(0, len(wanted), _LOOKUP_CHUNK):
-                query = articles.select().where(articles.c.uuid.in_(wanted[start : start + _LOOKUP_CHUNK]))
-                found.update((row["uuid"], _article(row)) for row in conn.execute(query).mappings())
+            for where in bulk.matching(conn, articles.c.uuid, wanted):
+                found.update((row["uuid"], _article(row)) for row in conn.execute(articles.select().where(where)).mappings())
         return found
 
     def search(self, expression: str, where: ArticleFilter, limit: int) -> list[tuple[str, float]]:
@@ -184,12 +179,9 @@ def _enrichment(conn: sa.Connection, batch: list[Article]) -> None:
         return
     batch = list({a.uuid: a for a in batch}.values())  # one article twice in a batch: the last one counts
     clusters.assign(conn, batch)
-    uuids = [a.uuid for a in batch]
-    for start in range(0, len(uuids), _LOOKUP_CHUNK):
-        conn.execute(article_tags.delete().where(article_tags.c.uuid.in_(uuids[start : start + _LOOKUP_CHUNK])))
-    rows = [{"uuid": a.uuid, "tag": tag, "kind": kind} for a in batch for tag, kind in tag_kinds(a)]
-    if rows:
-        conn.execute(article_tags.insert(), rows)
+    for where in bulk.matching(conn, article_tags.c.uuid, [a.uuid for a in batch]):
+        conn.execute(article_tags.delete().where(where))
+    bulk.insert(conn, article_tags, [{"uuid": a.uuid, "tag": t, "kind": k} for a in batch for t, k in tag_kinds(a)])
     index.write(conn, batch)
 
 

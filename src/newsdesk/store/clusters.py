@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from newsdesk.enrich.clusters import THRESHOLD, band_keys, similarity
 from newsdesk.models import Article
+from newsdesk.store import bulk
 from newsdesk.store.schema import article_signatures, articles, cluster_keys
 
-_CHUNK = 500
 MAX_CANDIDATES = 20
 
 
@@ -59,12 +59,8 @@ def _nearest(keys: list[int], buckets: dict[int, list[str]]) -> list[str]:
 
 def _stored_candidates(conn: sa.Connection, keys: set[int], exclude: set[str]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), _CHUNK):
-        query = sa.select(cluster_keys.c.key, cluster_keys.c.uuid).where(
-            cluster_keys.c.key.in_(ordered[start : start + _CHUNK])
-        )
-        for key, uuid in conn.execute(query):
+    for where in bulk.matching(conn, cluster_keys.c.key, sorted(keys)):
+        for key, uuid in conn.execute(sa.select(cluster_keys.c.key, cluster_keys.c.uuid).where(where)):
             if uuid not in exclude:
                 found.setdefault(key, []).append(uuid)
     return found
@@ -73,13 +69,11 @@ def _stored_candidates(conn: sa.Connection, keys: set[int], exclude: set[str]) -
 def _signatures(conn: sa.Connection, uuids: set[str]) -> tuple[dict[str, bytes], dict[str, str]]:
     signatures: dict[str, bytes] = {}
     clusters: dict[str, str] = {}
-    ordered = sorted(uuids)
-    for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start : start + _CHUNK]
+    for where in bulk.matching(conn, article_signatures.c.uuid, sorted(uuids)):
         query = (
             sa.select(article_signatures.c.uuid, article_signatures.c.minhash, articles.c.cluster)
             .join(articles, articles.c.uuid == article_signatures.c.uuid)
-            .where(article_signatures.c.uuid.in_(chunk))
+            .where(where)
         )
         for uuid, minhash, cluster in conn.execute(query):
             signatures[uuid], clusters[uuid] = bytes(minhash), cluster or uuid
@@ -88,14 +82,8 @@ def _signatures(conn: sa.Connection, uuids: set[str]) -> tuple[dict[str, bytes],
 
 def _replace(conn: sa.Connection, batch: Sequence[Article], keys: dict[str, list[int]]) -> None:
     uuids = [a.uuid for a in batch]
-    for start in range(0, len(uuids), _CHUNK):
-        chunk = uuids[start : start + _CHUNK]
-        conn.execute(cluster_keys.delete().where(cluster_keys.c.uuid.in_(chunk)))
-        conn.execute(article_signatures.delete().where(article_signatures.c.uuid.in_(chunk)))
-    rows = [{"key": k, "uuid": u} for u, ks in keys.items() for k in set(ks)]
-    if rows:
-        conn.execute(cluster_keys.insert(), rows)
-        conn.execute(
-            article_signatures.insert(),
-            [{"uuid": a.uuid, "minhash": a.minhash} for a in batch if a.minhash],
-        )
+    for table in (cluster_keys, article_signatures):
+        for where in bulk.matching(conn, table.c.uuid, uuids):
+            conn.execute(table.delete().where(where))
+    bulk.insert(conn, cluster_keys, [{"key": k, "uuid": u} for u, ks in keys.items() for k in set(ks)])
+    bulk.insert(conn, article_signatures, [{"uuid": a.uuid, "minhash": a.minhash} for a in batch if a.minhash])

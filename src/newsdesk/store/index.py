@@ -30,8 +30,11 @@ def rowid(uuid: str) -> int:
     return int(uuid, 16) & (2**63 - 1)
 
 
-def tokens(article: Article) -> tuple[list[str], list[str]]:
-    return index_tokens(article.title), index_tokens(article.text[:MAX_BODY_CHARS])
+def tokens(article: Article) -> tuple[str, str]:
+    """The enrichment's tokens (space-separated), or made now for an article saved without it."""
+    if article.tokens:
+        return article.tokens
+    return " ".join(index_tokens(article.title)), " ".join(index_tokens(article.text[:MAX_BODY_CHARS]))
 
 
 def write(conn: sa.Connection, batch: Sequence[Article]) -> None:
@@ -45,9 +48,9 @@ def write(conn: sa.Connection, batch: Sequence[Article]) -> None:
         row = {"uuid": article.uuid, "source": article.source, "language": article.language}
         if sqlite:
             row.update(rowid=rowid(article.uuid), published=_sqlite_time(article.published))
-            row.update(title=" ".join(title), body=" ".join(body))
+            row.update(title=title, body=body)
         else:
-            row.update(published=article.published, doc=tsvector(title, body))
+            row.update(published=article.published, doc=tsvector(title.split(), body.split()))
         rows.append(row)
     if sqlite:
         conn.execute(sa.text("DELETE FROM search_fts WHERE rowid = :rowid"), rows)
@@ -58,15 +61,17 @@ def write(conn: sa.Connection, batch: Sequence[Article]) -> None:
             ),
             rows,
         )
-    else:
+    else:  # one statement for the batch: arrays in, unnest, cast each literal to a tsvector
+        columns = {name: [row[name] for row in rows] for name in ("uuid", "source", "language", "published", "doc")}
         conn.execute(
             sa.text(
                 "INSERT INTO search_index (uuid, source, language, published, doc)"
-                " VALUES (:uuid, :source, :language, :published, CAST(:doc AS tsvector))"
+                " SELECT u, s, l, p, CAST(d AS tsvector) FROM unnest(CAST(:uuid AS text[]), CAST(:source AS text[]),"
+                " CAST(:language AS text[]), CAST(:published AS timestamptz[]), CAST(:doc AS text[])) AS t(u, s, l, p, d)"
                 " ON CONFLICT (uuid) DO UPDATE SET source = excluded.source, language = excluded.language,"
                 " published = excluded.published, doc = excluded.doc"
             ),
-            rows,
+            columns,
         )
 
 
