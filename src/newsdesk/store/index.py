@@ -109,6 +109,9 @@ def search(conn: sa.Connection, expression: str, where: ArticleFilter, limit: in
             f"WHERE search_fts MATCH :expression {filters} ORDER BY score DESC, published DESC LIMIT :limit"
         )
     else:
+        # The planner prices a sequential scan as cheap because it does not count
+        # detoasting every tsvector: 28 ms against 6 ms through the GIN index.
+        conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
         sql = (
             "SELECT f.uuid, ts_rank(f.doc, q, 1) AS score FROM search_index f, CAST(:expression AS tsquery) AS q "
             f"WHERE f.doc @@ q {filters} ORDER BY score DESC, f.published DESC LIMIT :limit"
