@@ -180,6 +180,58 @@ def export_jsonl_command(
         err.print(f"{count} articles written to {file}")
 
 
+@app.command("build")
+def build_command(
+    ctx: typer.Context,
+    folder: Annotated[Optional[Path], typer.Argument(help="Output folder [default: output.site setting].")] = None,
+    per_page: Annotated[int, typer.Option("--per-page", min=1, help="Articles per list page.")] = 10,
+    theme: Annotated[Optional[Path], typer.Option("--theme", help="Folder of templates overriding the built-in ones.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the page counts as JSON.")] = False,
+) -> None:
+    """Build the static site: home, article, tag, source and language pages, feeds, sitemap.
+
+    Only files whose content changes are written. Example: newsdesk build public
+    """
+    from newsdesk.publish.site import build_site
+
+    state: State = ctx.obj
+    target = folder or Path(state.settings.output_site)
+    if theme is not None and not theme.is_dir():
+        raise typer.BadParameter(f"{theme} is not a folder", param_hint="--theme")
+    with _opened(state) as store, _progress(sys.stderr.isatty()) as progress:
+        task = progress.add_task("building", total=None)
+        report = build_site(
+            store.iter_articles, target, state.settings, per_page=per_page, theme=theme,
+            on_page=lambda _: progress.advance(task),
+        )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps({**report.counts(), "folder": str(target)}))
+    else:
+        err.print(f"{report.pages} pages in {target} ({report.written} written, {report.unchanged} unchanged)")
+
+
+@app.command("serve")
+def serve_command(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the site's pages and the JSON API (/api/articles, /api/search, /api/sources, /api/tags, /docs).
+
+    Example: newsdesk serve --port 8000
+    """
+    import uvicorn
+
+    from newsdesk.web import create_app
+
+    state: State = ctx.obj
+    store = state.store()
+    try:
+        uvicorn.run(create_app(store, state.settings), host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
 def _when(value: str | None, settings: Settings, *, end: bool, option: str) -> datetime | None:
     """``2025-02-05`` (a whole day in the site's timezone) or an ISO 8601 time."""
     if not value:

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from newsdesk.enrich import tag_kinds
 from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter
-from newsdesk.store import bulk, clusters, index
+from newsdesk.store import bulk, clusters, index, listing
 from newsdesk.store import engine as engines
 from newsdesk.store.schema import article_tags, article_versions, articles
 
@@ -158,6 +158,33 @@ class Store:
             query = query.where(article_tags.c.kind == kind)
         with self._connect() as conn:
             return [(tag, n) for tag, n in conn.execute(query.limit(limit))]
+
+    def page(
+        self, where: ArticleFilter, limit: int, after: tuple[datetime, str] | None = None, *, offset: int = 0
+    ) -> list[Article]:
+        """One page of articles, newest first: after the keyset cursor ``after``
+        (the API), or skipping ``offset`` rows (numbered site pages)."""
+        query = listing.page_query(where, limit, after).offset(offset or None)
+        with self._connect() as conn:
+            return [_article(row) for row in conn.execute(query).mappings()]
+
+    def count_where(self, where: ArticleFilter) -> int:
+        query = sa.select(sa.func.count()).select_from(articles).where(*listing.conditions(where))
+        with self._connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def source_counts(self) -> list[tuple[str, int, datetime]]:
+        """Each source with its article count and newest publication time."""
+        c = articles.c
+        query = sa.select(c.source, sa.func.count(), sa.func.max(c.published)).group_by(c.source).order_by(c.source)
+        with self._connect() as conn:
+            return [(source, n, newest) for source, n, newest in conn.execute(query)]
+
+    def language_counts(self) -> list[tuple[str, int]]:
+        c = articles.c
+        query = sa.select(c.language, sa.func.count()).where(c.language.is_not(None)).group_by(c.language)
+        with self._connect() as conn:
+            return [(lang, n) for lang, n in conn.execute(query.order_by(c.language)) if lang]
 
     def cluster_members(self, cluster: str) -> list[Article]:
         """Articles of one near-duplicate cluster, oldest first."""

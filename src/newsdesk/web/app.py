@@ -1,0 +1,224 @@
+"""The web app (``newsdesk serve``): the static site's pages rendered on request,
+plus a JSON API. Reads are public.
+
+Pages use the templates of :mod:`newsdesk.publish.site` with absolute links; a
+rendered page is cached for ``CACHE_SECONDS``. API errors are JSON with the
+proper status code; anything that is not a page or an endpoint — including
+``..`` tricks — is a 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from newsdesk.config import Settings
+from newsdesk.errors import QueryError
+from newsdesk.models import Article, ArticleFilter
+from newsdesk.publish.jsonl import article_json
+from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, page_context, pager, slugify
+from newsdesk.search import search
+from newsdesk.store import Store
+
+__all__ = ["create_app"]
+
+CACHE_SECONDS = 30
+PER_PAGE = 10
+_UUID = re.compile(r"[0-9a-f]{32}")
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str, make: Any) -> Any:
+        now = time.monotonic()
+        hit = self._items.get(key)
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        value = make()
+        if len(self._items) > 5000:
+            self._items.clear()
+        self._items[key] = (now, value)
+        return value
+
+
+def create_app(store: Store, settings: Settings) -> FastAPI:
+    app = FastAPI(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
+    env = environment(None)
+    cache = _Cache()
+
+    def context() -> dict[str, Any]:
+        def make() -> dict[str, Any]:
+            recent = [entry(a) for a in store.page(ArticleFilter(), RECENT)]
+            return page_context(settings, recent, store.tag_counts(limit=TAG_LIST))
+
+        return cache.get("context", make)
+
+    def names(kind: str) -> dict[str, str]:
+        def make() -> dict[str, str]:
+            if kind == "tags":
+                values = [tag for tag, _ in store.tag_counts(limit=1_000_000)]
+            elif kind == "sources":
+                values = [source for source, _, _ in store.source_counts()]
+            else:
+                values = [lang for lang, _ in store.language_counts()]
+            return {slugify(v): v for v in values}
+
+        return cache.get(f"names:{kind}", make)
+
+    def listing(base: str, title: str, where: ArticleFilter, number: int) -> HTMLResponse:
+        def make() -> str:
+            pages = max(1, -(-store.count_where(where) // PER_PAGE))
+            if number > pages:
+                raise HTTPException(404)
+            members = store.page(where, PER_PAGE, offset=(number - 1) * PER_PAGE)
+            return env.get_template("list.html").render(
+                context(), title=title, entries=[entry(a) for a in members], pager=pager(base, number, pages),
+                root="/", feed=base,
+            )  # fmt: skip
+
+        return HTMLResponse(cache.get(f"list:{base}:{number}", make))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.detail or "not found"}, status_code=exc.status_code)
+        page = env.get_template("404.html").render(context(), root="/")
+        return HTMLResponse(page, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return JSONResponse({"error": "invalid request", "details": exc.errors()}, status_code=422)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/page/{number}/", response_class=HTMLResponse, include_in_schema=False)
+    def home(number: int = 1) -> HTMLResponse:
+        return listing("", settings.site_title, ArticleFilter(), number)
+
+    for prefix, kind, field in (("tags", "tags", "tag"), ("sources", "sources", "source"), ("lang", "languages", "lang")):
+        app.add_api_route(f"/{prefix}/{{slug}}/", _list_route(prefix, kind, field, names, listing), include_in_schema=False)
+        app.add_api_route(
+            f"/{prefix}/{{slug}}/page/{{number}}/", _list_route(prefix, kind, field, names, listing), include_in_schema=False
+        )
+
+    @app.get("/posts/{uuid}/", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(uuid: str) -> HTMLResponse:
+        article = _article_or_404(store, uuid)
+
+        def make() -> str:
+            also = [entry(a) for a in store.cluster_members(article.cluster or article.uuid) if a.uuid != uuid]
+            return env.get_template("article.html").render(context(), article=article, also=also, root="/")
+
+        return HTMLResponse(cache.get(f"post:{uuid}", make))
+
+    @app.get("/style.css", include_in_schema=False)
+    def style() -> Response:
+        return Response(env.get_template("style.css").render(), media_type="text/css")
+
+    @app.get("/api/articles", summary="Articles, newest first, with filters and cursor pagination")
+    def api_articles(
+        source: str | None = None, lang: str | None = None, since: datetime | None = None, until: datetime | None = None,
+        ticker: str | None = None, tag: str | None = None, cursor: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> dict[str, Any]:  # fmt: skip
+        where = ArticleFilter(source=source, lang=lang, since=_aware(since), until=_aware(until), ticker=ticker, tag=tag)
+        rows = store.page(where, limit + 1, _decode_cursor(cursor))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "articles": [_summary(a, settings) for a in rows],
+            "next_cursor": _encode_cursor(rows[-1]) if more and rows else None,
+        }
+
+    @app.get("/api/articles/{uuid}", summary="One article, with its HTML, Markdown and text")
+    def api_article(uuid: str) -> dict[str, Any]:
+        return article_json(_article_or_404(store, uuid), settings)
+
+    @app.get("/api/search", summary="Full-text search (Chinese-aware)")
+    def api_search(
+        q: Annotated[str, Query(max_length=1000)], source: str | None = None, lang: str | None = None,
+        since: datetime | None = None, until: datetime | None = None, ticker: str | None = None, tag: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    ) -> dict[str, Any]:  # fmt: skip
+        where = ArticleFilter(source=source, lang=lang, since=_aware(since), until=_aware(until), ticker=ticker, tag=tag)
+        try:
+            hits = search(store, q, limit=limit, where=where)
+        except QueryError as exc:
+            raise HTTPException(400, exc.message) from None
+        return {"query": q, "results": [hit.as_json() for hit in hits]}
+
+    @app.get("/api/sources", summary="Sources with article counts and their newest article")
+    def api_sources() -> dict[str, Any]:
+        return {
+            "sources": [
+                {"name": name, "articles": n, "newest": newest.isoformat() if newest else None}
+                for name, n, newest in store.source_counts()
+            ]
+        }
+
+    @app.get("/api/tags", summary="Most used tags (kind: ticker, topic or source)")
+    def api_tags(kind: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+        if kind not in (None, "ticker", "topic", "source"):
+            raise HTTPException(400, "kind must be ticker, topic or source")
+        return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
+
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    def not_found(path: str) -> Response:
+        raise HTTPException(404)
+
+    return app
+
+
+def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any) -> Any:
+    def route(slug: str, number: int = 1) -> HTMLResponse:
+        name = names(kind).get(slug)
+        if name is None:
+            raise HTTPException(404)
+        return listing(f"{prefix}/{slug}/", name, ArticleFilter(**{field: name}), number)
+
+    return route
+
+
+def _article_or_404(store: Store, uuid: str) -> Article:
+    article = store.get(uuid) if _UUID.fullmatch(uuid) else None
+    if article is None:
+        raise HTTPException(404, f"no article {uuid[:64]!r}")
+    return article
+
+
+def _summary(article: Article, settings: Settings) -> dict[str, Any]:
+    data = article_json(article, settings)
+    return {k: data[k] for k in ("uuid", "link", "title", "source", "language", "published", "summary", "image", "tags", "tickers", "cluster")}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo:
+        return value
+    raise HTTPException(422, "dates need a time zone (2025-02-05T00:00:00+08:00)")
+
+
+def _encode_cursor(article: Article) -> str:
+    raw = f"{article.published.isoformat()}|{article.uuid}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        published, uuid = raw.split("|")
+        when = datetime.fromisoformat(published)
+        if when.tzinfo is None or not _UUID.fullmatch(uuid):
+            raise ValueError(raw)
+    except ValueError:
+        raise HTTPException(400, "bad cursor") from None
+    return when, uuid

@@ -1,0 +1,108 @@
+"""newsdesk serve: the real ASGI app on a real socket on 127.0.0.1 (uvicorn in a thread)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from newsdesk.config import Settings
+from newsdesk.pipeline import import_paths
+from newsdesk.store import Store
+from newsdesk.web import create_app
+from tests.conftest import record, write_data
+
+RECORDS = [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n, source=f"wire_{n % 2}")
+           for n in range(23)]  # fmt: skip
+RECORDS.append(record(100, title="<script>window.pwned=1</script>苹果 Apple (AAPL) 财报",  # noqa: E501
+                      description='<p>苹果公司<script>window.pwned=1</script><img src=x onerror="window.pwned=1"></p>',
+                      source="wire_x", pub_date=1738917000))  # fmt: skip
+
+
+@pytest.fixture
+def server(db_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+    store = Store(db_url)
+    import_paths(store, [tmp_path / "data"], Settings())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(store, Settings()), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        yield client
+    running.should_exit = True
+    thread.join(5)
+    store.close()
+
+
+def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
+    home = server.get("/")
+    assert home.status_code == 200 and home.text.count('class="card"') == 10
+    assert 'href="/page/2/"' in home.text and "最新 Recent" in home.text
+    assert server.get("/page/3/").status_code == 200 and server.get("/page/4/").status_code == 404
+    uuid = server.get("/api/articles", params={"limit": 1}).json()["articles"][0]["uuid"]
+    page = server.get(f"/posts/{uuid}/")
+    assert page.status_code == 200 and "Fed meeting 22" in page.text
+    assert server.get("/sources/wire_0/").status_code == 200
+    assert server.get("/tags/AAPL/").status_code == 200
+    assert server.get("/style.css").headers["content-type"].startswith("text/css")
+
+
+def test_api_articles_filters_and_cursor_pagination(server):
+    first = server.get("/api/articles", params={"limit": 10}).json()
+    second = server.get("/api/articles", params={"limit": 10, "cursor": first["next_cursor"]}).json()
+    third = server.get("/api/articles", params={"limit": 10, "cursor": second["next_cursor"]}).json()
+    uuids = [a["uuid"] for page in (first, second, third) for a in page["articles"]]
+    assert len(uuids) == len(set(uuids)) == 24 and third["next_cursor"] is None
+    assert {a["source"] for a in server.get("/api/articles", params={"source": "wire_1"}).json()["articles"]} == {"wire_1"}
+    assert [a["title"] for a in server.get("/api/articles", params={"ticker": "aapl"}).json()["articles"]][0].endswith("财报")
+    one = server.get(f"/api/articles/{uuids[0]}").json()
+    assert one["uuid"] == uuids[0] and "html" in one and "markdown" in one
+
+
+def test_api_search_sources_tags_and_openapi(server):
+    found = server.get("/api/search", params={"q": "美联储 测试内容", "limit": 3}).json()
+    assert found["query"] == "美联储 测试内容" and len(found["results"]) == 3 and "<mark>测试内容</mark>" in found["results"][0]["snippet"]
+    assert server.get("/api/search", params={"q": "-only"}).status_code == 400
+    assert server.get("/api/search", params={"q": "x" * 5000}).status_code == 422
+    sources = {s["name"]: s["articles"] for s in server.get("/api/sources").json()["sources"]}
+    assert sources == {"wire_0": 12, "wire_1": 11, "wire_x": 1}
+    assert {"tag": "AAPL", "articles": 1} in server.get("/api/tags", params={"kind": "ticker"}).json()["tags"]
+    assert "/api/search" in server.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/posts/../../etc/passwd", "/posts/%2e%2e%2f%2e%2e%2fetc%2fpasswd/", "/tags/..%2F..%2Fetc/", "/..%2f..%2fetc/passwd",
+     "/posts/0123/", "/nothing/here", "/api/articles/not-a-uuid", "/api/nothing"],
+)  # fmt: skip
+def test_unknown_paths_and_traversal_are_404_with_json_errors_on_the_api(server, path):
+    response = server.get(path)
+    assert response.status_code == 404
+    if path.startswith("/api/"):
+        assert "error" in response.json()
+    assert "root:" not in response.text
+
+
+def test_bad_api_input_is_a_json_error_never_a_500(server):
+    for params in ({"limit": 0}, {"limit": "x"}, {"since": "yesterday"}, {"cursor": "!!!"}, {"since": "2025-02-05T00:00:00"}):
+        response = server.get("/api/articles", params=params)
+        assert response.status_code in (400, 422) and "error" in response.json()
+    assert server.get("/api/tags", params={"kind": "nope"}).status_code == 400
+
+
+def test_hostile_article_renders_without_script(server):
+    uuid = server.get("/api/articles", params={"source": "wire_x"}).json()["articles"][0]["uuid"]
+    page = server.get(f"/posts/{uuid}/").text
+    assert "<script>window" not in page and "onerror" not in page
+    assert "window.pwned=1 苹果 Apple (AAPL) 财报" in page  # the title's tags are gone, its text stays
