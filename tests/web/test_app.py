@@ -58,6 +58,14 @@ def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
     assert server.get("/style.css").headers["content-type"].startswith("text/css")
 
 
+def test_the_search_box_works_when_served(server):
+    page = server.get("/search/", params={"q": "测试内容 Fed"})
+    assert page.status_code == 200 and page.text.count('class="card"') == 20 and "<mark>测试内容</mark>" in page.text
+    assert server.get("/search/").status_code == 200
+    bad = server.get("/search/", params={"q": "-x"})
+    assert bad.status_code == 400 and "no words" in bad.text
+
+
 def test_api_articles_filters_and_cursor_pagination(server):
     first = server.get("/api/articles", params={"limit": 10}).json()
     second = server.get("/api/articles", params={"limit": 10, "cursor": first["next_cursor"]}).json()

@@ -2,7 +2,8 @@
 
 Pages, in the spirit of the seed's Mainroad theme: a paginated home list, one
 page per article (``posts/<uuid>/``), tag, source and language lists (each
-paginated), a 404 page, ``sitemap.xml``, and RSS / Atom / JSON Feed for the site,
+paginated), a 404 page, ``sitemap.xml``, a search page that works without a server
+(:mod:`.static_search`), and RSS / Atom / JSON Feed for the site,
 each tag and each source. Every page carries the seed's three sidebar widgets:
 search, recent, tag list. Templates are Jinja2 with autoescaping; a theme folder
 given by the user overrides any of them (and ``style.css``).
@@ -26,7 +27,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, s
 
 from newsdesk.config import Settings
 from newsdesk.models import Article
-from newsdesk.publish import feeds
+from newsdesk.publish import feeds, static_search
 from newsdesk.publish.hugo import slug as article_slug
 
 __all__ = ["BuildReport", "Entry", "build_site", "entry", "environment", "page_context", "pager", "slugify"]
@@ -143,6 +144,12 @@ def build_site(
     _feeds(writer, context, "", settings.site_title, entries)
     writer.write("404.html", env.get_template("404.html").render(context, root="/"))
     writer.write("style.css", env.get_template("style.css").render())
+    writer.write("search/index.html", env.get_template("search.html").render(
+        context, query="", hits=[], error=None, static_search=True, root="../"))  # fmt: skip
+    writer.write("search.js", env.loader.get_source(env, "search.js")[0])  # type: ignore[union-attr]
+    tz = settings.tz
+    for relative, text in static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M")).items():
+        writer.write(relative, text)
     writer.write("sitemap.xml", feeds.sitemap(context["site"]["base_url"], [e.path for e in entries], report.files))
     return report
 

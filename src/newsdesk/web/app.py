@@ -119,6 +119,17 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         return HTMLResponse(cache.get(f"post:{uuid}", make))
 
+    @app.get("/search/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(q: Annotated[str, Query(max_length=1000)] = "") -> HTMLResponse:
+        hits, error = [], None
+        if q.strip():
+            try:
+                hits = search(store, q, limit=20)
+            except QueryError as exc:
+                error = exc.message
+        page = env.get_template("search.html").render(context(), query=q, hits=hits, error=error, root="/")
+        return HTMLResponse(page, status_code=400 if error else 200)
+
     @app.get("/style.css", include_in_schema=False)
     def style() -> Response:
         return Response(env.get_template("style.css").render(), media_type="text/css")

@@ -1,0 +1,80 @@
+"""Search for the static site, with no server: a compact index loaded on demand.
+
+The build writes ``search/docs.json`` (path, title, date, source of each article,
+newest first), the inverted index split into ``search/shard-NN.json`` files by a
+hash of the token (the browser fetches only the shards its query needs), and
+``search/t2s.json``, the Traditional → Simplified map of the characters the index
+uses, so a Traditional query finds Simplified text. Tokens are those of the main
+index (CJK bigrams plus each run's last character) over title and summary, except
+that words are lower-cased but not stemmed (no stemmer runs in the browser).
+``search.js`` does the same tokenization and ANDs the query's terms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from newsdesk.search.tokens import query_runs, simplified
+
+if TYPE_CHECKING:
+    from newsdesk.publish.site import Entry
+
+__all__ = ["SHARDS", "fnv1a", "index_files", "static_tokens"]
+
+SHARDS = 32
+
+
+def fnv1a(token: str) -> int:
+    """32-bit FNV-1a over UTF-16 code units: what ``search.js`` computes too."""
+    data = token.encode("utf-16-le")
+    value = 0x811C9DC5
+    for i in range(0, len(data), 2):
+        value ^= data[i] | data[i + 1] << 8
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def static_tokens(text: str) -> set[str]:
+    tokens: set[str] = set()
+    for cjk, run in query_runs(text):
+        if cjk:
+            tokens.update(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.add(run[-1])
+        elif len(run) <= 40:
+            tokens.add(run)
+    return tokens
+
+
+def index_files(entries: Sequence[Entry], date: Callable[[Entry], str]) -> dict[str, str]:
+    """``{relative path: text}`` of every file of the static search index."""
+    docs = [[e.path, e.title, date(e), e.source] for e in entries]
+    shards: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(SHARDS)]
+    characters: set[str] = set()
+    for number, entry in enumerate(entries):
+        for token in static_tokens(f"{entry.title} {entry.summary}"):
+            shards[fnv1a(token) % SHARDS][token].append(number)
+            characters.update(token)
+    files = {"search/docs.json": _dump(docs)}
+    for number, shard in enumerate(shards):
+        files[f"search/shard-{number:02d}.json"] = _dump(dict(sorted(shard.items())))
+    files["search/t2s.json"] = _dump(_t2s_map(characters))
+    return files
+
+
+def _t2s_map(used: set[str]) -> dict[str, str]:
+    """Traditional characters whose Simplified form the index uses."""
+    found = {}
+    for code in range(0x4E00, 0xA000):
+        char = chr(code)
+        target = simplified(char)
+        if target != char and len(target) == 1 and target in used:
+            found[char] = target
+    return found
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+

@@ -1,0 +1,100 @@
+/* newsdesk static search: loads search/docs.json, search/t2s.json and only the
+   index shards a query needs; tokens as newsdesk/publish/static_search.py makes them. */
+(function (global) {
+  "use strict";
+  var SHARDS = 32;
+  var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+  var WORD = /[\p{L}\p{N}\p{M}]/u;
+
+  function fnv1a(text) {
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash >>> 0;
+  }
+
+  function runs(text, t2s) {
+    var chars = Array.from(text.normalize("NFKC").toLowerCase()).map(function (c) { return t2s[c] || c; });
+    var out = [], current = "", kind = null;
+    chars.forEach(function (c) {
+      var k = CJK.test(c) ? "cjk" : WORD.test(c) ? "word" : null;
+      if (k !== kind && current) { out.push([kind, current]); current = ""; }
+      kind = k;
+      if (k) { current += c; }
+    });
+    if (current && kind) { out.push([kind, current]); }
+    return out;
+  }
+
+  function termTokens(term, t2s) {
+    var tokens = [];
+    runs(term, t2s).forEach(function (run) {
+      var text = run[1];
+      if (run[0] === "cjk" && text.length > 1) {
+        for (var i = 0; i + 1 < text.length; i++) { tokens.push(text.slice(i, i + 2)); }
+      } else if (text.length <= 40) {
+        tokens.push(text);
+      }
+    });
+    return tokens;
+  }
+
+  function intersect(a, b) {
+    var set = new Set(b);
+    return a.filter(function (x) { return set.has(x); });
+  }
+
+  /* query: the user's words (AND). load(name) resolves to the parsed JSON of search/<name>. */
+  function search(query, load, limit) {
+    return load("t2s.json").then(function (t2s) {
+      var tokens = [];
+      query.split(/\s+/).forEach(function (term) { tokens = tokens.concat(termTokens(term, t2s)); });
+      tokens = Array.from(new Set(tokens));
+      if (!tokens.length) { return []; }
+      var shards = Array.from(new Set(tokens.map(function (t) { return fnv1a(t) % SHARDS; })));
+      return Promise.all([load("docs.json")].concat(shards.map(function (n) {
+        return load("shard-" + (n < 10 ? "0" : "") + n + ".json");
+      }))).then(function (loaded) {
+        var docs = loaded[0], index = {};
+        loaded.slice(1).forEach(function (shard) { Object.assign(index, shard); });
+        var ids = null;
+        tokens.forEach(function (t) { ids = ids === null ? (index[t] || []) : intersect(ids, index[t] || []); });
+        return (ids || []).slice(0, limit || 30).map(function (id) {
+          var d = docs[id];
+          return { path: d[0], title: d[1], date: d[2], source: d[3] };
+        });
+      });
+    });
+  }
+
+  global.newsdeskSearch = { search: search, fnv1a: fnv1a, termTokens: termTokens };
+
+  if (typeof document === "undefined" || !document.getElementById("results")) { return; }
+  var script = document.currentScript, root = script ? script.getAttribute("data-root") : "../";
+  var cache = {};
+  function load(name) {
+    if (!cache[name]) {
+      cache[name] = fetch(root + "search/" + name).then(function (r) { return r.ok ? r.json() : {}; });
+    }
+    return cache[name];
+  }
+  var query = new URLSearchParams(global.location.search).get("q") || "";
+  var box = document.querySelector(".search-page input[name=q]");
+  if (box) { box.value = query; }
+  if (!query.trim()) { return; }
+  var results = document.getElementById("results");
+  search(query, load, 30).then(function (hits) {
+    results.textContent = "";
+    if (!hits.length) { results.textContent = "没有结果 · No results."; return; }
+    hits.forEach(function (hit) {
+      var card = document.createElement("article"), h2 = document.createElement("h2"), a = document.createElement("a");
+      var meta = document.createElement("p");
+      card.className = "card"; meta.className = "meta";
+      a.href = root + hit.path; a.textContent = hit.title;
+      meta.textContent = hit.date + " · " + hit.source;
+      h2.appendChild(a); card.appendChild(h2); card.appendChild(meta); results.appendChild(card);
+    });
+  });
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,63 @@
+"""Search on the static site with no server: search.js run by Node against a real build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from newsdesk.config import Settings
+from newsdesk.pipeline import import_paths
+from newsdesk.publish.site import build_site
+from newsdesk.publish.static_search import fnv1a
+from newsdesk.store import Store
+from tests.conftest import record, write_data
+
+RUNNER = Path(__file__).with_name("node_search.js")
+RECORDS = [
+    record(1, title="美联储主席表示不急于降息", pub_date=1738917470),
+    record(2, title="聯準會官員：年內或減息兩次", language="zh-TW", pub_date=1738917480),
+    record(3, title="Nvidia slides as DeepSeek rattles chip stocks", language="en", pub_date=1738917490),
+    record(4, title="Gold climbs 黄金上涨", language="en", pub_date=1738917500),
+]
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    found = shutil.which("node")
+    if not found:
+        pytest.skip("node is not installed: the static search script is checked with Node")
+    return found
+
+
+def _search(node: str, site: Path, *queries: str) -> dict[str, list[str]]:
+    out = subprocess.run([node, str(RUNNER), str(site), *queries], capture_output=True, text=True, check=True, timeout=60)
+    return {q: [hit["title"] for hit in hits] for q, hits in json.loads(out.stdout).items()}
+
+
+def test_the_static_index_answers_chinese_traditional_and_english_queries(node, sqlite_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        build_site(store.iter_articles, tmp_path / "site", Settings())
+    found = _search(node, tmp_path / "site", "美联储 降息", "席表示", "联准会", "減息", "NVIDIA deepseek", "黄金", "gold 黄金", "nothing", "🚀")
+    assert found["美联储 降息"] == ["美联储主席表示不急于降息"]
+    assert found["席表示"] == ["美联储主席表示不急于降息"]  # a substring across words
+    assert found["联准会"] == found["減息"] == ["聯準會官員：年內或減息兩次"]  # Simplified query, Traditional text
+    assert found["NVIDIA deepseek"] == ["Nvidia slides as DeepSeek rattles chip stocks"]
+    assert found["gold 黄金"] == found["黄金"] == ["Gold climbs 黄金上涨"]
+    assert found["nothing"] == [] and found["🚀"] == []
+    page = (tmp_path / "site" / "search" / "index.html").read_text()
+    assert 'src="../search.js"' in page and 'id="results"' in page
+
+
+def test_python_and_javascript_hash_tokens_alike(node, tmp_path):
+    tokens = ["美联", "a", "nvidia", "😀x", "ǅ", ""]
+    script = "const s=require('fs').readFileSync(process.argv[1],'utf8');const c={globalThis:{}};require('vm').runInNewContext(s,c);" \
+             "console.log(JSON.stringify(JSON.parse(process.argv[2]).map(c.globalThis.newsdeskSearch.fnv1a)))"
+    js = Path(__file__).parents[2] / "src" / "newsdesk" / "publish" / "templates" / "search.js"
+    out = subprocess.run([node, "-e", script, str(js), json.dumps(tokens)], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [fnv1a(t) for t in tokens]
