@@ -1,5 +1,5 @@
 # make run   — install into .venv, import DATA into the embedded SQLite, export the Hugo site and build it
-# make test  — install with test extras and what tests need (hugo), run pytest
+# make test  — install with test extras and what tests need (hugo, chromium), run pytest
 # make bench — the import, search, ticker and cluster benchmarks on DATA
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,11 +18,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Debian's hugo: the export is checked against the real thing.
+# Debian's hugo (the export is checked against the real thing) and chromium (browser tests).
 system-deps:
-	@command -v hugo >/dev/null || { \
+	@missing=""; command -v hugo >/dev/null || missing="$$missing hugo"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q hugo; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; fi
 
 run: install system-deps
 	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA)
@@ -41,4 +43,4 @@ bench: install
 	$(PY) benchmarks/cluster_quality.py $(DATA)
 
 clean:
-	rm -rf $(VENV) $(SITE) newsdesk.db newsdesk.db-wal newsdesk.db-shm
+	rm -rf $(VENV) $(SITE) newsdesk.db newsdesk.db-wal newsdesk.db-shm test-artifacts
