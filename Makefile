@@ -41,6 +41,8 @@ bench: install
 	$(PY) benchmarks/search_quality.py $(DATA)
 	$(PY) benchmarks/ticker_quality.py $(DATA)
 	$(PY) benchmarks/cluster_quality.py $(DATA)
+	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA) >/dev/null
+	$(PY) benchmarks/build_site.py --db $(DB)
 
 clean:
 	rm -rf $(VENV) $(SITE) newsdesk.db newsdesk.db-wal newsdesk.db-shm test-artifacts

@@ -1,0 +1,101 @@
+"""Site build benchmark: `newsdesk build` against real Hugo on the same articles (not a test).
+
+1. Hugo: `newsdesk export hugo --tags real` plus a minimal theme written here with the
+   same page set as newsdesk's site — article pages, the home list paginated at 10, tag
+   pages, and on every page a sidebar with the 10 most recent articles and the 40 most
+   used tags (a `partialCached` partial, computed once) — then `hugo` into a fresh folder.
+2. newsdesk: `newsdesk build` into a fresh folder (which writes more: source and
+   language lists, RSS/Atom/JSON Feed per tag and source, the static search index).
+3. Update build: 10 new articles imported, then `newsdesk build` into the same folder.
+
+Wall time and peak RSS of each child process (os.wait4), and their ratios.
+
+    python benchmarks/build_site.py --db sqlite:///newsdesk.db     # a database holding the corpus
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LAYOUTS = {
+    "_default/baseof.html": """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>
+<main>{{ block "main" . }}{{ end }}</main>
+{{ partialCached "sidebar.html" . }}
+</body></html>
+""",
+    # Cached once for the whole site, as a Hugo theme author would: the sidebar is the same on every page.
+    "partials/sidebar.html": """<aside><h4>Recent</h4><ul>{{ range first 10 .Site.RegularPages.ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+<h4>Tags</h4><ul>{{ range first 40 .Site.Taxonomies.tags.ByCount }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul></aside>
+""",
+    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02 15:04:05" }}</time>
+{{ .Content }}<ul>{{ range .Params.tags }}<li>{{ . }}</li>{{ end }}</ul></article>{{ end }}
+""",
+    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<p>{{ .Date.Format "2006-01-02 15:04" }} · {{ .Summary }}</p></article>{{ end }}
+{{ with .Paginator.Prev }}<a href="{{ .URL }}">prev</a>{{ end }}{{ with .Paginator.Next }}<a href="{{ .URL }}">next</a>{{ end }}{{ end }}
+""",
+}
+
+
+def run(command: list[str]) -> dict[str, object]:
+    """Run ``command``; its wall time, peak RSS (MB) and standard output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(command)} failed: {err.read().decode()[-2000:]}")
+        return {"wall": wall, "rss": usage.ru_maxrss / 1024, "out": out.read().decode()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True, help="database holding the imported corpus (copied, never changed)")
+    args = parser.parse_args()
+    newsdesk = [sys.executable, "-m", "newsdesk"]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        db = args.db
+        if db.startswith("sqlite:///"):
+            copy = tmp_path / "bench.db"
+            with sqlite3.connect(db.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+                source.backup(target)
+            db = f"sqlite:///{copy}"
+        subprocess.run([*newsdesk, "--db", db, "export", "hugo", str(tmp_path / "hugo"), "--tags", "real"], check=True,
+                       capture_output=True)  # fmt: skip
+        for name, text in LAYOUTS.items():
+            target = tmp_path / "hugo" / "layouts" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        hugo = run(["hugo", "-s", str(tmp_path / "hugo"), "-d", str(tmp_path / "hugo-public"), "--quiet"])
+        ours = run([*newsdesk, "--db", db, "build", str(tmp_path / "public"), "--json"])
+        new = [{"link": f"https://bench.example.com/new/{n}", "title": f"基准测试新文章 {n} benchmark article",
+                "description": f"<p>第{n}篇新文章的正文。</p>", "source": "bench", "pub_date": "2025-02-06 12:00:00"}
+               for n in range(10)]  # fmt: skip
+        data = tmp_path / "new.jsonl"
+        data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new), encoding="utf-8")
+        subprocess.run([*newsdesk, "--db", db, "import", str(data)], check=True, capture_output=True)
+        update = run([*newsdesk, "--db", db, "build", str(tmp_path / "public"), "--json"])
+        hugo_files = sum(1 for p in (tmp_path / "hugo-public").rglob("*") if p.is_file())
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"{'build':<22} {'wall s':>8} {'peak RSS MB':>12}  output")
+    print(f"{'hugo (same page set)':<22} {hugo['wall']:>8.2f} {hugo['rss']:>12.0f}  {hugo_files} files")
+    print(f"{'newsdesk build':<22} {ours['wall']:>8.2f} {ours['rss']:>12.0f}  {ours['out'].strip()}")
+    print(f"{'update (+10 articles)':<22} {update['wall']:>8.2f} {update['rss']:>12.0f}  {update['out'].strip()}")
+    print(f"ratio newsdesk/hugo: wall {ours['wall'] / hugo['wall']:.2f}x, peak memory {ours['rss'] / hugo['rss']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
