@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from newsdesk.search.tokens import query_runs, simplified
+from newsdesk.search.tokens import index_tokens, simplified
 
 if TYPE_CHECKING:
     from newsdesk.publish.site import Entry
@@ -38,14 +38,7 @@ def fnv1a(token: str) -> int:
 
 
 def static_tokens(text: str) -> set[str]:
-    tokens: set[str] = set()
-    for cjk, run in query_runs(text):
-        if cjk:
-            tokens.update(run[i : i + 2] for i in range(len(run) - 1))
-            tokens.add(run[-1])
-        elif len(run) <= 40:
-            tokens.add(run)
-    return tokens
+    return set(index_tokens(text, stemmed=False))
 
 
 def index_files(entries: Sequence[Entry], date: Callable[[Entry], str]) -> dict[str, str]:

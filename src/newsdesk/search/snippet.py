@@ -12,14 +12,13 @@ from __future__ import annotations
 import html
 import re
 
-from newsdesk.search.tokens import CJK, simplified, stem
+from newsdesk.search.tokens import CJK, WORD, simplified, stem
 
 __all__ = ["snippet"]
 
 WIDTH = 160
 _LEAD = 40
 _SCAN_CHARS = 50_000
-_WORD = re.compile(r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
 def _aligned(text: str) -> str:
@@ -36,7 +35,7 @@ def _matches(normalized: str, terms: set[str]) -> list[tuple[int, int]]:
     for term in terms:
         if CJK.match(term):
             spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(term), normalized))
-    spans.extend((m.start(), m.end()) for m in _WORD.finditer(normalized) if stem(m[0]) in terms)
+    spans.extend((m.start(), m.end()) for m in WORD.finditer(normalized) if stem(m[0]) in terms)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

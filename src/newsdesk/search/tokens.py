@@ -24,7 +24,7 @@ from functools import lru_cache
 import opencc
 import Stemmer
 
-__all__ = ["CJK", "MAX_BODY_CHARS", "index_tokens", "normalize", "query_runs", "simplified", "stem"]
+__all__ = ["CJK", "MAX_BODY_CHARS", "WORD", "index_tokens", "normalize", "query_runs", "simplified", "stem"]
 
 MAX_BODY_CHARS = 20_000  # the start of a long article is enough to find it
 MAX_TOKEN_CHARS = 40  # longer "words" are base64, hashes or URLs glued together
@@ -32,6 +32,7 @@ MAX_TOKEN_CHARS = 40  # longer "words" are base64, hashes or URLs glued together
 _CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 CJK = re.compile(f"[{_CJK_RANGES}]")
 _RUNS = re.compile(f"([{_CJK_RANGES}]+)|([^\\W_{_CJK_RANGES}]+)")
+WORD = re.compile(f"[^\\W_{_CJK_RANGES}]+")  # a run of letters or digits outside CJK
 
 _t2s = opencc.OpenCC("t2s.json")
 _stemmer = Stemmer.Stemmer("english")
@@ -58,15 +59,16 @@ def query_runs(text: str) -> list[tuple[bool, str]]:
     return [(bool(cjk), cjk or word) for cjk, word in _RUNS.findall(normalize(text))]
 
 
-def index_tokens(text: str) -> list[str]:
-    """The token stream indexed for ``text`` (see the module docstring)."""
+def index_tokens(text: str, *, stemmed: bool = True) -> list[str]:
+    """The token stream indexed for ``text`` (see the module docstring); the
+    static site's index, searched by JavaScript, takes words unstemmed."""
     tokens: list[str] = []
     for cjk, word in _RUNS.findall(normalize(text)):
         if cjk:
             tokens.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
             tokens.append(cjk[-1])
         elif len(word) <= MAX_TOKEN_CHARS:
-            tokens.append(stem(word))
+            tokens.append(stem(word) if stemmed else word)
     return tokens
 
 
