@@ -43,6 +43,8 @@ bench: install
 	$(PY) benchmarks/cluster_quality.py $(DATA)
 	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA) >/dev/null
 	$(PY) benchmarks/build_site.py --db $(DB)
+	command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -q wrk; }
+	PY=$(PY) benchmarks/serve_load.sh $(DB)
 
 clean:
 	rm -rf $(VENV) $(SITE) newsdesk.db newsdesk.db-wal newsdesk.db-shm test-artifacts
