@@ -111,9 +111,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/posts/{uuid}/", response_class=HTMLResponse, include_in_schema=False)
     def article_page(uuid: str) -> HTMLResponse:
-        article = _article_or_404(store, uuid)
-
-        def make() -> str:
+        def make() -> str:  # the article is read only when its page is not cached
+            article = _article_or_404(store, uuid)
             also = [entry(a) for a in store.cluster_members(article.cluster or article.uuid) if a.uuid != uuid]
             return env.get_template("article.html").render(context(), article=article, also=also, root="/")
 
