@@ -4,6 +4,7 @@ import json
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
+from newsdesk.sources.records import link_uuid
 from newsdesk.store import Store
 from tests.conftest import record, write_data
 
@@ -73,3 +74,15 @@ def _uuid(n):
     from newsdesk.sources.records import link_uuid
 
     return link_uuid(record(n)["link"])
+
+
+def test_a_valid_version_after_a_rejected_one_in_the_previous_batch_is_stored(sqlite_url, tmp_path):
+    # Batches overlap (the next is looked up before the previous is written): the
+    # rejected first version must not make the second one an "update" of nothing.
+    bomb = "<blockquote>" * 10_000 + "x" + "</blockquote>" * 10_000  # rejected while cleaning
+    records = [record(1), record(2, description=bomb), record(3), record(2, title="第二版 second version")]
+    write_data(tmp_path / "data" / "wire" / "news.json", records)
+    with Store(sqlite_url) as store:
+        report = import_paths(store, [tmp_path / "data"], Settings(import_batch_size=2, import_workers=1))
+        assert report.counts() == {"new": 3, "updated": 0, "duplicate": 0, "rejected": 1}
+        assert store.get(link_uuid(records[3]["link"])).title == "第二版 second version"

@@ -180,7 +180,6 @@ def _prepare(record: Record, now: datetime) -> Article | NewsdeskError:
 @dataclass
 class _Batch:
     records: list[Record]  # the ones not stored yet, in input order
-    stored: dict[str, set[str]]
     results: Iterator[Article | NewsdeskError]
     now: datetime
 
@@ -192,21 +191,23 @@ def _start(store: Store, batch: list[Record], report: ImportReport, workers: Wor
         return None
     now = datetime.now(UTC)
     stored = store.known(r.uuid for r in batch)
-    if previous:  # not committed yet: its records count as stored
+    if previous:  # not committed yet: its records count as stored (to skip cleaning duplicates)
         uuids = {r.uuid for r in batch}
         for record in previous.records:
             if record.uuid in uuids:
                 stored.setdefault(record.uuid, set()).add(record.content_hash)
     fresh = [r for r in batch if r.content_hash not in stored.get(r.uuid, ())]
     report.duplicate += len(batch) - len(fresh)
-    return _Batch(fresh, stored, workers.prepare(fresh, now), now)
+    return _Batch(fresh, workers.prepare(fresh, now), now)
 
 
 def _finish(store: Store, batch: _Batch | None, report: ImportReport, error: Reporter) -> None:
     """Collect the cleaned articles of ``batch`` and save them in one transaction."""
     if batch is None:
         return
-    stored = batch.stored
+    # Looked up again: the previous batch is committed now, and what it rejected is
+    # not stored, so a later version of the same link is new, not an update.
+    stored = store.known(r.uuid for r in batch.records)
     new: dict[str, Article] = {}
     changed: dict[str, Article] = {}
     versions: list[tuple[str, str]] = []
