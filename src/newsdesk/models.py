@@ -75,3 +75,8 @@ class ArticleFilter:
     until: datetime | None = None
     ticker: str | None = None
     tag: str | None = None
+
+    @property
+    def lang_pattern(self) -> str:
+        """LIKE pattern for the regional forms of ``lang`` (``zh`` → ``zh-%``), wildcards removed."""
+        return (self.lang or "").replace("%", "").replace("_", "") + "-%"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from newsdesk.enrich import clusters, language, tags, tickers
 from newsdesk.models import Article
-from newsdesk.search.tokens import MAX_BODY_CHARS, index_tokens
+from newsdesk.search.tokens import article_tokens
 
 __all__ = ["VERSION", "enrich", "tag_kinds", "warm"]
 
@@ -29,7 +29,7 @@ def enrich(article: Article) -> Article:
     topics = [t for t in tags.topics(article.title, article.text, article.language) if t not in article.tickers]
     article.tags = list(dict.fromkeys([*article.tickers, *topics, article.source]))
     article.minhash = clusters.signature(article.title, article.text)
-    article.tokens = " ".join(index_tokens(article.title)), " ".join(index_tokens(article.text[:MAX_BODY_CHARS]))
+    article.tokens = article_tokens(article.title, article.text)
     article.enriched = VERSION
     return article
 

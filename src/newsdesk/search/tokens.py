@@ -24,7 +24,7 @@ from functools import lru_cache
 import opencc
 import Stemmer
 
-__all__ = ["CJK", "MAX_BODY_CHARS", "WORD", "index_tokens", "normalize", "query_runs", "simplified", "stem"]
+__all__ = ["CJK", "MAX_BODY_CHARS", "WORD", "article_tokens", "index_tokens", "normalize", "query_runs", "simplified", "stem"]
 
 MAX_BODY_CHARS = 20_000  # the start of a long article is enough to find it
 MAX_TOKEN_CHARS = 40  # longer "words" are base64, hashes or URLs glued together
@@ -70,6 +70,11 @@ def index_tokens(text: str, *, stemmed: bool = True) -> list[str]:
         elif len(word) <= MAX_TOKEN_CHARS:
             tokens.append(stem(word) if stemmed else word)
     return tokens
+
+
+def article_tokens(title: str, text: str) -> tuple[str, str]:
+    """The space-separated tokens indexed for an article's title and body."""
+    return " ".join(index_tokens(title)), " ".join(index_tokens(text[:MAX_BODY_CHARS]))
 
 
 def cjk_query_tokens(run: str) -> list[str]:

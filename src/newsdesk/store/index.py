@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from newsdesk.models import Article, ArticleFilter
-from newsdesk.search.tokens import MAX_BODY_CHARS, index_tokens
+from newsdesk.search.tokens import article_tokens
 
 _MAX_POSITION = 16383  # PostgreSQL's limit for positions in a tsvector
 _MAX_POSITIONS_PER_TOKEN = 255
@@ -32,9 +32,7 @@ def rowid(uuid: str) -> int:
 
 def tokens(article: Article) -> tuple[str, str]:
     """The enrichment's tokens (space-separated), or made now for an article saved without it."""
-    if article.tokens:
-        return article.tokens
-    return " ".join(index_tokens(article.title)), " ".join(index_tokens(article.text[:MAX_BODY_CHARS]))
+    return article.tokens or article_tokens(article.title, article.text)
 
 
 def write(conn: sa.Connection, batch: Sequence[Article]) -> None:
@@ -127,7 +125,7 @@ def _filters(where: ArticleFilter, sqlite: bool) -> tuple[str, dict[str, object]
         params["source"] = where.source
     if where.lang:
         clauses.append("(f.language = :lang OR f.language LIKE :lang_prefix)")
-        params.update(lang=where.lang, lang_prefix=where.lang.replace("%", "").replace("_", "") + "-%")
+        params.update(lang=where.lang, lang_prefix=where.lang_pattern)
     for name, op in (("since", ">="), ("until", "<=")):
         value = getattr(where, name)
         if value is not None:

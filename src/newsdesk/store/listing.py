@@ -19,7 +19,7 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
     if where.source:
         found.append(c.source == where.source)
     if where.lang:
-        found.append(sa.or_(c.language == where.lang, c.language.like(where.lang.replace("%", "").replace("_", "") + "-%")))
+        found.append(sa.or_(c.language == where.lang, c.language.like(where.lang_pattern)))
     if where.since:
         found.append(c.published >= where.since)
     if where.until:
