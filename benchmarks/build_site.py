@@ -8,7 +8,11 @@
    language lists, RSS/Atom/JSON Feed per tag and source, the static search index).
 3. Update build: 10 new articles imported, then `newsdesk build` into the same folder.
 
-Wall time and peak RSS of each child process (os.wait4), and their ratios.
+Wall time and peak RSS of each child process (os.wait4), and their ratios. The
+full builds run ``--repeat`` times, Hugo and newsdesk in turn, each into a fresh
+folder after a ``sync`` (file creation dominates both and the disk's cost varies
+from run to run); the median of each is reported. The update builds are 3 rounds
+of 10 new articles, each measured.
 
     python benchmarks/build_site.py --db sqlite:///newsdesk.db     # a database holding the corpus
 """
@@ -63,6 +67,7 @@ def run(command: list[str]) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True, help="database holding the imported corpus (copied, never changed)")
+    parser.add_argument("--repeat", type=int, default=3, help="full builds of each (median reported)")
     args = parser.parse_args()
     newsdesk = [sys.executable, "-m", "newsdesk"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -79,22 +84,40 @@ def main() -> None:
             target = tmp_path / "hugo" / "layouts" / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        hugo = run(["hugo", "-s", str(tmp_path / "hugo"), "-d", str(tmp_path / "hugo-public"), "--quiet"])
-        ours = run([*newsdesk, "--db", db, "build", str(tmp_path / "public"), "--json"])
-        new = [{"link": f"https://bench.example.com/new/{n}", "title": f"基准测试新文章 {n} benchmark article",
-                "description": f"<p>第{n}篇新文章的正文。</p>", "source": "bench", "pub_date": "2025-02-06 12:00:00"}
-               for n in range(10)]  # fmt: skip
-        data = tmp_path / "new.jsonl"
-        data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new), encoding="utf-8")
-        subprocess.run([*newsdesk, "--db", db, "import", str(data)], check=True, capture_output=True)
-        update = run([*newsdesk, "--db", db, "build", str(tmp_path / "public"), "--json"])
-        hugo_files = sum(1 for p in (tmp_path / "hugo-public").rglob("*") if p.is_file())
+        hugos, ours = [], []
+        for n in range(args.repeat):
+            os.sync()
+            hugos.append(run(["hugo", "-s", str(tmp_path / "hugo"), "-d", str(tmp_path / f"hugo-public-{n}"), "--quiet"]))
+            os.sync()
+            ours.append(run([*newsdesk, "--db", db, "build", str(tmp_path / f"public-{n}"), "--json"]))
+        updates = []
+        for round_ in range(3):
+            new = [{"link": f"https://bench.example.com/new/{round_}/{n}", "title": f"基准测试新文章 {n} benchmark article",
+                    "description": f"<p>第{n}篇新文章的正文。</p>", "source": "bench", "pub_date": f"2025-02-06 12:0{round_}:00"}
+                   for n in range(10)]  # fmt: skip
+            data = tmp_path / f"new-{round_}.jsonl"
+            data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new), encoding="utf-8")
+            subprocess.run([*newsdesk, "--db", db, "import", str(data)], check=True, capture_output=True)
+            os.sync()
+            updates.append(run([*newsdesk, "--db", db, "build", str(tmp_path / "public-0"), "--json"]))
+        hugo_files = sum(1 for p in (tmp_path / "hugo-public-0").rglob("*") if p.is_file())
+    hugo, mine = _median(hugos), _median(ours)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'build':<22} {'wall s':>8} {'peak RSS MB':>12}  output")
-    print(f"{'hugo (same page set)':<22} {hugo['wall']:>8.2f} {hugo['rss']:>12.0f}  {hugo_files} files")
-    print(f"{'newsdesk build':<22} {ours['wall']:>8.2f} {ours['rss']:>12.0f}  {ours['out'].strip()}")
-    print(f"{'update (+10 articles)':<22} {update['wall']:>8.2f} {update['rss']:>12.0f}  {update['out'].strip()}")
-    print(f"ratio newsdesk/hugo: wall {ours['wall'] / hugo['wall']:.2f}x, peak memory {ours['rss'] / hugo['rss']:.2f}x")
+    print(f"full builds: {args.repeat} each, in turn; wall s: hugo {_walls(hugos)}, newsdesk {_walls(ours)}")
+    print(f"{'build':<24} {'wall s':>8} {'peak RSS MB':>12}  output")
+    print(f"{'hugo (same page set)':<24} {hugo['wall']:>8.2f} {hugo['rss']:>12.0f}  {hugo_files} files")
+    print(f"{'newsdesk build':<24} {mine['wall']:>8.2f} {mine['rss']:>12.0f}  {mine['out'].strip()}")
+    for n, update in enumerate(updates, 1):
+        print(f"{f'update {n} (+10 articles)':<24} {update['wall']:>8.2f} {update['rss']:>12.0f}  {update['out'].strip()}")
+    print(f"ratio newsdesk/hugo (medians): wall {mine['wall'] / hugo['wall']:.2f}x, peak memory {mine['rss'] / hugo['rss']:.2f}x")
+
+
+def _median(runs: list[dict[str, object]]) -> dict[str, object]:
+    return sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+
+
+def _walls(runs: list[dict[str, object]]) -> str:
+    return " ".join(f"{r['wall']:.1f}" for r in runs)
 
 
 if __name__ == "__main__":

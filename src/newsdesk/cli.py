@@ -187,10 +187,12 @@ def build_command(
     per_page: Annotated[int, typer.Option("--per-page", min=1, help="Articles per list page.")] = 10,
     theme: Annotated[Optional[Path], typer.Option("--theme", help="Folder of templates overriding the built-in ones.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the page counts as JSON.")] = False,
+    full: Annotated[bool, typer.Option("--full", help="Render every page, not only those whose inputs changed.")] = False,
 ) -> None:
     """Build the static site: home, article, tag, source and language pages, feeds, sitemap.
 
-    Only files whose content changes are written. Example: newsdesk build public
+    Only pages whose inputs changed since the last build into FOLDER are rendered,
+    and only files whose content changes are written. Example: newsdesk build public
     """
     from newsdesk.publish.site import build_site
 
@@ -201,13 +203,14 @@ def build_command(
     with _opened(state) as store, _progress(sys.stderr.isatty()) as progress:
         task = progress.add_task("building", total=None)
         report = build_site(
-            store.iter_articles, target, state.settings, per_page=per_page, theme=theme,
+            store, target, state.settings, per_page=per_page, theme=theme, full=full,
             on_page=lambda _: progress.advance(task),
         )  # fmt: skip
     if as_json:
         typer.echo(json.dumps({**report.counts(), "folder": str(target)}))
     else:
-        err.print(f"{report.pages} pages in {target} ({report.written} written, {report.unchanged} unchanged)")
+        err.print(f"{report.pages} pages in {target} ({report.rendered} rendered, {report.written} written, "
+                  f"{report.unchanged} unchanged, {report.removed} removed)")
 
 
 @app.command("serve")
@@ -215,16 +218,25 @@ def serve_command(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="Server processes (0: one per CPU core).")] = 1,
 ) -> None:
     """Serve the site's pages and the JSON API (/api/articles, /api/search, /api/sources, /api/tags, /docs).
 
-    Example: newsdesk serve --port 8000
+    Example: newsdesk serve --port 8000 --workers 0
     """
     import uvicorn
 
-    from newsdesk.web import create_app
+    from newsdesk.web import NoDelayH11Protocol, create_app
 
     state: State = ctx.obj
+    workers = workers or os.cpu_count() or 1
+    if workers > 1:  # uvicorn starts each worker from an import string: hand the settings over by environment
+        os.environ["NEWSDESK_DB"] = state.db
+        if state.settings.source_file:
+            os.environ["NEWSDESK_CONFIG"] = state.settings.source_file
+        uvicorn.run("newsdesk.web:from_environment", factory=True, host=host, port=port, workers=workers,
+                    http=NoDelayH11Protocol, log_level="warning")  # fmt: skip
+        return
     store = state.store()
     try:
         uvicorn.run(create_app(store, state.settings), host=host, port=port, log_level="warning")

@@ -45,6 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site", "timezone", "Asia/Shanghai", "Zone for naive input dates and for dates shown."),
     Setting("output", "hugo", "hugo-site", "Default folder of `newsdesk export hugo`."),
     Setting("output", "site", "public", "Default folder of `newsdesk build`."),
+    Setting("output", "workers", 0, "Processes that render a large build (0: one per CPU core; 1: none)."),
+    Setting("web", "cache_seconds", 30, "How long `newsdesk serve` reuses a rendered page or search result (0: never)."),
     Setting("import", "max_description_bytes", 5_000_000, "Bodies larger than this are rejected."),
     Setting("import", "batch_size", 500, "Records written per transaction."),
     Setting("import", "workers", 0, "Processes that clean and enrich records (0: one per CPU core; 1: none)."),
@@ -60,6 +62,8 @@ class Settings:
     site_timezone: str = "Asia/Shanghai"
     output_hugo: str = "hugo-site"
     output_site: str = "public"
+    output_workers: int = 0
+    web_cache_seconds: int = 30
     import_max_description_bytes: int = 5_000_000
     import_batch_size: int = 500
     import_workers: int = 0
@@ -105,7 +109,8 @@ def load_settings(path: str | Path | None) -> Settings:
         raise ConfigError(f"unknown time zone {settings.site_timezone!r}", where=str(path)) from None
     if settings.import_batch_size < 1:
         raise ConfigError("import.batch_size must be at least 1", where=str(path))
-    if settings.import_workers < 0:
-        raise ConfigError("import.workers must be 0 (one per core) or more", where=str(path))
+    for name in ("import_workers", "output_workers"):
+        if getattr(settings, name) < 0:
+            raise ConfigError(f"{name.replace('_', '.', 1)} must be 0 (one per core) or more", where=str(path))
     return settings
 

@@ -8,7 +8,8 @@
     ├── CleanError       an HTML body the cleaner refuses (too large, too deep)
     ├── EnrichError      enrichment failed on one article; it is stored without it
     ├── QueryError       a search query that cannot be run (a usage error)
-    └── StoreError       the database refused or could not be reached
+    ├── StoreError       the database refused or could not be reached
+    └── PublishError     a site or export cannot be written
 
 Every message names the stage and where the input came from (file, record index,
 source, URL), so that a line in a log is enough to find the culprit.
@@ -68,3 +69,7 @@ class QueryError(NewsdeskError):
 
 class StoreError(NewsdeskError):
     stage = "store"
+
+
+class PublishError(NewsdeskError):
+    stage = "publish"

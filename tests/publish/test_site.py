@@ -10,7 +10,7 @@ import feedparser
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
-from newsdesk.publish.site import build_site, slugify
+from newsdesk.publish.site import build_site, list_pages, pager, slugify
 from newsdesk.store import Store
 from tests.conftest import newsdesk, record, write_data
 
@@ -24,7 +24,7 @@ HOSTILE = record(
 
 
 def _build(store: Store, folder: Path, **options) -> dict:
-    return build_site(store.iter_articles, folder, Settings(), **options).counts()
+    return build_site(store, folder, Settings(), **options).counts()
 
 
 def _tree(folder: Path) -> set[str]:
@@ -38,16 +38,18 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
         counts = _build(store, tmp_path / "site", per_page=10)
     site = tmp_path / "site"
     files = _tree(site)
-    assert {"index.html", "page/2/index.html", "page/3/index.html", "404.html", "sitemap.xml", "style.css",
+    assert {"index.html", "page/1/index.html", "404.html", "sitemap.xml", "style.css", "widgets.html", "site.js",
             "index.xml", "atom.xml", "feed.json", "sources/example_source/index.html"} <= files  # fmt: skip
-    assert "page/4/index.html" not in files
+    assert "page/2/index.html" not in files
     assert sum(f.startswith("posts/") for f in files) == 25
-    assert counts["pages"] == len(files) and counts["written"] == len(files)
+    assert counts["pages"] == len(files) - 1 and counts["written"] == counts["pages"]  # - the build manifest
     home = (site / "index.html").read_text()
-    assert home.count('class="card"') == 10 and 'href="page/2/"' in home
-    assert "最新 Recent" in home and "标签 Tags" in home and 'name="q"' in home
-    second = (site / "page/2/index.html").read_text()
-    assert 'href="../../"' in second and 'href="../../page/3/"' in second
+    assert home.count('class="card"') == 15 and 'href="page/1/"' in home  # front page: 10 to 19 newest
+    assert 'data-src="widgets.html"' in home and 'name="q"' in home and 'src="site.js"' in home
+    widgets = (site / "widgets.html").read_text()
+    assert "最新 Recent" in widgets and "标签 Tags" in widgets and 'href="posts/' in widgets
+    archive = (site / "page/1/index.html").read_text()
+    assert 'href="../../"' in archive and archive.count('class="card"') == 10 and "Fed meeting 0<" in archive
     rss, atom = feedparser.parse((site / "index.xml").read_text()), feedparser.parse((site / "atom.xml").read_text())
     assert not rss.bozo and not atom.bozo and len(rss.entries) == len(atom.entries) == 20
     assert rss.entries[0].title.startswith("美联储第24次会议")
@@ -84,19 +86,35 @@ def test_hostile_titles_bodies_and_names_cannot_script_or_escape_the_folder(sqli
 
 
 def test_a_build_after_new_articles_rewrites_only_what_changed_and_equals_a_full_build(sqlite_url, tmp_path):
-    records = [record(n, title=f"新闻 {n}", pub_date=f"2025-02-0{1 + n % 9} 10:00:00") for n in range(30)]
-    write_data(tmp_path / "one" / "wire" / "news.json", records[:25])
-    write_data(tmp_path / "two" / "wire" / "news.json", records[25:])
+    words = "央行 利率 通胀 就业 原油 黄金 美元 欧元 日元 港股 美股 债券 基金 芯片 电池 汽车 地产 银行 保险 消费".split()
+    body = lambda n: "<p>" + "，".join(words[(n * 7 + k * k) % len(words)] + f"{n * 13 + k}" for k in range(12)) + "。</p>"  # noqa: E731
+    records = [record(n, title=f"新闻 {n}", description=body(n), pub_date=f"2025-02-0{1 + n // 10} 10:00:{n:02d}")
+               for n in range(60)]  # fmt: skip
+    write_data(tmp_path / "one" / "wire" / "news.json", records[:55])
+    write_data(tmp_path / "two" / "wire" / "news.json", records[55:])
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "one"], Settings())
-        _build(store, tmp_path / "site")
+        first = _build(store, tmp_path / "site")
         import_paths(store, [tmp_path / "two"], Settings())
-        again = _build(store, tmp_path / "site")
+        rendered: list[str] = []
+        again = _build(store, tmp_path / "site", on_page=rendered.append)
         _build(store, tmp_path / "fresh")
-    assert 0 < again["written"] < again["pages"] and again["unchanged"] > 0
-    assert _tree(tmp_path / "site") == _tree(tmp_path / "fresh")
-    mismatch = filecmp.cmpfiles(tmp_path / "site", tmp_path / "fresh", sorted(_tree(tmp_path / "fresh")), shallow=False)[1]
-    assert mismatch == []
+        assert _same(tmp_path / "site", tmp_path / "fresh")
+        smaller = _build(store, tmp_path / "site", per_page=25)  # other settings: everything again, stale pages go
+        _build(store, tmp_path / "fresh-25", per_page=25)
+    # 5 new articles: their pages, the front pages and newest archive pages of their lists,
+    # feeds, widgets, search index and sitemap; not the other 55 articles' pages.
+    assert 0 < again["written"] <= again["rendered"] == len(rendered) < first["pages"] and again["unchanged"] > 55
+    assert sum(p.startswith("posts/") for p in rendered) == 5
+    # one new archive page, and the link to it on the one before; pages 1-3 stay
+    assert sorted(p for p in rendered if p.startswith("page/")) == ["page/4/index.html", "page/5/index.html"]
+    assert _same(tmp_path / "site", tmp_path / "fresh-25") and smaller["removed"] > 0
+    assert smaller["rendered"] == smaller["pages"]
+
+
+def _same(one: Path, other: Path) -> bool:
+    names = sorted(_tree(other))
+    return _tree(one) == _tree(other) and filecmp.cmpfiles(one, other, names, shallow=False)[1:] == ([], [])
 
 
 def test_a_theme_folder_overrides_templates_and_the_cli_reports_counts(sqlite_url, tmp_path):
@@ -111,3 +129,16 @@ def test_a_theme_folder_overrides_templates_and_the_cli_reports_counts(sqlite_ur
     assert (tmp_path / "site" / "404.html").read_text() == "custom not found\n"
     bad = newsdesk("build", str(tmp_path / "x"), "--theme", str(tmp_path / "nope"), db=sqlite_url)
     assert bad.returncode == 2
+
+
+def test_archive_pages_count_from_the_oldest_so_new_articles_leave_full_pages_alone():
+    assert list_pages(0, 10) == [(0, 0, 0)]
+    assert list_pages(19, 10) == [(0, 0, 19)]
+    assert list_pages(20, 10) == [(0, 0, 10), (1, 10, 20)]
+    assert list_pages(35, 10) == [(0, 0, 15), (2, 15, 25), (1, 25, 35)]
+    # Ten more articles: the old pages keep their articles, one archive page is added.
+    assert list_pages(45, 10)[-2:] == [(2, 25, 35), (1, 35, 45)]
+    assert pager("tags/x/", 0, 2) == {"number": 0, "previous": None, "next": "tags/x/page/2/"}
+    assert pager("tags/x/", 2, 2) == {"number": 2, "previous": "tags/x/", "next": "tags/x/page/1/"}
+    assert pager("tags/x/", 1, 2) == {"number": 1, "previous": "tags/x/page/2/", "next": None}
+    assert pager("", 0, 0) == {"number": 0, "previous": None, "next": None}

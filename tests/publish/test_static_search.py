@@ -42,7 +42,7 @@ def test_the_static_index_answers_chinese_traditional_and_english_queries(node, 
     write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
-        build_site(store.iter_articles, tmp_path / "site", Settings())
+        build_site(store, tmp_path / "site", Settings())
     found = _search(node, tmp_path / "site", "美联储 降息", "席表示", "联准会", "減息", "NVIDIA deepseek", "黄金", "gold 黄金", "nothing", "🚀")
     assert found["美联储 降息"] == ["美联储主席表示不急于降息"]
     assert found["席表示"] == ["美联储主席表示不急于降息"]  # a substring across words

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -14,7 +16,7 @@ from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
 from newsdesk.web import create_app
-from tests.conftest import record, write_data
+from tests.conftest import newsdesk, record, write_data
 
 RECORDS = [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n, source=f"wire_{n % 2}")
            for n in range(23)]  # fmt: skip
@@ -47,9 +49,11 @@ def server(db_url, tmp_path):
 
 def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
     home = server.get("/")
-    assert home.status_code == 200 and home.text.count('class="card"') == 10
-    assert 'href="/page/2/"' in home.text and "最新 Recent" in home.text
-    assert server.get("/page/3/").status_code == 200 and server.get("/page/4/").status_code == 404
+    assert home.status_code == 200 and home.text.count('class="card"') == 14  # 24 articles: 14 + one archive page
+    assert 'href="/page/1/"' in home.text and "最新 Recent" in home.text and "site.js" not in home.text  # widgets inline
+    archive = server.get("/page/1/")
+    assert archive.status_code == 200 and archive.text.count('class="card"') == 10 and 'rel="prev" href="/"' in archive.text
+    assert [server.get(f"/page/{n}/").status_code for n in (0, 2, -1)] == [404, 404, 404]
     uuid = server.get("/api/articles", params={"limit": 1}).json()["articles"][0]["uuid"]
     page = server.get(f"/posts/{uuid}/")
     assert page.status_code == 200 and "Fed meeting 22" in page.text
@@ -114,3 +118,35 @@ def test_hostile_article_renders_without_script(server):
     page = server.get(f"/posts/{uuid}/").text
     assert "<script>window" not in page and "onerror" not in page
     assert "window.pwned=1 苹果 Apple (AAPL) 财报" in page  # the title's tags are gone, its text stays
+
+
+def test_serve_with_worker_processes_and_no_cache_shows_new_articles_at_once(sqlite_url, tmp_path):
+    """`newsdesk serve --workers 2` (uvicorn's process manager, settings by environment)
+    with web.cache_seconds = 0: an article imported while it runs is on the next page view."""
+    write_data(tmp_path / "one" / "wire" / "news.json", RECORDS[:3])
+    write_data(tmp_path / "two" / "wire" / "news.json", [record(500, title="迟到的新闻 late news")])
+    config = tmp_path / "settings.toml"
+    config.write_text("[web]\ncache_seconds = 0\n[site]\ntitle = \"工作进程 workers\"\n")
+    newsdesk("import", str(tmp_path / "one"), db=sqlite_url, check=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "newsdesk", "--db", sqlite_url, "--config", str(config), "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    home = client.get("/")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline and server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                    time.sleep(0.2)
+            assert "工作进程 workers" in home.text and "late news" not in home.text
+            newsdesk("import", str(tmp_path / "two"), db=sqlite_url, check=True)
+            assert "late news" in client.get("/").text
+            assert client.get("/api/search", params={"q": "迟到"}).json()["results"][0]["title"] == "迟到的新闻 late news"
+    finally:
+        server.terminate()
+        server.wait(15)

@@ -1,15 +1,22 @@
 """RSS 2.0, Atom 1.0, JSON Feed 1.1 and sitemap.xml for the built site.
 
-Feeds are built with ElementTree / json, never by pasting strings, so titles
+Every text and attribute value goes through XML escaping (ElementTree for the
+items, :func:`_tag` for the few elements of a feed's head) or ``json``, so titles
 and summaries from hostile sources cannot break out of their elements. Items
 link to the article's page on the site; the original is in ``<source>`` (RSS),
 ``rel="via"`` (Atom) and ``external_url`` (JSON Feed).
+
+One article appears in many feeds (the site's, its source's, each of its tags'),
+so :class:`Items` serializes each article's item once per format and a feed is
+its serialized head with the items spliced in before the closing tags.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
 from collections.abc import Sequence
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
@@ -17,94 +24,119 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newsdesk.publish.site import Entry
 
-__all__ = ["atom", "json_feed", "rss", "sitemap"]
+__all__ = ["Items", "atom", "json_feed", "rss", "sitemaps"]
 
 _ATOM = "http://www.w3.org/2005/Atom"
+_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+# XML 1.0 forbids most control characters even escaped; lone surrogates cannot be encoded.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+SITEMAP_URLS = 50_000  # the protocol's limit per file
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes)
-    element.text = _clean(text)
+    element.text = _FORBIDDEN.sub("", text)
     return element
 
 
-def _clean(text: str) -> str:
-    # XML 1.0 forbids most control characters even escaped.
-    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20 and c not in "\ufffe\uffff")
+def _tag(tag: str, text: str | None = None, **attributes: str) -> str:
+    """One element as escaped XML: ``<tag a="…">text</tag>`` (``<tag a="…"/>`` without text)."""
+    attrs = "".join(f" {name}={quoteattr(_FORBIDDEN.sub('', value))}" for name, value in attributes.items())
+    if text is None:
+        return f"<{tag}{attrs} />"
+    return f"<{tag}{attrs}>{escape(_FORBIDDEN.sub('', text))}</{tag}>"
 
 
-def _serialize(root: ET.Element) -> str:
-    return _XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+class Items:
+    """Serialized feed items of articles, made once per article and format."""
 
+    def __init__(self, site: str) -> None:
+        self.site = site
+        self._cache: dict[tuple[str, str], str] = {}
 
-def rss(site: str, base: str, title: str, entries: Sequence[Entry]) -> str:
-    root = ET.Element("rss", {"version": "2.0", "xmlns:atom": _ATOM})
-    channel = ET.SubElement(root, "channel")
-    _text(channel, "title", title)
-    _text(channel, "link", site + base)
-    _text(channel, "description", title)
-    ET.SubElement(channel, "atom:link", {"href": f"{site}{base}index.xml", "rel": "self", "type": "application/rss+xml"})
-    if entries:
-        _text(channel, "lastBuildDate", format_datetime(entries[0].published))
-    for entry in entries:
-        item = ET.SubElement(channel, "item")
+    def get(self, kind: str, entry: Entry) -> str:
+        key = (kind, entry.uuid)
+        if key not in self._cache:
+            self._cache[key] = getattr(self, "_" + kind)(entry)
+        return self._cache[key]
+
+    def _rss(self, entry: Entry) -> str:
+        item = ET.Element("item")
         _text(item, "title", entry.title)
-        _text(item, "link", site + entry.path)
+        _text(item, "link", self.site + entry.path)
         _text(item, "guid", entry.uuid, isPermaLink="false")
         _text(item, "pubDate", format_datetime(entry.published))
         _text(item, "description", entry.summary)
         _text(item, "source", entry.source, url=entry.link)
         for tag in entry.tags:
             _text(item, "category", tag)
-    return _serialize(root)
+        return ET.tostring(item, encoding="unicode")
 
-
-def atom(site: str, base: str, title: str, entries: Sequence[Entry]) -> str:
-    root = ET.Element("feed", {"xmlns": _ATOM})
-    _text(root, "title", title)
-    _text(root, "id", site + base)
-    ET.SubElement(root, "link", {"href": f"{site}{base}atom.xml", "rel": "self"})
-    ET.SubElement(root, "link", {"href": site + base, "rel": "alternate"})
-    _text(root, "updated", entries[0].published.isoformat() if entries else "1970-01-01T00:00:00+00:00")
-    for entry in entries:
-        item = ET.SubElement(root, "entry")
+    def _atom(self, entry: Entry) -> str:
+        item = ET.Element("entry")
+        u = entry.uuid
         _text(item, "title", entry.title)
-        _text(item, "id", f"urn:uuid:{entry.uuid[:8]}-{entry.uuid[8:12]}-{entry.uuid[12:16]}-{entry.uuid[16:20]}-{entry.uuid[20:]}")
-        ET.SubElement(item, "link", {"href": site + entry.path, "rel": "alternate"})
-        ET.SubElement(item, "link", {"href": entry.link, "rel": "via"})
+        _text(item, "id", f"urn:uuid:{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}")
+        ET.SubElement(item, "link", {"href": self.site + entry.path, "rel": "alternate"})
+        ET.SubElement(item, "link", {"href": _FORBIDDEN.sub("", entry.link), "rel": "via"})
         _text(item, "updated", entry.published.isoformat())
         _text(item, "published", entry.published.isoformat())
         author = ET.SubElement(item, "author")
         _text(author, "name", entry.source)
         _text(item, "summary", entry.summary)
         for tag in entry.tags:
-            ET.SubElement(item, "category", {"term": _clean(tag)})
-    return _serialize(root)
+            ET.SubElement(item, "category", {"term": _FORBIDDEN.sub("", tag)})
+        return ET.tostring(item, encoding="unicode")
+
+    def _json(self, entry: Entry) -> str:
+        item = {
+            "id": entry.uuid, "url": self.site + entry.path, "external_url": entry.link, "title": entry.title,
+            "summary": entry.summary, "date_published": entry.published.isoformat(), "tags": list(entry.tags),
+            "authors": [{"name": entry.source}], **({"image": entry.image} if entry.image else {}),
+        }  # fmt: skip
+        return json.dumps(item, ensure_ascii=False)
 
 
-def json_feed(site: str, base: str, title: str, entries: Sequence[Entry]) -> str:
-    feed = {
+def rss(items: Items, base: str, title: str, entries: Sequence[Entry]) -> str:
+    site = items.site
+    head = [_tag("title", title), _tag("link", site + base), _tag("description", title),
+            _tag("atom:link", href=f"{site}{base}index.xml", rel="self", type="application/rss+xml")]  # fmt: skip
+    if entries:
+        head.append(_tag("lastBuildDate", format_datetime(entries[0].published)))
+    body = "".join(items.get("rss", e) for e in entries)
+    return f'{_XML_DECLARATION}<rss version="2.0" xmlns:atom="{_ATOM}"><channel>{"".join(head)}{body}</channel></rss>\n'
+
+
+def atom(items: Items, base: str, title: str, entries: Sequence[Entry]) -> str:
+    site = items.site
+    updated = entries[0].published.isoformat() if entries else "1970-01-01T00:00:00+00:00"
+    head = [_tag("title", title), _tag("id", site + base), _tag("link", href=f"{site}{base}atom.xml", rel="self"),
+            _tag("link", href=site + base, rel="alternate"), _tag("updated", updated)]  # fmt: skip
+    body = "".join(items.get("atom", e) for e in entries)
+    return f'{_XML_DECLARATION}<feed xmlns="{_ATOM}">{"".join(head)}{body}</feed>\n'
+
+
+def json_feed(items: Items, base: str, title: str, entries: Sequence[Entry]) -> str:
+    head = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
-        "home_page_url": site + base,
-        "feed_url": f"{site}{base}feed.json",
-        "items": [
-            {
-                "id": entry.uuid, "url": site + entry.path, "external_url": entry.link, "title": entry.title,
-                "summary": entry.summary, "date_published": entry.published.isoformat(), "tags": list(entry.tags),
-                "authors": [{"name": entry.source}], **({"image": entry.image} if entry.image else {}),
-            }
-            for entry in entries
-        ],
-    }  # fmt: skip
-    return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+        "home_page_url": items.site + base,
+        "feed_url": f"{items.site}{base}feed.json",
+    }
+    body = ",\n".join(items.get("json", e) for e in entries)
+    return json.dumps(head, ensure_ascii=False)[:-1] + ',\n"items": [\n' + body + "\n]}\n"
 
 
-def sitemap(site: str, articles: Sequence[str], files: Sequence[str]) -> str:
-    root = ET.Element("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})
-    pages = [f.removesuffix("index.html") for f in files if f.endswith("index.html")]
-    for path in dict.fromkeys([*pages, *articles]):
-        url = ET.SubElement(root, "url")
-        _text(url, "loc", site + path)
-    return _serialize(root)
+def sitemaps(site: str, paths: Sequence[str]) -> dict[str, str]:
+    """``{file: xml}``: ``sitemap.xml`` alone, or an index of ``sitemap-N.xml``
+    files when there are more URLs than one sitemap may hold."""
+    chunks = [paths[i : i + SITEMAP_URLS] for i in range(0, len(paths), SITEMAP_URLS)] or [[]]
+    files = {}
+    for number, chunk in enumerate(chunks, 1):
+        urls = "".join(f"<url>{_tag('loc', site + path)}</url>" for path in chunk)
+        files["sitemap.xml" if len(chunks) == 1 else f"sitemap-{number}.xml"] = f"{_XML_DECLARATION}<urlset xmlns=\"{_SITEMAP}\">{urls}</urlset>\n"
+    if len(chunks) > 1:
+        maps = "".join(f"<sitemap>{_tag('loc', site + name)}</sitemap>" for name in files)
+        files["sitemap.xml"] = f"{_XML_DECLARATION}<sitemapindex xmlns=\"{_SITEMAP}\">{maps}</sitemapindex>\n"
+    return files

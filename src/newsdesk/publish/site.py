@@ -5,37 +5,54 @@ page per article (``posts/<uuid>/``), tag, source and language lists (each
 paginated), a 404 page, ``sitemap.xml``, a search page that works without a server
 (:mod:`.static_search`), and RSS / Atom / JSON Feed for the site,
 each tag and each source. Every page carries the seed's three sidebar widgets:
-search, recent, tag list. Templates are Jinja2 with autoescaping; a theme folder
-given by the user overrides any of them (and ``style.css``).
+search, recent, tag list. Recent and tag list change with every new article, so
+they live in one shared file (``widgets.html``, loaded by ``site.js``; the served
+site renders them inline) instead of in 100,000 pages. Templates are Jinja2 with
+autoescaping; a theme folder given by the user overrides any of them (and ``style.css``).
 
-A file is written only when its bytes change, so a build after new articles
-rewrites just the pages that differ and leaves the rest (and their mtimes) alone;
-its output is identical to a full build into an empty folder.
+Builds are incremental (:mod:`.output`): a page is rendered only when what it
+is made from changed since the last build into the same folder, and the result
+is the same as a full build into an empty folder.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
+import newsdesk
 from newsdesk.config import Settings
 from newsdesk.models import Article
 from newsdesk.publish import feeds, static_search
 from newsdesk.publish.hugo import slug as article_slug
+from newsdesk.publish.output import BuildReport, Output, digest, files_digest
 
-__all__ = ["BuildReport", "Entry", "build_site", "entry", "environment", "page_context", "pager", "slugify"]
+__all__ = ["BuildReport", "Entry", "build_site", "entry", "environment", "list_pages", "page_context", "pager", "slugify"]
 
 RECENT = 10
 TAG_LIST = 40
 FEED_ITEMS = 20
+BODY_BATCH = 500
 _UNSAFE = re.compile(r"[^\w-]+")
+_STATIC = ("style.css", "search.js", "site.js")
+
+
+class Articles(Protocol):
+    """What a build reads (a :class:`newsdesk.store.Store`)."""
+
+    def iter_articles(self, *, bodies: bool = True) -> Iterable[Article]: ...
+    def get_many(self, uuids: Iterable[str]) -> Mapping[str, Article]: ...
 
 
 @dataclass(slots=True, frozen=True)
@@ -52,21 +69,11 @@ class Entry:
     image: str
     tags: tuple[str, ...]
     cluster: str
+    version: str = ""  # changes whenever anything an article page shows changes
 
     @property
     def path(self) -> str:
         return f"posts/{self.uuid}/"
-
-
-@dataclass
-class BuildReport:
-    pages: int = 0
-    written: int = 0
-    unchanged: int = 0
-    files: list[str] = field(default_factory=list, repr=False)
-
-    def counts(self) -> dict[str, int]:
-        return {"pages": self.pages, "written": self.written, "unchanged": self.unchanged}
 
 
 def slugify(value: str) -> str:
@@ -79,102 +86,116 @@ def slugify(value: str) -> str:
     return text or "t-" + hashlib.md5(value.encode("utf-8")).hexdigest()[:10]
 
 
-def environment(theme: Path | None) -> Environment:
+def environment(theme: Path | None, tz: tzinfo = UTC) -> Environment:
+    """Templates of ``theme`` over the built-in ones; filters ``slug``, ``local``
+    (a date in the site zone, ``strftime`` format) and ``iso`` — cached, since a
+    build shows each article's date on many pages."""
     loaders = [FileSystemLoader(str(theme))] if theme else []
     loaders.append(PackageLoader("newsdesk.publish", "templates"))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True), keep_trailing_newline=True)
-    env.filters["slug"] = slugify
+
+    @functools.lru_cache(maxsize=100_000)
+    def local(value: datetime, format: str = "%Y-%m-%d %H:%M") -> str:
+        return value.astimezone(tz).strftime(format)
+
+    env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local,
+                       iso=functools.lru_cache(maxsize=100_000)(datetime.isoformat))  # fmt: skip
     return env
 
 
-class _Writer:
-    def __init__(self, folder: Path, report: BuildReport, on_page: Callable[[str], None] | None) -> None:
-        self.folder, self.report, self.on_page = folder, report, on_page
-
-    def write(self, relative: str, text: str) -> None:
-        target = self.folder / relative
-        data = text.encode("utf-8")
-        self.report.pages += 1
-        self.report.files.append(relative)
-        if target.exists() and target.read_bytes() == data:
-            self.report.unchanged += 1
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            self.report.written += 1
-        if self.on_page:
-            self.on_page(relative)
-
-
 def build_site(
-    articles: Callable[[], Iterable[Article]],
+    store: Articles,
     folder: Path,
     settings: Settings,
     *,
     per_page: int = 10,
     theme: Path | None = None,
     on_page: Callable[[str], None] | None = None,
+    full: bool = False,
 ) -> BuildReport:
-    """Render every page of the site into ``folder``.
-
-    ``articles`` is called twice (e.g. ``store.iter_articles``): a first pass keeps
-    only what lists need, the second renders the article pages one at a time, so
-    memory does not hold every body at once.
-    """
-    env = environment(theme)
-    report = BuildReport()
-    writer = _Writer(folder, report, on_page)
-    entries = [entry(article) for article in articles()]
-    entries.sort(key=lambda e: (e.published, e.uuid), reverse=True)
+    """Build the site into ``folder``, rendering only what changed since the last
+    build there (everything when ``full``). Lists need no article bodies; bodies are
+    read in batches, only for the article pages that are rendered."""
+    env = environment(theme, settings.tz)
+    entries = sorted((entry(a) for a in store.iter_articles(bodies=False)), key=lambda e: (e.published, e.uuid), reverse=True)
+    prints = {e.uuid: digest(e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster)
+              for e in entries}  # fmt: skip
     groups = _groups(entries)
     tag_list = sorted(((tag, len(m)) for tag, m in groups["tags"].items()), key=lambda kv: (-kv[1], kv[0]))[:TAG_LIST]
     context = page_context(settings, entries[:RECENT], tag_list)
-    article_page = env.get_template("article.html")
-    for article in articles():
-        writer.write(f"posts/{article_slug(article)}/index.html", article_page.render(
-            context, article=article, also=[e for e in groups["clusters"].get(article.cluster or "", []) if e.uuid != article.uuid],
-            root="../../"))  # fmt: skip
-    _lists(env, writer, context, "", settings.site_title, entries, per_page)
+    out = Output(folder, _site_key(theme, settings, per_page), full=full, on_page=on_page)
+    _article_pages(store, env, out, context, entries, groups["clusters"], prints)
+    items = feeds.Items(context["site"]["base_url"])  # type: ignore[index]
+    _lists(env, out, context, "", settings.site_title, entries, per_page, prints)
+    _feeds(out, items, "", settings.site_title, entries, prints)
     for kind, prefix in (("tags", "tags"), ("sources", "sources"), ("languages", "lang")):
         for name, members in sorted(groups[kind].items()):
             base = f"{prefix}/{slugify(name)}/"
-            _lists(env, writer, context, base, name, members, per_page)
+            _lists(env, out, context, base, name, members, per_page, prints)
             if kind != "languages":
-                _feeds(writer, context, base, f"{settings.site_title} · {name}", members)
-    _feeds(writer, context, "", settings.site_title, entries)
-    writer.write("404.html", env.get_template("404.html").render(context, root="/"))
-    writer.write("style.css", env.get_template("style.css").render())
-    writer.write("search/index.html", env.get_template("search.html").render(
+                _feeds(out, items, base, f"{settings.site_title} · {name}", members, prints)
+    out.page("widgets.html", digest([prints[e.uuid] for e in entries[:RECENT]], tag_list),
+             lambda: env.get_template("widgets.html").render(context, root=""))  # fmt: skip
+    out.page("404.html", "", lambda: env.get_template("404.html").render(context, root="/"))
+    out.page("search/index.html", "", lambda: env.get_template("search.html").render(
         context, query="", hits=[], error=None, static_search=True, root="../"))  # fmt: skip
-    writer.write("search.js", env.loader.get_source(env, "search.js")[0])  # type: ignore[union-attr]
-    tz = settings.tz
-    for relative, text in static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M")).items():
-        writer.write(relative, text)
-    writer.write("sitemap.xml", feeds.sitemap(context["site"]["base_url"], [e.path for e in entries], report.files))
-    return report
+    for name in _STATIC:
+        out.page(name, "", lambda name=name: env.loader.get_source(env, name)[0])  # type: ignore[union-attr,misc]
+    _search_index(out, entries, prints, settings)
+    _sitemaps(out, context["site"]["base_url"])  # type: ignore[index]
+    return out.finish(workers=settings.output_workers or os.cpu_count() or 1, after_fork=getattr(store, "forked", None))
 
 
-def page_context(settings: Settings, recent: list[Entry], tag_list: list[tuple[str, int]]) -> dict[str, object]:
-    """What every page's layout needs: the site, the recent widget, the tag list widget."""
+def page_context(settings: Settings, recent: list[Entry], tag_list: list[tuple[str, int]], *, inline: bool = False) -> dict[str, object]:
+    """What every page's layout needs: the site, the recent and tag list widgets
+    (rendered into the page when ``inline``, else loaded from ``widgets.html``)."""
     site = {"title": settings.site_title, "base_url": settings.site_base_url.rstrip("/") + "/"}
-    return {"site": site, "recent": recent, "tag_list": tag_list, "tz": settings.tz}
+    return {"site": site, "recent": recent, "tag_list": tag_list, "tz": settings.tz, "widgets_inline": inline}
 
 
-def pager(base: str, number: int, pages: int) -> dict[str, object]:
-    """Links of page ``number`` of ``pages`` of the list at ``base`` (relative paths)."""
-    return {
-        "number": number, "pages": pages,
-        "previous": (base if number == 2 else f"{base}page/{number - 1}/") if number > 1 else None,
-        "next": f"{base}page/{number + 1}/" if number < pages else None,
-    }  # fmt: skip
+def list_pages(count: int, per_page: int) -> list[tuple[int, int, int]]:
+    """The pages of a list of ``count`` articles, newest first: ``(number, start, stop)``.
+
+    Page 0 is the list's front page: the newest articles, ``per_page`` to
+    ``2 × per_page - 1`` of them. Older ones fill archive pages numbered from the
+    oldest (``page/1/`` holds the first ``per_page`` articles ever), so a full archive
+    page never changes: a new article rewrites the front page and at most two archive
+    pages of each list it is in, not every page of the list.
+    """
+    sealed = max(count // per_page - 1, 0)
+    pages = [(0, 0, count - sealed * per_page)]
+    for number in range(sealed, 0, -1):
+        stop = count - (number - 1) * per_page
+        pages.append((number, stop - per_page, stop))
+    return pages
+
+
+def pager(base: str, number: int, sealed: int) -> dict[str, object]:
+    """Links of page ``number`` (0: the front page) of the list at ``base`` with
+    ``sealed`` archive pages: ``previous`` is newer, ``next`` older (relative paths)."""
+    newer = None if number == 0 else base if number == sealed else f"{base}page/{number + 1}/"
+    older = f"{base}page/{sealed}/" if number == 0 and sealed else f"{base}page/{number - 1}/" if number > 1 else None
+    return {"number": number, "previous": newer, "next": older}
 
 
 def entry(article: Article) -> Entry:
+    version = digest(article.content_hash, article.updated, article.enriched, article.tickers, article.author)
     return Entry(
         uuid=article_slug(article), title=article.title, link=article.link, source=article.source,
         language=article.language or "", published=article.published, summary=article.summary,
         image=article.image or "", tags=tuple(article.tags or [article.source]), cluster=article.cluster or article.uuid,
+        version=version,
     )  # fmt: skip
+
+
+def _site_key(theme: Path | None, settings: Settings, per_page: int) -> str:
+    """Everything every page depends on: templates (built-in and theme), settings, version."""
+    files = [(f"builtin/{p.name}", p.read_bytes()) for p in resources.files("newsdesk.publish").joinpath("templates").iterdir()
+             if p.is_file()]  # fmt: skip
+    if theme:
+        files += [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in theme.rglob("*") if p.is_file()]
+    site = (settings.site_title, settings.site_base_url, str(settings.tz), per_page, newsdesk.__version__)
+    return digest(files_digest(files), site)
 
 
 def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
@@ -189,20 +210,65 @@ def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
     return groups
 
 
-def _lists(env: Environment, writer: _Writer, context: dict, base: str, title: str, members: list[Entry], per_page: int) -> None:
+def _article_pages(store: Articles, env: Environment, out: Output, context: dict, entries: list[Entry],
+                   clusters: Mapping[str, list[Entry]], prints: Mapping[str, str]) -> None:  # fmt: skip
+    todo: list[tuple[Entry, list[Entry], str]] = []
+    for e in entries:
+        also = [m for m in clusters.get(e.cluster, []) if m.uuid != e.uuid]
+        key = digest(prints[e.uuid], e.version, [prints[m.uuid] for m in also])
+        if not out.current(e.path + "index.html", key):
+            todo.append((e, also, key))
+    template = env.get_template("article.html")
+
+    def render(batch: list[tuple[Entry, list[Entry], str]]) -> list[str]:
+        bodies = store.get_many(e.uuid for e, _, _ in batch)
+        return [template.render(context, article=bodies[e.uuid], also=also, root="../../") for e, also, _ in batch]
+
+    for start in range(0, len(todo), BODY_BATCH):
+        batch = todo[start : start + BODY_BATCH]
+        out.pages([(e.path + "index.html", key) for e, _, key in batch], lambda batch=batch: render(batch))
+
+
+def _lists(env: Environment, out: Output, context: dict, base: str, title: str, members: Sequence[Entry],
+           per_page: int, prints: Mapping[str, str]) -> None:  # fmt: skip
     template = env.get_template("list.html")
-    pages = max(1, -(-len(members) // per_page))
-    for number in range(1, pages + 1):
-        path = base if number == 1 else f"{base}page/{number}/"
-        root = "../" * path.count("/")
-        chunk = members[(number - 1) * per_page : number * per_page]
-        links = pager(base, number, pages)
-        writer.write(f"{path}index.html", template.render(context, title=title, entries=chunk, pager=links, root=root, feed=base))
+    pages = list_pages(len(members), per_page)
+    sealed = len(pages) - 1
+    for number, start, stop in pages:
+        path = f"{base}page/{number}/" if number else base
+        chunk = members[start:stop]
+        key = digest(title, pager(base, number, sealed), [prints[e.uuid] for e in chunk])
+        out.page(f"{path}index.html", key, lambda path=path, chunk=chunk, number=number: template.render(
+            context, title=title, entries=chunk, pager=pager(base, number, sealed), root="../" * path.count("/"), feed=base))  # fmt: skip
 
 
-def _feeds(writer: _Writer, context: dict, base: str, title: str, members: list[Entry]) -> None:
-    site = context["site"]["base_url"]
-    items = members[:FEED_ITEMS]
-    writer.write(f"{base}index.xml", feeds.rss(site, base, title, items))
-    writer.write(f"{base}atom.xml", feeds.atom(site, base, title, items))
-    writer.write(f"{base}feed.json", feeds.json_feed(site, base, title, items))
+def _feeds(out: Output, items: feeds.Items, base: str, title: str, members: Sequence[Entry], prints: Mapping[str, str]) -> None:
+    latest = members[:FEED_ITEMS]
+    key = digest(title, [prints[e.uuid] for e in latest])
+    out.page(f"{base}index.xml", key, lambda: feeds.rss(items, base, title, latest))
+    out.page(f"{base}atom.xml", key, lambda: feeds.atom(items, base, title, latest))
+    out.page(f"{base}feed.json", key, lambda: feeds.json_feed(items, base, title, latest))
+
+
+def _sitemaps(out: Output, site: str) -> None:
+    pages = sorted(f.removesuffix("index.html") for f in out.report.files if f.endswith("index.html"))
+    key = digest(site, pages)
+    names = [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // feeds.SITEMAP_URLS) + 1)] if len(pages) > feeds.SITEMAP_URLS else []
+    if all([out.current(name, key) for name in ["sitemap.xml", *names]]):
+        return
+    for name, text in feeds.sitemaps(site, pages).items():
+        if name not in out.keys:
+            out.write(name, key, text)
+
+
+def _search_index(out: Output, entries: list[Entry], prints: Mapping[str, str], settings: Settings) -> None:
+    """The static search files: made again (all of them) when any article changed."""
+    key = digest([prints[e.uuid] for e in entries])
+    names = static_search.file_names()
+    if all([out.current(name, key) for name in names]):  # a list: every file is counted
+        return
+    tz = settings.tz
+    files = static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+    for name in names:
+        if name not in out.keys:
+            out.write(name, key, files[name])

@@ -22,7 +22,7 @@ from newsdesk.search.tokens import index_tokens, simplified
 if TYPE_CHECKING:
     from newsdesk.publish.site import Entry
 
-__all__ = ["SHARDS", "fnv1a", "index_files", "static_tokens"]
+__all__ = ["SHARDS", "file_names", "fnv1a", "index_files", "static_tokens"]
 
 SHARDS = 32
 
@@ -41,15 +41,24 @@ def static_tokens(text: str) -> set[str]:
     return set(index_tokens(text, stemmed=False))
 
 
+def file_names() -> list[str]:
+    """The files :func:`index_files` makes."""
+    return ["search/docs.json", *(f"search/shard-{n:02d}.json" for n in range(SHARDS)), "search/t2s.json"]
+
+
 def index_files(entries: Sequence[Entry], date: Callable[[Entry], str]) -> dict[str, str]:
     """``{relative path: text}`` of every file of the static search index."""
     docs = [[e.path, e.title, date(e), e.source] for e in entries]
     shards: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(SHARDS)]
     characters: set[str] = set()
+    shard_of: dict[str, dict[str, list[int]]] = {}  # tokens repeat: hash each one once
     for number, entry in enumerate(entries):
         for token in static_tokens(f"{entry.title} {entry.summary}"):
-            shards[fnv1a(token) % SHARDS][token].append(number)
-            characters.update(token)
+            shard = shard_of.get(token)
+            if shard is None:
+                shard = shard_of[token] = shards[fnv1a(token) % SHARDS]
+                characters.update(token)
+            shard[token].append(number)
     files = {"search/docs.json": _dump(docs)}
     for number, shard in enumerate(shards):
         files[f"search/shard-{number:02d}.json"] = _dump(dict(sorted(shard.items())))

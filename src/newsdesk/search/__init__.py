@@ -51,7 +51,7 @@ def search(store: Store, query: str | Query, *, limit: int = 10, where: ArticleF
     limit = max(1, min(limit, MAX_LIMIT))
     expression = parsed.fts5() if store.dialect == "sqlite" else parsed.tsquery()
     ranked = store.search(expression, where or ArticleFilter(), limit)
-    found = store.get_many(uuid for uuid, _ in ranked)
+    found = store.get_many((uuid for uuid, _ in ranked), markup=False)
     hits = []
     for uuid, score in ranked:
         article = found.get(uuid)

@@ -18,11 +18,13 @@ __all__ = ["snippet"]
 
 WIDTH = 160
 _LEAD = 40
-_SCAN_CHARS = 50_000
+_SCAN_CHARS = 20_000  # a match further in is not worth the time: the snippet starts the text
 
 
 def _aligned(text: str) -> str:
-    folded = "".join(c if len(f := c.casefold()) != 1 else f for c in text)
+    folded = text.casefold()
+    if len(folded) != len(text):  # some character folds to several ("ß" → "ss"): fold one by one
+        folded = "".join(c if len(f := c.casefold()) != 1 else f for c in text)
     if CJK.search(folded):
         converted = simplified(folded)
         if len(converted) == len(folded):

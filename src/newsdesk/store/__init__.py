@@ -22,6 +22,7 @@ from newsdesk.store.schema import article_tags, article_versions, articles
 
 __all__ = ["Store"]
 
+_BODIES = ("raw_html", "html", "markdown", "text")  # the large columns
 _UPDATABLE = (
     "link", "source", "external_id", "title", "raw_html", "html", "markdown", "text",
     "summary", "image", "author", "language", "kind", "kind_raw", "published",
@@ -82,6 +83,10 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save {len(new) + len(changed)} articles: {exc}") from None
 
+    def forked(self) -> None:
+        """In a forked child process: drop the parent's connections without closing them."""
+        self.engine.dispose(close=False)
+
     def count(self) -> int:
         with self._connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one()
@@ -91,20 +96,30 @@ class Store:
             row = conn.execute(articles.select().where(articles.c.uuid == uuid)).mappings().first()
         return _article(row) if row else None
 
-    def iter_articles(self, *, batch: int = 500) -> Iterator[Article]:
-        """All articles, newest first, streamed (memory stays flat)."""
-        query = articles.select().order_by(articles.c.published.desc(), articles.c.uuid)
+    def iter_articles(self, *, batch: int = 500, bodies: bool = True) -> Iterator[Article]:
+        """All articles, newest first, streamed (memory stays flat).
+
+        ``bodies=False`` leaves ``raw_html``, ``html``, ``markdown`` and ``text``
+        empty: what lists and feeds need, at a fraction of the reading.
+        """
+        columns = [c for c in articles.c if bodies or c.name not in _BODIES]
+        query = sa.select(*columns).order_by(articles.c.published.desc(), articles.c.uuid)
         with self._connect() as conn:
             result = conn.execution_options(yield_per=batch).execute(query).mappings()
             for row in result:
-                yield _article(row)
+                yield _article(row) if bodies else Article(**row, **dict.fromkeys(_BODIES, ""))
 
-    def get_many(self, uuids: Iterable[str]) -> dict[str, Article]:
+    def get_many(self, uuids: Iterable[str], *, markup: bool = True) -> dict[str, Article]:
+        """Articles by uuid (missing ones are left out); ``markup=False`` leaves
+        ``raw_html``, ``html`` and ``markdown`` empty (search hits need only the text)."""
         wanted = list(dict.fromkeys(uuids))
         found: dict[str, Article] = {}
+        skipped = () if markup else _BODIES[:3]
+        query = sa.select(*[c for c in articles.c if c.name not in skipped])
         with self._connect() as conn:
             for where in bulk.matching(conn, articles.c.uuid, wanted):
-                found.update((row["uuid"], _article(row)) for row in conn.execute(articles.select().where(where)).mappings())
+                for row in conn.execute(query.where(where)).mappings():
+                    found[row["uuid"]] = Article(**row, **dict.fromkeys(skipped, ""))
         return found
 
     def search(self, expression: str, where: ArticleFilter, limit: int) -> list[tuple[str, float]]:

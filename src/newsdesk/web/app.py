@@ -2,7 +2,8 @@
 plus a JSON API. Reads are public.
 
 Pages use the templates of :mod:`newsdesk.publish.site` with absolute links; a
-rendered page is cached for ``CACHE_SECONDS``. API errors are JSON with the
+rendered page, and the results of a search, are cached for ``web.cache_seconds``
+(setting; 0 turns the cache off). API errors are JSON with the
 proper status code; anything that is not a page or an endpoint — including
 ``..`` tricks — is a 404.
 """
@@ -23,25 +24,27 @@ from newsdesk.config import Settings
 from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.jsonl import article_json
-from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, page_context, pager, slugify
+from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
 from newsdesk.search import search
 from newsdesk.store import Store
 
 __all__ = ["create_app"]
 
-CACHE_SECONDS = 30
 PER_PAGE = 10
 _UUID = re.compile(r"[0-9a-f]{32}")
 
 
 class _Cache:
-    def __init__(self) -> None:
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
         self._items: dict[str, tuple[float, Any]] = {}
 
     def get(self, key: str, make: Any) -> Any:
+        if self.seconds <= 0:
+            return make()
         now = time.monotonic()
         hit = self._items.get(key)
-        if hit and now - hit[0] < CACHE_SECONDS:
+        if hit and now - hit[0] < self.seconds:
             return hit[1]
         value = make()
         if len(self._items) > 5000:
@@ -52,13 +55,13 @@ class _Cache:
 
 def create_app(store: Store, settings: Settings) -> FastAPI:
     app = FastAPI(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
-    env = environment(None)
-    cache = _Cache()
+    env = environment(None, settings.tz)
+    cache = _Cache(settings.web_cache_seconds)
 
     def context() -> dict[str, Any]:
         def make() -> dict[str, Any]:
             recent = [entry(a) for a in store.page(ArticleFilter(), RECENT)]
-            return page_context(settings, recent, store.tag_counts(limit=TAG_LIST))
+            return page_context(settings, recent, store.tag_counts(limit=TAG_LIST), inline=True)
 
         return cache.get("context", make)
 
@@ -76,12 +79,14 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     def listing(base: str, title: str, where: ArticleFilter, number: int) -> HTMLResponse:
         def make() -> str:
-            pages = max(1, -(-store.count_where(where) // PER_PAGE))
-            if number > pages:
+            pages = list_pages(store.count_where(where), PER_PAGE)
+            sealed = len(pages) - 1
+            if number > sealed:
                 raise HTTPException(404)
-            members = store.page(where, PER_PAGE, offset=(number - 1) * PER_PAGE)
+            _, start, stop = pages[0 if number == 0 else 1 + sealed - number]
+            members = store.page(where, stop - start, offset=start) if stop > start else []
             return env.get_template("list.html").render(
-                context(), title=title, entries=[entry(a) for a in members], pager=pager(base, number, pages),
+                context(), title=title, entries=[entry(a) for a in members], pager=pager(base, number, sealed),
                 root="/", feed=base,
             )  # fmt: skip
 
@@ -100,8 +105,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/page/{number}/", response_class=HTMLResponse, include_in_schema=False)
-    def home(number: int = 1) -> HTMLResponse:
-        return listing("", settings.site_title, ArticleFilter(), number)
+    def home(number: int | None = None) -> HTMLResponse:
+        return listing("", settings.site_title, ArticleFilter(), _page_number(number))
 
     for prefix, kind, field in (("tags", "tags", "tag"), ("sources", "sources", "source"), ("lang", "languages", "lang")):
         app.add_api_route(f"/{prefix}/{{slug}}/", _list_route(prefix, kind, field, names, listing), include_in_schema=False)
@@ -159,11 +164,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=100)] = 10,
     ) -> dict[str, Any]:  # fmt: skip
         where = ArticleFilter(source=source, lang=lang, since=_aware(since), until=_aware(until), ticker=ticker, tag=tag)
-        try:
-            hits = search(store, q, limit=limit, where=where)
-        except QueryError as exc:
-            raise HTTPException(400, exc.message) from None
-        return {"query": q, "results": [hit.as_json() for hit in hits]}
+
+        def make() -> dict[str, Any]:
+            try:
+                hits = search(store, q, limit=limit, where=where)
+            except QueryError as exc:
+                raise HTTPException(400, exc.message) from None
+            return {"query": q, "results": [hit.as_json() for hit in hits]}
+
+        return JSONResponse(cache.get(f"search:{q}|{where}|{limit}", make))
 
     @app.get("/api/sources", summary="Sources with article counts and their newest article")
     def api_sources() -> dict[str, Any]:
@@ -188,13 +197,20 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
 
 def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any) -> Any:
-    def route(slug: str, number: int = 1) -> HTMLResponse:
+    def route(slug: str, number: int | None = None) -> HTMLResponse:
         name = names(kind).get(slug)
         if name is None:
             raise HTTPException(404)
-        return listing(f"{prefix}/{slug}/", name, ArticleFilter(**{field: name}), number)
+        return listing(f"{prefix}/{slug}/", name, ArticleFilter(**{field: name}), _page_number(number))
 
     return route
+
+
+def _page_number(number: int | None) -> int:
+    """0 for a list's front page (no number in the URL); archive pages count from 1."""
+    if number is not None and number < 1:
+        raise HTTPException(404)
+    return number or 0
 
 
 def _article_or_404(store: Store, uuid: str) -> Article:
