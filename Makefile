@@ -1,6 +1,7 @@
-# make run   — install into .venv, import DATA into the embedded SQLite, export the Hugo site and build it
+# make run   — install into .venv, run the fetch daemon on the catalog and serve the site on 127.0.0.1:8000
+# make demo  — import DATA into the embedded SQLite, build the static site and the Hugo export
 # make test  — install with test extras and what tests need (hugo, chromium), run pytest
-# make bench — the import, search, ticker and cluster benchmarks on DATA
+# make bench — the benchmarks on DATA
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ DATA ?= ../shared/datasets/cachenews-2025-02
 DB ?= sqlite:///newsdesk.db
 SITE ?= hugo-site
 
-.PHONY: install system-deps run test bench clean
+.PHONY: install system-deps run demo test bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +27,16 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; fi
 
-run: install system-deps
+run: install
+	$(VENV)/bin/newsdesk --db $(DB) run & daemon=$$!; trap 'kill $$daemon 2>/dev/null; wait $$daemon' EXIT INT TERM; \
+	$(VENV)/bin/newsdesk --db $(DB) serve --host 127.0.0.1 --port 8000 --workers 0
+
+demo: install system-deps
 	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA)
+	$(VENV)/bin/newsdesk --db $(DB) build public
 	$(VENV)/bin/newsdesk --db $(DB) export hugo $(SITE)
 	hugo -s $(SITE) --quiet
-	@echo "site built in $(SITE)/public"
+	@echo "static site in public/ (python3 -m http.server -d public), Hugo site in $(SITE)/public"
 
 test: install system-deps
 	$(PY) -m pytest; rc=$$?; \
@@ -47,4 +53,4 @@ bench: install
 	PY=$(PY) benchmarks/serve_load.sh $(DB)
 
 clean:
-	rm -rf $(VENV) $(SITE) newsdesk.db newsdesk.db-wal newsdesk.db-shm test-artifacts
+	rm -rf $(VENV) $(SITE) public newsdesk.db newsdesk.db-wal newsdesk.db-shm test-artifacts

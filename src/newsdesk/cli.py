@@ -353,6 +353,10 @@ def reindex_command(
     err.print(f"{done} articles reindexed")
 
 
+# The fetch, run and sources commands live in their own module; importing it registers them.
+from newsdesk import cli_sources  # noqa: E402, F401
+
+
 def main() -> None:
     """Console-script entry point: maps the error tree onto exit codes (Typer
     itself exits 2 on usage errors)."""

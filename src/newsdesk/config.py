@@ -46,6 +46,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("output", "hugo", "hugo-site", "Default folder of `newsdesk export hugo`."),
     Setting("output", "site", "public", "Default folder of `newsdesk build`."),
     Setting("output", "workers", 0, "Processes that render a large build (0: one per CPU core; 1: none)."),
+    Setting("sources", "folder", "", "A folder of source YAML files added to the built-in catalog."),
+    Setting("fetch", "concurrency", 16, "Requests in flight, all sources together."),
+    Setting("fetch", "per_host", 2, "Requests in flight to one host."),
+    Setting("fetch", "host_delay", 0.5, "Seconds between the starts of two requests to one host."),
+    Setting("fetch", "max_bytes", 5_000_000, "Largest response body read (bytes); larger ones fail the fetch."),
+    Setting("fetch", "retries", 2, "Retries after a timeout, a connection error, 429 or 5xx."),
+    Setting("alerts", "webhook", "", "Slack-compatible webhook for source state changes (or env NEWSDESK_ALERT_WEBHOOK)."),
+    Setting("alerts", "after_failures", 3, "Consecutive failed runs before a source is reported failing."),
     Setting("web", "cache_seconds", 30, "How long `newsdesk serve` reuses a rendered page or search result (0: never)."),
     Setting("import", "max_description_bytes", 5_000_000, "Bodies larger than this are rejected."),
     Setting("import", "batch_size", 500, "Records written per transaction."),
@@ -64,6 +72,14 @@ class Settings:
     output_site: str = "public"
     output_workers: int = 0
     web_cache_seconds: int = 30
+    sources_folder: str = ""
+    fetch_concurrency: int = 16
+    fetch_per_host: int = 2
+    fetch_host_delay: float = 0.5
+    fetch_max_bytes: int = 5_000_000
+    fetch_retries: int = 2
+    alerts_webhook: str = ""
+    alerts_after_failures: int = 3
     import_max_description_bytes: int = 5_000_000
     import_batch_size: int = 500
     import_workers: int = 0
@@ -98,6 +114,8 @@ def load_settings(path: str | Path | None) -> Settings:
             setting = known.get((section, key))
             if setting is None:
                 raise ConfigError(f"unknown setting {section}.{key}", where=str(path))
+            if type(setting.default) is float and type(value) is int:
+                value = float(value)  # "host_delay = 1" means 1.0
             if type(value) is not type(setting.default):
                 expected = type(setting.default).__name__
                 raise ConfigError(f"{section}.{key} must be a {expected}", where=str(path))

@@ -80,3 +80,29 @@ class ArticleFilter:
     def lang_pattern(self) -> str:
         """LIKE pattern for the regional forms of ``lang`` (``zh`` → ``zh-%``), wildcards removed."""
         return (self.lang or "").replace("%", "").replace("_", "") + "-%"
+
+
+@dataclass(slots=True)
+class SourceHealth:
+    """How a source has been doing, as the store keeps it (``newsdesk sources``).
+
+    ``state``: ``ok``; ``failing`` (its last run raised: timeout, HTTP error, bad
+    document...); ``drifted`` (its last run worked but broke the source's contract:
+    too few items, missing fields, dates that do not parse).
+    """
+
+    name: str
+    state: str = "ok"
+    last_run: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    failures: int = 0  # consecutive failed (or drifted) runs
+    new_items: int = 0  # of the last run
+    seen_items: int = 0
+    latency_ms: int | None = None
+    validators: dict[str, str] | None = None
+    last_good: dict[str, object] | None = None
+    bad_sample: dict[str, object] | None = None
+    alerted: str | None = None
+    enabled: bool | None = None  # set by an admin; None: as the catalog says

@@ -84,6 +84,32 @@ def import_files(
     return report
 
 
+def import_records(
+    store: Store, records: Iterable[Record], settings: Settings, *, on_error: Reporter | None = None, workers: int = 1
+) -> ImportReport:
+    """Clean, enrich and store ``records`` made elsewhere (a fetched source), in
+    batches, as a file import does (``workers`` processes; 1: in this one)."""
+    report = ImportReport()
+
+    def error(exc: NewsdeskError) -> None:
+        report.errors.append(str(exc))
+        if on_error:
+            on_error(exc)
+
+    pool = Workers(workers)
+    try:
+        pending: _Batch | None = None
+        batch = list(records)
+        for start in range(0, len(batch), settings.import_batch_size):
+            started = _start(store, batch[start : start + settings.import_batch_size], report, pool, pending)
+            _finish(store, pending, report, error)
+            pending = started
+        _finish(store, pending, report, error)
+    finally:
+        pool.close()
+    return report
+
+
 def _import_all(
     store: Store,
     found: Iterable[RecordFile | ParseError],

@@ -6,7 +6,9 @@ in the given zone), and epoch seconds or milliseconds (int, float or digit strin
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
+from email.utils import parsedate_to_datetime
 
 # Dates outside this window are garbage in a news feed (0000-00-00, 9999-12-31, 1970 zero epochs).
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -49,3 +51,48 @@ def _checked(parsed: datetime, shown: str) -> datetime:
     if not EARLIEST <= parsed < LATEST:
         raise ValueError(f"implausible date {shown[:40]!r}")
     return parsed
+
+
+# Forms sites print that ISO 8601 parsing does not take (tried in order, naive).
+_FORMS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M",
+          "%Y年%m月%d日", "%d %b %Y %H:%M", "%b %d, %Y %I:%M %p", "%B %d, %Y")  # fmt: skip
+_SPACES = re.compile(r"\s+")
+
+
+def parse_published(value: object, tz: tzinfo, form: str | None = None) -> datetime | None:
+    """A fetched item's date: ``None`` when there is none; ValueError when unreadable.
+
+    ``form`` is the source's ``published_format``: ``epoch`` (seconds), ``epoch_ms``
+    or a strptime format; without it ISO 8601, epochs, RFC 822 (feeds) and common
+    site forms are tried. Naive times are in ``tz`` (the source's zone).
+    """
+    if value is None or value == "":
+        return None
+    if form in ("epoch", "epoch_ms"):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"not an epoch: {str(value)[:40]!r}") from None
+        return _from_epoch(number / 1000 if form == "epoch_ms" else number)
+    text = _SPACES.sub(" ", str(value)).strip()
+    for pattern in ([form] if form else []):
+        try:
+            parsed = datetime.strptime(text, pattern)
+        except ValueError:
+            raise ValueError(f"{text[:40]!r} does not match {pattern!r}") from None
+        return _checked(parsed if parsed.tzinfo else parsed.replace(tzinfo=tz), text)
+    try:
+        return parse_date(value if not isinstance(value, str) else text, tz)
+    except ValueError:
+        pass
+    try:
+        parsed = parsedate_to_datetime(text)
+        return _checked(parsed if parsed.tzinfo else parsed.replace(tzinfo=tz), text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    for pattern in _FORMS:
+        try:
+            return _checked(datetime.strptime(text, pattern).replace(tzinfo=tz), text)
+        except ValueError:
+            continue
+    raise ValueError(f"unrecognised date {text[:40]!r}")

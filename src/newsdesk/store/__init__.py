@@ -15,8 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.enrich import tag_kinds
 from newsdesk.errors import StoreError
-from newsdesk.models import Article, ArticleFilter
-from newsdesk.store import bulk, clusters, index, listing
+from newsdesk.models import Article, ArticleFilter, SourceHealth
+from newsdesk.store import bulk, clusters, health, index, listing
 from newsdesk.store import engine as engines
 from newsdesk.store.schema import article_tags, article_versions, articles
 
@@ -206,6 +206,18 @@ class Store:
         query = articles.select().where(articles.c.cluster == cluster).order_by(articles.c.published)
         with self._connect() as conn:
             return [_article(row) for row in conn.execute(query).mappings()]
+
+    def health(self, names: list[str] | None = None) -> dict[str, SourceHealth]:
+        """Health rows of sources (all, or those of ``names``) by name."""
+        with self._connect() as conn:
+            return health.read(conn, names)
+
+    def save_health(self, record: SourceHealth) -> None:
+        try:
+            with self.engine.begin() as conn:
+                health.write(conn, record)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"could not save the health of source {record.name}: {exc}") from None
 
     def _connect(self) -> sa.Connection:
         try:

@@ -110,3 +110,25 @@ cluster_keys = sa.Table(
 # The search index is not modelled here: SQLite keeps it in the FTS5 table
 # ``search_fts``, PostgreSQL in ``search_index`` (a tsvector with a GIN index);
 # migration 0002 creates them and ``store/index.py`` reads and writes them.
+
+# Health of each source, one row per source name (``newsdesk sources``, the alert
+# webhook, drift detection). ``enabled`` overrides the catalog when set (admin action).
+source_health = sa.Table(
+    "source_health",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("state", sa.String(10), nullable=False),  # ok, failing, drifted
+    sa.Column("last_run", UTCDateTime),
+    sa.Column("last_success", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_error_at", UTCDateTime),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("new_items", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("seen_items", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("latency_ms", sa.Integer),
+    sa.Column("validators", sa.JSON),  # ETag / Last-Modified of the list URL
+    sa.Column("last_good", sa.JSON),  # a sample item of the last healthy run
+    sa.Column("bad_sample", sa.JSON),  # what broke the contract
+    sa.Column("alerted", sa.String(10)),  # the state the webhook was last told about
+    sa.Column("enabled", sa.Boolean),
+)

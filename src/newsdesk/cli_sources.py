@@ -1,0 +1,199 @@
+"""``newsdesk fetch``, ``newsdesk run`` and ``newsdesk sources``: the catalog and its health.
+
+Registered on the main command by :mod:`newsdesk.cli` (kept apart so that
+neither module grows past a screenful of commands).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from newsdesk.cli import State, _opened, _progress, app, err
+from newsdesk.errors import ConfigError
+from newsdesk.sources.catalog import Source, load_catalog
+
+sources_app = typer.Typer(help="The source catalog with each source's health.", invoke_without_command=True)
+app.add_typer(sources_app, name="sources")
+
+SourcesOption = Annotated[
+    Optional[list[Path]], typer.Option("--sources", help="Folder of source YAML files (adds to the built-in catalog).")
+]
+
+
+def catalog(state: State, folders: list[Path] | None) -> dict[str, Source]:
+    extra = [Path(state.settings.sources_folder)] if state.settings.sources_folder else []
+    return load_catalog([*extra, *(folders or [])])
+
+
+def _chosen(sources: dict[str, Source], names: list[str] | None, *, enabled_only: bool) -> list[Source]:
+    if names:
+        unknown = [n for n in names if n not in sources]
+        if unknown:
+            raise ConfigError(f"no source named {', '.join(unknown)} (see `newsdesk sources`)")
+        return [sources[n] for n in names]
+    return [s for s in sources.values() if s.enabled or not enabled_only]
+
+
+@app.command("fetch")
+def fetch_command(
+    ctx: typer.Context,
+    names: Annotated[Optional[list[str]], typer.Argument(help="Sources to fetch [default: every enabled one].")] = None,
+    folders: SourcesOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per source run.")] = False,
+) -> None:
+    """Fetch sources once: list, new items, their pages; import them; record each source's health.
+
+    Named sources are fetched even when disabled. Exit 1 when a source failed or drifted.
+    Example: newsdesk fetch jin10_articles_articles wallstreetcn
+    """
+    from newsdesk.fetch.run import fetch_cycle
+
+    state: State = ctx.obj
+    chosen = _chosen(catalog(state, folders), names, enabled_only=True)
+    with _opened(state) as store, _progress(err.is_terminal) as progress:
+        store_health = store.health()
+        chosen = [s for s in chosen if names or store_health.get(s.name) is None or store_health[s.name].enabled is not False]
+        task = progress.add_task("fetching", total=len(chosen))
+
+        def done(result: object) -> None:
+            progress.advance(task)
+            if as_json:
+                typer.echo(json.dumps(result.as_json(), ensure_ascii=False))  # type: ignore[attr-defined]
+
+        results = asyncio.run(fetch_cycle(chosen, store, state.settings, on_done=done))
+    if not as_json:
+        for result in results:
+            mark = {"ok": "[green]ok[/green]", "failing": "[red]failing[/red]", "drifted": "[yellow]drifted[/yellow]"}
+            line = f"{mark[result.state]} {result.name}: {result.new} new, {result.seen} seen, {result.items} listed"
+            err.print(line + (f" — {result.error}" if result.error else ""), markup=True, highlight=False, soft_wrap=True)
+    if any(r.state != "ok" for r in results):
+        raise typer.Exit(1)
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    names: Annotated[Optional[list[str]], typer.Argument(help="Sources to run [default: every enabled one].")] = None,
+    folders: SourcesOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per source run.")] = False,
+) -> None:
+    """The fetch daemon: every source on its own interval (or market-hours schedule), until SIGTERM/SIGINT.
+
+    Runs in flight finish before it exits. Example: newsdesk run
+    """
+    from newsdesk.fetch.daemon import run_forever
+
+    state: State = ctx.obj
+    chosen = _chosen(catalog(state, folders), names, enabled_only=True)
+    with _opened(state) as store:
+        disabled = {n for n, h in store.health().items() if h.enabled is False}
+        chosen = [s for s in chosen if names or s.name not in disabled]
+        err.print(f"newsdesk run: {len(chosen)} sources; stop with Ctrl-C or SIGTERM")
+
+        def show(result: object) -> None:
+            if as_json:
+                typer.echo(json.dumps(result.as_json(), ensure_ascii=False), nl=True)  # type: ignore[attr-defined]
+            elif result.state != "ok":  # type: ignore[attr-defined]
+                err.print(f"{result.state} {result.name}: {result.error}", highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
+
+        asyncio.run(run_forever(chosen, store, state.settings, on_result=show))
+    err.print("newsdesk run: stopped")
+
+
+@sources_app.callback()
+def sources_command(
+    ctx: typer.Context,
+    folders: SourcesOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
+) -> None:
+    """The catalog with each source's health (state, last success, last error, failures).
+
+    Example: newsdesk sources --json | jq 'select(.state == "failing")'
+    """
+    if ctx.invoked_subcommand:
+        ctx.obj = (ctx.obj, folders)
+        return
+    state: State = ctx.obj
+    sources = catalog(state, folders)
+    with _opened(state) as store:
+        health = store.health()
+    rows = [_row(source, health.get(source.name)) for source in sources.values()]
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    table = Table("source", "kind", "lang", "enabled", "state", "last success", "new", "failures", "last error")
+    for row in rows:
+        table.add_row(row["name"], row["kind"], row["language"] or "", "yes" if row["enabled"] else "no", row["state"],
+                      (row["last_success"] or "")[:19], str(row["new_items"]), str(row["failures"]),
+                      (row["last_error"] or row["disabled_reason"] or "")[:60])  # fmt: skip
+    err.print(table)
+
+
+def _row(source: Source, health: object | None) -> dict[str, object]:
+    h = health
+    enabled = source.enabled if h is None or h.enabled is None else h.enabled  # type: ignore[attr-defined]
+    return {
+        "name": source.name, "kind": source.kind, "language": source.language, "enabled": enabled,
+        "disabled_reason": source.disabled_reason, "interval": source.interval, "url": source.url,
+        "state": h.state if h else "new", "last_run": _iso(h, "last_run"), "last_success": _iso(h, "last_success"),  # type: ignore[attr-defined]
+        "last_error": h.last_error if h else None, "failures": h.failures if h else 0,  # type: ignore[attr-defined]
+        "new_items": h.new_items if h else 0, "seen_items": h.seen_items if h else 0,  # type: ignore[attr-defined]
+        "latency_ms": h.latency_ms if h else None,  # type: ignore[attr-defined]
+    }  # fmt: skip
+
+
+def _iso(health: object | None, name: str) -> str | None:
+    value = getattr(health, name, None) if health else None
+    return value.isoformat() if value else None
+
+
+@sources_app.command("show")
+def show_command(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Source name.")]) -> None:
+    """One source: its definition, health, the last good sample and what broke its contract."""
+    state, folders = ctx.obj
+    source = _chosen(catalog(state, folders), [name], enabled_only=False)[0]
+    with _opened(state) as store:
+        health = store.health([name]).get(name)
+    shown = {**_row(source, health), "file": source.file, "items": source.items, "fields": source.fields,
+             "last_good": health.last_good if health else None, "bad_sample": health.bad_sample if health else None}  # fmt: skip
+    typer.echo(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
+
+
+@sources_app.command("test")
+def test_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Source name.")],
+    live: Annotated[bool, typer.Option("--live", help="Fetch the real site (nothing is stored).")] = False,
+) -> None:
+    """Check a source: its definition always; with --live, what the real site gives now (nothing stored).
+
+    Example: newsdesk sources test wallstreetcn --live
+    """
+    state, folders = ctx.obj
+    source = _chosen(catalog(state, folders), [name], enabled_only=False)[0]
+    if not live:
+        err.print(f"{source.name}: definition in {source.file} is valid (add --live to fetch the site)")
+        return
+    from newsdesk.fetch.client import Fetcher
+    from newsdesk.fetch.parse import items
+    from newsdesk.fetch.run import expand, limits_from
+
+    async def once() -> list[dict[str, object]]:
+        async with Fetcher(limits_from(state.settings)) as fetcher:
+            response = await fetcher.get(expand(source.url, name), source=name, method=source.method,
+                                         headers=expand(source.headers, name), json_body=expand(source.body, name))  # fmt: skip
+            return items(source, response.text, response.url)
+
+    found = asyncio.run(once())
+    for item in found:
+        typer.echo(json.dumps(item, ensure_ascii=False, default=str))
+    err.print(f"{source.name}: {len(found)} items")
+    if not found:
+        raise typer.Exit(1)

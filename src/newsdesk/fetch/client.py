@@ -1,0 +1,231 @@
+"""A polite HTTP client for many sources at once (httpx, asyncio).
+
+Limits are explicit settings (:class:`Limits`): a global number of requests in
+flight, a number per host and a minimum delay between two requests to one host,
+connect/read/total timeouts, a size cap enforced while the body streams in, and
+a cap on redirects. Timeouts, connection errors, 429 and 5xx are retried with
+exponential backoff and jitter, honouring ``Retry-After``. List URLs are fetched
+with conditional GET (``If-None-Match`` / ``If-Modified-Since``) when the caller
+passes what the last response said. Bodies are decoded with the charset the
+server declares, and with charset-normalizer's guess when that declaration is
+missing or wrong. Only http and https URLs are fetched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import charset_normalizer
+import httpx
+
+from newsdesk.errors import FetchError
+
+__all__ = ["Fetcher", "Limits", "Response"]
+
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk; self-hosted news reader)"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    concurrency: int = 16  # requests in flight, all hosts together
+    per_host: int = 2  # requests in flight to one host
+    host_delay: float = 0.5  # seconds between the starts of two requests to one host
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    total_timeout: float = 15.0  # one attempt, body included
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    retries: int = 2
+    backoff: float = 0.5  # first retry after ~backoff s, then doubling
+    max_retry_after: float = 60.0  # a longer Retry-After is not waited for: the run fails
+
+
+@dataclass(slots=True)
+class Response:
+    url: str  # after redirects
+    status: int
+    text: str
+    headers: dict[str, str] = field(default_factory=dict)
+    not_modified: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def validators(self) -> dict[str, str]:
+        """What to send next time for a conditional GET."""
+        return {k: v for k, v in (("etag", self.headers.get("etag")), ("last-modified", self.headers.get("last-modified"))) if v}
+
+
+class _Host:
+    def __init__(self, per_host: int) -> None:
+        self.slots = asyncio.Semaphore(per_host)
+        self.lock = asyncio.Lock()
+        self.next_start = 0.0
+
+
+class Fetcher:
+    """``async with Fetcher(limits) as fetcher: response = await fetcher.get(url, source=...)``."""
+
+    def __init__(self, limits: Limits | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.limits = limits or Limits()
+        self._slots = asyncio.Semaphore(self.limits.concurrency)
+        self._hosts: dict[str, _Host] = defaultdict(lambda: _Host(self.limits.per_host))
+        self._clients: dict[str | None, httpx.AsyncClient] = {}
+        self._transport = transport
+        self.requests = 0
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+    def _client(self, proxy: str | None) -> httpx.AsyncClient:
+        if proxy not in self._clients:
+            limits = self.limits
+            self._clients[proxy] = httpx.AsyncClient(
+                timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
+                follow_redirects=True, max_redirects=limits.max_redirects, proxy=proxy, transport=self._transport,
+                headers={"user-agent": USER_AGENT, "accept-encoding": "gzip, deflate"},
+            )  # fmt: skip
+        return self._clients[proxy]
+
+    async def get(
+        self,
+        url: str,
+        *,
+        source: str,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+        json_body: object = None,
+        validators: dict[str, str] | None = None,
+        timeout: float | None = None,
+        proxy: str | None = None,
+    ) -> Response:
+        """Fetch ``url`` for ``source``; FetchError (naming both) when it cannot be had."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(f"not an http(s) URL: {url[:200]!r}", where=source)
+        sent = dict(headers or {})
+        if validators:
+            if "etag" in validators:
+                sent["if-none-match"] = validators["etag"]
+            if "last-modified" in validators:
+                sent["if-modified-since"] = validators["last-modified"]
+        host = self._hosts[parts.hostname]
+        limits = self.limits
+        for attempt in range(limits.retries + 1):
+            try:
+                async with self._slots, host.slots:
+                    await self._wait_turn(host)
+                    return await asyncio.wait_for(
+                        self._once(url, method, sent, json_body, proxy, source), timeout or limits.total_timeout
+                    )
+            except _Retry as retry:
+                error, wait = retry.error, retry.wait
+            except (TimeoutError, httpx.TimeoutException):
+                error, wait = FetchError(f"timed out fetching {url}", where=source), None
+            except httpx.TooManyRedirects:
+                raise FetchError(f"more than {limits.max_redirects} redirects from {url}", where=source) from None
+            except httpx.UnsupportedProtocol:
+                raise FetchError(f"redirected off http(s) from {url}", where=source) from None
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                error, wait = FetchError(f"{type(exc).__name__} fetching {url}: {exc}", where=source), None
+            if wait is not None and wait > limits.max_retry_after:
+                raise FetchError(f"{error.message}; Retry-After {wait:.0f} s is too long to wait", where=source)
+            if attempt == limits.retries:
+                raise error
+            if wait is None:
+                wait = limits.backoff * 2**attempt * (1 + random.random())  # jitter: not all at once
+            await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
+
+    async def _wait_turn(self, host: _Host) -> None:
+        async with host.lock:
+            now = time.monotonic()
+            delay = host.next_start - now
+            host.next_start = max(now, host.next_start) + self.limits.host_delay
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def _once(self, url: str, method: str, headers: dict[str, str], json_body: object, proxy: str | None,
+                    source: str) -> Response:  # fmt: skip
+        started = time.monotonic()
+        self.requests += 1
+        request = self._client(proxy).build_request(method, url, headers=headers, json=json_body)
+        response = await self._client(proxy).send(request, stream=True)
+        try:
+            if response.status_code in RETRY_STATUS:
+                raise _Retry(FetchError(f"HTTP {response.status_code} from {url}", where=source), _retry_after(response))
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > self.limits.max_bytes:
+                    raise FetchError(f"response from {url} is larger than {self.limits.max_bytes:,} bytes", where=source)
+        finally:
+            await response.aclose()
+        headers_out = {k.lower(): v for k, v in response.headers.items()}
+        if response.status_code == 304:
+            return Response(str(response.url), 304, "", headers_out, not_modified=True, elapsed=time.monotonic() - started)
+        if response.status_code >= 400:
+            raise FetchError(f"HTTP {response.status_code} from {url}", where=source)
+        text = decode(bytes(body), response.charset_encoding)
+        return Response(str(response.url), response.status_code, text, headers_out, elapsed=time.monotonic() - started)
+
+
+class _Retry(Exception):
+    def __init__(self, error: FetchError, wait: float | None) -> None:
+        self.error, self.wait = error, wait
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def decode(body: bytes, declared: str | None) -> str:
+    """Text of ``body``. UTF-8 when it decodes as such (other text rarely does); else
+    the declared charset, unless it is one of the single-byte ones every byte string
+    "decodes" in (servers say ISO-8859-1 for GBK pages); else charset-normalizer's guess."""
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared and declared.lower().replace("_", "-") not in _SINGLE_BYTE:
+        try:
+            return body.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    for charset in ("gb18030", "big5"):  # most of what is not UTF-8 here is Chinese
+        try:
+            text = body.decode(charset)
+        except UnicodeDecodeError:
+            continue
+        wide = [c for c in text if ord(c) > 0x7F]
+        if wide and sum("\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in wide) > 0.9 * len(wide):
+            return text
+    guess = charset_normalizer.from_bytes(body).best()
+    return str(guess) if guess is not None else body.decode("utf-8", errors="replace")
+
+
+_SINGLE_BYTE = frozenset({"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"})

@@ -1,0 +1,148 @@
+"""Items out of a fetched list document: RSS/Atom, JSON or HTML, as a source says.
+
+Each item becomes a plain dict of the fields the seed system kept (``id``,
+``title``, ``link``, ``published``, ``image``, ``author``, ``summary``) with the
+values as found; validation and cleaning happen later, in the import pipeline.
+A document that cannot be read raises ParseError naming the source and URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+import jmespath
+import jmespath.exceptions
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from newsdesk.errors import ParseError
+from newsdesk.sources.catalog import Source
+
+__all__ = ["detail_html", "items", "link_of"]
+
+_TEMPLATE = re.compile(r"\{(\w+)\}")
+
+
+def items(source: Source, text: str, url: str) -> list[dict[str, Any]]:
+    """The items of ``text`` (fetched from ``url``), filtered, at most ``source.max_items``."""
+    where = f"{source.name} ({url})"
+    if source.kind == "rss":
+        found = _rss(text, where)
+    elif source.kind == "json":
+        found = _json(source, text, where)
+    else:
+        found = _html(source, text, url, where)
+    if source.kind != "json" and source.filters:  # JSON filters see the raw item; these see its fields
+        filters = source.compiled_filters()
+        found = [item for item in found if _kept(item, filters)]
+    for item in found:
+        if source.link and not item.get("link"):
+            item["link"] = link_of(source.link, item)
+        if item.get("link"):
+            item["link"] = urljoin(url, str(item["link"]).strip())
+        if item.get("image"):
+            item["image"] = urljoin(url, str(item["image"]).strip())
+    return found[: source.max_items]
+
+
+def _kept(item: dict[str, Any], filters: list[Any]) -> bool:
+    try:
+        return all(f.search(item) for f in filters)
+    except jmespath.exceptions.JMESPathError:  # a field the filter needs is missing or of another type
+        return False
+
+
+def link_of(template: str, item: dict[str, Any]) -> str:
+    """``https://site/news/{id}`` with the item's fields filled in."""
+    return _TEMPLATE.sub(lambda m: str(item.get(m[1]) if item.get(m[1]) is not None else ""), template)
+
+
+def _rss(text: str, where: str) -> list[dict[str, Any]]:
+    feed = feedparser.parse(text)
+    if feed.bozo and not feed.entries:
+        raise ParseError(f"not an RSS/Atom feed: {feed.get('bozo_exception')}", where=where)
+    found = []
+    for entry in feed.entries:
+        content = entry.get("content") or []
+        body = content[0].get("value") if content else None
+        media = entry.get("media_content") or entry.get("media_thumbnail") or []
+        enclosures = [e for e in entry.get("enclosures", []) if str(e.get("type", "")).startswith("image/")]
+        image = (media[0].get("url") if media else None) or (enclosures[0].get("href") if enclosures else None)
+        found.append({
+            "id": entry.get("id"), "title": entry.get("title"), "link": entry.get("link"),
+            "published": entry.get("published") or entry.get("updated"), "author": entry.get("author"),
+            "summary": body or entry.get("summary"), "image": image,
+        })  # fmt: skip
+    return found
+
+
+def _json(source: Source, text: str, where: str) -> list[dict[str, Any]]:
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise ParseError(f"malformed JSON: {exc}", where=where) from None
+    try:
+        listed = jmespath.search(source.items, document)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise ParseError(f"items {source.items!r}: {exc}", where=where) from None
+    if listed is None:
+        raise ParseError(f"no items at {source.items!r}", where=where)
+    if not isinstance(listed, list):
+        raise ParseError(f"items at {source.items!r} are a {type(listed).__name__}, not a list", where=where)
+    filters = source.compiled_filters()
+    found = []
+    for raw in listed:
+        if not isinstance(raw, dict):
+            continue
+        try:
+            if not all(f.search(raw) for f in filters):
+                continue
+            item = {name: jmespath.search(path, raw) for name, path in source.fields.items()}
+        except jmespath.exceptions.JMESPathError as exc:
+            raise ParseError(f"field expression failed: {exc}", where=where) from None
+        found.append(item)
+    return found
+
+
+def _html(source: Source, text: str, url: str, where: str) -> list[dict[str, Any]]:
+    tree = LexborHTMLParser(text)
+    nodes = tree.css(source.items)
+    found = []
+    for node in nodes:
+        found.append({name: _select(node, selector) for name, selector in source.fields.items()})
+    if not nodes and not tree.css_first("body *"):
+        raise ParseError("the page is empty or not HTML", where=where)
+    return found
+
+
+def _select(node: LexborNode, selector: str) -> str | None:
+    """``css`` (text), ``css@attr`` (an attribute), ``@attr`` (of the item itself), ``css@html`` (outer HTML)."""
+    path, _, attribute = selector.partition("@")
+    target = node.css_first(path) if path.strip() else node
+    if target is None:
+        return None
+    if attribute == "html":
+        return target.html
+    if attribute:
+        return target.attributes.get(attribute)
+    return " ".join(target.text(separator=" ").split()) or None
+
+
+def detail_html(text: str, content: tuple[str, ...], remove: tuple[str, ...]) -> str | None:
+    """Outer HTML of the first content selector that matches, with ``remove`` taken out
+    (``body`` yields the inner HTML of the document's body: a fragment as it is)."""
+    tree = LexborHTMLParser(text)
+    for selector in content:
+        node = tree.css_first(selector)
+        if node is None:
+            continue
+        for unwanted in remove:
+            for child in node.css(unwanted):
+                child.decompose()
+        if selector == "body":
+            return "".join(child.html or "" for child in node.iter(include_text=True))
+        return node.html
+    return None

@@ -1,0 +1,278 @@
+"""One run of one source, and one cycle over many: list → items → details → import → health.
+
+:func:`fetch_source` never raises for a source's own trouble (a timeout, an HTTP
+error, a malformed document, a plugin that raises): the run ends ``failing`` with
+the reason in the source's health and the other sources go on. What was
+imported before a failure stays imported. Articles already stored are not
+fetched again (their detail pages are skipped).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import jmespath
+
+from newsdesk.config import Settings
+from newsdesk.errors import ConfigError, FetchError, NewsdeskError, ParseError
+from newsdesk.fetch import alerts
+from newsdesk.fetch.client import Fetcher, Limits
+from newsdesk.fetch.parse import detail_html, items as parse_items, link_of
+from newsdesk.models import Record, SourceHealth
+from newsdesk.sources.catalog import Source
+from newsdesk.sources.dates import parse_published
+from newsdesk.sources.records import link_uuid, parse_record
+from newsdesk.store import Store
+
+__all__ = ["RunResult", "expand", "fetch_cycle", "fetch_source", "limits_from"]
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(slots=True)
+class RunResult:
+    """What one run of a source did (``newsdesk fetch --json`` prints these)."""
+
+    name: str
+    state: str = "ok"  # ok, failing, drifted
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    seen: int = 0
+    rejected: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(concurrency=settings.fetch_concurrency, per_host=settings.fetch_per_host,
+                  host_delay=settings.fetch_host_delay, max_bytes=settings.fetch_max_bytes,
+                  retries=settings.fetch_retries)  # fmt: skip
+
+
+def expand(value: Any, source: str) -> Any:
+    """``${NAME}`` replaced by the environment variable NAME, in text, lists and mappings."""
+    if isinstance(value, str):
+
+        def lookup(match: re.Match[str]) -> str:
+            if match[1] not in os.environ:
+                raise FetchError(f"environment variable {match[1]} is not set", where=source)
+            return os.environ[match[1]]
+
+        return _ENV.sub(lookup, value)
+    if isinstance(value, list):
+        return [expand(v, source) for v in value]
+    if isinstance(value, dict):
+        return {k: expand(v, source) for k, v in value.items()}
+    return value
+
+
+async def fetch_cycle(
+    sources: Iterable[Source], store: Store, settings: Settings, *, on_done: Callable[[RunResult], None] | None = None,
+    fetcher: Fetcher | None = None,
+) -> list[RunResult]:  # fmt: skip
+    """Run ``sources`` concurrently (within the fetch limits); one result each."""
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(limits_from(settings))
+    try:
+
+        async def one(source: Source) -> RunResult:
+            result = await fetch_source(source, fetcher, store, settings)
+            if on_done:
+                on_done(result)
+            return result
+
+        return list(await asyncio.gather(*(one(s) for s in sources)))
+    finally:
+        if own:
+            await fetcher.close()
+
+
+async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings: Settings) -> RunResult:
+    """Fetch ``source`` once, import what is new, record its health (and alert on a change)."""
+    started = time.monotonic()
+    result = RunResult(source.name)
+    health = store.health([source.name]).get(source.name) or SourceHealth(source.name)
+    validators: dict[str, str] | None = health.validators
+    found: list[dict[str, Any]] = []
+    try:
+        found, validators, result.not_modified = await _list(source, fetcher, health.validators)
+        result.items = len(found)
+        broken = None if result.not_modified else _broken_contract(source, found)
+        records, rejected, known = await _records(source, fetcher, store, settings, found)
+        report = _import(store, records, settings)
+        result.new, result.updated, result.seen = report.new, report.updated, report.duplicate + known
+        result.rejected = report.rejected + rejected
+        if broken:
+            result.state, result.error = "drifted", broken[0]
+    except NewsdeskError as exc:
+        result.state, result.error = "failing", str(exc)
+    except Exception as exc:  # noqa: BLE001 - a source's bug must not stop the others or the daemon
+        result.state, result.error = "failing", f"fetch: {source.name}: unexpected {type(exc).__name__}: {exc}"
+    result.seconds = round(time.monotonic() - started, 3)
+    await _record_health(store, settings, source, health, result, validators, found)
+    return result
+
+
+async def _list(source: Source, fetcher: Fetcher, validators: dict[str, str] | None) -> tuple[list[dict[str, Any]], dict[str, str] | None, bool]:
+    if source.plugin:
+        return await _plugin(source, fetcher), validators, False
+    response = await fetcher.get(
+        expand(source.url, source.name), source=source.name, method=source.method,
+        headers=expand(source.headers, source.name), json_body=expand(source.body, source.name),
+        validators=validators if source.method == "GET" else None, timeout=source.timeout,
+        proxy=expand(source.proxy, source.name),
+    )  # fmt: skip
+    if response.not_modified:
+        return [], validators, True
+    return parse_items(source, response.text, response.url), response.validators or None, False
+
+
+async def _plugin(source: Source, fetcher: Fetcher) -> list[dict[str, Any]]:
+    module_name, _, function_name = (source.plugin or "").partition(":")
+    try:
+        function = getattr(importlib.import_module(module_name), function_name)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"plugin {source.plugin!r} cannot be loaded: {exc}", where=source.file) from None
+    try:
+        found = function(source, fetcher)
+        if inspect.isawaitable(found):
+            found = await found
+    except NewsdeskError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - plugin code is third-party code
+        raise ParseError(f"plugin {source.plugin} raised {type(exc).__name__}: {exc}", where=source.name) from None
+    if not isinstance(found, list) or not all(isinstance(i, dict) for i in found):
+        raise ParseError(f"plugin {source.plugin} returned {type(found).__name__}, not a list of items", where=source.name)
+    return found[: source.max_items]
+
+
+def _broken_contract(source: Source, found: list[dict[str, Any]]) -> tuple[str, dict[str, Any] | None] | None:
+    """Why this run breaks the source's contract (and the offending item), or None."""
+    contract = source.contract
+    min_items = contract.min_items if contract else 1
+    required = contract.required if contract else ("title", "link")
+    if len(found) < min_items:
+        return f"drift: {len(found)} items, the contract wants at least {min_items}", None
+    for item in found:
+        missing = [name for name in required if not item.get(name)]
+        if missing:
+            return f"drift: an item has no {', '.join(missing)}", item
+        if contract and contract.published and _date(source, item.get("published")) is None:
+            return f"drift: unreadable date {str(item.get('published'))[:40]!r}", item
+    return None
+
+
+def _date(source: Source, value: Any) -> datetime | None:
+    try:
+        return parse_published(value, source.tz, source.published_format)
+    except ValueError:
+        return None
+
+
+async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Settings,
+                   found: list[dict[str, Any]]) -> tuple[list[Record], int, int]:  # fmt: skip
+    """Records of the items not stored yet (details fetched), how many were
+    rejected, and how many were already stored."""
+    usable = [item for item in found if item.get("link") and item.get("title")]
+    known = store.known(link_uuid(str(item["link"])) for item in usable)
+    fresh = [item for item in usable if link_uuid(str(item["link"])) not in known]
+    if source.detail:
+        bodies = await asyncio.gather(*(_detail(source, fetcher, item) for item in fresh), return_exceptions=True)
+        failed = [b for b in bodies if isinstance(b, BaseException)]
+        if fresh and len(failed) == len(fresh):
+            raise failed[0] if isinstance(failed[0], NewsdeskError) else FetchError(str(failed[0]), where=source.name)
+        fresh = [dict(item, summary=body) for item, body in zip(fresh, bodies, strict=True) if not isinstance(body, BaseException)]
+    records, rejected = [], 0
+    for number, item in enumerate(fresh):
+        published = _date(source, item.get("published"))
+        raw = {
+            "id": item.get("id"), "title": _text(item.get("title")), "description": _text(item.get("summary")) or "",
+            "image": _text(item.get("image")), "link": str(item["link"]), "source": source.name,
+            "pub_date": published.isoformat() if published else None, "kind": source.item_kind,
+            "language": source.language, "author": _text(item.get("author")),
+        }  # fmt: skip
+        try:
+            records.append(parse_record(raw, f"{source.name} item {number} ({raw['link'][:200]})", tz=source.tz,
+                                        default_source=source.name,
+                                        max_description_bytes=settings.import_max_description_bytes))  # fmt: skip
+        except NewsdeskError:
+            rejected += 1
+    return records, rejected, len(usable) - len(fresh)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> str:
+    assert source.detail is not None
+    url = link_of(source.detail.url, item)
+    response = await fetcher.get(url, source=source.name, headers=expand(source.headers, source.name),
+                                 timeout=source.timeout, proxy=expand(source.proxy, source.name))  # fmt: skip
+    text = response.text
+    if source.detail.json:
+        text = _json_body(text, source.detail.json, f"{source.name} ({url})")
+    body = detail_html(text, source.detail.content or ("body",), source.detail.remove)
+    if body is None:
+        raise ParseError(f"no content at {', '.join(source.detail.content)} in {url}", where=source.name)
+    return body
+
+
+def _json_body(text: str, expression: str, where: str) -> str:
+    try:
+        body = jmespath.search(expression, json.loads(text))
+    except ValueError as exc:
+        raise ParseError(f"malformed JSON: {exc}", where=where) from None
+    if not isinstance(body, str) or not body.strip():
+        raise ParseError(f"no HTML at {expression!r}", where=where)
+    return body
+
+
+def _import(store: Store, records: list[Record], settings: Settings) -> Any:
+    from newsdesk.pipeline import import_records  # the pipeline imports the stages; import it late
+
+    return import_records(store, records, settings, workers=1)
+
+
+async def _record_health(store: Store, settings: Settings, source: Source, health: SourceHealth, result: RunResult,
+                         validators: dict[str, str] | None, found: list[dict[str, Any]]) -> None:  # fmt: skip
+    now = datetime.now(UTC)
+    health.last_run, health.latency_ms = now, int(result.seconds * 1000)
+    health.new_items, health.seen_items = result.new, result.seen
+    if result.state == "ok":
+        health.state, health.failures, health.last_success, health.validators = "ok", 0, now, validators
+        if found:
+            health.last_good = _sample(found[0])
+    else:
+        health.state, health.failures = result.state, health.failures + 1
+        health.last_error, health.last_error_at = result.error, now
+        if result.state == "drifted":
+            health.bad_sample = _sample(found[0]) if found else {"items": 0}
+    message = alerts.change(health, settings.alerts_after_failures)
+    if message:
+        await alerts.send(settings, message, source.name)
+    try:
+        store.save_health(health)
+    except NewsdeskError as exc:
+        result.error = f"{result.error or ''}; {exc}".lstrip("; ")
+
+
+def _sample(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: (str(v)[:500] if v is not None else None) for k, v in item.items()}

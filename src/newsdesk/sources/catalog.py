@@ -1,0 +1,278 @@
+"""Declarative source definitions: one YAML file per source.
+
+A source says where its list is (``url``, ``method``, ``headers``, ``body``), what
+kind of document it is (``rss``, ``json`` or ``html``), where the items are and how
+to read each field, which items to keep, and optionally how to fetch each
+article's page (``detail``). Example (``json``)::
+
+    name: jin10_articles_articles
+    kind: json
+    url: https://example.com/api/articles?page=1
+    headers: {x-app-id: "${JIN10_APP_ID}"}     # from the environment, never logged
+    items: data.list                           # JMESPath to the list of items
+    fields: {id: id, title: title, published: display_datetime, image: thumb}
+    link: https://xnews.jin10.com/details/{id}  # template over the item's fields
+    filters: ["vip == 0"]                      # JMESPath over the raw item (json) or its fields, kept when true
+    timezone: Asia/Shanghai                    # for dates without an offset
+    language: zh-CN
+
+Every error names the file and the field. The catalog shipped with newsdesk is
+``newsdesk/sources/catalog/*.yaml``; ``--sources DIR`` adds (and may override) more.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jmespath
+import jmespath.exceptions
+import yaml
+
+from newsdesk.errors import ConfigError
+from newsdesk.sources.schedule import Schedule, parse_schedule
+
+__all__ = ["Contract", "Detail", "Source", "load_catalog", "load_source"]
+
+KINDS = ("rss", "json", "html")
+FIELDS = ("id", "title", "link", "published", "image", "author", "summary")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
+_BARE_NUMBER = re.compile(r"(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\w`])")
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """How to fetch an item's own page: ``url`` (a template, default the item's link),
+    the CSS selectors of its content (the first that matches wins) and what to remove."""
+
+    url: str = "{link}"
+    content: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    json: str | None = None  # the page is JSON: JMESPath to its HTML body (content is then optional)
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """What a healthy run of the source yields; a run that breaks it marks the source ``drifted``."""
+
+    min_items: int = 1
+    required: tuple[str, ...] = ("title", "link")
+    published: bool = False  # every item's date must parse
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    kind: str
+    url: str
+    file: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    items: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    link: str | None = None  # template such as https://site/news/{id}
+    published_format: str | None = None  # strptime format, "epoch" or "epoch_ms"; else auto
+    timezone: str = "Asia/Shanghai"
+    filters: tuple[str, ...] = ()
+    language: str | None = None
+    item_kind: int = 1  # the seed system's item kind (1 article, 2 flash...)
+    interval: int = 300
+    schedule: Schedule | None = None
+    timeout: float = 15.0
+    max_items: int = 50
+    enabled: bool = True
+    disabled_reason: str | None = None
+    proxy: str | None = None
+    plugin: str | None = None
+    detail: Detail | None = None
+    contract: Contract | None = None
+    description: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def compiled_filters(self) -> list[jmespath.parser.ParsedResult]:
+        return [jmespath.compile(_jmespath_filter(text)) for text in self.filters]
+
+
+def _jmespath_filter(text: str) -> str:
+    # "vip == 0" reads naturally; JMESPath wants the number as a literal: vip == `0`.
+    return _BARE_NUMBER.sub(r"\1 `\2`", text)
+
+
+def load_source(path: Path) -> Source:
+    """Read and validate one source file; ConfigError names the file and the field."""
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the source: {exc}", where=where) from None
+    if not isinstance(data, dict):
+        raise ConfigError("a source file holds a mapping (name: ..., kind: ..., url: ...)", where=where)
+    return _source(data, where)
+
+
+def load_catalog(folders: Iterable[Path] = (), *, builtin: bool = True) -> dict[str, Source]:
+    """Every source of the built-in catalog and of ``folders`` (later ones override
+    earlier ones of the same name). Raises ConfigError on the first bad file."""
+    files: list[Path] = []
+    if builtin:
+        shipped = importlib.resources.files("newsdesk.sources").joinpath("catalog")
+        files += sorted((Path(str(p)) for p in shipped.iterdir() if p.name.endswith((".yaml", ".yml"))), key=lambda p: p.name)
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError("not a folder of source files", where=str(folder))
+        files += sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    catalog: dict[str, Source] = {}
+    for path in files:
+        source = load_source(path)
+        catalog[source.name] = source
+    return catalog
+
+
+def _source(data: dict[str, Any], where: str) -> Source:
+    known = set(Source.__dataclass_fields__) - {"file"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"unknown field {key!r}", where=where)
+    name = _string(data, "name", where, required=True)
+    if not _NAME.fullmatch(name):
+        raise ConfigError(f"field 'name': {name!r} is not a source key (lower case, digits, _ . -)", where=where)
+    kind = _string(data, "kind", where, required=True)
+    if kind not in KINDS:
+        raise ConfigError(f"field 'kind': {kind!r} is not one of {', '.join(KINDS)}", where=where)
+    url = _string(data, "url", where, required=True)
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"field 'url': {url[:80]!r} is not http(s)", where=where)
+    fields = _mapping(data, "fields", where)
+    for key in fields:
+        if key not in FIELDS:
+            raise ConfigError(f"field 'fields.{key}': not one of {', '.join(FIELDS)}", where=where)
+    if kind != "rss":
+        if not data.get("items"):
+            raise ConfigError("field 'items': required for json and html sources", where=where)
+        if "title" not in fields or ("link" not in fields and not data.get("link")):
+            raise ConfigError("field 'fields': needs title, and link (or a link template)", where=where)
+    if kind == "json":
+        for key, expression in [("items", data["items"]), *((f"fields.{k}", v) for k, v in fields.items())]:
+            _check_jmespath(expression, key, where)
+    filters = tuple(_strings(data, "filters", where))
+    for number, text in enumerate(filters):
+        _check_jmespath(_jmespath_filter(text), f"filters[{number}]", where)
+    timezone = _string(data, "timezone", where) or "Asia/Shanghai"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"field 'timezone': unknown time zone {timezone!r}", where=where) from None
+    method = (_string(data, "method", where) or "GET").upper()
+    if method not in ("GET", "POST"):
+        raise ConfigError(f"field 'method': {method!r} is not GET or POST", where=where)
+    plugin = _string(data, "plugin", where)
+    if plugin and not re.fullmatch(r"[\w.]+:\w+", plugin):
+        raise ConfigError(f"field 'plugin': {plugin!r} is not module.path:function", where=where)
+    return Source(
+        name=name, kind=kind, url=url, file=where, method=method,
+        headers={str(k): str(v) for k, v in _mapping(data, "headers", where).items()},
+        body=data.get("body"), items=str(data.get("items") or ""), fields={k: str(v) for k, v in fields.items()},
+        link=_string(data, "link", where), published_format=_string(data, "published_format", where),
+        timezone=timezone, filters=filters, language=_string(data, "language", where),
+        item_kind=_number(data, "item_kind", where, 1, int), interval=_number(data, "interval", where, 300, int),
+        schedule=parse_schedule(data["schedule"], where) if data.get("schedule") else None,
+        timeout=_number(data, "timeout", where, 15.0, float), max_items=_number(data, "max_items", where, 50, int),
+        enabled=_flag(data, "enabled", where), disabled_reason=_string(data, "disabled_reason", where),
+        proxy=_string(data, "proxy", where), plugin=plugin, detail=_detail(data, where),
+        contract=_contract(data, where), description=_string(data, "description", where) or "",
+    )  # fmt: skip
+
+
+def _detail(data: dict[str, Any], where: str) -> Detail | None:
+    if data.get("detail") is None:
+        return None
+    raw = data["detail"]
+    if not isinstance(raw, dict):
+        raise ConfigError("field 'detail': a mapping (url, content, remove)", where=where)
+    for key in raw:
+        if key not in ("url", "content", "remove", "json"):
+            raise ConfigError(f"unknown field 'detail.{key}'", where=where)
+    content = tuple(_strings(raw, "content", where, prefix="detail."))
+    body = _string(raw, "json", where, prefix="detail.")
+    if body:
+        _check_jmespath(body, "detail.json", where)
+    if not content and not body:
+        raise ConfigError("field 'detail.content': at least one CSS selector (or detail.json for a JSON page)", where=where)
+    return Detail(url=_string(raw, "url", where, prefix="detail.") or "{link}", content=content,
+                  remove=tuple(_strings(raw, "remove", where, prefix="detail.")), json=body)  # fmt: skip
+
+
+def _contract(data: dict[str, Any], where: str) -> Contract | None:
+    raw = data.get("contract")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError("field 'contract': a mapping (min_items, required, published)", where=where)
+    for key in raw:
+        if key not in ("min_items", "required", "published"):
+            raise ConfigError(f"unknown field 'contract.{key}'", where=where)
+    required = tuple(_strings(raw, "required", where, prefix="contract.")) or ("title", "link")
+    for name in required:
+        if name not in FIELDS:
+            raise ConfigError(f"field 'contract.required': {name!r} is not one of {', '.join(FIELDS)}", where=where)
+    return Contract(min_items=_number(raw, "min_items", where, 1, int, prefix="contract."), required=required,
+                    published=_flag(raw, "published", where, default=False))  # fmt: skip
+
+
+def _check_jmespath(expression: Any, key: str, where: str) -> None:
+    try:
+        jmespath.compile(str(expression))
+    except jmespath.exceptions.JMESPathError as exc:
+        raise ConfigError(f"field {key!r}: bad JMESPath {expression!r}: {exc}", where=where) from None
+
+
+def _string(data: dict[str, Any], key: str, where: str, *, required: bool = False, prefix: str = "") -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise ConfigError(f"field '{prefix}{key}': required", where=where)
+        return None
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ConfigError(f"field '{prefix}{key}': text expected, not {type(value).__name__}", where=where)
+    return str(value)
+
+
+def _strings(data: dict[str, Any], key: str, where: str, *, prefix: str = "") -> list[str]:
+    value = data.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"field '{prefix}{key}': a list of text expected", where=where)
+    return value
+
+
+def _mapping(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"field '{key}': a mapping expected", where=where)
+    return value
+
+
+def _number(data: dict[str, Any], key: str, where: str, default: Any, kind: type, *, prefix: str = "") -> Any:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or (kind is int and not isinstance(value, int)):
+        raise ConfigError(f"field '{prefix}{key}': a number expected, not {value!r}", where=where)
+    if value < 0 or (key in ("interval", "timeout", "max_items") and value == 0):
+        raise ConfigError(f"field '{prefix}{key}': must be positive, not {value!r}", where=where)
+    return kind(value)
+
+
+def _flag(data: dict[str, Any], key: str, where: str, *, default: bool = True) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"field '{key}': true or false, not {value!r}", where=where)
+    return value

@@ -1,0 +1,71 @@
+"""A real HTTP server on 127.0.0.1 (pytest-httpserver) standing in for the sites.
+
+``localize`` points a catalog source at it: every ``https://host`` in the source's
+URLs becomes ``http://127.0.0.1:port/host``, so a fixture is served at the path
+the real site uses; fixture bodies say ``{BASE}`` where the real site's links are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from newsdesk.config import Settings
+from newsdesk.fetch.run import fetch_cycle
+from newsdesk.sources.catalog import Source, load_catalog
+
+_ORIGIN = re.compile(r"https?://([^/{}?#]+)")
+SETTINGS = Settings(fetch_host_delay=0.0, fetch_retries=1, import_workers=1)
+
+
+def localize(source: Source, base: str, **changes: Any) -> Source:
+    def local(text: str | None) -> str | None:
+        return _ORIGIN.sub(lambda m: f"{base}/{m[1]}", text) if text else text
+
+    detail = dataclasses.replace(source.detail, url=local(source.detail.url)) if source.detail else None
+    return dataclasses.replace(source, url=local(source.url), link=local(source.link), detail=detail, **changes)
+
+
+def path_of(url: str, base: str) -> tuple[str, str]:
+    """(path, query string) of a localized URL, as the server sees it."""
+    rest = url.removeprefix(base)
+    path, _, query = rest.partition("?")
+    return path, query
+
+
+def serve(httpserver, url: str, body: str | bytes, content_type: str = "application/json", **kwargs: Any) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    path, query = path_of(url, base)
+    if isinstance(body, str):
+        body = body.replace("{BASE}", base)
+    httpserver.expect_request(path, query_string=query or None).respond_with_data(body, content_type=content_type, **kwargs)
+
+
+def run(sources: list[Source], store, settings: Settings = SETTINGS):
+    return asyncio.run(fetch_cycle(sources, store, settings))
+
+
+@pytest.fixture(scope="session")
+def catalog() -> dict[str, Source]:
+    return load_catalog()
+
+
+@pytest.fixture
+def httpserver():
+    """A threaded server: a slow handler must not hold up the other sources' requests."""
+    server = HTTPServer(host="127.0.0.1", threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def base(httpserver) -> str:
+    return httpserver.url_for("").rstrip("/")
