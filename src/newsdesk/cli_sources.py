@@ -32,6 +32,8 @@ def catalog(state: State, folders: list[Path] | None) -> dict[str, Source]:
 
 
 def _chosen(sources: dict[str, Source], names: list[str] | None, *, enabled_only: bool) -> list[Source]:
+    """``names`` (even if disabled), else every source (enabled ones: the daemon and
+    ``fetch`` also follow the admin's overrides, see :func:`newsdesk.fetch.daemon.active`)."""
     if names:
         unknown = [n for n in names if n not in sources]
         if unknown:
@@ -55,10 +57,12 @@ def fetch_command(
     from newsdesk.fetch.run import fetch_cycle
 
     state: State = ctx.obj
-    chosen = _chosen(catalog(state, folders), names, enabled_only=True)
+    from newsdesk.fetch.daemon import active
+
+    chosen = _chosen(catalog(state, folders), names, enabled_only=False)
     with _opened(state) as store, _progress(err.is_terminal) as progress:
-        store_health = store.health()
-        chosen = [s for s in chosen if names or store_health.get(s.name) is None or store_health[s.name].enabled is not False]
+        if not names:
+            chosen = active(chosen, store.health())
         task = progress.add_task("fetching", total=len(chosen))
 
         def done(result: object) -> None:
@@ -87,14 +91,13 @@ def run_command(
 
     Runs in flight finish before it exits. Example: newsdesk run
     """
-    from newsdesk.fetch.daemon import run_forever
+    from newsdesk.fetch.daemon import active, run_forever
 
     state: State = ctx.obj
-    chosen = _chosen(catalog(state, folders), names, enabled_only=True)
+    chosen = _chosen(catalog(state, folders), names, enabled_only=False)
     with _opened(state) as store:
-        disabled = {n for n, h in store.health().items() if h.enabled is False}
-        chosen = [s for s in chosen if names or s.name not in disabled]
-        err.print(f"newsdesk run: {len(chosen)} sources; stop with Ctrl-C or SIGTERM")
+        count = len(chosen) if names else len(active(chosen, store.health()))
+        err.print(f"newsdesk run: {count} sources; stop with Ctrl-C or SIGTERM")
 
         def show(result: object) -> None:
             if as_json:
@@ -102,7 +105,7 @@ def run_command(
             elif result.state != "ok":  # type: ignore[attr-defined]
                 err.print(f"{result.state} {result.name}: {result.error}", highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
 
-        asyncio.run(run_forever(chosen, store, state.settings, on_result=show))
+        asyncio.run(run_forever(chosen, store, state.settings, on_result=show, follow_overrides=not names))
     err.print("newsdesk run: stopped")
 
 

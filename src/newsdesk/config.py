@@ -54,6 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch", "retries", 2, "Retries after a timeout, a connection error, 429 or 5xx."),
     Setting("alerts", "webhook", "", "Slack-compatible webhook for source state changes (or env NEWSDESK_ALERT_WEBHOOK)."),
     Setting("alerts", "after_failures", 3, "Consecutive failed runs before a source is reported failing."),
+    Setting("web", "admin_token", "", "Token for the admin API (fetch now, enable/disable a source); or env NEWSDESK_ADMIN_TOKEN."),
     Setting("web", "cache_seconds", 30, "How long `newsdesk serve` reuses a rendered page or search result (0: never)."),
     Setting("import", "max_description_bytes", 5_000_000, "Bodies larger than this are rejected."),
     Setting("import", "batch_size", 500, "Records written per transaction."),
@@ -72,6 +73,7 @@ class Settings:
     output_site: str = "public"
     output_workers: int = 0
     web_cache_seconds: int = 30
+    web_admin_token: str = field(default="", repr=False)
     sources_folder: str = ""
     fetch_concurrency: int = 16
     fetch_per_host: int = 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -87,8 +88,10 @@ def test_api_search_sources_tags_and_openapi(server):
     assert found["query"] == "美联储 测试内容" and len(found["results"]) == 3 and "<mark>测试内容</mark>" in found["results"][0]["snippet"]
     assert server.get("/api/search", params={"q": "-only"}).status_code == 400
     assert server.get("/api/search", params={"q": "x" * 5000}).status_code == 422
-    sources = {s["name"]: s["articles"] for s in server.get("/api/sources").json()["sources"]}
-    assert sources == {"wire_0": 12, "wire_1": 11, "wire_x": 1}
+    listed = {s["name"]: s for s in server.get("/api/sources").json()["sources"]}
+    assert {name: listed[name]["articles"] for name in ("wire_0", "wire_1", "wire_x")} == {"wire_0": 12, "wire_1": 11, "wire_x": 1}
+    assert not listed["wire_0"]["in_catalog"] and listed["jin10_articles_articles"]["in_catalog"]
+    assert listed["jin10_articles_articles"]["health"]["state"] == "new" and listed["fx168"]["enabled"] is False
     assert {"tag": "AAPL", "articles": 1} in server.get("/api/tags", params={"kind": "ticker"}).json()["tags"]
     assert "/api/search" in server.get("/openapi.json").json()["paths"]
 
@@ -150,3 +153,55 @@ def test_serve_with_worker_processes_and_no_cache_shows_new_articles_at_once(sql
     finally:
         server.terminate()
         server.wait(15)
+
+
+def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, tmp_path, httpserver):
+    """Admin API on a real socket: no token configured → 403; wrong token → 401; with
+    it, a source is fetched now (from a loopback server) and disabled/enabled."""
+    import json as jsonlib
+
+    from pytest_httpserver import HTTPServer  # noqa: F401 - the fixture's server
+
+    httpserver.expect_request("/list").respond_with_data(
+        jsonlib.dumps({"items": [{"t": "管理员触发 admin fetch", "u": "https://x.example.com/admin/1"}]}), content_type="application/json")
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(f"name: mine\nkind: json\nurl: {httpserver.url_for('/list')}\nitems: items\n"
+                                      "fields: {title: t, link: u}\n")  # fmt: skip
+    store = Store(sqlite_url)
+    settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1)
+    with _running(create_app(store, settings)) as client, _running(create_app(store, Settings())) as anonymous:
+        assert anonymous.post("/api/admin/sources/mine/disable").status_code == 403
+        assert client.post("/api/admin/sources/mine/disable").status_code == 401
+        assert client.post("/api/admin/sources/mine/disable", headers={"Authorization": "Bearer nope"}).status_code == 401
+        auth = {"Authorization": "Bearer s3cret-token"}
+        assert client.post("/api/admin/sources/nope/disable", headers=auth).status_code == 404
+        assert client.post("/api/admin/sources/mine/disable", headers=auth).json() == {"name": "mine", "enabled": False}
+        mine = {s["name"]: s for s in client.get("/api/sources").json()["sources"]}["mine"]
+        assert mine["enabled"] is False
+        run = client.post("/api/admin/sources/mine/fetch", headers=auth).json()["run"]
+        assert run["state"] == "ok" and run["new"] == 1
+        assert client.post("/api/admin/sources/mine/enable", headers=auth).json()["enabled"] is True
+        mine = {s["name"]: s for s in client.get("/api/sources").json()["sources"]}["mine"]
+        assert mine["enabled"] is True and mine["articles"] == 1 and mine["health"]["state"] == "ok"
+    assert store.health()["mine"].enabled is True
+    store.close()
+
+
+@contextlib.contextmanager
+def _running(application):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(5)

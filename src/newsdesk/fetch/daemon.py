@@ -18,13 +18,15 @@ from datetime import UTC, datetime
 from newsdesk.config import Settings
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.run import RunResult, fetch_source, limits_from
+from newsdesk.models import SourceHealth
 from newsdesk.sources.catalog import Source
 from newsdesk.store import Store
 
-__all__ = ["interval_of", "run_forever"]
+__all__ = ["active", "interval_of", "run_forever"]
 
 JITTER = 0.1
 START_SPREAD = 5.0  # seconds over which the first runs are spread
+RECHECK = 5.0  # seconds between looks at a disabled source
 
 
 def interval_of(source: Source, moment: datetime | None = None) -> float:
@@ -33,11 +35,22 @@ def interval_of(source: Source, moment: datetime | None = None) -> float:
     return float(source.interval)
 
 
+def active(sources: list[Source], health: dict[str, SourceHealth]) -> list[Source]:
+    """The sources to run: enabled in the catalog, unless an admin said otherwise."""
+    def on(source: Source) -> bool:
+        override = health.get(source.name)
+        return override.enabled if override and override.enabled is not None else source.enabled
+
+    return [s for s in sources if on(s)]
+
+
 async def run_forever(
     sources: list[Source], store: Store, settings: Settings, *, stop: asyncio.Event | None = None,
-    on_result: Callable[[RunResult], None] | None = None,
+    on_result: Callable[[RunResult], None] | None = None, follow_overrides: bool = True,
 ) -> None:  # fmt: skip
-    """Fetch ``sources`` on their schedules until ``stop`` is set or a signal arrives."""
+    """Fetch ``sources`` on their schedules until ``stop`` is set or a signal arrives;
+    with ``follow_overrides``, only those :func:`active` at each moment (admins
+    enable and disable sources while it runs)."""
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -50,9 +63,14 @@ async def run_forever(
             while not stop.is_set():
                 now = loop.time()
                 busy = {s.name for s in running.values()}
+                allowed = {s.name for s in (active(sources, store.health()) if follow_overrides else sources)}
                 for source in sources:
-                    if source.name not in busy and due[source.name] <= now:
+                    if source.name in busy or due[source.name] > now:
+                        continue
+                    if source.name in allowed:
                         running[asyncio.ensure_future(fetch_source(source, fetcher, store, settings))] = source
+                    else:  # disabled for now: look again soon (an admin may enable it)
+                        due[source.name] = now + RECHECK
                 waits = [due[s.name] - now for s in sources if s.name not in {r.name for r in running.values()}]
                 timeout = max(0.05, min(waits)) if waits else None
                 done, _ = await asyncio.wait({stopping, *running}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)

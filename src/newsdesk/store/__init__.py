@@ -219,6 +219,13 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save the health of source {record.name}: {exc}") from None
 
+    def set_enabled(self, name: str, enabled: bool | None) -> None:
+        """Override the catalog's ``enabled`` for source ``name`` (None: as the catalog says)."""
+        with self.engine.begin() as conn:
+            record = health.read(conn, [name]).get(name) or SourceHealth(name)
+            record.enabled = enabled
+            health.write(conn, record)
+
     def _connect(self) -> sa.Connection:
         try:
             return self.engine.connect()

@@ -27,6 +27,7 @@ from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
 from newsdesk.search import search
 from newsdesk.store import Store
+from newsdesk.web import sources
 
 __all__ = ["create_app"]
 
@@ -174,20 +175,13 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         return JSONResponse(cache.get(f"search:{q}|{where}|{limit}", make))
 
-    @app.get("/api/sources", summary="Sources with article counts and their newest article")
-    def api_sources() -> dict[str, Any]:
-        return {
-            "sources": [
-                {"name": name, "articles": n, "newest": newest.isoformat() if newest else None}
-                for name, n, newest in store.source_counts()
-            ]
-        }
-
     @app.get("/api/tags", summary="Most used tags (kind: ticker, topic or source)")
     def api_tags(kind: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
         if kind not in (None, "ticker", "topic", "source"):
             raise HTTPException(400, "kind must be ticker, topic or source")
         return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
+
+    app.include_router(sources.router(store, settings))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def not_found(path: str) -> Response:

@@ -1,0 +1,107 @@
+"""``/api/sources`` (public: the catalog with health and article counts) and the
+admin actions, which need ``Authorization: Bearer <web.admin_token>``:
+
+- ``POST /api/admin/sources/{name}/fetch`` — fetch the source now; returns the run;
+- ``POST /api/admin/sources/{name}/enable`` and ``/disable`` — override the catalog's
+  ``enabled`` (``newsdesk run`` and ``newsdesk fetch`` follow it).
+
+With no token configured (``web.admin_token`` or ``NEWSDESK_ADMIN_TOKEN``) the admin
+actions answer 403: nothing can be changed anonymously.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException
+
+from newsdesk.config import Settings
+from newsdesk.errors import ConfigError
+from newsdesk.models import SourceHealth
+from newsdesk.sources.catalog import Source, load_catalog
+from newsdesk.store import Store
+
+__all__ = ["admin_token", "router"]
+
+
+def admin_token(settings: Settings) -> str | None:
+    return settings.web_admin_token or os.environ.get("NEWSDESK_ADMIN_TOKEN") or None
+
+
+def router(store: Store, settings: Settings) -> APIRouter:
+    api = APIRouter()
+    loaded: dict[str, dict[str, Source]] = {}
+
+    def catalog() -> dict[str, Source]:
+        if "catalog" not in loaded:
+            try:
+                loaded["catalog"] = load_catalog([Path(settings.sources_folder)] if settings.sources_folder else [])
+            except ConfigError as exc:
+                raise HTTPException(500, f"the source catalog cannot be read: {exc}") from None
+        return loaded["catalog"]
+
+    def source_or_404(name: str) -> Source:
+        source = catalog().get(name)
+        if source is None:
+            raise HTTPException(404, f"no source {name[:80]!r}")
+        return source
+
+    def authorize(authorization: str | None) -> None:
+        token = admin_token(settings)
+        if not token:
+            raise HTTPException(403, "admin actions are off: set web.admin_token (or NEWSDESK_ADMIN_TOKEN)")
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not given or not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "a valid admin token is needed (Authorization: Bearer <token>)")
+
+    @api.get("/api/sources", summary="Sources: the catalog with health, article counts and newest article")
+    def api_sources() -> dict[str, Any]:
+        counts = {name: (n, newest) for name, n, newest in store.source_counts()}
+        health = store.health()
+        names = sorted(set(catalog()) | set(counts))
+        return {"sources": [_source_json(name, catalog().get(name), health.get(name), counts.get(name)) for name in names]}
+
+    @api.post("/api/admin/sources/{name}/fetch", summary="Fetch a source now (admin token)")
+    async def admin_fetch(name: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        authorize(authorization)
+        source = source_or_404(name)
+        from newsdesk.fetch.client import Fetcher
+        from newsdesk.fetch.run import fetch_source, limits_from
+
+        async with Fetcher(limits_from(settings)) as fetcher:
+            result = await fetch_source(source, fetcher, store, settings)
+        return {"run": result.as_json()}
+
+    @api.post("/api/admin/sources/{name}/{action}", summary="Enable or disable a source (admin token)")
+    def admin_toggle(name: str, action: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        authorize(authorization)
+        if action not in ("enable", "disable"):
+            raise HTTPException(404, f"no action {action[:40]!r}: enable, disable or fetch")
+        source_or_404(name)
+        store.set_enabled(name, action == "enable")
+        return {"name": name, "enabled": action == "enable"}
+
+    return api
+
+
+def _source_json(name: str, source: Source | None, health: SourceHealth | None, counts: tuple[int, Any] | None) -> dict[str, Any]:
+    enabled = source.enabled if source else False
+    if health and health.enabled is not None:
+        enabled = health.enabled
+    return {
+        "name": name, "in_catalog": source is not None, "kind": source.kind if source else None,
+        "language": source.language if source else None, "enabled": enabled,
+        "articles": counts[0] if counts else 0, "newest": counts[1].isoformat() if counts and counts[1] else None,
+        "health": {
+            "state": health.state if health else "new",
+            "last_run": health.last_run.isoformat() if health and health.last_run else None,
+            "last_success": health.last_success.isoformat() if health and health.last_success else None,
+            "last_error": health.last_error if health else None,
+            "failures": health.failures if health else 0,
+            "new_items": health.new_items if health else 0,
+            "latency_ms": health.latency_ms if health else None,
+        },
+    }  # fmt: skip
