@@ -85,28 +85,54 @@ def run_command(
     ctx: typer.Context,
     names: Annotated[Optional[list[str]], typer.Argument(help="Sources to run [default: every enabled one].")] = None,
     folders: SourcesOption = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Sources fetched at once by this worker (PostgreSQL).")] = 4,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per source run.")] = False,
 ) -> None:
     """The fetch daemon: every source on its own interval (or market-hours schedule), until SIGTERM/SIGINT.
 
-    Runs in flight finish before it exits. Example: newsdesk run
+    With SQLite, one process schedules everything. With PostgreSQL this process is a
+    Procrastinate worker: start as many as you like, on any machines, against one
+    database; they share the catalog. Runs in flight finish before it exits.
+    Example: newsdesk --db postgresql://db-host/news run --concurrency 8
     """
     from newsdesk.fetch.daemon import active, run_forever
 
     state: State = ctx.obj
-    chosen = _chosen(catalog(state, folders), names, enabled_only=False)
+    sources = catalog(state, folders)
+    chosen = _chosen(sources, names, enabled_only=False)
+
+    def show(result: object) -> None:
+        if as_json:
+            typer.echo(json.dumps(result.as_json(), ensure_ascii=False))  # type: ignore[attr-defined]
+        elif result.state != "ok":  # type: ignore[attr-defined]
+            err.print(f"{result.state} {result.name}: {result.error}", highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
+
     with _opened(state) as store:
         count = len(chosen) if names else len(active(chosen, store.health()))
-        err.print(f"newsdesk run: {count} sources; stop with Ctrl-C or SIGTERM")
+        if store.dialect == "postgresql":
+            from newsdesk.fetch.workers import run_worker
 
-        def show(result: object) -> None:
-            if as_json:
-                typer.echo(json.dumps(result.as_json(), ensure_ascii=False), nl=True)  # type: ignore[attr-defined]
-            elif result.state != "ok":  # type: ignore[attr-defined]
-                err.print(f"{result.state} {result.name}: {result.error}", highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
-
-        asyncio.run(run_forever(chosen, store, state.settings, on_result=show, follow_overrides=not names))
+            err.print(f"newsdesk run: Procrastinate worker, {count} sources in the catalog, concurrency {concurrency}")
+            asyncio.run(run_worker(state.db, store, state.settings, {s.name: s for s in chosen}, concurrency=concurrency,
+                                   on_result=show))  # fmt: skip
+        else:
+            err.print(f"newsdesk run: {count} sources; stop with Ctrl-C or SIGTERM")
+            asyncio.run(run_forever(chosen, store, state.settings, on_result=show, follow_overrides=not names))
     err.print("newsdesk run: stopped")
+
+
+@app.command("workers")
+def workers_command(ctx: typer.Context) -> None:
+    """PostgreSQL: the fetch workers (Procrastinate) with their last heartbeat, and the job queue, as JSON.
+
+    Example: newsdesk --db postgresql://db-host/news workers
+    """
+    from newsdesk.fetch.workers import status
+
+    state: State = ctx.obj
+    if not state.db.startswith("postgresql"):
+        raise ConfigError("workers exist with PostgreSQL only (with SQLite, `newsdesk run` is one process)")
+    typer.echo(json.dumps(asyncio.run(status(state.db)), ensure_ascii=False, indent=1))
 
 
 @sources_app.callback()
@@ -200,3 +226,14 @@ def test_command(
     err.print(f"{source.name}: {len(found)} items")
     if not found:
         raise typer.Exit(1)
+
+
+@app.command("jobs")
+def jobs_command(ctx: typer.Context) -> None:
+    """PostgreSQL: the fetch job queue (Procrastinate) by queue and status, with the sources concerned, as JSON."""
+    from newsdesk.fetch.workers import status
+
+    state: State = ctx.obj
+    if not state.db.startswith("postgresql"):
+        raise ConfigError("the job queue exists with PostgreSQL only")
+    typer.echo(json.dumps(asyncio.run(status(state.db))["jobs"], ensure_ascii=False, indent=1))

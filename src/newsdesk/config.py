@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch", "host_delay", 0.5, "Seconds between the starts of two requests to one host."),
     Setting("fetch", "max_bytes", 5_000_000, "Largest response body read (bytes); larger ones fail the fetch."),
     Setting("fetch", "retries", 2, "Retries after a timeout, a connection error, 429 or 5xx."),
+    Setting("workers", "tick", 5, "PostgreSQL workers: seconds between scheduling passes."),
+    Setting("workers", "heartbeat", 5.0, "PostgreSQL workers: seconds between a worker's heartbeats."),
+    Setting("workers", "stalled_after", 20.0, "PostgreSQL workers: a worker silent this long is dead; its jobs are retried."),
     Setting("alerts", "webhook", "", "Slack-compatible webhook for source state changes (or env NEWSDESK_ALERT_WEBHOOK)."),
     Setting("alerts", "after_failures", 3, "Consecutive failed runs before a source is reported failing."),
     Setting("web", "admin_token", "", "Token for the admin API (fetch now, enable/disable a source); or env NEWSDESK_ADMIN_TOKEN."),
@@ -80,6 +83,9 @@ class Settings:
     fetch_host_delay: float = 0.5
     fetch_max_bytes: int = 5_000_000
     fetch_retries: int = 2
+    workers_tick: int = 5
+    workers_heartbeat: float = 5.0
+    workers_stalled_after: float = 20.0
     alerts_webhook: str = ""
     alerts_after_failures: int = 3
     import_max_description_bytes: int = 5_000_000
