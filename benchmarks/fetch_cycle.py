@@ -119,81 +119,97 @@ def ours(db: str, store_articles: bool, out: multiprocessing.Queue) -> None:
              "failing": sum(r.state != "ok" for r in results)})  # fmt: skip
 
 
-def seed_way(out: multiprocessing.Queue) -> None:
+def seed_source(n: int) -> tuple[int, int]:
+    """One seed-system script: its list, then each page, one request after another."""
     import httpx
 
-    def one(n: int) -> tuple[int, int]:
-        fetched = stored = 0
-        with httpx.Client(timeout=15) as client:
-            try:
-                listing = client.get(f"http://127.0.0.{n + 1}:{PORT}/list")
+    fetched = stored = 0
+    with httpx.Client(timeout=15) as client:
+        try:
+            listing = client.get(f"http://127.0.0.{n + 1}:{PORT}/list")
+            fetched += 1
+            listing.raise_for_status()
+            for item in listing.json()["items"]:
+                page = client.get(item["link"])
                 fetched += 1
-                listing.raise_for_status()
-                for item in listing.json()["items"]:
-                    page = client.get(item["link"])
-                    fetched += 1
-                    stored += page.status_code == 200
-            except httpx.HTTPError:
-                pass
-        return fetched, stored
+                stored += page.status_code == 200
+        except httpx.HTTPError:
+            pass
+    return fetched, stored
 
+
+def seed_way(out: multiprocessing.Queue) -> None:
+    one = seed_source
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(8) as pool:
         done = pool.map(one, range(1, SOURCES + 1), chunksize=1)
     out.put({"wall": time.perf_counter() - started, "requests": sum(f for f, _ in done), "new": sum(s for _, s in done)})
 
 
-def lower_bound(per_host: int, host_delay: float) -> float:
-    """The cycle's shortest possible time under the per-host limits (first attempts only)."""
+def lower_bound(per_host: int, host_delay: float, backoff: float) -> float:
+    """The cycle's shortest possible time under the per-host limits: per source, the
+    list, then the pages at most ``per_host`` at a time and ``host_delay`` apart; a
+    request that fails first is sent again ``backoff`` (the least) after its answer."""
+
+    def cost(path: str, host: int) -> float:
+        once = latency(path, host)
+        return 2 * once + backoff if failing(path, host) else once
+
     worst = 0.0
     for host in range(1, SOURCES + 1):
-        ready = latency("/list", host)
+        ready = cost("/list", host)
         slots = [ready] * per_host
         last_start, finish = -1e9, ready
         for n in range(PAGES):
             slots.sort()
             start = max(slots[0], last_start + host_delay)
             last_start = start
-            slots[0] = start + latency(f"/p/{n}", host)
+            slots[0] = start + cost(f"/p/{n}", host)
             finish = max(finish, slots[0])
         worst = max(worst, finish)
     return worst
 
 
 def measure(target, *args) -> dict[str, float]:
-    queue: multiprocessing.Queue = multiprocessing.Queue()
-    child = multiprocessing.get_context("fork").Process(target=target, args=(*args, queue))
-    child.start()
-    _, _, usage = os.wait4(child.pid, 0)
-    result = queue.get(timeout=5)
+    """Run ``target`` in a child process against a freshly started simulated web
+    (so that every run meets the same first-attempt errors)."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    server = context.Process(target=serve, args=(ready,), daemon=True)
+    server.start()
+    if not ready.wait(20):
+        raise SystemExit("the simulated sources did not start")
+    try:
+        queue: multiprocessing.Queue = context.Queue()
+        child = context.Process(target=target, args=(*args, queue))
+        child.start()
+        _, _, usage = os.wait4(child.pid, 0)
+        result = queue.get(timeout=5)
+    finally:
+        server.terminate()
+        server.join()
     result["rss"] = usage.ru_maxrss / 1024
+    result["cpu"] = usage.ru_utime + usage.ru_stime
     return result
 
 
 def main() -> None:
     argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()
-    ready = multiprocessing.get_context("fork").Event()
-    server = multiprocessing.get_context("fork").Process(target=serve, args=(ready,), daemon=True)
-    server.start()
-    if not ready.wait(20):
-        raise SystemExit("the simulated sources did not start")
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            plain = measure(ours, f"sqlite:///{Path(tmp) / 'a.db'}", False)
-            stored = measure(ours, f"sqlite:///{Path(tmp) / 'b.db'}", True)
-            seed = measure(seed_way)
-    finally:
-        server.terminate()
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = measure(ours, f"sqlite:///{Path(tmp) / 'a.db'}", False)
+        stored = measure(ours, f"sqlite:///{Path(tmp) / 'b.db'}", True)
+        seed = measure(seed_way)
     from newsdesk.fetch.client import Limits
 
     limits = Limits()
-    bound = lower_bound(limits.per_host, limits.host_delay)
+    bound = lower_bound(limits.per_host, limits.host_delay, limits.backoff)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"{SOURCES} sources x (1 list + {PAGES} pages), 50-500 ms per request, 5 % first-attempt 500s; "
           f"per_host {limits.per_host}, host_delay {limits.host_delay} s")  # fmt: skip
-    print(f"{'run':<28} {'wall s':>8} {'requests':>9} {'req/s':>7} {'articles':>9} {'peak RSS MB':>12}")
+    print(f"{'run':<28} {'wall s':>8} {'requests':>9} {'req/s':>7} {'articles':>9} {'peak RSS MB':>12} {'CPU s':>6}")
     for name, r in (("newsdesk (fetch only)", plain), ("newsdesk + import", stored), ("seed system's way (8 procs)", seed)):
-        print(f"{name:<28} {r['wall']:>8.2f} {r['requests']:>9} {r['requests'] / r['wall']:>7.0f} {r['new']:>9} {r['rss']:>12.0f}")
+        print(f"{name:<28} {r['wall']:>8.2f} {r['requests']:>9} {r['requests'] / r['wall']:>7.0f} {r['new']:>9} {r['rss']:>12.0f}"
+              f" {r['cpu']:>6.1f}")  # fmt: skip
     print(f"lower bound under the per-host limits: {bound:.2f} s")
     print(f"speed-up over the seed system's way: fetch only {seed['wall'] / plain['wall']:.1f}x, with import {seed['wall'] / stored['wall']:.1f}x")
     print(f"against the lower bound: fetch only {plain['wall'] / bound:.2f}x, with import {stored['wall'] / bound:.2f}x")

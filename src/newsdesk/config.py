@@ -49,7 +49,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sources", "folder", "", "A folder of source YAML files added to the built-in catalog."),
     Setting("fetch", "concurrency", 16, "Requests in flight, all sources together."),
     Setting("fetch", "per_host", 2, "Requests in flight to one host."),
-    Setting("fetch", "host_delay", 0.5, "Seconds between the starts of two requests to one host."),
+    Setting("fetch", "host_delay", 0.2, "Seconds between the starts of two requests to one host."),
     Setting("fetch", "max_bytes", 5_000_000, "Largest response body read (bytes); larger ones fail the fetch."),
     Setting("fetch", "retries", 2, "Retries after a timeout, a connection error, 429 or 5xx."),
     Setting("workers", "tick", 5, "PostgreSQL workers: seconds between scheduling passes."),
@@ -80,7 +80,7 @@ class Settings:
     sources_folder: str = ""
     fetch_concurrency: int = 16
     fetch_per_host: int = 2
-    fetch_host_delay: float = 0.5
+    fetch_host_delay: float = 0.2
     fetch_max_bytes: int = 5_000_000
     fetch_retries: int = 2
     workers_tick: int = 5

@@ -17,6 +17,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -119,7 +120,7 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
         result.items = len(found)
         broken = None if result.not_modified else _broken_contract(source, found)
         records, rejected, known = await _records(source, fetcher, store, settings, found)
-        report = (importer or _import)(store, records, settings)
+        report = await _written(importer or _import, store, records, settings)
         result.new, result.updated, result.seen = report.new, report.updated, report.duplicate + known
         result.rejected = report.rejected + rejected
         if broken:
@@ -240,6 +241,17 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> str
     return body
 
 
+_WRITER: list[ThreadPoolExecutor] = []
+
+
+async def _written(work: Callable[..., Any], *args: Any) -> Any:
+    """Run a database write (cleaning and enrichment included) in this process's one
+    writer thread: fetching goes on meanwhile, and writes never race each other."""
+    if not _WRITER:
+        _WRITER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-writer"))
+    return await asyncio.get_running_loop().run_in_executor(_WRITER[0], lambda: work(*args))
+
+
 def _json_body(text: str, expression: str, where: str) -> str:
     try:
         body = jmespath.search(expression, json.loads(text))
@@ -274,7 +286,7 @@ async def _record_health(store: Store, settings: Settings, source: Source, healt
     if message:
         await alerts.send(settings, message, source.name)
     try:
-        store.save_health(health)
+        await _written(store.save_health, health)
     except NewsdeskError as exc:
         result.error = f"{result.error or ''}; {exc}".lstrip("; ")
 
