@@ -28,7 +28,8 @@ def localize(source: Source, base: str, **changes: Any) -> Source:
         return _ORIGIN.sub(lambda m: f"{base}/{m[1]}", text) if text else text
 
     detail = dataclasses.replace(source.detail, url=local(source.detail.url)) if source.detail else None
-    return dataclasses.replace(source, url=local(source.url), link=local(source.link), detail=detail, **changes)
+    more = tuple(local(u) for u in source.more_urls)
+    return dataclasses.replace(source, url=local(source.url), more_urls=more, link=local(source.link), detail=detail, **changes)
 
 
 def path_of(url: str, base: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ import pytest
 from newsdesk.errors import ConfigError
 from newsdesk.sources.catalog import load_catalog
 from newsdesk.store import Store
+from tests.fetch import fixtures_more
 from tests.fetch.conftest import localize, run, serve
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -113,6 +114,7 @@ CASES = {
                      datetime(2025, 2, 7, 16, 37, 50, tzinfo=SHANGHAI))),
     "stocktitan": (_stocktitan, {}, ("Acme Corp announces quarterly dividend", "$0.25", "Share", datetime(2025, 2, 7, 21, 0, tzinfo=SHANGHAI))),
 }  # fmt: skip
+CASES.update(fixtures_more.CASES)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -122,8 +124,12 @@ def test_catalog_source_yields_the_documented_records(name, catalog, httpserver,
         monkeypatch.setenv(key, value)
     source = localize(catalog[name], base)
     made = fixtures(base)
-    listed = made["list"] if isinstance(made["list"], tuple) else (made["list"], "application/json")
-    serve(httpserver, source.url, listed[0], listed[1])
+    if "lists" in made:  # a source reading several lists
+        for path, (text, kind) in made["lists"].items():
+            serve(httpserver, base + path, text, kind)
+    else:
+        listed = made["list"] if isinstance(made["list"], tuple) else (made["list"], "application/json")
+        serve(httpserver, source.url, listed[0], listed[1])
     for path, page in made["pages"].items():
         text, kind = page if isinstance(page, tuple) else (page, "text/html; charset=utf-8")
         serve(httpserver, base + path, text, kind)

@@ -141,7 +141,8 @@ def detail_html(text: str, content: tuple[str, ...], remove: tuple[str, ...]) ->
             continue
         for unwanted in remove:
             for child in node.css(unwanted):
-                child.decompose()
+                if child.mem_id != node.mem_id:  # lexbor matches the node itself too ("div" in a div)
+                    child.decompose()
         if selector == "body":
             return "".join(child.html or "" for child in node.iter(include_text=True))
         return node.html

@@ -137,15 +137,19 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
 async def _list(source: Source, fetcher: Fetcher, validators: dict[str, str] | None) -> tuple[list[dict[str, Any]], dict[str, str] | None, bool]:
     if source.plugin:
         return await _plugin(source, fetcher), validators, False
-    response = await fetcher.get(
-        expand(source.url, source.name), source=source.name, method=source.method,
-        headers=expand(source.headers, source.name), json_body=expand(source.body, source.name),
-        validators=validators if source.method == "GET" else None, timeout=source.timeout,
-        proxy=expand(source.proxy, source.name),
-    )  # fmt: skip
-    if response.not_modified:
-        return [], validators, True
-    return parse_items(source, response.text, response.url), response.validators or None, False
+    conditional = source.method == "GET" and not source.more_urls
+    found: list[dict[str, Any]] = []
+    for url in (source.url, *source.more_urls):
+        response = await fetcher.get(
+            expand(url, source.name), source=source.name, method=source.method,
+            headers=expand(source.headers, source.name), json_body=expand(source.body, source.name),
+            validators=validators if conditional else None, timeout=source.timeout, proxy=expand(source.proxy, source.name),
+        )  # fmt: skip
+        if response.not_modified:
+            return [], validators, True
+        links = {item.get("link") for item in found}
+        found += [item for item in parse_items(source, response.text, response.url) if item.get("link") not in links]
+    return found, (response.validators or None) if conditional else None, False
 
 
 async def _plugin(source: Source, fetcher: Fetcher) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ article's page (``detail``). Example (``json``)::
 
     name: jin10_articles_articles
     kind: json
-    url: https://example.com/api/articles?page=1
+    url: https://example.com/api/articles?page=1  # or a list of URLs, read in turn
     headers: {x-app-id: "${JIN10_APP_ID}"}     # from the environment, never logged
     items: data.list                           # JMESPath to the list of items
     fields: {id: id, title: title, published: display_datetime, image: thumb}
@@ -71,6 +71,7 @@ class Source:
     kind: str
     url: str
     file: str
+    more_urls: tuple[str, ...] = ()  # further lists (``url:`` given as a list), read in turn
     method: str = "GET"
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
@@ -148,9 +149,12 @@ def _source(data: dict[str, Any], where: str) -> Source:
     kind = _string(data, "kind", where, required=True)
     if kind not in KINDS:
         raise ConfigError(f"field 'kind': {kind!r} is not one of {', '.join(KINDS)}", where=where)
-    url = _string(data, "url", where, required=True)
-    if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"field 'url': {url[:80]!r} is not http(s)", where=where)
+    urls = data.get("url")
+    urls = [str(u) for u in urls] if isinstance(urls, list) and urls else [_string(data, "url", where, required=True)]
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"field 'url': {url[:80]!r} is not http(s)", where=where)
+    url = urls[0]
     fields = _mapping(data, "fields", where)
     for key in fields:
         if key not in FIELDS:
@@ -178,7 +182,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
     if plugin and not re.fullmatch(r"[\w.]+:\w+", plugin):
         raise ConfigError(f"field 'plugin': {plugin!r} is not module.path:function", where=where)
     return Source(
-        name=name, kind=kind, url=url, file=where, method=method,
+        name=name, kind=kind, url=url, more_urls=tuple(urls[1:]), file=where, method=method,
         headers={str(k): str(v) for k, v in _mapping(data, "headers", where).items()},
         body=data.get("body"), items=str(data.get("items") or ""), fields={k: str(v) for k, v in fields.items()},
         link=_string(data, "link", where), published_format=_string(data, "published_format", where),
