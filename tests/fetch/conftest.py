@@ -11,12 +11,13 @@ import asyncio
 import dataclasses
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from newsdesk.config import Settings
-from newsdesk.fetch.run import fetch_cycle
+from newsdesk.fetch.run import expand, fetch_cycle
 from newsdesk.sources.catalog import Source, load_catalog
 
 _ORIGIN = re.compile(r"https?://([^/{}?#]+)")
@@ -40,10 +41,14 @@ def path_of(url: str, base: str) -> tuple[str, str]:
 
 
 def serve(httpserver, url: str, body: str | bytes, content_type: str = "application/json", **kwargs: Any) -> None:
+    """Answer GETs of ``url`` (``${ENV}`` filled in, as the fetcher sends it) with ``body``."""
     base = httpserver.url_for("").rstrip("/")
-    path, query = path_of(url, base)
+    path, query = path_of(expand(url, "test"), base)
+    path = unquote(path)  # the server sees the path decoded
     if isinstance(body, str):
         body = body.replace("{BASE}", base)
+    else:
+        body = body.replace(b"{BASE}", base.encode())
     httpserver.expect_request(path, query_string=query or None).respond_with_data(body, content_type=content_type, **kwargs)
 
 

@@ -114,6 +114,105 @@ def _moneycontrol(base):
         '<div class="content_wrapper"><p>The Sensex rose 300 points on Friday.</p><div class="mid-ad">ADVERT</div></div>')}}
 
 
+def _afp(base):
+    cards = {"sections": [{"cards": [
+        {"type": "ProviderFeed", "subCards": [{"id": "AA1xYz", "title": "法國總統出訪印度", "url": "{BASE}/www.msn.com/zh-hk/news/ar-AA1xYz"}]},
+        {"type": "Ad", "subCards": [{"id": "ad1", "title": "廣告", "url": "https://ads.example.com/"}]},
+    ]}]}  # fmt: skip
+    detail = {"body": "<p>（法新社巴黎七日電）法國總統今天啟程出訪印度。</p><img src='x.jpg'>"}
+    return {"list": (json.dumps(cards, ensure_ascii=False), "application/json"),
+            "pages": {"/assets.msn.com/content/view/v2/Detail/zh-hk/AA1xYz": (json.dumps(detail, ensure_ascii=False), "application/json")}}
+
+
+def _apnews(base):
+    listing = '<h3 class="PagePromo-title"><a href="{BASE}/apnews.com/article/stocks-rally-1">Stocks rally as yields ease</a></h3>'
+    return {"list": page(listing), "pages": {"/apnews.com/article/stocks-rally-1": page(
+        '<div class="RichTextStoryBody"><p>Wall Street rallied on Friday.</p><div class="Ad">ADVERT</div></div>')}}
+
+
+def _bastillepost(base):
+    first = ('<div class="bppost-list"><a class="bppost-item" href="/www.bastillepost.com/hongkong/article/100-樓價">'
+             '<div class="bppost-item-cover-container"><img src="https://img.example.com/100.jpg"></div>'
+             '<div class="bppost-title">樓價指數連升三周</div></a></div>')  # fmt: skip
+    return {"lists": {"/www.bastillepost.com/hongkong/category/5-%e9%8c%a2%e8%b2%a1%e4%ba%8b": page("<p>no posts</p>"),
+                      "/www.bastillepost.com/hongkong/category/138491-%e5%9c%b0%e7%94%a2": page(first)},
+            "pages": {"/www.bastillepost.com/hongkong/article/100-樓價": page(
+                '<div class="article-body"><p>差估署公布樓價指數連升三周。</p><div class="ad-container">廣告</div></div>')}}
+
+
+def _bioon(base):
+    listing = ('<div class="composs-blog-list"><div class="item"><div class="item-content"><h2>'
+               '<a href="{BASE}/news.bioon.com/article/abc123.html">新型疫苗完成三期临床</a></h2></div></div></div>')  # fmt: skip
+    return {"list": page(listing), "pages": {"/news.bioon.com/article/abc123.html": page(
+        '<div class="composs-main-content"><div style="color: #303a4e;"><p>该疫苗三期临床达到主要终点。</p>'
+        '<div class="caas-da">广告</div></div></div>')}}  # fmt: skip
+
+
+def _biopharmadive(base):
+    item = ('<li class="feed__item"><h3 class="feed__title"><a href="/www.biopharmadive.com/news/gene-therapy-deal/">'
+            "Gene therapy deal tops $1B</a></h3></li>")  # fmt: skip
+    return {"lists": {"/www.biopharmadive.com/": page(item), "/www.biopharmadive.com/press-release/": page("<ul></ul>")},
+            "pages": {"/www.biopharmadive.com/news/gene-therapy-deal/": page(
+                '<div class="article-body"><p>The deal is worth $1.2 billion upfront.</p><div class="hybrid-ad-wrapper">ADVERT</div></div>')}}
+
+
+def _businesstimes_news(base):
+    lists = {"/www.businesstimes.com.sg/opinion-features": page('<h3><a href="/www.businesstimes.com.sg/opinion/reits">REITs look cheap</a></h3>'),
+             "/www.businesstimes.com.sg/breaking-news": page("<p>no stories</p>"),
+             "/www.businesstimes.com.sg/keywords/stocks-watch": page("<p>no stories</p>")}
+    return {"lists": lists, "pages": {"/www.businesstimes.com.sg/opinion/reits": page(
+        '<div class="typo-article-body"><p>Singapore REITs trade below book value.</p><div>ADVERT</div></div>')}}
+
+
+def _businesstoday(base):
+    return {"list": page('<h3 class="entry-title"><a href="{BASE}/www.businesstoday.com.my/2025/02/07/brand/">Brands bet on short video</a></h3>'),
+            "pages": {"/www.businesstoday.com.my/2025/02/07/brand/": page(
+                '<div class="td-post-content"><p>Marketers shift budgets to short video.</p><div class="td-a-rec">ADVERT</div></div>')}}
+
+
+def _c114(base):
+    listing = ('<div class="content_c_list"><div class="new_list_c"><h6><a href="{BASE}/www.c114.com.cn/news/a1316163.html">'
+               "运营商公布5G用户数</a></h6></div></div>")  # fmt: skip
+    detail = '<html><head><meta charset="gbk"></head><body><div class="text"><p>三大运营商5G用户数突破十亿。</p><div class="ad">广告</div></div></body></html>'
+    return {"list": (f"<html><body>{listing}</body></html>".encode("gbk"), "text/html"),
+            "pages": {"/www.c114.com.cn/news/a1316163.html": (detail.encode("gbk"), "text/html")}}
+
+
+def _cabotwealth(base):
+    listing = ('<ul><li class="PageList-items-item"><div class="PagePromo-title"><a href="{BASE}/www.cabotwealth.com/daily/small-caps">'
+               'Why small caps could lead</a></div><div class="PagePromo-media"><img src="https://img.example.com/c.jpg"></div></li></ul>')
+    return {"list": page(listing), "pages": {"/www.cabotwealth.com/daily/small-caps": page(
+        '<div class="Page-articleBody"><div class="RichTextBody"><p>Small caps trade at a discount.</p>'
+        '<div class="InternalAd">ADVERT</div></div></div>')}}  # fmt: skip
+
+
+def _cmcmarkets(base):
+    listing = '<a class="article-feature" href="/www.cmcmarkets.com/en-gb/news/ftse-outlook"><span class="feature-headline">FTSE 100 outlook</span></a>'
+    return {"list": page(listing), "pages": {"/www.cmcmarkets.com/en-gb/news/ftse-outlook": page(
+        '<div class="article-content"><p>The FTSE 100 faces resistance at 8,800.</p><div class="block">ADVERT</div></div>')}}
+
+
+def _coinlive(base):
+    items = [{"id": 9, "title": " Bitcoin tops $100,000 ", "url": "{BASE}/www.coinlive.com/hot-news/detail/?id=9", "brief": "BTC crossed $100k.",
+              "published_at": 1738917470},
+             {"id": 10, "title": "Empty brief", "url": "{BASE}/www.coinlive.com/hot-news/detail/?id=10", "brief": "", "published_at": 1738917000}]
+    return {"list": (json.dumps({"data": {"list": items}}), "application/json"), "pages": {}}
+
+
+def _cww(base):
+    listing = '<ul id="newsList"><li><a href="{BASE}/www.cww.net.cn/article?id=5501"><span class="slh">工信部发布新规</span></a></li></ul>'
+    return {"list": page(listing), "pages": {"/www.cww.net.cn/article": page(
+        '<div id="divContentDiv"><p>工信部发布数据中心新规。</p><script>x()</script></div>')}}
+
+
+def _dotdotnews(base):
+    listing = ('<div class="flex-between"><div class="item"><h4><a href="{BASE}/www.dotdotnews.com/a/202502/07/AP1.html">'
+               "港交所　新股集資額居首</a></h4></div></div>")  # fmt: skip
+    return {"list": page(listing), "pages": {"/www.dotdotnews.com/a/202502/07/AP1.html": page(
+        '<div class="mainManuscripts"><div class="post-content"><div class="post-body"><p>港交所新股集資額全球居首。</p>'
+        "<figure>圖</figure></div></div></div>")}}  # fmt: skip
+
+
 # name: (fixtures, environment, (title, text in the body, text not in it, published))
 CASES = {
     "geekwire": (_geekwire, {}, ("Amazon opens a robotics lab", "200 engineers", None, datetime(2025, 2, 7, 18, 0, tzinfo=UTC))),
@@ -128,4 +227,17 @@ CASES = {
     "techcrunch": (_techcrunch, {}, ("Startup raises $40M for chip design tools", "growth fund", "ADVERT", None)),
     "theregister": (_theregister, {}, ("Patch Tuesday fixes 60 flaws", "60 vulnerabilities", "ADVERT", None)),
     "moneycontrol": (_moneycontrol, {}, ("Sensex gains 300 points", "rose 300 points", "ADVERT", None)),
+    "afp": (_afp, {"MSN_API_KEY": "k"}, ("法國總統出訪印度", "啟程出訪印度", None, None)),
+    "apnews": (_apnews, {"APNEWS_COOKIE": "c"}, ("Stocks rally as yields ease", "rallied on Friday", "ADVERT", None)),
+    "bastillepost": (_bastillepost, {}, ("樓價指數連升三周", "差估署", "廣告", None)),
+    "bioon": (_bioon, {}, ("新型疫苗完成三期临床", "主要终点", "广告", None)),
+    "biopharmadive": (_biopharmadive, {}, ("Gene therapy deal tops $1B", "$1.2 billion", "ADVERT", None)),
+    "businesstimes-news": (_businesstimes_news, {}, ("REITs look cheap", "below book value", "ADVERT", None)),
+    "businesstoday": (_businesstoday, {}, ("Brands bet on short video", "short video", "ADVERT", None)),
+    "c114": (_c114, {}, ("运营商公布5G用户数", "突破十亿", "广告", None)),
+    "cabotwealth": (_cabotwealth, {}, ("Why small caps could lead", "discount", "ADVERT", None)),
+    "cmcmarkets": (_cmcmarkets, {}, ("FTSE 100 outlook", "8,800", "ADVERT", None)),
+    "coinlive": (_coinlive, {}, ("Bitcoin tops $100,000", "crossed $100k", None, datetime.fromtimestamp(1738917470, UTC))),
+    "cww": (_cww, {}, ("工信部发布新规", "数据中心新规", None, None)),
+    "dotdotnews": (_dotdotnews, {}, ("港交所 新股集資額居首", "全球居首", "圖", None)),  # U+3000 normalized by cleaning
 }  # fmt: skip

@@ -159,3 +159,16 @@ def test_a_missing_secret_fails_without_showing_other_values(httpserver, sqlite_
     with Store(sqlite_url) as store:
         [result] = run([source], store, SETTINGS)
     assert result.state == "failing" and "NEWSDESK_TEST_TOKEN is not set" in result.error
+
+
+def test_a_secret_in_a_url_never_reaches_the_error_or_the_health(httpserver, sqlite_url, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_TEST_KEY", "k3y-very-secret")
+    httpserver.expect_request("/f").respond_with_data("no", status=404)
+    source = _source("keyed", httpserver.url_for("/f") + "?apikey=${NEWSDESK_TEST_KEY}")
+    with Store(sqlite_url) as store:
+        [result] = run([source], store, SETTINGS)
+        health = store.health()["keyed"]
+    sent = [request.args.get("apikey") for request, _ in httpserver.log]
+    assert sent == ["k3y-very-secret"]  # the site gets it
+    assert "k3y-very-secret" not in result.error and "k3y-very-secret" not in health.last_error
+    assert "apikey=${NEWSDESK_TEST_KEY}" in result.error

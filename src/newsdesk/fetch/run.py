@@ -35,7 +35,7 @@ from newsdesk.sources.dates import parse_published
 from newsdesk.sources.records import link_uuid, parse_record
 from newsdesk.store import Store
 
-__all__ = ["RunResult", "expand", "fetch_cycle", "fetch_source", "limits_from"]
+__all__ = ["RunResult", "expand", "fetch_cycle", "fetch_source", "limits_from", "redact"]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -85,6 +85,18 @@ def expand(value: Any, source: str) -> Any:
 Importer = Callable[[Store, list[Record], Settings], Any]
 
 
+def redact(text: str, source: Source) -> str:
+    """``text`` with the values of the source's ``${ENV}`` secrets masked (an error
+    message may quote a URL or header that carries one)."""
+    names = set(_ENV.findall(" ".join([source.url, *source.more_urls, *source.headers.values(), str(source.body or ""),
+                                       source.proxy or ""])))  # fmt: skip
+    for name in names:
+        secret = os.environ.get(name)
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, f"${{{name}}}")
+    return text
+
+
 async def fetch_cycle(
     sources: Iterable[Source], store: Store, settings: Settings, *, on_done: Callable[[RunResult], None] | None = None,
     fetcher: Fetcher | None = None, importer: Importer | None = None,
@@ -126,9 +138,9 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
         if broken:
             result.state, result.error = "drifted", broken[0]
     except NewsdeskError as exc:
-        result.state, result.error = "failing", str(exc)
+        result.state, result.error = "failing", redact(str(exc), source)
     except Exception as exc:  # noqa: BLE001 - a source's bug must not stop the others or the daemon
-        result.state, result.error = "failing", f"fetch: {source.name}: unexpected {type(exc).__name__}: {exc}"
+        result.state, result.error = "failing", redact(f"fetch: {source.name}: unexpected {type(exc).__name__}: {exc}", source)
     result.seconds = round(time.monotonic() - started, 3)
     await _record_health(store, settings, source, health, result, validators, found)
     return result
