@@ -213,6 +213,64 @@ def _dotdotnews(base):
         "<figure>圖</figure></div></div></div>")}}  # fmt: skip
 
 
+def _driveteslacanada(base):
+    listing = ('<div class="entry-content"><article><h3 class="entry-title"><a href="{BASE}/driveteslacanada.ca/news/model-y-price/">'
+               'Tesla cuts Model Y price in Canada</a></h3><div class="entry-thumb"><img src="data:image/svg+xml,x" '
+               'data-src="https://img.example.com/y.jpg"></div></article></div>')  # fmt: skip
+    return {"list": page(listing), "pages": {"/driveteslacanada.ca/news/model-y-price/": page(
+        '<div class="entry-content"><p>The Model Y now starts at $59,990.</p><div class="code-block">ADVERT</div></div>')}}
+
+
+def _fiercepharma(base):
+    listing = ('<div class="content-wrapper"><div class="title"><a href="/www.fiercepharma.com/marketing/ad-spend">'
+               "Pharma ad spending climbs</a></div></div>")  # fmt: skip
+    return {"list": page(listing), "pages": {"/www.fiercepharma.com/marketing/ad-spend": page(
+        '<div id="article-body-row"><p>TV ad spending rose 8% last year.</p><div class="ad">ADVERT</div></div>')}}
+
+
+def _finet(base):
+    items = [{"id": "65a1b2c3d4e5f60718293a4b", "name_sc": "腾讯回购股份", "description_sc": "【财华社讯】腾讯今日回购100万股。",
+              "create_time": "2025-02-07 16:30:00"},
+             {"id": "65a1b2c3d4e5f60718293a4c", "name_sc": "空白快讯", "description_sc": "", "create_time": "2025-02-07 16:00:00"}]
+    return {"list": (json.dumps({"data": items}, ensure_ascii=False), "application/json"), "pages": {}}
+
+
+def _in_en(base):
+    listing = ('<ul class="infoList"><li><div class="listTxt"><h5><a href="{BASE}/newenergy.in-en.com/html/newenergy-1.shtml">'
+               "光伏组件出货量创新高</a></h5></div></li></ul>")  # fmt: skip
+    return {"list": page(listing), "pages": {"/newenergy.in-en.com/html/newenergy-1.shtml": page(
+        '<div id="article"><p>一季度光伏组件出货量同比增长三成。</p><img src="chart.png"></div>')}}
+
+
+def _investinglive(base):
+    items = [{"Id": "6f1c2d3e-0000-4000-8000-000000000001", "Title": "USD/JPY climbs after payrolls", "Slug": "usdjpy-climbs",
+              "Category": {"Slug": "news"}, "PublishedOn": "2025-02-07T13:45:00.000Z"}]
+    detail = {"Body": "<p>The pair rose to 152.30 after the jobs report.</p><figure>chart</figure>"}
+    return {"list": (json.dumps({"Articles": items}), "application/json"),
+            "pages": {"/fmpedia-forexlive-prod.s3.amazonaws.com/investing-articles/6f1c2d3e-0000-4000-8000-000000000001.json":
+                      (json.dumps(detail), "application/json")}}  # fmt: skip
+
+
+def _iyiou(base):
+    listing = '<div class="info-item"><a class="webTitleShow" href="{BASE}/www.iyiou.com/news/202502071">新能源车渗透率突破五成</a></div>'
+    return {"list": page(listing), "pages": {"/www.iyiou.com/news/202502071": page(
+        '<article class="post-body"><p>新能源车渗透率首次突破百分之五十。</p><div class="caas-da">广告</div></article>')}}
+
+
+def _jinwucj(base):
+    items = [{"id": 321, "title": " 某科技公司递表港交所", "content": "<p>公司拟于主板上市，募资用于研发。</p>", "updatedTime": "2025-02-07 11:20:00"}]
+    return {"list": (json.dumps({"body": {"list": items}}, ensure_ascii=False), "application/json"), "pages": {}}
+
+
+def _marketpulse(base):
+    item = '<a class="item-title" href="{BASE}/www.marketpulse.com/news/ai/chips-rally/">AI chips rally again</a>'
+    lists = {"/www.marketpulse.com/news/ai/": page(item)}
+    for path in ("/www.marketpulse.com/markets/crypto/", "/www.marketpulse.com/markets/stocks/", "/www.marketpulse.com/markets/daily-market-wraps/"):
+        lists[path] = page("<p>none today</p>")
+    return {"lists": lists, "pages": {"/www.marketpulse.com/news/ai/chips-rally/": page(
+        '<div class="post-body"><div class="referenced_symbol_container">NVDA</div><p>Chip stocks extended gains.</p></div>')}}
+
+
 # name: (fixtures, environment, (title, text in the body, text not in it, published))
 CASES = {
     "geekwire": (_geekwire, {}, ("Amazon opens a robotics lab", "200 engineers", None, datetime(2025, 2, 7, 18, 0, tzinfo=UTC))),
@@ -239,5 +297,13 @@ CASES = {
     "cmcmarkets": (_cmcmarkets, {}, ("FTSE 100 outlook", "8,800", "ADVERT", None)),
     "coinlive": (_coinlive, {}, ("Bitcoin tops $100,000", "crossed $100k", None, datetime.fromtimestamp(1738917470, UTC))),
     "cww": (_cww, {}, ("工信部发布新规", "数据中心新规", None, None)),
+    "driveteslacanada": (_driveteslacanada, {}, ("Tesla cuts Model Y price in Canada", "$59,990", "ADVERT", None)),
+    "fiercepharma": (_fiercepharma, {}, ("Pharma ad spending climbs", "rose 8%", "ADVERT", None)),
+    "finet": (_finet, {}, ("腾讯回购股份", "回购100万股", None, datetime(2025, 2, 7, 8, 30, tzinfo=UTC))),
+    "in_en": (_in_en, {}, ("光伏组件出货量创新高", "同比增长三成", None, None)),
+    "investinglive": (_investinglive, {}, ("USD/JPY climbs after payrolls", "152.30", "chart", datetime(2025, 2, 7, 13, 45, tzinfo=UTC))),
+    "iyiou": (_iyiou, {}, ("新能源车渗透率突破五成", "首次突破", "广告", None)),
+    "jinwucj": (_jinwucj, {}, ("某科技公司递表港交所", "募资用于研发", None, datetime(2025, 2, 7, 3, 20, tzinfo=UTC))),
+    "marketpulse": (_marketpulse, {}, ("AI chips rally again", "extended gains", "NVDA", None)),
     "dotdotnews": (_dotdotnews, {}, ("港交所 新股集資額居首", "全球居首", "圖", None)),  # U+3000 normalized by cleaning
 }  # fmt: skip

@@ -156,9 +156,9 @@ def _source(data: dict[str, Any], where: str) -> Source:
             raise ConfigError(f"field 'url': {url[:80]!r} is not http(s)", where=where)
     url = urls[0]
     fields = _mapping(data, "fields", where)
-    for key in fields:
-        if key not in FIELDS:
-            raise ConfigError(f"field 'fields.{key}': not one of {', '.join(FIELDS)}", where=where)
+    for key in fields:  # beyond FIELDS, a name is only for the link templates ({slug})
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", str(key)):
+            raise ConfigError(f"field 'fields.{key}': a field name is lower case letters, digits and _", where=where)
     if kind != "rss":
         if not data.get("items"):
             raise ConfigError("field 'items': required for json and html sources", where=where)
