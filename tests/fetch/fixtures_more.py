@@ -271,6 +271,91 @@ def _marketpulse(base):
         '<div class="post-body"><div class="referenced_symbol_container">NVDA</div><p>Chip stocks extended gains.</p></div>')}}
 
 
+def _morningstar(base):
+    listing = ('<div class="mdc-feed__mdc"><a href="/www.morningstar.com/news/marketwatch/2025/fed-minutes"><header>'
+               "<h2>Fed minutes show patience on cuts</h2></header></a></div>")  # fmt: skip
+    return {"list": page(listing), "pages": {"/www.morningstar.com/news/marketwatch/2025/fed-minutes": page(
+        '<div class="mdc-article-body"><p>Officials saw no rush to cut rates.</p><div class="article-ad">ADVERT</div></div>')}}
+
+
+def _now(base):
+    finance = [{"newsId": "577001", "title": "銀行體系結餘減少 港元拆息回落", "imageUrl": "https://img.example.com/n.jpg"}]
+    return {"lists": {"/newsapi1.now.com/pccw-news-api/api/getNewsListv2": (json.dumps(finance, ensure_ascii=False), "application/json")},
+            "pages": {"/news.now.com/home/technology/player": page(
+                '<div class="newsLeading"><p>一個月拆息回落至4厘，銀行體系結餘減少。</p><div class="imagesCollection">圖輯</div></div>')}}
+
+
+def _orangenews(base):
+    records = [{"title": " 內地三月社融增長 ", "detailsUrl": "{BASE}/apps.orangenews.hk/app/share/abc",
+                "txt": "<p>【橙訊】內地三月社會融資規模增量創新高。</p>"}]  # fmt: skip
+    return {"list": (json.dumps({"data": {"records": records}}, ensure_ascii=False), "application/json"), "pages": {}}
+
+
+def _panewslab(base):
+    items = [{"id": "a1b2c3", "title": "以太坊升级完成", "desc": "PANews 2月7日消息，以太坊完成升级。", "publishedAt": "2025-02-07T06:00:00Z"}]
+    return {"list": (json.dumps(items, ensure_ascii=False), "application/json"), "pages": {}}
+
+
+def _pingwest(base):
+    listing = '<a href="{BASE}/www.pingwest.com/a/300100">大模型创业公司完成新一轮融资</a><a href="{BASE}/www.pingwest.com/about">关于</a>'
+    return {"list": page(listing), "pages": {"/www.pingwest.com/a/300100": page(
+        '<article class="article-style"><p>这家公司本轮融资五亿元。</p><div class="ad">广告</div></article>')}}
+
+
+def _qq(base):
+    items = [{"id": "20250207A01", "title": "央行开展逆回购操作", "articletype": "0", "publish_time": "2025-02-07 09:30:00",
+              "link_info": {"url": "{BASE}/new.qq.com/rain/a/20250207A01"}, "pic_info": {"big_img": ["https://img.example.com/q.jpg"]}},
+             {"id": "20250207V02", "title": "视频", "articletype": "4", "publish_time": "2025-02-07 09:00:00",
+              "link_info": {"url": "{BASE}/new.qq.com/rain/a/20250207V02"}}]  # fmt: skip
+    return {"list": (json.dumps({"data": items}, ensure_ascii=False), "application/json"),
+            "pages": {"/new.qq.com/rain/a/20250207A01": page('<div class="rich_media_content"><p>央行开展5000亿元逆回购。</p>'
+                                                              "<script>x()</script></div>")}}  # fmt: skip
+
+
+def _sbr(base):
+    listing = '<div class="with-border-bottom"><div class="item__title"><a href="{BASE}/sbr.com.sg/news/banks-profit">Banks post record profit</a></div></div>'
+    return {"list": page(listing), "pages": {"/sbr.com.sg/news/banks-profit": page(
+        '<div class="nf__description"><p><b>Net profit rose 12%.</b></p><div class="block-newsletter">Subscribe</div></div>')}}
+
+
+def _seeitmarket(base):
+    item = ('<div class="td-main-content"><div class="item-details"><h3><a href="{BASE}/www.seeitmarket.com/semis-breakout/">'
+            "Semiconductors break out</a></h3></div></div>")  # fmt: skip
+    lists = {"/www.seeitmarket.com/category/investing/": page(item)}
+    for path in ("/www.seeitmarket.com/category/chartology/", "/www.seeitmarket.com/category/market-commentary/"):
+        lists[path] = page("<p>none</p>")
+    return {"lists": lists, "pages": {"/www.seeitmarket.com/semis-breakout/": page(
+        '<div class="td-post-content"><p>The SOX index cleared resistance.</p><figure>chart</figure></div>')}}
+
+
+def _stheadline(base):
+    listing = '<div class="news-detail"><a href="/www.stheadline.com/finance/財經/1">恒指高開</a><span class="title">恒指高開百點</span></div>'
+    return {"list": page(listing), "pages": {"/www.stheadline.com/finance/財經/1": page(
+        '<div class="content-body"><p>恒指今早高開百點。</p><div class="img-block">圖片</div></div>')}}
+
+
+def _straitstimes(base):
+    card = '<div class="container"><a class="select-none items-start" href="/www.straitstimes.com/business/gdp"><h4>Singapore GDP beats forecasts</h4></a></div>'
+    return {"lists": {"/www.straitstimes.com/business/economy": page(card),
+                      "/www.straitstimes.com/business/companies-markets": page("<p>none</p>")},
+            "pages": {"/www.straitstimes.com/business/gdp": page(
+                '<div class="storyline-wrapper"><p>The economy grew 4.3% last year.</p><div>ADVERT</div></div>')}}
+
+
+def _yicaiglobal(base):
+    news = {"data": [{"NewsTitle": "China's exports rise 7%", "NewsUrl": "/www.yicaiglobal.com/news/exports-rise"}]}
+    lists = {"/www.yicaiglobal.com/api/getNewsList": (json.dumps(news), "application/json")}
+    return {"lists": lists, "pages": {"/www.yicaiglobal.com/news/exports-rise": page(
+        '<div id="news-body"><p>Exports rose 7% in January.</p><script>track()</script></div>')}}
+
+
+def _unusualwhales(base):
+    news = [{"id": "u-1", "headline": "Options volume hits record", "summary": "Daily options volume topped 60 million contracts.",
+             "timestamp": "2025-02-07T20:00:00Z", "source": "Reuters"},
+            {"id": "u-2", "headline": "Wire story", "summary": "x", "timestamp": "2025-02-07T19:00:00Z", "source": "Bloomberg"}]
+    return {"list": (json.dumps({"news": news}), "application/json"), "pages": {}}
+
+
 # name: (fixtures, environment, (title, text in the body, text not in it, published))
 CASES = {
     "geekwire": (_geekwire, {}, ("Amazon opens a robotics lab", "200 engineers", None, datetime(2025, 2, 7, 18, 0, tzinfo=UTC))),
@@ -305,5 +390,17 @@ CASES = {
     "iyiou": (_iyiou, {}, ("新能源车渗透率突破五成", "首次突破", "广告", None)),
     "jinwucj": (_jinwucj, {}, ("某科技公司递表港交所", "募资用于研发", None, datetime(2025, 2, 7, 3, 20, tzinfo=UTC))),
     "marketpulse": (_marketpulse, {}, ("AI chips rally again", "extended gains", "NVDA", None)),
+    "morningstar": (_morningstar, {}, ("Fed minutes show patience on cuts", "no rush", "ADVERT", None)),
+    "now": (_now, {}, ("銀行體系結餘減少 港元拆息回落", "回落至4厘", "圖輯", None)),
+    "orangenews": (_orangenews, {}, ("內地三月社融增長", "創新高", None, None)),
+    "panewslab": (_panewslab, {}, ("以太坊升级完成", "完成升级", None, datetime(2025, 2, 7, 6, 0, tzinfo=UTC))),
+    "pingwest": (_pingwest, {}, ("大模型创业公司完成新一轮融资", "五亿元", "广告", None)),
+    "qq": (_qq, {"QQ_DEVICE_ID": "d"}, ("央行开展逆回购操作", "5000亿元", None, datetime(2025, 2, 7, 1, 30, tzinfo=UTC))),
+    "sbr": (_sbr, {}, ("Banks post record profit", "rose 12%", "Subscribe", None)),
+    "seeitmarket": (_seeitmarket, {}, ("Semiconductors break out", "cleared resistance", "chart", None)),
+    "stheadline": (_stheadline, {}, ("恒指高開百點", "高開百點", "圖片", None)),
+    "straitstimes": (_straitstimes, {}, ("Singapore GDP beats forecasts", "4.3%", "ADVERT", None)),
+    "yicaiglobal": (_yicaiglobal, {}, ("China's exports rise 7%", "in January", None, None)),
+    "unusualwhales": (_unusualwhales, {}, ("Options volume hits record", "60 million", None, datetime(2025, 2, 7, 20, 0, tzinfo=UTC))),
     "dotdotnews": (_dotdotnews, {}, ("港交所 新股集資額居首", "全球居首", "圖", None)),  # U+3000 normalized by cleaning
 }  # fmt: skip
