@@ -356,6 +356,58 @@ def _unusualwhales(base):
     return {"list": (json.dumps({"news": news}), "application/json"), "pages": {}}
 
 
+def _tipranks_page(body: str) -> tuple[str, str]:
+    """An article page with its body in the server-rendered state, as TipRanks ships it."""
+    state = {"news": {"post": {"title": "t", "date": "2025-02-07T14:00:00.000Z", "content": body}}}
+    literal = json.dumps(json.dumps(state))  # JSON.parse("...") takes a string literal
+    return (f"<html><body><div id=root></div><script>document.querySelectorAll('x');window.__STATE__=JSON.parse({literal});"
+            "</script></body></html>", "text/html")  # fmt: skip
+
+
+TIPRANKS_BODY = ("<p>Analysts raised their price target to $250.</p><p>See more analyst ratings</p>"
+                 '<div id="trending" class="trending-posts">Trending Articles: other stocks</div>')  # fmt: skip
+
+
+def _tipranks(base):
+    posts = [{"_id": "tp1", "title": "Analysts lift Apple target", "link": "/news/apple-target", "image": {"src": "https://img.example.com/t.png"},
+              "author": {"name": "TipRanks Newsdesk"}, "date": "2025-02-07T14:00:00.000Z"}]
+    return {"list": (json.dumps({"posts": posts}), "application/json"), "pages": {"/tipranks.com/news/apple-target": _tipranks_page(TIPRANKS_BODY)}}
+
+
+def _tipranks_feed(path: str, title: str):
+    def fixtures(base):
+        posts = [{"_id": "tp2", "title": title, "link": "{BASE}/www.tipranks.com" + path, "author": {"name": "TipRanks"},
+                  "date": "2025-02-07T14:00:00.000Z"}]
+        return {"list": (json.dumps({"data": posts}), "application/json"), "pages": {"/www.tipranks.com" + path: _tipranks_page(TIPRANKS_BODY)}}
+
+    return fixtures
+
+
+def _tipranks_others(base):
+    made = _tipranks_feed("/news/dividend-pick", "Three dividend picks for February")(base)
+    empty = (json.dumps({"data": []}), "application/json")
+    queries = ["per_page=10&category=article", "per_page=10&category=global-markets", "per_page=10&topic=dividend-stocks",
+               "per_page=20&author=tipranks-auto-generated-intelligence-newsdesk", "per_page=20&author=tipranksnewsdesk",
+               "per_page=20&author=tiprankshongkongnewsdesk"]  # fmt: skip
+    lists = {f"/www.tipranks.com/api/news/posts?{q}": (made["list"] if "dividend" in q else empty) for q in queries}
+    return {"lists": lists, "pages": made["pages"]}
+
+
+def _tradingview(base):
+    items = [{"id": "reuters:abc:0", "title": "Oil rises on Middle East tension", "storyPath": "/news/reuters.com,2025:newsml_L1N1:0-oil/",
+              "source": "Reuters", "published": 1738917470}]
+    page_html = ('<article><div class="body-KX2tCBZq"><p>Brent crude rose 1% to $76 a barrel, lifting '
+                 '<a href="/symbols/NYMEX-CL1!/">CL1!</a> futures.</p></div></article>')  # fmt: skip
+    return {"list": (json.dumps({"items": items}), "application/json"),
+            "pages": {"/www.tradingview.com/news/reuters.com,2025:newsml_L1N1:0-oil/": page(page_html)}}
+
+
+def _investing_cn(base):
+    items = [{"id": 2701, "headline": "美元指数走低", "href": "/news/forex-news/article-2701", "body": "美元指数周五下跌0.5%。\n市场关注就业数据。",
+              "updated_date": "2025-02-07T08:37:50Z"}]
+    return {"list": (json.dumps({"items": items}, ensure_ascii=False), "application/json"), "pages": {}}
+
+
 # name: (fixtures, environment, (title, text in the body, text not in it, published))
 CASES = {
     "geekwire": (_geekwire, {}, ("Amazon opens a robotics lab", "200 engineers", None, datetime(2025, 2, 7, 18, 0, tzinfo=UTC))),
@@ -402,5 +454,13 @@ CASES = {
     "straitstimes": (_straitstimes, {}, ("Singapore GDP beats forecasts", "4.3%", "ADVERT", None)),
     "yicaiglobal": (_yicaiglobal, {}, ("China's exports rise 7%", "in January", None, None)),
     "unusualwhales": (_unusualwhales, {}, ("Options volume hits record", "60 million", None, datetime(2025, 2, 7, 20, 0, tzinfo=UTC))),
+    "tipranks": (_tipranks, {"TIPRANKS_COOKIE": "c"}, ("Analysts lift Apple target", "price target to $250", "Trending Articles", None)),
+    "tipranks_announcements": (_tipranks_feed("/news/company-announcements/acme", "Acme files 8-K"), {},
+                               ("Acme files 8-K", "$250", "See more", datetime(2025, 2, 7, 14, 0, tzinfo=UTC))),
+    "tipranks_others": (_tipranks_others, {"TIPRANKS_COOKIE": "c"},
+                        ("Three dividend picks for February", "$250", "Trending", None)),
+    "tradingview": (_tradingview, {"TRADINGVIEW_COOKIE": "c"}, ("Oil rises on Middle East tension", "Brent crude rose 1%", "CL1!",
+                    datetime.fromtimestamp(1738917470, UTC))),
+    "investing_cn": (_investing_cn, {"INVESTING_COOKIE": "c"}, ("美元指数走低", "市场关注就业数据", None, datetime(2025, 2, 7, 8, 37, 50, tzinfo=UTC))),
     "dotdotnews": (_dotdotnews, {}, ("港交所 新股集資額居首", "全球居首", "圖", None)),  # U+3000 normalized by cleaning
 }  # fmt: skip

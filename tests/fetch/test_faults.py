@@ -172,3 +172,16 @@ def test_a_secret_in_a_url_never_reaches_the_error_or_the_health(httpserver, sql
     assert sent == ["k3y-very-secret"]  # the site gets it
     assert "k3y-very-secret" not in result.error and "k3y-very-secret" not in health.last_error
     assert "apikey=${NEWSDESK_TEST_KEY}" in result.error
+
+
+def test_a_detail_extractor_that_raises_fails_its_source_with_the_reason(httpserver, sqlite_url):
+    from newsdesk.sources.catalog import Detail
+
+    listing = {"items": [{"t": "需要代码的页面", "u": httpserver.url_for("/page")}]}
+    httpserver.expect_request("/f").respond_with_data(json.dumps(listing), content_type="application/json")
+    httpserver.expect_request("/page").respond_with_data("<html><body>odd</body></html>", content_type="text/html")
+    source = _source("extracting", httpserver.url_for("/f"), detail=Detail(extract="tests.fetch.plugins:explode_page"))
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+        assert store.count() == 0
+    assert result.state == "failing" and "detail.extract raised ValueError" in result.error

@@ -251,7 +251,9 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> str
     text = response.text
     if source.detail.json:
         text = _json_body(text, source.detail.json, f"{source.name} ({url})")
-    body = detail_html(text, source.detail.content or ("body",), source.detail.remove)
+    if source.detail.extract:
+        text = _extracted(source, text, url) or ""
+    body = detail_html(text, source.detail.content or ("body",), source.detail.remove) if text else None
     if body is None:
         raise ParseError(f"no content at {', '.join(source.detail.content)} in {url}", where=source.name)
     return body
@@ -266,6 +268,20 @@ async def _written(work: Callable[..., Any], *args: Any) -> Any:
     if not _WRITER:
         _WRITER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-writer"))
     return await asyncio.get_running_loop().run_in_executor(_WRITER[0], lambda: work(*args))
+
+
+def _extracted(source: Source, text: str, url: str) -> str | None:
+    """The page's body by the source's ``detail.extract`` function (third-party code: contained)."""
+    module_name, _, function_name = (source.detail.extract or "").partition(":")  # type: ignore[union-attr]
+    try:
+        function = getattr(importlib.import_module(module_name), function_name)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"detail.extract {source.detail.extract!r} cannot be loaded: {exc}", where=source.file) from None  # type: ignore[union-attr]
+    try:
+        body = function(text, url)
+    except Exception as exc:  # noqa: BLE001 - the page is hostile, the code may trip on it
+        raise ParseError(f"detail.extract raised {type(exc).__name__}: {exc} on {url}", where=source.name) from None
+    return body if isinstance(body, str) and body.strip() else None
 
 
 def _json_body(text: str, expression: str, where: str) -> str:

@@ -54,6 +54,7 @@ class Detail:
     content: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     json: str | None = None  # the page is JSON: JMESPath to its HTML body (content is then optional)
+    extract: str | None = None  # module.path:function(text, url) -> HTML or None, for pages that need code
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,16 +204,19 @@ def _detail(data: dict[str, Any], where: str) -> Detail | None:
     if not isinstance(raw, dict):
         raise ConfigError("field 'detail': a mapping (url, content, remove)", where=where)
     for key in raw:
-        if key not in ("url", "content", "remove", "json"):
+        if key not in ("url", "content", "remove", "json", "extract"):
             raise ConfigError(f"unknown field 'detail.{key}'", where=where)
     content = tuple(_strings(raw, "content", where, prefix="detail."))
     body = _string(raw, "json", where, prefix="detail.")
     if body:
         _check_jmespath(body, "detail.json", where)
-    if not content and not body:
-        raise ConfigError("field 'detail.content': at least one CSS selector (or detail.json for a JSON page)", where=where)
+    extract = _string(raw, "extract", where, prefix="detail.")
+    if extract and not re.fullmatch(r"[\w.]+:\w+", extract):
+        raise ConfigError(f"field 'detail.extract': {extract!r} is not module.path:function", where=where)
+    if not content and not body and not extract:
+        raise ConfigError("field 'detail.content': at least one CSS selector (or detail.json, detail.extract)", where=where)
     return Detail(url=_string(raw, "url", where, prefix="detail.") or "{link}", content=content,
-                  remove=tuple(_strings(raw, "remove", where, prefix="detail.")), json=body)  # fmt: skip
+                  remove=tuple(_strings(raw, "remove", where, prefix="detail.")), json=body, extract=extract)  # fmt: skip
 
 
 def _contract(data: dict[str, Any], where: str) -> Contract | None:
