@@ -185,3 +185,41 @@ def test_a_detail_extractor_that_raises_fails_its_source_with_the_reason(httpser
         [result] = run([source], store)
         assert store.count() == 0
     assert result.state == "failing" and "detail.extract raised ValueError" in result.error
+
+
+def test_readability_finds_the_text_when_a_source_gives_no_selector(httpserver, sqlite_url):
+    from newsdesk.sources.catalog import Detail
+
+    article = ("<html><body><nav>Home | Markets | Login</nav><article><h1>Copper hits record</h1>"
+               + "<p>Copper prices rose to a record on Friday as supply from Chile fell sharply. </p>" * 6
+               + "</article><footer>© Example Media · Subscribe now</footer></body></html>")  # fmt: skip
+    listing = {"items": [{"t": "Copper hits record", "u": httpserver.url_for("/copper")}]}
+    httpserver.expect_request("/f").respond_with_data(json.dumps(listing), content_type="application/json")
+    httpserver.expect_request("/copper").respond_with_data(article, content_type="text/html")
+    with Store(sqlite_url) as store:
+        [result] = run([_source("readable", httpserver.url_for("/f"), detail=Detail())], store)
+        [stored] = list(store.iter_articles())
+    assert result.state == "ok" and "supply from Chile" in stored.text
+    assert "Subscribe now" not in stored.text and "Login" not in stored.text
+
+
+def test_the_browser_tls_backend_fetches_lists_and_pages_with_the_same_limits(httpserver, sqlite_url):
+    pytest.importorskip("curl_cffi", reason="curl_cffi is in the test extras (make test installs it)")
+    listing = {"items": [{"t": "经由浏览器指纹 fetched like Chrome", "u": httpserver.url_for("/p")}]}
+    httpserver.expect_request("/f").respond_with_data(json.dumps(listing), content_type="application/json")
+    httpserver.expect_request("/p").respond_with_data("<div class='a'><p>正文 body</p></div>", content_type="text/html")
+    httpserver.expect_request("/big").respond_with_data(b"[" + b" " * 300_000 + b"]", content_type="application/json")
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    from newsdesk.sources.catalog import Detail
+
+    settings = Settings(fetch_host_delay=0.0, fetch_retries=0, fetch_max_bytes=100_000, import_workers=1)
+    sources = [_source("chrome", httpserver.url_for("/f"), backend="curl_cffi", detail=Detail(content=(".a",))),
+               _source("chrome_big", httpserver.url_for("/big"), backend="curl_cffi"),
+               _source("chrome_gone", httpserver.url_for("/gone"), backend="curl_cffi")]  # fmt: skip
+    with Store(sqlite_url) as store:
+        results = {r.name: r for r in run(sources, store, settings)}
+        titles = [a.title for a in store.iter_articles()]
+    assert results["chrome"].state == "ok" and titles == ["经由浏览器指纹 fetched like Chrome"]
+    assert "larger than" in results["chrome_big"].error and "HTTP 404" in results["chrome_gone"].error
+    agents = {request.headers.get("User-Agent", "") for request, _ in httpserver.log}
+    assert all("Chrome" in agent for agent in agents), agents

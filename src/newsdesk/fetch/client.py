@@ -121,8 +121,10 @@ class Fetcher:
         validators: dict[str, str] | None = None,
         timeout: float | None = None,
         proxy: str | None = None,
+        backend: str = "httpx",
     ) -> Response:
-        """Fetch ``url`` for ``source``; FetchError (naming both) when it cannot be had."""
+        """Fetch ``url`` for ``source``; FetchError (naming both) when it cannot be had.
+        ``backend="curl_cffi"`` sends it with a browser's TLS fingerprint (:mod:`.browser_tls`)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {url[:200]!r}", where=source)
@@ -142,18 +144,18 @@ class Fetcher:
                     await self._wait_turn(host)
                     async with self._slots:
                         return await asyncio.wait_for(
-                            self._once(self._client(proxy, parts.hostname), url, method, sent, json_body, source),
+                            self._once(self._client(proxy, parts.hostname), url, method, sent, json_body, source, backend, proxy),
                             timeout or limits.total_timeout,
                         )
             except _Retry as retry:
                 error, wait = retry.error, retry.wait
-            except (TimeoutError, httpx.TimeoutException):
+            except (TimeoutError, httpx.TimeoutException):  # curl_cffi's timeouts arrive as TimeoutError
                 error, wait = FetchError(f"timed out fetching {url}", where=source), None
             except httpx.TooManyRedirects:
                 raise FetchError(f"more than {limits.max_redirects} redirects from {url}", where=source) from None
             except httpx.UnsupportedProtocol:
                 raise FetchError(f"redirected off http(s) from {url}", where=source) from None
-            except (httpx.TransportError, httpx.DecodingError) as exc:
+            except (httpx.TransportError, httpx.DecodingError, ConnectionError) as exc:
                 error, wait = FetchError(f"{type(exc).__name__} fetching {url}: {exc}", where=source), None
             if wait is not None and wait > limits.max_retry_after:
                 raise FetchError(f"{error.message}; Retry-After {wait:.0f} s is too long to wait", where=source)
@@ -173,28 +175,48 @@ class Fetcher:
             await asyncio.sleep(delay)
 
     async def _once(self, client: httpx.AsyncClient, url: str, method: str, headers: dict[str, str], json_body: object,
-                    source: str) -> Response:  # fmt: skip
+                    source: str, backend: str, proxy: str | None) -> Response:  # fmt: skip
         started = time.monotonic()
         self.requests += 1
+        if backend == "curl_cffi":
+            from newsdesk.fetch import browser_tls
+
+            status, final, headers_out, body = await browser_tls.fetch(
+                url, method, headers, json_body, proxy, max_bytes=self.limits.max_bytes,
+                max_redirects=self.limits.max_redirects, timeout=self.limits.read_timeout, source=source)  # fmt: skip
+        else:
+            status, final, headers_out, body = await self._httpx(client, url, method, headers, json_body, source)
+        if status in RETRY_STATUS:
+            raise _Retry(FetchError(f"HTTP {status} from {url}", where=source), _retry_after(headers_out.get("retry-after")))
+        if status == 304:
+            return Response(final, 304, "", headers_out, not_modified=True, elapsed=time.monotonic() - started)
+        if status >= 400:
+            raise FetchError(f"HTTP {status} from {url}", where=source)
+        text = decode(body, _charset(headers_out.get("content-type", "")))
+        return Response(final, status, text, headers_out, elapsed=time.monotonic() - started)
+
+    async def _httpx(self, client: httpx.AsyncClient, url: str, method: str, headers: dict[str, str], json_body: object,
+                     source: str) -> tuple[int, str, dict[str, str], bytes]:  # fmt: skip
         request = client.build_request(method, url, headers=headers, json=json_body)
         response = await client.send(request, stream=True)
         try:
-            if response.status_code in RETRY_STATUS:
-                raise _Retry(FetchError(f"HTTP {response.status_code} from {url}", where=source), _retry_after(response))
             body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > self.limits.max_bytes:
-                    raise FetchError(f"response from {url} is larger than {self.limits.max_bytes:,} bytes", where=source)
+            if response.status_code not in RETRY_STATUS:
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > self.limits.max_bytes:
+                        raise FetchError(f"response from {url} is larger than {self.limits.max_bytes:,} bytes", where=source)
         finally:
             await response.aclose()
-        headers_out = {k.lower(): v for k, v in response.headers.items()}
-        if response.status_code == 304:
-            return Response(str(response.url), 304, "", headers_out, not_modified=True, elapsed=time.monotonic() - started)
-        if response.status_code >= 400:
-            raise FetchError(f"HTTP {response.status_code} from {url}", where=source)
-        text = decode(bytes(body), response.charset_encoding)
-        return Response(str(response.url), response.status_code, text, headers_out, elapsed=time.monotonic() - started)
+        return response.status_code, str(response.url), {k.lower(): v for k, v in response.headers.items()}, bytes(body)
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"\' ')
+    return None
 
 
 class _Retry(Exception):
@@ -202,8 +224,7 @@ class _Retry(Exception):
         self.error, self.wait = error, wait
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
+def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     if value.strip().isdigit():

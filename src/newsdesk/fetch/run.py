@@ -156,6 +156,7 @@ async def _list(source: Source, fetcher: Fetcher, validators: dict[str, str] | N
             expand(url, source.name), source=source.name, method=source.method,
             headers=expand(source.headers, source.name), json_body=expand(source.body, source.name),
             validators=validators if conditional else None, timeout=source.timeout, proxy=expand(source.proxy, source.name),
+            backend=source.backend,
         )  # fmt: skip
         if response.not_modified:
             return [], validators, True
@@ -247,13 +248,16 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> str
     assert source.detail is not None
     url = link_of(source.detail.url, item)
     response = await fetcher.get(url, source=source.name, headers=expand(source.headers, source.name),
-                                 timeout=source.timeout, proxy=expand(source.proxy, source.name))  # fmt: skip
+                                 timeout=source.timeout, proxy=expand(source.proxy, source.name), backend=source.backend)  # fmt: skip
+    detail = source.detail
     text = response.text
-    if source.detail.json:
-        text = _json_body(text, source.detail.json, f"{source.name} ({url})")
-    if source.detail.extract:
+    if detail.json:
+        text = _json_body(text, detail.json, f"{source.name} ({url})")
+    if detail.extract:
         text = _extracted(source, text, url) or ""
-    body = detail_html(text, source.detail.content or ("body",), source.detail.remove) if text else None
+    elif not detail.content and not detail.json:
+        text = await _written(readability, text, url) or ""  # CPU-bound: off the event loop
+    body = detail_html(text, detail.content or ("body",), detail.remove) if text else None
     if body is None:
         raise ParseError(f"no content at {', '.join(source.detail.content)} in {url}", where=source.name)
     return body
@@ -268,6 +272,14 @@ async def _written(work: Callable[..., Any], *args: Any) -> Any:
     if not _WRITER:
         _WRITER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-writer"))
     return await asyncio.get_running_loop().run_in_executor(_WRITER[0], lambda: work(*args))
+
+
+def readability(text: str, url: str) -> str | None:
+    """The main text of a page as HTML (trafilatura), for sources that give no selector."""
+    import trafilatura  # heavy, and only these sources need it
+
+    return trafilatura.extract(text, url=url, output_format="html", include_comments=False, include_tables=True,
+                               include_images=True, favor_precision=True)  # fmt: skip
 
 
 def _extracted(source: Source, text: str, url: str) -> str | None:

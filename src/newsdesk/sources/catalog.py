@@ -48,7 +48,8 @@ _BARE_NUMBER = re.compile(r"(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\w`])")
 @dataclass(frozen=True, slots=True)
 class Detail:
     """How to fetch an item's own page: ``url`` (a template, default the item's link),
-    the CSS selectors of its content (the first that matches wins) and what to remove."""
+    the CSS selectors of its content (the first that matches wins) and what to remove.
+    With no ``content``, ``json`` or ``extract``, readability (trafilatura) finds the text."""
 
     url: str = "{link}"
     content: tuple[str, ...] = ()
@@ -91,6 +92,7 @@ class Source:
     enabled: bool = True
     disabled_reason: str | None = None
     proxy: str | None = None
+    backend: str = "httpx"  # or curl_cffi: a browser's TLS fingerprint (optional extra)
     plugin: str | None = None
     detail: Detail | None = None
     contract: Contract | None = None
@@ -179,6 +181,9 @@ def _source(data: dict[str, Any], where: str) -> Source:
     method = (_string(data, "method", where) or "GET").upper()
     if method not in ("GET", "POST"):
         raise ConfigError(f"field 'method': {method!r} is not GET or POST", where=where)
+    backend = _string(data, "backend", where) or "httpx"
+    if backend not in ("httpx", "curl_cffi"):
+        raise ConfigError(f"field 'backend': {backend!r} is not httpx or curl_cffi", where=where)
     plugin = _string(data, "plugin", where)
     if plugin and not re.fullmatch(r"[\w.]+:\w+", plugin):
         raise ConfigError(f"field 'plugin': {plugin!r} is not module.path:function", where=where)
@@ -192,7 +197,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
         schedule=parse_schedule(data["schedule"], where) if data.get("schedule") else None,
         timeout=_number(data, "timeout", where, 15.0, float), max_items=_number(data, "max_items", where, 50, int),
         enabled=_flag(data, "enabled", where), disabled_reason=_string(data, "disabled_reason", where),
-        proxy=_string(data, "proxy", where), plugin=plugin, detail=_detail(data, where),
+        proxy=_string(data, "proxy", where), backend=backend, plugin=plugin, detail=_detail(data, where),
         contract=_contract(data, where), description=_string(data, "description", where) or "",
     )  # fmt: skip
 
@@ -213,8 +218,7 @@ def _detail(data: dict[str, Any], where: str) -> Detail | None:
     extract = _string(raw, "extract", where, prefix="detail.")
     if extract and not re.fullmatch(r"[\w.]+:\w+", extract):
         raise ConfigError(f"field 'detail.extract': {extract!r} is not module.path:function", where=where)
-    if not content and not body and not extract:
-        raise ConfigError("field 'detail.content': at least one CSS selector (or detail.json, detail.extract)", where=where)
+    # Neither selectors, nor JSON, nor code: the page's main text is found by readability (trafilatura).
     return Detail(url=_string(raw, "url", where, prefix="detail.") or "{link}", content=content,
                   remove=tuple(_strings(raw, "remove", where, prefix="detail.")), json=body, extract=extract)  # fmt: skip
 
