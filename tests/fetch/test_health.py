@@ -43,7 +43,8 @@ def test_the_webhook_hears_of_state_changes_once_not_of_every_run(httpserver, sq
 def test_a_run_that_breaks_the_contract_drifts_keeps_the_sample_and_alerts_once(httpserver, sqlite_url, tmp_path):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     good = dict(ITEMS)
-    bad = {"items": [{"t": "第三条 third", "u": "https://x.example.com/3", "d": "yesterday-ish"}]}
+    bad = {"items": [{"t": "第三条 third", "u": "https://x.example.com/3", "d": "2025-02-07 11:00:00"},
+                     {"t": "第四条 fourth", "u": "https://x.example.com/4", "d": "yesterday-ish"}]}
     httpserver.expect_oneshot_request("/list").respond_with_data(json.dumps(good), content_type="application/json")
     httpserver.expect_request("/list").respond_with_data(json.dumps(bad), content_type="application/json")
     settings = Settings(fetch_host_delay=0.0, import_workers=1, alerts_webhook=httpserver.url_for("/hook"))
@@ -51,9 +52,9 @@ def test_a_run_that_breaks_the_contract_drifts_keeps_the_sample_and_alerts_once(
     with Store(sqlite_url) as store:
         results = [run([source], store, settings)[0] for _ in range(3)]
         health = store.health()["watched"]
-        assert store.count() == 3  # a drifted run still stores what it got
+        assert store.count() == 4  # a drifted run still stores what it got
     assert [r.state for r in results] == ["ok", "drifted", "drifted"]
-    assert "unreadable date 'yesterday-ish'" in health.last_error and health.bad_sample["published"] == "yesterday-ish"
+    assert "unreadable date 'yesterday-ish'" in health.last_error and health.bad_sample["title"] == "第四条 fourth"
     assert health.last_good["title"] == "第一条 first"
     alerts = [json.loads(r.data)["text"] for r, _ in httpserver.log if r.path == "/hook"]
     assert len(alerts) == 1 and "drifted" in alerts[0]

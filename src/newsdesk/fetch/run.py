@@ -127,6 +127,7 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
     health = store.health([source.name]).get(source.name) or SourceHealth(source.name)
     validators: dict[str, str] | None = health.validators
     found: list[dict[str, Any]] = []
+    offending: dict[str, Any] | None = None
     try:
         found, validators, result.not_modified = await _list(source, fetcher, health.validators)
         result.items = len(found)
@@ -136,13 +137,13 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
         result.new, result.updated, result.seen = report.new, report.updated, report.duplicate + known
         result.rejected = report.rejected + rejected
         if broken:
-            result.state, result.error = "drifted", broken[0]
+            (result.state, result.error), offending = ("drifted", broken[0]), broken[1]
     except NewsdeskError as exc:
         result.state, result.error = "failing", redact(str(exc), source)
     except Exception as exc:  # noqa: BLE001 - a source's bug must not stop the others or the daemon
         result.state, result.error = "failing", redact(f"fetch: {source.name}: unexpected {type(exc).__name__}: {exc}", source)
     result.seconds = round(time.monotonic() - started, 3)
-    await _record_health(store, settings, source, health, result, validators, found)
+    await _record_health(store, settings, source, health, result, validators, found, offending)
     return result
 
 
@@ -259,7 +260,8 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> str
         text = await _written(readability, text, url) or ""  # CPU-bound: off the event loop
     body = detail_html(text, detail.content or ("body",), detail.remove) if text else None
     if body is None:
-        raise ParseError(f"no content at {', '.join(source.detail.content)} in {url}", where=source.name)
+        how = ", ".join(detail.content) or ("detail.extract" if detail.extract else detail.json or "readability")
+        raise ParseError(f"no content ({how}) in {url}", where=source.name)
     return body
 
 
@@ -313,7 +315,8 @@ def _import(store: Store, records: list[Record], settings: Settings) -> Any:
 
 
 async def _record_health(store: Store, settings: Settings, source: Source, health: SourceHealth, result: RunResult,
-                         validators: dict[str, str] | None, found: list[dict[str, Any]]) -> None:  # fmt: skip
+                         validators: dict[str, str] | None, found: list[dict[str, Any]],
+                         offending: dict[str, Any] | None) -> None:  # fmt: skip
     now = datetime.now(UTC)
     health.last_run, health.latency_ms = now, int(result.seconds * 1000)
     health.new_items, health.seen_items = result.new, result.seen
@@ -325,7 +328,7 @@ async def _record_health(store: Store, settings: Settings, source: Source, healt
         health.state, health.failures = result.state, health.failures + 1
         health.last_error, health.last_error_at = result.error, now
         if result.state == "drifted":
-            health.bad_sample = _sample(found[0]) if found else {"items": 0}
+            health.bad_sample = _sample(offending) if offending else {"items": len(found)}
     message = alerts.change(health, settings.alerts_after_failures)
     if message:
         await alerts.send(settings, message, source.name)
