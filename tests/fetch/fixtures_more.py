@@ -408,6 +408,63 @@ def _investing_cn(base):
     return {"list": (json.dumps({"items": items}, ensure_ascii=False), "application/json"), "pages": {}}
 
 
+# Disabled sources: shipped off, but a user may fetch them by name; they work on their shape.
+def _fx168(base):
+    items = [{"fastNewsId": "F1", "textContent": "美联储官员：通胀回落仍需时间", "publishTime": "2025-02-07 16:30:00", "isTop": 0},
+             {"fastNewsId": "F0", "textContent": "置顶快讯", "publishTime": "2025-02-07 08:00:00", "isTop": 1}]
+    return {"list": (json.dumps({"data": {"items": items}}, ensure_ascii=False), "application/json"), "pages": {}}
+
+
+def _kr36(base):
+    items = [{"itemId": 3101, "templateMaterial": {"widgetTitle": "某新能源车企发布新车", "widgetContent": "新车售价20万元起。",
+              "publishTime": 1738917470000}}]  # fmt: skip
+    return {"list": (json.dumps({"code": 0, "data": {"itemList": items}}, ensure_ascii=False), "application/json"), "pages": {}}
+
+
+def _html_source(path: str, listing: str, page_path: str, body: str):
+    def fixtures(base):
+        return {"list": page(listing), "pages": {page_path: page(body)}}
+
+    return fixtures
+
+
+def _gurufocus(base):
+    data = [{"subject": " Buffett trims a bank stake ", "message_id": 2701}]
+    return {"list": (json.dumps({"data": data}), "application/json"), "pages": {"/www.gurufocus.com/news/2701": page(
+        '<div class="main-body"><p>Berkshire sold 10% of its stake.</p><div class="ad-container">ADVERT</div></div>')}}
+
+
+def _infocastfn(base):
+    rows = [["2025-02-07 10:00", "汇港通讯：恒指高开", "IC1"]]
+    return {"list": (json.dumps({"aaData": rows}, ensure_ascii=False), "application/json"), "pages": {
+        "/www.infocastfn.com/fn/ajax/news/newsDetail": page('<div id="newsBody"><p>恒指高开120点。</p><div class="ad">广告</div></div>')}}
+
+
+def _investors(base):
+    return {"list": rss(("Stocks to watch: Nvidia", "/www.investors.com/news/stocks-to-watch/", "Fri, 07 Feb 2025 12:00:00 GMT")),
+            "pages": {"/www.investors.com/news/stocks-to-watch/": page(
+                '<div class="post-content"><p>Nvidia is near a buy point.</p><div class="adunit">ADVERT</div></div>')}}
+
+
+def _lieyun(base):
+    listing = '<div class="news1-item"><span class="news1-title">机器人公司融资</span><p class="news1-content">完成亿元融资。</p><a href="{BASE}/www.lieyunpro.com/news/1">x</a></div>'
+    return {"list": page(listing), "pages": {}}
+
+
+def _mingpao(base):
+    listing = ('<div class="contentwrapper"><span class="title">經 濟</span><figure><a href="{BASE}/finance.mingpao.com/fin/instantf/20250207/1/a" '
+               'title="港股收升">港股收升</a></figure></div><div class="contentwrapper"><span class="title">體 育</span><figure>'
+               '<a href="{BASE}/finance.mingpao.com/x" title="球賽">球賽</a></figure></div>')  # fmt: skip
+    return {"list": page(listing), "pages": {"/finance.mingpao.com/fin/instantf/20250207/1/a": page(
+        '<div class="article_content"><p>恒生指數收升二百點，成交額減少。</p><p dir="ltr">分享</p></div>')}}
+
+
+def _nasdaq(base):
+    rows = [{"id": 77, "title": "Three stocks to buy", "publisher": "The Motley Fool", "url": "/www.nasdaq.com/articles/three-stocks"}]
+    return {"list": (json.dumps({"data": {"rows": rows}}), "application/json"), "pages": {"/www.nasdaq.com/articles/three-stocks": page(
+        '<div class="body__content"><p>These stocks look cheap.</p><div class="ads__inline">ADVERT</div></div>')}}
+
+
 # name: (fixtures, environment, (title, text in the body, text not in it, published))
 CASES = {
     "geekwire": (_geekwire, {}, ("Amazon opens a robotics lab", "200 engineers", None, datetime(2025, 2, 7, 18, 0, tzinfo=UTC))),
@@ -462,5 +519,25 @@ CASES = {
     "tradingview": (_tradingview, {"TRADINGVIEW_COOKIE": "c"}, ("Oil rises on Middle East tension", "Brent crude rose 1%", "CL1!",
                     datetime.fromtimestamp(1738917470, UTC))),
     "investing_cn": (_investing_cn, {"INVESTING_COOKIE": "c"}, ("美元指数走低", "市场关注就业数据", None, datetime(2025, 2, 7, 8, 37, 50, tzinfo=UTC))),
+    "fx168": (_fx168, {"FX168_PCC": "p"}, ("美联储官员：通胀回落仍需时间", "", None, datetime(2025, 2, 7, 8, 30, tzinfo=UTC))),
+    "36kr_newsflash": (_kr36, {}, ("某新能源车企发布新车", "20万元起", None, datetime.fromtimestamp(1738917470, UTC))),
+    "businesstimes": (_html_source("", '<div class="stories"><div class="story"><h3><a href="/www.businesstimes.com.sg/x/dbs">DBS profit rises</a>'
+                                   "</h3></div></div>", "/www.businesstimes.com.sg/x/dbs",
+                                   '<div class="mx-auto my-4 font-lucida text-xl"><p>DBS net profit rose 11%.</p><div>ADVERT</div></div>'),
+                      {}, ("DBS profit rises", "rose 11%", "ADVERT", None)),
+    "gurufocus": (_gurufocus, {}, ("Buffett trims a bank stake", "10% of its stake", "ADVERT", None)),
+    "infocastfn": (_infocastfn, {}, ("汇港通讯：恒指高开", "高开120点", "广告", None)),
+    "insidermonkey": (_html_source("", '<h2><a href="/www.insidermonkey.com/blog/hedge-funds-1/">Hedge funds buy chips</a></h2>',
+                                   "/www.insidermonkey.com/blog/hedge-funds-1/",
+                                   '<div class="entry-content"><p>Funds added chip stocks.</p><div class="ad">ADVERT</div></div>'),
+                      {}, ("Hedge funds buy chips", "added chip stocks", "ADVERT", None)),
+    "investors": (_investors, {}, ("Stocks to watch: Nvidia", "buy point", "ADVERT", datetime(2025, 2, 7, 12, 0, tzinfo=UTC))),
+    "lieyun": (_lieyun, {}, ("机器人公司融资", "亿元融资", None, None)),
+    "mingpao": (_mingpao, {}, ("港股收升", "二百點", "分享", None)),
+    "nasdaq": (_nasdaq, {}, ("Three stocks to buy", "look cheap", "ADVERT", None)),
+    "retailtouchpoints": (_html_source("", '<article><h3><a href="{BASE}/www.retailtouchpoints.com/news/stores/1/">Retailers close stores</a>'
+                                       "</h3></article>", "/www.retailtouchpoints.com/news/stores/1/",
+                                       '<div class="elementor-widget-theme-post-content"><p>Store closures rose.</p><div>ADVERT</div></div>'),
+                          {}, ("Retailers close stores", "closures rose", "ADVERT", None)),
     "dotdotnews": (_dotdotnews, {}, ("港交所 新股集資額居首", "全球居首", "圖", None)),  # U+3000 normalized by cleaning
 }  # fmt: skip

@@ -95,7 +95,7 @@ def _json(source: Source, text: str, where: str) -> list[dict[str, Any]]:
     filters = source.compiled_filters()
     found = []
     for raw in listed:
-        if not isinstance(raw, dict):
+        if not isinstance(raw, dict | list):  # objects, or rows of arrays (DataTables: fields "[0]", "[1]")
             continue
         try:
             if not all(f.search(raw) for f in filters):
