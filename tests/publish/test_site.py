@@ -42,7 +42,8 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
             "index.xml", "atom.xml", "feed.json", "sources/example_source/index.html"} <= files  # fmt: skip
     assert "page/2/index.html" not in files
     assert sum(f.startswith("posts/") for f in files) == 25
-    assert counts["pages"] == len(files) - 1 and counts["written"] == counts["pages"]  # - the build manifest
+    assert counts["pages"] == len(files) - 2 and counts["written"] == counts["pages"]  # - manifest and token cache
+    assert ".newsdesk-build.json" in files and ".newsdesk-tokens.json" in files
     home = (site / "index.html").read_text()
     assert home.count('class="card"') == 15 and 'href="page/1/"' in home  # front page: 10 to 19 newest
     assert 'data-src="widgets.html"' in home and 'name="q"' in home and 'src="site.js"' in home

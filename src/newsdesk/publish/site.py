@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 from collections import defaultdict
@@ -268,7 +269,37 @@ def _search_index(out: Output, entries: list[Entry], prints: Mapping[str, str], 
     if all([out.current(name, key) for name in names]):  # a list: every file is counted
         return
     tz = settings.tz
-    files = static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+    cached = _token_cache(out.folder)
+    made: dict[str, list[str]] = {}
+
+    def tokens(e: Entry) -> list[str]:
+        found = cached.get(prints[e.uuid])
+        if not isinstance(found, list):
+            found = sorted(static_search.static_tokens(f"{e.title} {e.summary}"))
+        made[prints[e.uuid]] = found
+        return found
+
+    files = static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"), tokens)
     for name in names:
         if name not in out.keys:
             out.write(name, key, files[name])
+    if made != cached:
+        _save_token_cache(out.folder, made)
+
+
+TOKEN_CACHE = ".newsdesk-tokens.json"  # an article's static search tokens by its fingerprint
+
+
+def _token_cache(folder: Path) -> dict[str, object]:
+    try:
+        cached = json.loads((folder / TOKEN_CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return cached if isinstance(cached, dict) else {}
+
+
+def _save_token_cache(folder: Path, tokens: dict[str, list[str]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / (TOKEN_CACHE + ".tmp")
+    temporary.write_text(json.dumps(tokens, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, folder / TOKEN_CACHE)

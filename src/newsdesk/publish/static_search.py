@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from newsdesk.search.tokens import index_tokens, simplified
@@ -46,14 +46,17 @@ def file_names() -> list[str]:
     return ["search/docs.json", *(f"search/shard-{n:02d}.json" for n in range(SHARDS)), "search/t2s.json"]
 
 
-def index_files(entries: Sequence[Entry], date: Callable[[Entry], str]) -> dict[str, str]:
-    """``{relative path: text}`` of every file of the static search index."""
+def index_files(entries: Sequence[Entry], date: Callable[[Entry], str],
+                tokens: Callable[[Entry], Iterable[str]] | None = None) -> dict[str, str]:  # fmt: skip
+    """``{relative path: text}`` of every file of the static search index
+    (``tokens`` gives an entry's tokens, e.g. from a cache; default :func:`static_tokens`)."""
+    tokens = tokens or (lambda e: static_tokens(f"{e.title} {e.summary}"))
     docs = [[e.path, e.title, date(e), e.source] for e in entries]
     shards: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(SHARDS)]
     characters: set[str] = set()
     shard_of: dict[str, dict[str, list[int]]] = {}  # tokens repeat: hash each one once
     for number, entry in enumerate(entries):
-        for token in static_tokens(f"{entry.title} {entry.summary}"):
+        for token in tokens(entry):
             shard = shard_of.get(token)
             if shard is None:
                 shard = shard_of[token] = shards[fnv1a(token) % SHARDS]

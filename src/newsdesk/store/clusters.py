@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from newsdesk.enrich.clusters import THRESHOLD, band_keys, similarity
 from newsdesk.models import Article
 from newsdesk.store import bulk
 from newsdesk.store.schema import article_signatures, articles, cluster_keys
@@ -25,6 +24,10 @@ MAX_CANDIDATES = 20
 
 def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
     """Set ``cluster`` on every article of ``batch`` and store its signature and keys."""
+    # Imported here: the enrichment models (numpy, word lists) are a fifth of a
+    # second that readers of the store (build, serve, search) never need.
+    from newsdesk.enrich.clusters import THRESHOLD, band_keys, similarity
+
     uuids = {a.uuid for a in batch}
     keys = {a.uuid: band_keys(a.minhash) for a in batch if a.minhash}
     stored = _stored_candidates(conn, {k for ks in keys.values() for k in ks}, uuids)
