@@ -255,36 +255,37 @@ def _sitemaps(out: Output, site: str) -> None:
     pages = sorted(f.removesuffix("index.html") for f in out.report.files if f.endswith("index.html"))
     key = digest(site, pages)
     names = [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // feeds.SITEMAP_URLS) + 1)] if len(pages) > feeds.SITEMAP_URLS else []
-    if all([out.current(name, key) for name in ["sitemap.xml", *names]]):
-        return
-    for name, text in feeds.sitemaps(site, pages).items():
-        if name not in out.keys:
-            out.write(name, key, text)
+    pending = [name for name in ["sitemap.xml", *names] if not out.current(name, key)]
+    if pending:
+        out.pages([(name, key) for name in pending], lambda: [feeds.sitemaps(site, pages)[name] for name in pending])
 
 
 def _search_index(out: Output, entries: list[Entry], prints: Mapping[str, str], settings: Settings) -> None:
-    """The static search files: made again (all of them) when any article changed."""
+    """The static search files: made again (all of them) when any article changed,
+    as one job of the render (it runs beside the pages in a forked build)."""
     key = digest([prints[e.uuid] for e in entries])
-    names = static_search.file_names()
-    if all([out.current(name, key) for name in names]):  # a list: every file is counted
+    pending = [name for name in static_search.file_names() if not out.current(name, key)]
+    if not pending:
         return
-    tz = settings.tz
-    cached = _token_cache(out.folder)
-    made: dict[str, list[str]] = {}
+    tz, folder = settings.tz, out.folder
 
-    def tokens(e: Entry) -> list[str]:
-        found = cached.get(prints[e.uuid])
-        if not isinstance(found, list):
-            found = sorted(static_search.static_tokens(f"{e.title} {e.summary}"))
-        made[prints[e.uuid]] = found
-        return found
+    def render() -> list[str]:
+        cached = _token_cache(folder)
+        made: dict[str, list[str]] = {}
 
-    files = static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"), tokens)
-    for name in names:
-        if name not in out.keys:
-            out.write(name, key, files[name])
-    if made != cached:
-        _save_token_cache(out.folder, made)
+        def tokens(e: Entry) -> list[str]:
+            found = cached.get(prints[e.uuid])
+            if not isinstance(found, list):
+                found = sorted(static_search.static_tokens(f"{e.title} {e.summary}"))
+            made[prints[e.uuid]] = found
+            return found
+
+        files = static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"), tokens)
+        if made != cached:
+            _save_token_cache(folder, made)
+        return [files[name] for name in pending]
+
+    out.pages([(name, key) for name in pending], render)
 
 
 TOKEN_CACHE = ".newsdesk-tokens.json"  # an article's static search tokens by its fingerprint
