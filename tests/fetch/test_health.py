@@ -173,3 +173,16 @@ def test_run_fetches_on_intervals_and_stops_cleanly_on_sigterm(httpserver, tmp_p
     with Store(sqlite_url) as store:
         [article] = list(store.iter_articles())  # the run in flight at SIGTERM finished its write
     assert article.title == "守护进程 daemon news" and "slow body" in article.text
+
+
+def test_a_source_run_survives_a_database_that_is_gone(httpserver, tmp_path):
+    """The store cannot be reached: the run ends failing with the reason, nothing raises."""
+    httpserver.expect_request("/list").respond_with_data(json.dumps(ITEMS), content_type="application/json")
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    store.count()
+    (tmp_path / "db.sqlite").unlink()
+    (tmp_path / "db.sqlite").mkdir()  # a folder where the database was: every connection fails
+    store.engine.dispose()
+    [result] = run([_source(httpserver.url_for("/list"))], store)
+    store.close()
+    assert result.state == "failing" and "store" in result.error

@@ -10,12 +10,14 @@ twice at once. On SIGTERM or SIGINT no new run starts; the runs in flight finish
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from newsdesk.config import Settings
+from newsdesk.errors import NewsdeskError
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.run import RunResult, fetch_source, limits_from
 from newsdesk.models import SourceHealth
@@ -25,6 +27,7 @@ from newsdesk.store import Store
 __all__ = ["active", "interval_of", "run_forever"]
 
 JITTER = 0.1
+log = logging.getLogger("newsdesk.run")
 START_SPREAD = 5.0  # seconds over which the first runs are spread
 RECHECK = 5.0  # seconds between looks at a disabled source
 
@@ -44,6 +47,17 @@ def active(sources: list[Source], health: dict[str, SourceHealth]) -> list[Sourc
     return [s for s in sources if on(s)]
 
 
+def _allowed(sources: list[Source], store: Store, follow: bool, before: set[str] | None) -> set[str]:
+    """Names that may run now; if the database cannot say, what it said last (the daemon stays up)."""
+    if not follow:
+        return {s.name for s in sources}
+    try:
+        return {s.name for s in active(sources, store.health())}
+    except NewsdeskError as exc:
+        log.warning("newsdesk run: cannot read source overrides: %s", exc)
+        return before if before is not None else {s.name for s in sources if s.enabled}
+
+
 async def run_forever(
     sources: list[Source], store: Store, settings: Settings, *, stop: asyncio.Event | None = None,
     on_result: Callable[[RunResult], None] | None = None, follow_overrides: bool = True,
@@ -57,13 +71,14 @@ async def run_forever(
         loop.add_signal_handler(signum, stop.set)
     due = {s.name: loop.time() + random.uniform(0, min(START_SPREAD, interval_of(s))) for s in sources}
     running: dict[asyncio.Task[RunResult], Source] = {}
+    allowed: set[str] | None = None
     async with Fetcher(limits_from(settings)) as fetcher:
         stopping = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
                 now = loop.time()
                 busy = {s.name for s in running.values()}
-                allowed = {s.name for s in (active(sources, store.health()) if follow_overrides else sources)}
+                allowed = _allowed(sources, store, follow_overrides, allowed)
                 for source in sources:
                     if source.name in busy or due[source.name] > now:
                         continue

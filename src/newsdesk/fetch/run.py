@@ -124,7 +124,10 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
     """Fetch ``source`` once, import what is new, record its health (and alert on a change)."""
     started = time.monotonic()
     result = RunResult(source.name)
-    health = store.health([source.name]).get(source.name) or SourceHealth(source.name)
+    try:
+        health = store.health([source.name]).get(source.name) or SourceHealth(source.name)
+    except NewsdeskError:  # the database is away: fetch anyway, the import will say so
+        health = SourceHealth(source.name)
     validators: dict[str, str] | None = health.validators
     found: list[dict[str, Any]] = []
     offending: dict[str, Any] | None = None
