@@ -15,8 +15,8 @@ import typer
 from rich.table import Table
 
 from newsdesk.cli import State, _opened, _progress, app, err
-from newsdesk.errors import ConfigError
-from newsdesk.sources.catalog import Source, load_catalog
+from newsdesk.errors import ConfigError, NewsdeskError
+from newsdesk.sources.catalog import Source, configured_catalog
 
 sources_app = typer.Typer(help="The source catalog with each source's health.", invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
@@ -27,8 +27,7 @@ SourcesOption = Annotated[
 
 
 def catalog(state: State, folders: list[Path] | None) -> dict[str, Source]:
-    extra = [Path(state.settings.sources_folder)] if state.settings.sources_folder else []
-    return load_catalog([*extra, *(folders or [])])
+    return configured_catalog(state.settings.sources_folder, folders or [])
 
 
 def _chosen(sources: dict[str, Source], names: list[str] | None, *, enabled_only: bool) -> list[Source]:
@@ -211,16 +210,17 @@ def test_command(
         err.print(f"{source.name}: definition in {source.file} is valid (add --live to fetch the site)")
         return
     from newsdesk.fetch.client import Fetcher
-    from newsdesk.fetch.parse import items
-    from newsdesk.fetch.run import expand, limits_from
+    from newsdesk.fetch.run import limits_from, list_items, redact
 
     async def once() -> list[dict[str, object]]:
         async with Fetcher(limits_from(state.settings)) as fetcher:
-            response = await fetcher.get(expand(source.url, name), source=name, method=source.method,
-                                         headers=expand(source.headers, name), json_body=expand(source.body, name))  # fmt: skip
-            return items(source, response.text, response.url)
+            return (await list_items(source, fetcher, None))[0]
 
-    found = asyncio.run(once())
+    try:
+        found = asyncio.run(once())
+    except NewsdeskError as exc:  # the message may quote a URL with a ${ENV} secret in it
+        err.print(f"[red]error[/red] {redact(str(exc), source)}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     for item in found:
         typer.echo(json.dumps(item, ensure_ascii=False, default=str))
     err.print(f"{source.name}: {len(found)} items")

@@ -186,3 +186,21 @@ def test_a_source_run_survives_a_database_that_is_gone(httpserver, tmp_path):
     [result] = run([_source(httpserver.url_for("/list"))], store)
     store.close()
     assert result.state == "failing" and "store" in result.error
+
+
+def test_sources_test_live_shows_what_a_source_yields_and_masks_secrets(httpserver, tmp_path, sqlite_url):
+    httpserver.expect_request("/list").respond_with_data(json.dumps(ITEMS), content_type="application/json")
+    httpserver.expect_request("/down").respond_with_data("no", status=500)
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(f"name: mine\nkind: json\nurl: {httpserver.url_for('/list')}\nitems: items\n"
+                                      "fields: {title: t, link: u}\n")  # fmt: skip
+    (folder / "down.yaml").write_text(f"name: down\nkind: rss\nurl: {httpserver.url_for('/down')}?key=${{NEWSDESK_TEST_KEY}}\n")
+    config = tmp_path / "settings.toml"
+    config.write_text("[fetch]\nretries = 0\n")
+    shown = newsdesk("--config", str(config), "sources", "--sources", str(folder), "test", "mine", "--live", db=sqlite_url, check=True)
+    assert [json.loads(line)["title"] for line in shown.stdout.splitlines()] == ["第一条 first", "第二条 second"]
+    failed = newsdesk("--config", str(config), "sources", "--sources", str(folder), "test", "down", "--live", db=sqlite_url,
+                      env={"NEWSDESK_TEST_KEY": "sekrit-value"})  # fmt: skip
+    assert failed.returncode == 1 and "HTTP 500" in failed.stderr and "sekrit-value" not in failed.stderr + failed.stdout
+    assert newsdesk("sources", "--sources", str(folder), "test", "down", db=sqlite_url, check=True).returncode == 0  # definition only

@@ -35,7 +35,7 @@ from newsdesk.sources.dates import parse_published
 from newsdesk.sources.records import link_uuid, parse_record
 from newsdesk.store import Store
 
-__all__ = ["RunResult", "expand", "fetch_cycle", "fetch_source", "limits_from", "redact"]
+__all__ = ["RunResult", "expand", "fetch_cycle", "fetch_source", "limits_from", "list_items", "redact"]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -132,7 +132,7 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
     found: list[dict[str, Any]] = []
     offending: dict[str, Any] | None = None
     try:
-        found, validators, result.not_modified = await _list(source, fetcher, health.validators)
+        found, validators, result.not_modified = await list_items(source, fetcher, health.validators)
         result.items = len(found)
         broken = None if result.not_modified else _broken_contract(source, found)
         records, rejected, known = await _records(source, fetcher, store, settings, found)
@@ -150,7 +150,9 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
     return result
 
 
-async def _list(source: Source, fetcher: Fetcher, validators: dict[str, str] | None) -> tuple[list[dict[str, Any]], dict[str, str] | None, bool]:
+async def list_items(source: Source, fetcher: Fetcher, validators: dict[str, str] | None) -> tuple[list[dict[str, Any]], dict[str, str] | None, bool]:
+    """The source's items (its lists, or its plugin), the list's new validators, and
+    whether the list answered 304 (``newsdesk sources test --live`` shows the items)."""
     if source.plugin:
         return await _plugin(source, fetcher), validators, False
     conditional = source.method == "GET" and not source.more_urls
@@ -169,12 +171,17 @@ async def _list(source: Source, fetcher: Fetcher, validators: dict[str, str] | N
     return found, (response.validators or None) if conditional else None, False
 
 
-async def _plugin(source: Source, fetcher: Fetcher) -> list[dict[str, Any]]:
-    module_name, _, function_name = (source.plugin or "").partition(":")
+def _named(spec: str, field: str, source: Source) -> Callable[..., Any]:
+    """The function a source names as ``module.path:function`` (``plugin``, ``detail.extract``)."""
+    module_name, _, function_name = spec.partition(":")
     try:
-        function = getattr(importlib.import_module(module_name), function_name)
+        return getattr(importlib.import_module(module_name), function_name)
     except (ImportError, AttributeError) as exc:
-        raise ConfigError(f"plugin {source.plugin!r} cannot be loaded: {exc}", where=source.file) from None
+        raise ConfigError(f"{field} {spec!r} cannot be loaded: {exc}", where=source.file) from None
+
+
+async def _plugin(source: Source, fetcher: Fetcher) -> list[dict[str, Any]]:
+    function = _named(source.plugin or "", "plugin", source)
     try:
         found = function(source, fetcher)
         if inspect.isawaitable(found):
@@ -289,11 +296,7 @@ def readability(text: str, url: str) -> str | None:
 
 def _extracted(source: Source, text: str, url: str) -> str | None:
     """The page's body by the source's ``detail.extract`` function (third-party code: contained)."""
-    module_name, _, function_name = (source.detail.extract or "").partition(":")  # type: ignore[union-attr]
-    try:
-        function = getattr(importlib.import_module(module_name), function_name)
-    except (ImportError, AttributeError) as exc:
-        raise ConfigError(f"detail.extract {source.detail.extract!r} cannot be loaded: {exc}", where=source.file) from None  # type: ignore[union-attr]
+    function = _named(source.detail.extract or "", "detail.extract", source)  # type: ignore[union-attr]
     try:
         body = function(text, url)
     except Exception as exc:  # noqa: BLE001 - the page is hostile, the code may trip on it

@@ -37,7 +37,7 @@ import yaml
 from newsdesk.errors import ConfigError
 from newsdesk.sources.schedule import Schedule, parse_schedule
 
-__all__ = ["Contract", "Detail", "Source", "load_catalog", "load_source"]
+__all__ = ["Contract", "Detail", "Source", "configured_catalog", "load_catalog", "load_source"]
 
 KINDS = ("rss", "json", "html")
 FIELDS = ("id", "title", "link", "published", "image", "author", "summary")
@@ -139,6 +139,11 @@ def load_catalog(folders: Iterable[Path] = (), *, builtin: bool = True) -> dict[
         source = load_source(path)
         catalog[source.name] = source
     return catalog
+
+
+def configured_catalog(sources_folder: str, folders: Iterable[Path] = ()) -> dict[str, Source]:
+    """The built-in catalog, plus the ``sources.folder`` setting's folder, plus ``folders``."""
+    return load_catalog([*([Path(sources_folder)] if sources_folder else []), *folders])
 
 
 def _source(data: dict[str, Any], where: str) -> Source:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 import os
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException
@@ -21,7 +20,7 @@ from fastapi import APIRouter, Header, HTTPException
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
-from newsdesk.sources.catalog import Source, load_catalog
+from newsdesk.sources.catalog import Source, configured_catalog
 from newsdesk.store import Store
 
 __all__ = ["admin_token", "router"]
@@ -38,7 +37,7 @@ def router(store: Store, settings: Settings) -> APIRouter:
     def catalog() -> dict[str, Source]:
         if "catalog" not in loaded:
             try:
-                loaded["catalog"] = load_catalog([Path(settings.sources_folder)] if settings.sources_folder else [])
+                loaded["catalog"] = configured_catalog(settings.sources_folder)
             except ConfigError as exc:
                 raise HTTPException(500, f"the source catalog cannot be read: {exc}") from None
         return loaded["catalog"]
