@@ -465,6 +465,22 @@ def _nasdaq(base):
         '<div class="body__content"><p>These stocks look cheap.</p><div class="ads__inline">ADVERT</div></div>')}}
 
 
+def _nbcnews(base):
+    def next_page(packages: list) -> tuple[str, str]:
+        data = {"props": {"initialState": {"front": {"curation": {"layouts": [{"packages": packages}]}}}}}
+        return (f'<html><body><div id="__next"></div><script id="__NEXT_DATA__" type="application/json">{json.dumps(data)}</script>'
+                "</body></html>", "text/html")  # fmt: skip
+
+    story = {"computedValues": {"headline": "Streaming prices climb again", "url": "{BASE}/www.nbcnews.com/business/streaming-prices"}}
+    tech = next_page([{"items": []}, {"items": [story]}, {"items": []}])
+    consumer = next_page([{"items": []}, {"items": []}, {"items": [story]}])  # the same story twice: one article
+    ld = {"@type": "NewsArticle", "articleBody": "Streaming services raised prices for the third time in two years."}
+    detail = (f'<html><head><script type="application/ld+json">{{"@type": "WebSite"}}</script>'
+              f'<script type="application/ld+json" data-next-head="">{json.dumps(ld)}</script></head><body></body></html>')
+    return {"lists": {"/www.nbcnews.com/tech-media": tech, "/www.nbcnews.com/business/consumer": consumer},
+            "pages": {"/www.nbcnews.com/business/streaming-prices": (detail, "text/html")}}
+
+
 # name: (fixtures, environment, (title, text in the body, text not in it, published))
 CASES = {
     "geekwire": (_geekwire, {}, ("Amazon opens a robotics lab", "200 engineers", None, datetime(2025, 2, 7, 18, 0, tzinfo=UTC))),
@@ -539,5 +555,6 @@ CASES = {
                                        "</h3></article>", "/www.retailtouchpoints.com/news/stores/1/",
                                        '<div class="elementor-widget-theme-post-content"><p>Store closures rose.</p><div>ADVERT</div></div>'),
                           {}, ("Retailers close stores", "closures rose", "ADVERT", None)),
+    "nbcnews": (_nbcnews, {}, ("Streaming prices climb again", "third time in two years", None, None)),
     "dotdotnews": (_dotdotnews, {}, ("港交所 新股集資額居首", "全球居首", "圖", None)),  # U+3000 normalized by cleaning
 }  # fmt: skip

@@ -223,3 +223,11 @@ def test_the_browser_tls_backend_fetches_lists_and_pages_with_the_same_limits(ht
     assert "larger than" in results["chrome_big"].error and "HTTP 404" in results["chrome_gone"].error
     agents = {request.headers.get("User-Agent", "") for request, _ in httpserver.log}
     assert all("Chrome" in agent for agent in agents), agents
+
+
+def test_a_page_without_its_embedded_json_fails_with_the_reason(httpserver, sqlite_url):
+    httpserver.expect_request("/f").respond_with_data("<html><body><p>redesigned</p></body></html>", content_type="text/html")
+    source = _source("next_page", httpserver.url_for("/f"), json_in="script#__NEXT_DATA__")
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+    assert result.state == "failing" and "no script#__NEXT_DATA__ in the page" in result.error

@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from newsdesk.errors import ParseError
 from newsdesk.sources.catalog import Source
 
-__all__ = ["detail_html", "items", "link_of"]
+__all__ = ["detail_html", "embedded_json", "items", "link_of"]
 
 _TEMPLATE = re.compile(r"\{(\w+)\}")
 
@@ -79,9 +79,17 @@ def _rss(text: str, where: str) -> list[dict[str, Any]]:
     return found
 
 
+def embedded_json(text: str, selector: str, where: str) -> str:
+    """The text of the ``<script>`` at ``selector`` (Next.js ``__NEXT_DATA__``, JSON-LD...)."""
+    node = LexborHTMLParser(text).css_first(selector)
+    if node is None:
+        raise ParseError(f"no {selector} in the page", where=where)
+    return node.text(deep=True)
+
+
 def _json(source: Source, text: str, where: str) -> list[dict[str, Any]]:
     try:
-        document = json.loads(text)
+        document = json.loads(embedded_json(text, source.json_in, where) if source.json_in else text)
     except ValueError as exc:
         raise ParseError(f"malformed JSON: {exc}", where=where) from None
     try:

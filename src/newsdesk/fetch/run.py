@@ -28,7 +28,7 @@ from newsdesk.config import Settings
 from newsdesk.errors import ConfigError, FetchError, NewsdeskError, ParseError
 from newsdesk.fetch import alerts
 from newsdesk.fetch.client import Fetcher, Limits
-from newsdesk.fetch.parse import detail_html, items as parse_items, link_of
+from newsdesk.fetch.parse import detail_html, embedded_json, items as parse_items, link_of
 from newsdesk.models import Record, SourceHealth
 from newsdesk.sources.catalog import Source
 from newsdesk.sources.dates import parse_published
@@ -262,6 +262,8 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> str
                                  timeout=source.timeout, proxy=expand(source.proxy, source.name), backend=source.backend)  # fmt: skip
     detail = source.detail
     text = response.text
+    if detail.json_in:
+        text = embedded_json(text, detail.json_in, f"{source.name} ({url})")
     if detail.json:
         text = _json_body(text, detail.json, f"{source.name} ({url})")
     if detail.extract:

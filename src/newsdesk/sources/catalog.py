@@ -55,6 +55,7 @@ class Detail:
     content: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     json: str | None = None  # the page is JSON: JMESPath to its HTML body (content is then optional)
+    json_in: str | None = None  # the JSON is inside the page's HTML: CSS selector of its <script>
     extract: str | None = None  # module.path:function(text, url) -> HTML or None, for pages that need code
 
 
@@ -78,6 +79,7 @@ class Source:
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
     items: str = ""
+    json_in: str | None = None  # json sources: the JSON is inside the list page's HTML (CSS selector of its <script>)
     fields: dict[str, str] = field(default_factory=dict)
     link: str | None = None  # template such as https://site/news/{id}
     published_format: str | None = None  # strptime format, "epoch" or "epoch_ms"; else auto
@@ -196,6 +198,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
         name=name, kind=kind, url=url, more_urls=tuple(urls[1:]), file=where, method=method,
         headers={str(k): str(v) for k, v in _mapping(data, "headers", where).items()},
         body=data.get("body"), items=str(data.get("items") or ""), fields={k: str(v) for k, v in fields.items()},
+        json_in=_string(data, "json_in", where),
         link=_string(data, "link", where), published_format=_string(data, "published_format", where),
         timezone=timezone, filters=filters, language=_string(data, "language", where),
         item_kind=_number(data, "item_kind", where, 1, int), interval=_number(data, "interval", where, 300, int),
@@ -214,7 +217,7 @@ def _detail(data: dict[str, Any], where: str) -> Detail | None:
     if not isinstance(raw, dict):
         raise ConfigError("field 'detail': a mapping (url, content, remove)", where=where)
     for key in raw:
-        if key not in ("url", "content", "remove", "json", "extract"):
+        if key not in ("url", "content", "remove", "json", "json_in", "extract"):
             raise ConfigError(f"unknown field 'detail.{key}'", where=where)
     content = tuple(_strings(raw, "content", where, prefix="detail."))
     body = _string(raw, "json", where, prefix="detail.")
@@ -225,7 +228,8 @@ def _detail(data: dict[str, Any], where: str) -> Detail | None:
         raise ConfigError(f"field 'detail.extract': {extract!r} is not module.path:function", where=where)
     # Neither selectors, nor JSON, nor code: the page's main text is found by readability (trafilatura).
     return Detail(url=_string(raw, "url", where, prefix="detail.") or "{link}", content=content,
-                  remove=tuple(_strings(raw, "remove", where, prefix="detail.")), json=body, extract=extract)  # fmt: skip
+                  remove=tuple(_strings(raw, "remove", where, prefix="detail.")), json=body, extract=extract,
+                  json_in=_string(raw, "json_in", where, prefix="detail."))  # fmt: skip
 
 
 def _contract(data: dict[str, Any], where: str) -> Contract | None:
