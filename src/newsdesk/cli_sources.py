@@ -16,7 +16,8 @@ from rich.table import Table
 
 from newsdesk.cli import State, _opened, _progress, app, err
 from newsdesk.errors import ConfigError, NewsdeskError
-from newsdesk.sources.catalog import Source, configured_catalog
+from newsdesk.models import SourceHealth
+from newsdesk.sources.catalog import Source, configured_catalog, is_enabled
 
 sources_app = typer.Typer(help="The source catalog with each source's health.", invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
@@ -164,22 +165,12 @@ def sources_command(
     err.print(table)
 
 
-def _row(source: Source, health: object | None) -> dict[str, object]:
-    h = health
-    enabled = source.enabled if h is None or h.enabled is None else h.enabled  # type: ignore[attr-defined]
+def _row(source: Source, health: SourceHealth | None) -> dict[str, object]:
     return {
-        "name": source.name, "kind": source.kind, "language": source.language, "enabled": enabled,
+        "name": source.name, "kind": source.kind, "language": source.language, "enabled": is_enabled(source, health),
         "disabled_reason": source.disabled_reason, "interval": source.interval, "url": source.url,
-        "state": h.state if h else "new", "last_run": _iso(h, "last_run"), "last_success": _iso(h, "last_success"),  # type: ignore[attr-defined]
-        "last_error": h.last_error if h else None, "failures": h.failures if h else 0,  # type: ignore[attr-defined]
-        "new_items": h.new_items if h else 0, "seen_items": h.seen_items if h else 0,  # type: ignore[attr-defined]
-        "latency_ms": h.latency_ms if h else None,  # type: ignore[attr-defined]
+        **(health or SourceHealth(source.name, state="new")).as_json(),
     }  # fmt: skip
-
-
-def _iso(health: object | None, name: str) -> str | None:
-    value = getattr(health, name, None) if health else None
-    return value.isoformat() if value else None
 
 
 @sources_app.command("show")

@@ -106,3 +106,11 @@ class SourceHealth:
     bad_sample: dict[str, object] | None = None
     alerted: str | None = None
     enabled: bool | None = None  # set by an admin; None: as the catalog says
+
+    def as_json(self) -> dict[str, object]:
+        """The public part (``newsdesk sources --json``, ``/api/sources``)."""
+        return {
+            "state": self.state, "last_run": self.last_run.isoformat() if self.last_run else None,
+            "last_success": self.last_success.isoformat() if self.last_success else None, "last_error": self.last_error,
+            "failures": self.failures, "new_items": self.new_items, "seen_items": self.seen_items, "latency_ms": self.latency_ms,
+        }  # fmt: skip

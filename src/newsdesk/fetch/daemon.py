@@ -21,7 +21,7 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.run import RunResult, fetch_source, limits_from
 from newsdesk.models import SourceHealth
-from newsdesk.sources.catalog import Source
+from newsdesk.sources.catalog import Source, is_enabled
 from newsdesk.store import Store
 
 __all__ = ["active", "interval_of", "run_forever"]
@@ -40,11 +40,7 @@ def interval_of(source: Source, moment: datetime | None = None) -> float:
 
 def active(sources: list[Source], health: dict[str, SourceHealth]) -> list[Source]:
     """The sources to run: enabled in the catalog, unless an admin said otherwise."""
-    def on(source: Source) -> bool:
-        override = health.get(source.name)
-        return override.enabled if override and override.enabled is not None else source.enabled
-
-    return [s for s in sources if on(s)]
+    return [s for s in sources if is_enabled(s, health.get(s.name))]
 
 
 def _allowed(sources: list[Source], store: Store, follow: bool, before: set[str] | None) -> set[str]:

@@ -19,12 +19,12 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.errors import PublishError
 
-__all__ = ["MANIFEST", "BuildReport", "Output", "digest"]
+__all__ = ["MANIFEST", "BuildReport", "Output", "digest", "files_digest", "save_json"]
 
 MANIFEST = ".newsdesk-build.json"
 FORK_MIN = 2000  # fewer pages than this render in one process (forking costs more)
@@ -42,7 +42,6 @@ class BuildReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
-    files: list[str] = field(default_factory=list, repr=False)
 
     def counts(self) -> dict[str, int]:
         return {"pages": self.pages, "written": self.written, "unchanged": self.unchanged,
@@ -131,9 +130,7 @@ class Output:
         for path in sorted(self._old - set(self.keys)):
             self._remove(path)
         self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / (MANIFEST + ".tmp")
-        temporary.write_text(json.dumps({"site": self.site_key, "pages": self.keys}, separators=(",", ":"), sort_keys=True))
-        os.replace(temporary, self.folder / MANIFEST)
+        save_json(self.folder / MANIFEST, {"site": self.site_key, "pages": self.keys})
         return self.report
 
     def _render(self, jobs: Iterable[_Job]) -> None:
@@ -194,12 +191,11 @@ class Output:
             raise PublishError(f"two pages of the site would be written to {path}")
         self.keys[path] = key
         self.report.pages += 1
-        self.report.files.append(path)
 
     def _load(self) -> tuple[set[str], dict[str, str]]:
         """Paths the previous build made, and their keys if made with the same templates and settings."""
         try:
-            saved = json.loads((self.folder / MANIFEST).read_text())
+            saved = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return set(), {}
         pages = saved.get("pages") if isinstance(saved, dict) else None
@@ -219,6 +215,13 @@ class Output:
             if parent == root or any(parent.iterdir()):
                 break
             parent.rmdir()
+
+
+def save_json(path: Path, value: object) -> None:
+    """Write ``value`` to ``path`` whole or not at all (a build's own bookkeeping files)."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def files_digest(files: Iterable[tuple[str, bytes]]) -> str:

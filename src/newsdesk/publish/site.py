@@ -37,7 +37,7 @@ from newsdesk.config import Settings
 from newsdesk.models import Article
 from newsdesk.publish import feeds, static_search
 from newsdesk.publish.hugo import slug as article_slug
-from newsdesk.publish.output import BuildReport, Output, digest, files_digest
+from newsdesk.publish.output import BuildReport, Output, digest, files_digest, save_json
 
 __all__ = ["BuildReport", "Entry", "build_site", "entry", "environment", "list_pages", "page_context", "pager", "slugify"]
 
@@ -252,7 +252,7 @@ def _feeds(out: Output, items: feeds.Items, base: str, title: str, members: Sequ
 
 
 def _sitemaps(out: Output, site: str) -> None:
-    pages = sorted(f.removesuffix("index.html") for f in out.report.files if f.endswith("index.html"))
+    pages = sorted(f.removesuffix("index.html") for f in out.keys if f.endswith("index.html"))
     key = digest(site, pages)
     names = [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // feeds.SITEMAP_URLS) + 1)] if len(pages) > feeds.SITEMAP_URLS else []
     pending = [name for name in ["sitemap.xml", *names] if not out.current(name, key)]
@@ -282,7 +282,8 @@ def _search_index(out: Output, entries: list[Entry], prints: Mapping[str, str], 
 
         files = static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"), tokens)
         if made != cached:
-            _save_token_cache(folder, made)
+            folder.mkdir(parents=True, exist_ok=True)
+            save_json(folder / TOKEN_CACHE, made)
         return [files[name] for name in pending]
 
     out.pages([(name, key) for name in pending], render)
@@ -299,8 +300,3 @@ def _token_cache(folder: Path) -> dict[str, object]:
     return cached if isinstance(cached, dict) else {}
 
 
-def _save_token_cache(folder: Path, tokens: dict[str, list[str]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / (TOKEN_CACHE + ".tmp")
-    temporary.write_text(json.dumps(tokens, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-    os.replace(temporary, folder / TOKEN_CACHE)

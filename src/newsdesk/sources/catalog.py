@@ -35,9 +35,10 @@ import jmespath.exceptions
 import yaml
 
 from newsdesk.errors import ConfigError
+from newsdesk.models import SourceHealth
 from newsdesk.sources.schedule import Schedule, parse_schedule
 
-__all__ = ["Contract", "Detail", "Source", "configured_catalog", "load_catalog", "load_source"]
+__all__ = ["Contract", "Detail", "Source", "configured_catalog", "is_enabled", "load_catalog", "load_source"]
 
 KINDS = ("rss", "json", "html")
 FIELDS = ("id", "title", "link", "published", "image", "author", "summary")
@@ -141,6 +142,14 @@ def load_catalog(folders: Iterable[Path] = (), *, builtin: bool = True) -> dict[
         source = load_source(path)
         catalog[source.name] = source
     return catalog
+
+
+def is_enabled(source: Source | None, health: SourceHealth | None) -> bool:
+    """Whether a source runs: as its catalog entry says, unless an admin said otherwise
+    (a source known only from its stored health is off)."""
+    if health is not None and health.enabled is not None:
+        return health.enabled
+    return source.enabled if source else False
 
 
 def configured_catalog(sources_folder: str, folders: Iterable[Path] = ()) -> dict[str, Source]:

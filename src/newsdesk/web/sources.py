@@ -20,7 +20,7 @@ from fastapi import APIRouter, Header, HTTPException
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
-from newsdesk.sources.catalog import Source, configured_catalog
+from newsdesk.sources.catalog import Source, configured_catalog, is_enabled
 from newsdesk.store import Store
 
 __all__ = ["admin_token", "router"]
@@ -87,20 +87,9 @@ def router(store: Store, settings: Settings) -> APIRouter:
 
 
 def _source_json(name: str, source: Source | None, health: SourceHealth | None, counts: tuple[int, Any] | None) -> dict[str, Any]:
-    enabled = source.enabled if source else False
-    if health and health.enabled is not None:
-        enabled = health.enabled
     return {
         "name": name, "in_catalog": source is not None, "kind": source.kind if source else None,
-        "language": source.language if source else None, "enabled": enabled,
+        "language": source.language if source else None, "enabled": is_enabled(source, health),
         "articles": counts[0] if counts else 0, "newest": counts[1].isoformat() if counts and counts[1] else None,
-        "health": {
-            "state": health.state if health else "new",
-            "last_run": health.last_run.isoformat() if health and health.last_run else None,
-            "last_success": health.last_success.isoformat() if health and health.last_success else None,
-            "last_error": health.last_error if health else None,
-            "failures": health.failures if health else 0,
-            "new_items": health.new_items if health else 0,
-            "latency_ms": health.latency_ms if health else None,
-        },
+        "health": (health or SourceHealth(name, state="new")).as_json(),
     }  # fmt: skip
