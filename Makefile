@@ -9,12 +9,12 @@ DATA ?= ../shared/datasets/cachenews-2025-02
 DB ?= sqlite:///newsdesk.db
 SITE ?= hugo-site
 
-.PHONY: install system-deps run demo test bench clean
+.PHONY: install system-deps run demo test bench clean check-install constraints
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -42,12 +42,22 @@ test: install system-deps
 	$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; exit $$rc
 
+# A fresh venv with Python's bundled pip, a plain install, one fallback extraction.
+check-install:
+	PYTHON=$(PYTHON) scripts/check_install.sh
+
+# Pin what a passing install has (run after make test passes on a fresh install).
+constraints: install
+	{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '^newsdesk'; } > constraints.new
+	mv constraints.new constraints.txt
+
 bench: install
 	$(PY) benchmarks/import_corpus.py $(DATA)
 	$(PY) benchmarks/search_quality.py $(DATA)
 	$(PY) benchmarks/ticker_quality.py $(DATA)
 	$(PY) benchmarks/cluster_quality.py $(DATA)
 	$(PY) benchmarks/fetch_cycle.py
+	$(PY) benchmarks/extraction.py
 	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA) >/dev/null
 	$(PY) benchmarks/build_site.py --db $(DB)
 	command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -q wrk; }

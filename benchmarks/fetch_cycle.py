@@ -88,7 +88,8 @@ def sources():
     from newsdesk.sources.catalog import Detail, Source
 
     return [Source(name=f"sim{n}", kind="json", url=f"http://127.0.0.{n + 1}:{PORT}/list", file="bench", items="items",
-                   fields={"title": "title", "link": "link"}, detail=Detail(content=(".a",)), timeout=15.0)
+                   fields={"title": "title", "link": "link"}, detail=Detail(content=(".a",)), timeout=15.0,
+                   allow_private=True)
             for n in range(1, SOURCES + 1)]  # fmt: skip
 
 

@@ -13,11 +13,11 @@ def test_import_json_counts_and_exit_codes(tmp_path):
     good = write_data(tmp_path / "good.json", [record(1), record(2)])
     result = newsdesk("import", str(good), "--json", db=db)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"new": 2, "updated": 0, "duplicate": 0, "rejected": 0}
+    assert json.loads(result.stdout) == {"new": 2, "updated": 0, "duplicate": 0, "rejected": 0, "reasons": {}}
     bad = write_data(tmp_path / "bad.json", [record(3), {"title": "no link"}])
     result = newsdesk("import", str(bad), "--json", db=db)
     assert result.returncode == 1  # done, with a reported failure
-    assert json.loads(result.stdout) == {"new": 1, "updated": 0, "duplicate": 0, "rejected": 1}
+    assert json.loads(result.stdout) == {"new": 1, "updated": 0, "duplicate": 0, "rejected": 1, "reasons": {"no link": 1}}
     assert f"{bad} record 1: no link" in result.stderr
 
 

@@ -120,10 +120,12 @@ def import_command(
             on_file=lambda f: progress.advance(task, f.size),
         )
     if as_json:
-        typer.echo(json.dumps(report.counts()))
+        typer.echo(json.dumps({**report.counts(), "reasons": dict(report.reasons)}, ensure_ascii=False))
     else:
         counts = ", ".join(f"{v} {k}" for k, v in report.counts().items())
-        err.print(f"{report.files} files: {counts}" + (f", {report.bad_files} unreadable" if report.bad_files else ""))
+        why = "; ".join(f"{n} {reason}" for reason, n in report.reasons.most_common())
+        err.print(f"{report.files} files: {counts}" + (f" ({why})" if why else "")
+                  + (f", {report.bad_files} unreadable" if report.bad_files else ""))  # fmt: skip
     raise typer.Exit(1 if report.failed else 0)
 
 

@@ -42,6 +42,9 @@ def _chosen(sources: dict[str, Source], names: list[str] | None, *, enabled_only
     return [s for s in sources.values() if s.enabled or not enabled_only]
 
 
+FETCH_WAIT = 120.0  # seconds `newsdesk fetch` waits for a run of the same source elsewhere (the daemon's) to end
+
+
 @app.command("fetch")
 def fetch_command(
     ctx: typer.Context,
@@ -70,11 +73,14 @@ def fetch_command(
             if as_json:
                 typer.echo(json.dumps(result.as_json(), ensure_ascii=False))  # type: ignore[attr-defined]
 
-        results = asyncio.run(fetch_cycle(chosen, store, state.settings, on_done=done))
+        results = asyncio.run(fetch_cycle(chosen, store, state.settings, on_done=done, wait=FETCH_WAIT))
     if not as_json:
         for result in results:
-            mark = {"ok": "[green]ok[/green]", "failing": "[red]failing[/red]", "drifted": "[yellow]drifted[/yellow]"}
+            mark = {"ok": "[green]ok[/green]", "failing": "[red]failing[/red]", "drifted": "[yellow]drifted[/yellow]",
+                    "busy": "[yellow]busy[/yellow]"}  # fmt: skip
             line = f"{mark[result.state]} {result.name}: {result.new} new, {result.seen} seen, {result.items} listed"
+            if result.reasons:
+                line += ", rejected: " + ", ".join(f"{n} {why}" for why, n in sorted(result.reasons.items()))
             err.print(line + (f" — {result.error}" if result.error else ""), markup=True, highlight=False, soft_wrap=True)
     if any(r.state != "ok" for r in results):
         raise typer.Exit(1)

@@ -23,14 +23,15 @@ class NewsdeskError(Exception):
 
     stage = "newsdesk"
 
-    def __init__(self, message: str, *, where: str | None = None) -> None:
+    def __init__(self, message: str, *, where: str | None = None, reason: str | None = None) -> None:
         self.message = message
         self.where = where
+        self.reason = reason  # short, stable name a summary counts it under ("no article body")
         super().__init__(str(self))
 
     def __reduce__(self) -> tuple[object, ...]:
-        # Errors cross process boundaries (import workers): keep message and place apart.
-        return (self.__class__, (self.message,), {"where": self.where})
+        # Errors cross process boundaries (import workers): keep message, place and reason apart.
+        return (self.__class__, (self.message,), {"where": self.where, "reason": self.reason})
 
     def __str__(self) -> str:
         place = f" {self.where}:" if self.where else ""
@@ -50,9 +51,14 @@ class ParseError(NewsdeskError):
 
 
 class RecordError(ParseError):
-    """One record is unusable; the caller skips it and goes on."""
+    """One record is unusable; the caller skips it and goes on.
+
+    Its ``reason`` is always set (``no link``, ``no title or body``, ``no article body``...)."""
 
     stage = "import"
+
+    def __init__(self, message: str, *, where: str | None = None, reason: str | None = None) -> None:
+        super().__init__(message, where=where, reason=reason or message.split(":")[0][:40])
 
 
 class CleanError(NewsdeskError):

@@ -43,7 +43,7 @@ class Article:
     markdown: str
     text: str
     summary: str
-    published: datetime
+    published: datetime  # when undated (``dated`` false): the first sighting, for sorting only
     external_id: str | None = None
     image: str | None = None
     author: str | None = None
@@ -59,6 +59,7 @@ class Article:
     minhash: bytes | None = None  # near-duplicate signature (newsdesk.enrich.clusters)
     enriched: int = 0  # newsdesk.enrich.VERSION that filled language, tickers, tags, minhash
     tokens: tuple[str, str] | None = None  # space-separated search tokens of title and body (made by enrich)
+    dated: bool = True  # false: no source gave a publication time
 
 
 @dataclass(slots=True)
@@ -106,6 +107,7 @@ class SourceHealth:
     bad_sample: dict[str, object] | None = None
     alerted: str | None = None
     enabled: bool | None = None  # set by an admin; None: as the catalog says
+    rejected: dict[str, int] | None = None  # items the last run rejected, by reason
 
     def as_json(self) -> dict[str, object]:
         """The public part (``newsdesk sources --json``, ``/api/sources``)."""
@@ -113,4 +115,5 @@ class SourceHealth:
             "state": self.state, "last_run": self.last_run.isoformat() if self.last_run else None,
             "last_success": self.last_success.isoformat() if self.last_success else None, "last_error": self.last_error,
             "failures": self.failures, "new_items": self.new_items, "seen_items": self.seen_items, "latency_ms": self.latency_ms,
+            "rejected": dict(self.rejected or {}),
         }  # fmt: skip

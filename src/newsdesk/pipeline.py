@@ -8,6 +8,7 @@ database. A known article whose record is unchanged costs no cleaning at all.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
@@ -29,6 +30,11 @@ from newsdesk.store import Store
 Reporter = Callable[[NewsdeskError], None]
 
 
+def rejection_reason(exc: NewsdeskError) -> str:
+    """The short name a summary counts a rejection under."""
+    return exc.reason or f"{exc.stage} error"
+
+
 @dataclass
 class ImportReport:
     new: int = 0
@@ -37,11 +43,16 @@ class ImportReport:
     rejected: int = 0
     files: int = 0
     bad_files: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # rejections by reason
     errors: list[str] = field(default_factory=list, repr=False)
 
     def counts(self) -> dict[str, int]:
         """The stable ``--json`` summary of ``newsdesk import``."""
         return {k: v for k, v in asdict(self).items() if k in ("new", "updated", "duplicate", "rejected")}
+
+    def reject(self, exc: NewsdeskError) -> None:
+        self.rejected += 1
+        self.reasons[rejection_reason(exc)] += 1
 
     @property
     def failed(self) -> bool:
@@ -156,7 +167,7 @@ def _file_records(file: RecordFile, settings: Settings, report: ImportReport, er
                     max_description_bytes=settings.import_max_description_bytes,
                 )
             except NewsdeskError as exc:
-                report.rejected += 1
+                report.reject(exc)
                 error(exc)
     except ParseError as exc:
         report.bad_files += 1
@@ -242,7 +253,7 @@ def _finish(store: Store, batch: _Batch | None, report: ImportReport, error: Rep
             report.duplicate += 1  # the same record twice in one batch
             continue
         if isinstance(article, NewsdeskError):
-            report.rejected += 1
+            report.reject(article)
             error(article)
             continue
         if record.uuid in stored or record.uuid in new:

@@ -43,7 +43,7 @@ def test_clean_record_fills_every_field():
     assert (article.html, article.markdown, article.text) == ("<p>正文</p>", "正文", "正文")
     assert article.summary == "正文..."
     assert article.raw_html == raw["description"]
-    assert article.published == NOW  # a missing date is the time first seen, as upstream
+    assert article.published == NOW and not article.dated  # sorted by first sighting, never shown as published
     assert (article.kind, article.kind_raw) == (1, "post")
 
 
@@ -58,3 +58,25 @@ def test_titles_lose_tags_but_keep_lone_angle_brackets():
 
     assert clean_title("<p>纽元/美元徘徊在0.5650附近</p>") == "纽元/美元徘徊在0.5650附近"
     assert clean_title("S&amp;P < 5000 as x > 3") == "S&P < 5000 as x > 3"
+
+
+def test_text_keeps_table_structure_and_drops_zero_width_characters():
+    html = ("<table><tr><th>Pos</th><th>Driver</th><th>Pts</th></tr><tr><td>1</td><td>Kyle Busch</td><td>5040</td></tr>"
+            "<tr><td>2</td><td>Kevin\u200b Harvick</td><td>5035</td></tr></table><p>After\u00adwards\ufeff.</p>")
+    assert to_text(html) == "Pos Driver Pts\n1 Kyle Busch 5040\n2 Kevin Harvick 5035\nAfterwards."
+
+
+def test_a_title_less_flash_gets_its_first_sentence_and_keeps_its_kind():
+    raw = record(3, title="", kind=2, description="<p>美国7月CPI同比上涨2.9%，预期3.0%。核心CPI环比上涨0.2%。</p>")
+    article = clean_record(parse_record(raw, "t", tz=ZoneInfo("Asia/Shanghai")), NOW)
+    assert article.title == "美国7月CPI同比上涨2.9%，预期3.0%" and article.kind == 2
+
+
+def test_headlines_are_cut_at_a_boundary_never_mid_word():
+    from newsdesk.clean.text import HEADLINE_CHARS, headline
+
+    long = "Treasury yields climbed across the curve on Friday while traders weighed stronger payrolls data " * 3
+    cut = headline(long)
+    assert len(cut) <= HEADLINE_CHARS + 1 and cut.endswith("…") and long.startswith(cut[:-1])
+    assert long[len(cut) - 1] == " "  # the cut falls between words
+    assert headline("Fed holds rates. Markets rally.") == "Fed holds rates"

@@ -30,6 +30,7 @@ def localize(source: Source, base: str, **changes: Any) -> Source:
 
     detail = dataclasses.replace(source.detail, url=local(source.detail.url)) if source.detail else None
     more = tuple(local(u) for u in source.more_urls)
+    changes.setdefault("allow_private", True)  # the stand-in site is on loopback
     return dataclasses.replace(source, url=local(source.url), more_urls=more, link=local(source.link), detail=detail, **changes)
 
 

@@ -23,6 +23,7 @@ GOOD = json.dumps({"items": [{"t": "正常的新闻 good news", "u": "https://go
 
 def _source(name: str, url: str, **fields) -> Source:
     options = {"kind": "json", "items": "items", "fields": {"title": "t", "link": "u"}, "timeout": 2.0, **fields}
+    options.setdefault("allow_private", True)
     return Source(name=name, url=url, file=f"test:{name}", **options)
 
 

@@ -19,6 +19,7 @@ ITEMS = {"items": [{"t": "第一条 first", "u": "https://x.example.com/1", "d":
 
 def _source(url: str, **fields) -> Source:
     options = {"kind": "json", "items": "items", "fields": {"title": "t", "link": "u", "published": "d"}, **fields}
+    options.setdefault("allow_private", True)
     return Source(name="watched", url=url, file="test", **options)
 
 
@@ -153,7 +154,7 @@ def test_run_fetches_on_intervals_and_stops_cleanly_on_sigterm(httpserver, tmp_p
     folder = tmp_path / "sources"
     folder.mkdir()
     (folder / "slow.yaml").write_text(f"name: slow\nkind: json\nurl: {httpserver.url_for('/list')}\nitems: items\n"
-                                      "fields: {title: t, link: u, published: d}\ndetail: {content: ['.a']}\ninterval: 60\n")  # fmt: skip
+                                      "fields: {title: t, link: u, published: d}\ndetail: {content: ['.a']}\ninterval: 60\nallow_private: true\n")  # fmt: skip
     (folder / "quick.yaml").write_text(f"name: quick\nkind: json\nurl: {httpserver.url_for('/quick')}\nitems: items\n"
                                        "fields: {title: t, link: u}\ninterval: 1\ncontract: {min_items: 0}\n")  # fmt: skip
     config = tmp_path / "settings.toml"
@@ -204,3 +205,35 @@ def test_sources_test_live_shows_what_a_source_yields_and_masks_secrets(httpserv
                       env={"NEWSDESK_TEST_KEY": "sekrit-value"})  # fmt: skip
     assert failed.returncode == 1 and "HTTP 500" in failed.stderr and "sekrit-value" not in failed.stderr + failed.stdout
     assert newsdesk("sources", "--sources", str(folder), "test", "down", db=sqlite_url, check=True).returncode == 0  # definition only
+
+
+def test_one_run_of_a_source_at_a_time_and_counters_that_add_up(httpserver, db_url):
+    """Three concurrent runs of a failing source: they take turns (each waits for the
+    lease) and all three failures count; one that may not wait answers busy."""
+    import asyncio
+    import time as clock
+
+    from werkzeug import Response
+
+    from newsdesk.fetch.client import Fetcher
+    from newsdesk.fetch.run import fetch_source, limits_from
+
+    def slow_failure(request):
+        clock.sleep(0.5)
+        return Response("down", status=500)
+
+    httpserver.expect_request("/down").respond_with_handler(slow_failure)
+    settings = Settings(fetch_host_delay=0.0, fetch_retries=0, import_workers=1)
+    source = _source(httpserver.url_for("/down"))
+
+    async def runs(wait: float) -> list[str]:
+        async with Fetcher(limits_from(settings)) as fetcher:
+            results = await asyncio.gather(*(fetch_source(source, fetcher, store, settings, wait=wait) for _ in range(3)))
+        return [r.state for r in results]
+
+    with Store(db_url) as store:
+        assert asyncio.run(runs(wait=30)) == ["failing"] * 3
+        assert store.health()["watched"].failures == 3
+        states = asyncio.run(runs(wait=0))
+        assert sorted(states) == ["busy", "busy", "failing"] and store.health()["watched"].failures == 4
+        assert store.claim_run("watched", "someone", 60)  # the lease is free again after every run

@@ -37,24 +37,39 @@ def test_int_ids_become_text():
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "message", "reason"),
     [
-        ("a string", "not an object"),
-        ([1, 2], "not an object"),
-        ({"title": "t"}, "no link"),
-        (record(1, link=""), "no link"),
-        (record(1, title="   "), "no title"),
-        (record(1, link="javascript:alert(1)"), "not http"),
-        (record(1, title=42), "'title' is a int"),
-        (record(1, pub_date="not a date"), "bad pub_date"),
-        (record(1, title="bad" + BAD_BYTES), "invalid UTF-8"),
-        (record(1, description="x" * 2000), "description is"),
+        ("a string", "not an object", "not an object"),
+        ([1, 2], "not an object", "not an object"),
+        ({"title": "t"}, "no link", "no link"),
+        (record(1, link=""), "no link", "no link"),
+        (record(1, link="javascript:alert(1)"), "not an http", "no link"),
+        (record(1, title="   ", description="<p> </p>"), "neither a title nor a body", "no title or body"),
+        (record(1, title=None, description=None), "neither a title nor a body", "no title or body"),
+        (record(1, description="x" * 2000), "description is", "body too large"),
     ],
 )
-def test_bad_records_are_refused_naming_the_place(raw, message):
+def test_bad_records_are_refused_naming_the_place_and_the_reason(raw, message, reason):
     with pytest.raises(RecordError, match=message) as info:
         parse(raw, max_description_bytes=1000)
-    assert "file.json record 3" in str(info.value)
+    assert "file.json record 3" in str(info.value) and info.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("raw", "check"),
+    [
+        (record(1, title="   "), lambda r: r.title == "" and "第1段正文" in r.description),  # a flash: body, no title
+        (record(1, title=42), lambda r: r.title == "42"),
+        (record(1, pub_date="not a date"), lambda r: r.published is None),  # undated, not lost
+        (record(1, title="bad" + BAD_BYTES), lambda r: r.title == "bad\ufffd"),
+        (record(1, id="https://example.com/guid/" + "x" * 300), lambda r: r.external_id.startswith("md5:")),
+        (record(1, title="长" * 5000), lambda r: len(r.title) == 1000),
+        (record(1, language="a-language-tag-far-too-long"), lambda r: r.language == "a-language-tag-far-t"),
+        (record(1, pub_date="Fri, 21 Aug 2026 11:00:00 GMT"), lambda r: r.published.isoformat() == "2026-08-21T11:00:00+00:00"),
+    ],
+)
+def test_imperfect_records_are_kept(raw, check):
+    assert check(parse(raw))
 
 
 def test_fingerprint_changes_with_any_field():

@@ -179,6 +179,10 @@ def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, t
         assert client.post("/api/admin/sources/mine/disable", headers=auth).json() == {"name": "mine", "enabled": False}
         mine = {s["name"]: s for s in client.get("/api/sources").json()["sources"]}["mine"]
         assert mine["enabled"] is False
+        assert store.claim_run("mine", "the daemon elsewhere", 60)  # another process is running it
+        busy = client.post("/api/admin/sources/mine/fetch", headers=auth)
+        assert busy.status_code == 409 and "being fetched now" in busy.json()["error"]
+        store.release_run("mine", "the daemon elsewhere")
         run = client.post("/api/admin/sources/mine/fetch", headers=auth).json()["run"]
         assert run["state"] == "ok" and run["new"] == 1
         assert client.post("/api/admin/sources/mine/enable", headers=auth).json()["enabled"] is True

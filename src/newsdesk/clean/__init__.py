@@ -10,21 +10,23 @@ from datetime import datetime
 
 from newsdesk.clean.markdown import to_markdown
 from newsdesk.clean.sanitize import sanitize
-from newsdesk.clean.text import clean_title, repair, summarize, to_text
+from newsdesk.clean.text import clean_title, headline, repair, summarize, to_text
 from newsdesk.models import Article, Record
 
-__all__ = ["clean_record", "clean_title", "repair", "sanitize", "summarize", "to_markdown", "to_text"]
+__all__ = ["clean_record", "clean_title", "headline", "repair", "sanitize", "summarize", "to_markdown", "to_text"]
 
 
 def clean_record(record: Record, now: datetime) -> Article:
     """Turn a validated record into a cleaned Article.
 
-    ``now`` stands in for a missing publication date (as the seed system did).
+    An undated record sorts by ``now`` (its first sighting) and is marked
+    ``dated=False``, so that nobody shows that time as its publication. A
+    title-less record (a flash) gets its text's first sentence as title.
     Raises CleanError for a body the sanitizer refuses.
     """
     html = repair(sanitize(record.description, base_url=record.link))
     text = to_text(html)
-    title = clean_title(record.title)
+    title = clean_title(record.title) or headline(text)
     return Article(
         uuid=record.uuid,
         link=record.link,
@@ -36,6 +38,7 @@ def clean_record(record: Record, now: datetime) -> Article:
         text=text,
         summary=summarize(text, fallback=title),
         published=record.published or now,
+        dated=record.published is not None,
         external_id=record.external_id,
         image=record.image,
         author=clean_title(record.author) if record.author else None,

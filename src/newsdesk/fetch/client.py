@@ -18,6 +18,7 @@ import random
 import ssl
 import time
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ import charset_normalizer
 import httpx
 
 from newsdesk.errors import FetchError
+from newsdesk.fetch.guard import check_public
 
 __all__ = ["Fetcher", "Limits", "Response"]
 
@@ -122,12 +124,17 @@ class Fetcher:
         timeout: float | None = None,
         proxy: str | None = None,
         backend: str = "httpx",
+        guard: bool | Collection[str] = False,
     ) -> Response:
         """Fetch ``url`` for ``source``; FetchError (naming both) when it cannot be had.
-        ``backend="curl_cffi"`` sends it with a browser's TLS fingerprint (:mod:`.browser_tls`)."""
+        ``backend="curl_cffi"`` sends it with a browser's TLS fingerprint (:mod:`.browser_tls`).
+        ``guard``: the URL came from remote content; it and every redirect must lead to
+        public addresses (:mod:`.guard`), or to the ``host:port`` entries it lists."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {url[:200]!r}", where=source)
+        if guard:
+            await check_public(url, source, _allowed(guard))
         sent = dict(headers or {})
         if validators:
             if "etag" in validators:
@@ -144,7 +151,8 @@ class Fetcher:
                     await self._wait_turn(host)
                     async with self._slots:
                         return await asyncio.wait_for(
-                            self._once(self._client(proxy, parts.hostname), url, method, sent, json_body, source, backend, proxy),
+                            self._once(self._client(proxy, parts.hostname), url, method, sent, json_body, source, backend, proxy,
+                                       guard),
                             timeout or limits.total_timeout,
                         )
             except _Retry as retry:
@@ -175,7 +183,7 @@ class Fetcher:
             await asyncio.sleep(delay)
 
     async def _once(self, client: httpx.AsyncClient, url: str, method: str, headers: dict[str, str], json_body: object,
-                    source: str, backend: str, proxy: str | None) -> Response:  # fmt: skip
+                    source: str, backend: str, proxy: str | None, guard: bool | Collection[str]) -> Response:  # fmt: skip
         started = time.monotonic()
         self.requests += 1
         if backend == "curl_cffi":
@@ -183,9 +191,9 @@ class Fetcher:
 
             status, final, headers_out, body = await browser_tls.fetch(
                 url, method, headers, json_body, proxy, max_bytes=self.limits.max_bytes,
-                max_redirects=self.limits.max_redirects, timeout=self.limits.read_timeout, source=source)  # fmt: skip
+                max_redirects=0 if guard else self.limits.max_redirects, timeout=self.limits.read_timeout, source=source)  # fmt: skip
         else:
-            status, final, headers_out, body = await self._httpx(client, url, method, headers, json_body, source)
+            status, final, headers_out, body = await self._httpx(client, url, method, headers, json_body, source, guard)
         if status in RETRY_STATUS:
             raise _Retry(FetchError(f"HTTP {status} from {url}", where=source), _retry_after(headers_out.get("retry-after")))
         if status == 304:
@@ -196,9 +204,21 @@ class Fetcher:
         return Response(final, status, text, headers_out, elapsed=time.monotonic() - started)
 
     async def _httpx(self, client: httpx.AsyncClient, url: str, method: str, headers: dict[str, str], json_body: object,
-                     source: str) -> tuple[int, str, dict[str, str], bytes]:  # fmt: skip
+                     source: str, guard: bool | Collection[str]) -> tuple[int, str, dict[str, str], bytes]:  # fmt: skip
         request = client.build_request(method, url, headers=headers, json=json_body)
-        response = await client.send(request, stream=True)
+        response = await client.send(request, stream=True, follow_redirects=not guard)
+        hops = 0
+        while guard and response.is_redirect:  # followed here, so that every hop is checked
+            await response.aclose()
+            hops += 1
+            if hops > self.limits.max_redirects:
+                raise FetchError(f"more than {self.limits.max_redirects} redirects from {url}", where=source)
+            target = str(response.next_request.url) if response.next_request else ""
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise FetchError(f"redirected off http(s) from {url}", where=source)
+            await check_public(target, source, _allowed(guard))
+            assert response.next_request is not None
+            response = await client.send(response.next_request, stream=True, follow_redirects=False)
         try:
             body = bytearray()
             if response.status_code not in RETRY_STATUS:
@@ -209,6 +229,10 @@ class Fetcher:
         finally:
             await response.aclose()
         return response.status_code, str(response.url), {k.lower(): v for k, v in response.headers.items()}, bytes(body)
+
+
+def _allowed(guard: bool | Collection[str]) -> Collection[str]:
+    return () if isinstance(guard, bool) else guard
 
 
 def _charset(content_type: str) -> str | None:

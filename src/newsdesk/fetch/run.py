@@ -15,17 +15,21 @@ import inspect
 import json
 import os
 import re
+import socket
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import jmespath
 
 from newsdesk.config import Settings
-from newsdesk.errors import ConfigError, FetchError, NewsdeskError, ParseError
+from newsdesk import extract
+from newsdesk.errors import ConfigError, FetchError, NewsdeskError, ParseError, RecordError
 from newsdesk.fetch import alerts
 from newsdesk.fetch.client import Fetcher, Limits
 from newsdesk.fetch.parse import detail_html, embedded_json, items as parse_items, link_of
@@ -45,12 +49,13 @@ class RunResult:
     """What one run of a source did (``newsdesk fetch --json`` prints these)."""
 
     name: str
-    state: str = "ok"  # ok, failing, drifted
+    state: str = "ok"  # ok, failing, drifted; busy: another run of the source was in progress
     items: int = 0
     new: int = 0
     updated: int = 0
     seen: int = 0
     rejected: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # rejections by reason ("no article body": 2)
     not_modified: bool = False
     error: str | None = None
     seconds: float = 0.0
@@ -99,7 +104,7 @@ def redact(text: str, source: Source) -> str:
 
 async def fetch_cycle(
     sources: Iterable[Source], store: Store, settings: Settings, *, on_done: Callable[[RunResult], None] | None = None,
-    fetcher: Fetcher | None = None, importer: Importer | None = None,
+    fetcher: Fetcher | None = None, importer: Importer | None = None, wait: float = 0.0,
 ) -> list[RunResult]:  # fmt: skip
     """Run ``sources`` concurrently (within the fetch limits); one result each.
     ``importer`` replaces the import pipeline (the fetch benchmark counts records instead)."""
@@ -108,7 +113,7 @@ async def fetch_cycle(
     try:
 
         async def one(source: Source) -> RunResult:
-            result = await fetch_source(source, fetcher, store, settings, importer=importer)
+            result = await fetch_source(source, fetcher, store, settings, importer=importer, wait=wait)
             if on_done:
                 on_done(result)
             return result
@@ -120,11 +125,43 @@ async def fetch_cycle(
 
 
 async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings: Settings, *,
-                       importer: Importer | None = None) -> RunResult:  # fmt: skip
-    """Fetch ``source`` once, import what is new, record its health (and alert on a change)."""
+                       importer: Importer | None = None, wait: float = 0.0) -> RunResult:  # fmt: skip
+    """Fetch ``source`` once, import what is new, record its health (and alert on a change).
+
+    One run of a source at a time, whichever process asks: while another run holds
+    the source's lease this one waits up to ``wait`` seconds, then answers ``busy``."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    try:
+        claimed = await _claim(store, source, owner, wait)
+    except NewsdeskError:  # the database is away: fetch anyway, the import will say so
+        claimed = True
+    if not claimed:
+        return RunResult(source.name, state="busy", error=f"fetch: {source.name}: another run of this source is in progress")
+    try:
+        return await _run(source, fetcher, store, settings, importer)
+    finally:
+        try:
+            await _written(store.release_run, source.name, owner)
+        except NewsdeskError:
+            pass  # the lease expires by itself
+
+
+LEASE_SECONDS = 900.0  # a run that died holding its lease frees the source after this
+
+
+async def _claim(store: Store, source: Source, owner: str, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while not await _written(store.claim_run, source.name, owner, LEASE_SECONDS):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.2)
+    return True
+
+
+async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Settings, importer: Importer | None) -> RunResult:
     started = time.monotonic()
     result = RunResult(source.name)
-    try:
+    try:  # read under the lease: no other run of this source writes it meanwhile
         health = store.health([source.name]).get(source.name) or SourceHealth(source.name)
     except NewsdeskError:  # the database is away: fetch anyway, the import will say so
         health = SourceHealth(source.name)
@@ -138,9 +175,12 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
         records, rejected, known = await _records(source, fetcher, store, settings, found)
         report = await _written(importer or _import, store, records, settings)
         result.new, result.updated, result.seen = report.new, report.updated, report.duplicate + known
-        result.rejected = report.rejected + rejected
+        rejected.update(getattr(report, "reasons", {}))
+        result.rejected, result.reasons = sum(rejected.values()), dict(+rejected)
         if broken:
             (result.state, result.error), offending = ("drifted", broken[0]), broken[1]
+    except _NoBodies as exc:
+        result.state, result.error, result.rejected, result.reasons = "drifted", str(exc), sum(exc.reasons.values()), dict(exc.reasons)
     except NewsdeskError as exc:
         result.state, result.error = "failing", redact(str(exc), source)
     except Exception as exc:  # noqa: BLE001 - a source's bug must not stop the others or the daemon
@@ -199,7 +239,9 @@ def _broken_contract(source: Source, found: list[dict[str, Any]]) -> tuple[str, 
     """Why this run breaks the source's contract (and the offending item), or None."""
     contract = source.contract
     min_items = contract.min_items if contract else 1
-    required = contract.required if contract else ("title", "link")
+    # A title is expected of article lists; flashes have none, detail pages carry their own.
+    default = ("title", "link") if source.item_kind == 1 and not source.detail else ("link",)
+    required = contract.required if contract else default
     if len(found) < min_items:
         return f"drift: {len(found)} items, the contract wants at least {min_items}", None
     for item in found:
@@ -211,29 +253,39 @@ def _broken_contract(source: Source, found: list[dict[str, Any]]) -> tuple[str, 
     return None
 
 
-def _date(source: Source, value: Any) -> datetime | None:
+def _date(source: Source, value: Any, now: datetime | None = None) -> datetime | None:
     try:
-        return parse_published(value, source.tz, source.published_format)
+        return parse_published(value, source.tz, source.published_format, now=now)
     except ValueError:
         return None
 
 
 async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Settings,
-                   found: list[dict[str, Any]]) -> tuple[list[Record], int, int]:  # fmt: skip
-    """Records of the items not stored yet (details fetched), how many were
+                   found: list[dict[str, Any]]) -> tuple[list[Record], Counter[str], int]:  # fmt: skip
+    """Records of the items not stored yet (details fetched), the reasons of those
     rejected, and how many were already stored."""
-    usable = [item for item in found if item.get("link") and item.get("title")]
+    rejected: Counter[str] = Counter()
+    usable = [item for item in found if item.get("link")]
+    if len(found) > len(usable):
+        rejected["no link"] += len(found) - len(usable)
     known = store.known(link_uuid(str(item["link"])) for item in usable)
     fresh = [item for item in usable if link_uuid(str(item["link"])) not in known]
     if source.detail:
-        bodies = await asyncio.gather(*(_detail(source, fetcher, item) for item in fresh), return_exceptions=True)
-        failed = [b for b in bodies if isinstance(b, BaseException)]
-        if fresh and len(failed) == len(fresh):
-            raise failed[0] if isinstance(failed[0], NewsdeskError) else FetchError(str(failed[0]), where=source.name)
-        fresh = [dict(item, summary=body) for item, body in zip(fresh, bodies, strict=True) if not isinstance(body, BaseException)]
-    records, rejected = [], 0
+        pages = await asyncio.gather(*(_detail(source, fetcher, item) for item in fresh), return_exceptions=True)
+        failed = [p for p in pages if isinstance(p, BaseException)]
+        errors = [p for p in failed if not isinstance(p, RecordError)]
+        if fresh and len(failed) == len(fresh) and errors:
+            raise errors[0] if isinstance(errors[0], NewsdeskError) else FetchError(str(errors[0]), where=source.name)
+        for page in failed:
+            rejected[getattr(page, "reason", None) or "detail page failed"] += 1
+        if fresh and not any(isinstance(page, dict) for page in pages):
+            # Every page answered and none held a body: the site changed its layout.
+            raise _NoBodies(f"drift: no article body on any of {len(fresh)} detail pages", rejected)
+        fresh = [page for page in pages if isinstance(page, dict)]
+    records = []
+    now = datetime.now(UTC)
     for number, item in enumerate(fresh):
-        published = _date(source, item.get("published"))
+        published = item.get("page_date") or _date(source, item.get("published"), now)
         raw = {
             "id": item.get("id"), "title": _text(item.get("title")), "description": _text(item.get("summary")) or "",
             "image": _text(item.get("image")), "link": str(item["link"]), "source": source.name,
@@ -244,9 +296,22 @@ async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Set
             records.append(parse_record(raw, f"{source.name} item {number} ({raw['link'][:200]})", tz=source.tz,
                                         default_source=source.name,
                                         max_description_bytes=settings.import_max_description_bytes))  # fmt: skip
-        except NewsdeskError:
-            rejected += 1
+        except RecordError as exc:
+            rejected[exc.reason] += 1
     return records, rejected, len(usable) - len(fresh)
+
+
+def _guard(source: Source) -> bool | tuple[str, ...]:
+    """How the detail fetch checks where an item link leads (see fetch.guard)."""
+    if source.allow_private is True:
+        return False
+    return source.allow_private or True
+
+
+class _NoBodies(Exception):
+    def __init__(self, message: str, reasons: Counter[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
 
 
 def _text(value: Any) -> str | None:
@@ -255,13 +320,17 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> str:
+async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with its body (``summary``) from the detail page, and the page's own
+    title and date where the list gave none. RecordError ``no article body`` when
+    the page holds none."""
     assert source.detail is not None
     url = link_of(source.detail.url, item)
     response = await fetcher.get(url, source=source.name, headers=expand(source.headers, source.name),
-                                 timeout=source.timeout, proxy=expand(source.proxy, source.name), backend=source.backend)  # fmt: skip
+                                 timeout=source.timeout, proxy=expand(source.proxy, source.name), backend=source.backend,
+                                 guard=_guard(source))  # fmt: skip
     detail = source.detail
-    text = response.text
+    page = text = response.text
     if detail.json_in:
         text = embedded_json(text, detail.json_in, f"{source.name} ({url})")
     if detail.json:
@@ -269,12 +338,19 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> str
     if detail.extract:
         text = _extracted(source, text, url) or ""
     elif not detail.content and not detail.json:
-        text = await _written(readability, text, url) or ""  # CPU-bound: off the event loop
+        found = await _written(extract.main_content, text, url)  # CPU-bound: off the event loop
+        text = found.html if found else ""
     body = detail_html(text, detail.content or ("body",), detail.remove) if text else None
     if body is None:
         how = ", ".join(detail.content) or ("detail.extract" if detail.extract else detail.json or "readability")
-        raise ParseError(f"no content ({how}) in {url}", where=source.name)
-    return body
+        raise RecordError(f"no article body ({how}) in {url}", where=source.name, reason="no article body")
+    found_item = dict(item, summary=body)
+    if not detail.json and not detail.json_in:
+        if not _text(item.get("title")):
+            found_item["title"] = extract.page_title(page)
+        if not item.get("published"):
+            found_item["page_date"] = await _written(extract.page_date, page, str(response.url), source.tz)
+    return found_item
 
 
 _WRITER: list[ThreadPoolExecutor] = []
@@ -286,14 +362,6 @@ async def _written(work: Callable[..., Any], *args: Any) -> Any:
     if not _WRITER:
         _WRITER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-writer"))
     return await asyncio.get_running_loop().run_in_executor(_WRITER[0], lambda: work(*args))
-
-
-def readability(text: str, url: str) -> str | None:
-    """The main text of a page as HTML (trafilatura), for sources that give no selector."""
-    import trafilatura  # heavy, and only these sources need it
-
-    return trafilatura.extract(text, url=url, output_format="html", include_comments=False, include_tables=True,
-                               include_images=True, favor_precision=True)  # fmt: skip
 
 
 def _extracted(source: Source, text: str, url: str) -> str | None:
@@ -327,7 +395,7 @@ async def _record_health(store: Store, settings: Settings, source: Source, healt
                          offending: dict[str, Any] | None) -> None:  # fmt: skip
     now = datetime.now(UTC)
     health.last_run, health.latency_ms = now, int(result.seconds * 1000)
-    health.new_items, health.seen_items = result.new, result.seen
+    health.new_items, health.seen_items, health.rejected = result.new, result.seen, result.reasons or None
     if result.state == "ok":
         health.state, health.failures, health.last_success, health.validators = "ok", 0, now, validators
         if found:

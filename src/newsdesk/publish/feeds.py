@@ -66,7 +66,8 @@ class Items:
         _text(item, "title", entry.title)
         _text(item, "link", self.site + entry.path)
         _text(item, "guid", entry.uuid, isPermaLink="false")
-        _text(item, "pubDate", format_datetime(entry.published))
+        if entry.dated:  # optional in RSS: better none than the time newsdesk saw it
+            _text(item, "pubDate", format_datetime(entry.published))
         _text(item, "description", entry.summary)
         _text(item, "source", entry.source, url=entry.link)
         for tag in entry.tags:
@@ -81,7 +82,8 @@ class Items:
         ET.SubElement(item, "link", {"href": self.site + entry.path, "rel": "alternate"})
         ET.SubElement(item, "link", {"href": _FORBIDDEN.sub("", entry.link), "rel": "via"})
         _text(item, "updated", entry.published.isoformat())
-        _text(item, "published", entry.published.isoformat())
+        if entry.dated:
+            _text(item, "published", entry.published.isoformat())
         author = ET.SubElement(item, "author")
         _text(author, "name", entry.source)
         _text(item, "summary", entry.summary)
@@ -92,7 +94,8 @@ class Items:
     def _json(self, entry: Entry) -> str:
         item = {
             "id": entry.uuid, "url": self.site + entry.path, "external_url": entry.link, "title": entry.title,
-            "summary": entry.summary, "date_published": entry.published.isoformat(), "tags": list(entry.tags),
+            "summary": entry.summary, "tags": list(entry.tags),
+            **({"date_published": entry.published.isoformat()} if entry.dated else {}),
             "authors": [{"name": entry.source}], **({"image": entry.image} if entry.image else {}),
         }  # fmt: skip
         return json.dumps(item, ensure_ascii=False)

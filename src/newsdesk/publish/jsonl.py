@@ -11,14 +11,17 @@ from newsdesk.models import Article
 
 FIELDS = (
     "uuid", "link", "title", "source", "language", "kind", "published", "summary", "text",
-    "html", "markdown", "image", "author", "tags", "tickers", "cluster",
+    "html", "markdown", "image", "author", "tags", "tickers", "cluster", "first_seen",
 )  # fmt: skip
 
 
 def article_json(article: Article, settings: Settings) -> dict[str, object]:
-    """The stable JSON form of an article; ``published`` is ISO 8601 with offset."""
+    """The stable JSON form of an article; ``published`` is ISO 8601 with offset, or
+    null when no source gave one (``first_seen`` tells when newsdesk first saw it)."""
     row: dict[str, object] = {name: getattr(article, name) for name in FIELDS}
-    row["published"] = article.published.astimezone(settings.tz).isoformat()
+    row["published"] = article.published.astimezone(settings.tz).isoformat() if article.dated else None
+    seen = article.first_seen or (None if article.dated else article.published)
+    row["first_seen"] = seen.astimezone(settings.tz).isoformat() if seen else None
     return row
 
 

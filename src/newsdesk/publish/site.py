@@ -71,6 +71,7 @@ class Entry:
     tags: tuple[str, ...]
     cluster: str
     version: str = ""  # changes whenever anything an article page shows changes
+    dated: bool = True  # false: ``published`` is when newsdesk first saw it
 
     @property
     def path(self) -> str:
@@ -119,7 +120,7 @@ def build_site(
     read in batches, only for the article pages that are rendered."""
     env = environment(theme, settings.tz)
     entries = sorted((entry(a) for a in store.iter_articles(bodies=False)), key=lambda e: (e.published, e.uuid), reverse=True)
-    prints = {e.uuid: digest(e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster)
+    prints = {e.uuid: digest(e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster, e.dated)
               for e in entries}  # fmt: skip
     groups = _groups(entries)
     tag_list = sorted(((tag, len(m)) for tag, m in groups["tags"].items()), key=lambda kv: (-kv[1], kv[0]))[:TAG_LIST]
@@ -185,7 +186,7 @@ def entry(article: Article) -> Entry:
         uuid=article_slug(article), title=article.title, link=article.link, source=article.source,
         language=article.language or "", published=article.published, summary=article.summary,
         image=article.image or "", tags=tuple(article.tags or [article.source]), cluster=article.cluster or article.uuid,
-        version=version,
+        version=version, dated=article.dated,
     )  # fmt: skip
 
 

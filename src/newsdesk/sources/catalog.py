@@ -95,6 +95,8 @@ class Source:
     enabled: bool = True
     disabled_reason: str | None = None
     proxy: str | None = None
+    # Item links may lead to loopback / private addresses: all (true, intranet sources) or these host:port.
+    allow_private: bool | tuple[str, ...] = False
     backend: str = "httpx"  # or curl_cffi: a browser's TLS fingerprint (optional extra)
     plugin: str | None = None
     detail: Detail | None = None
@@ -214,7 +216,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
         schedule=parse_schedule(data["schedule"], where) if data.get("schedule") else None,
         timeout=_number(data, "timeout", where, 15.0, float), max_items=_number(data, "max_items", where, 50, int),
         enabled=_flag(data, "enabled", where), disabled_reason=_string(data, "disabled_reason", where),
-        proxy=_string(data, "proxy", where), backend=backend, plugin=plugin, detail=_detail(data, where),
+        proxy=_string(data, "proxy", where), allow_private=_allow_private(data, where), backend=backend, plugin=plugin, detail=_detail(data, where),
         contract=_contract(data, where), description=_string(data, "description", where) or "",
     )  # fmt: skip
 
@@ -299,6 +301,17 @@ def _number(data: dict[str, Any], key: str, where: str, default: Any, kind: type
     if value < 0 or (key in ("interval", "timeout", "max_items") and value == 0):
         raise ConfigError(f"field '{prefix}{key}': must be positive, not {value!r}", where=where)
     return kind(value)
+
+
+def _allow_private(data: dict[str, Any], where: str) -> bool | tuple[str, ...]:
+    value = data.get("allow_private", False)
+    if isinstance(value, list):
+        entries = tuple(str(v).lower() for v in value)
+        for entry in entries:
+            if not re.fullmatch(r"[\w.\-\[\]:]+:\d+", entry):
+                raise ConfigError(f"field 'allow_private': {entry!r} is not host:port", where=where)
+        return entries
+    return _flag(data, "allow_private", where, default=False)
 
 
 def _flag(data: dict[str, Any], key: str, where: str, *, default: bool = True) -> bool:

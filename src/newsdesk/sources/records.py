@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import tzinfo
 from typing import Any
 
@@ -17,6 +18,8 @@ from newsdesk.urls import safe_url
 DEFAULT_KIND = 1
 MAX_LINK = 2048
 MAX_TITLE = 1000
+MAX_ID = 200
+_TAGS = re.compile(r"<[^>]*>|&nbsp;|\s+")
 BAD_BYTES = "\U0010fffd"  # stands for undecodable input bytes, see sources.files
 
 
@@ -38,19 +41,27 @@ def normalize_kind(value: Any) -> tuple[int, str | None]:
     return DEFAULT_KIND, raw
 
 
-def _text(record: dict[str, Any], key: str, origin: str, *, limit: int | None = None) -> str | None:
+def _text(record: dict[str, Any], key: str, *, limit: int | None = None) -> str | None:
+    """Field ``key`` as text: numbers written out, other non-text values and
+    undecodable bytes dropped (U+FFFD), overlong values cut at ``limit``."""
     value = record.get(key)
-    if value is None:
+    if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | float) and not isinstance(value, bool) and key == "id":
-        return str(value)
+    if isinstance(value, int | float):
+        value = str(value)
     if not isinstance(value, str):
-        raise RecordError(f"field {key!r} is a {type(value).__name__}, not text", where=origin)
-    if BAD_BYTES in value:
-        raise RecordError(f"invalid UTF-8 in field {key!r}", where=origin)
-    if limit is not None and len(value) > limit:
-        raise RecordError(f"field {key!r} is {len(value)} characters (limit {limit})", where=origin)
-    return value.strip()
+        return None
+    value = value.replace(BAD_BYTES, "\ufffd").strip()
+    return value[:limit] if limit is not None else value
+
+
+def _identifier(record: dict[str, Any]) -> str | None:
+    """The record's own id; one longer than a column holds (feed guids that are whole
+    URLs with tracking) is kept as its digest rather than rejected."""
+    value = _text(record, "id")
+    if value and len(value) > MAX_ID:
+        return "md5:" + hashlib.md5(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return value or None
 
 
 def _fingerprint(record: dict[str, Any]) -> str:
@@ -66,43 +77,46 @@ def parse_record(
     default_source: str = "unknown",
     max_description_bytes: int = 5_000_000,
 ) -> Record:
-    """Validate one input record; raise RecordError naming ``origin`` and the field."""
+    """Validate one input record; raise RecordError naming ``origin`` and the reason.
+
+    A record is rejected only when it has no usable link, has neither a title nor a
+    body, or its body is over the size limit; everything else is kept as well as it
+    can be (a date that does not parse leaves the article undated)."""
     if not isinstance(record, dict):
-        raise RecordError(f"record is a {type(record).__name__}, not an object", where=origin)
-    link = _text(record, "link", origin, limit=MAX_LINK)
+        raise RecordError(f"record is a {type(record).__name__}, not an object", where=origin, reason="not an object")
+    link = _text(record, "link")
     if not link:
-        raise RecordError("no link", where=origin)
-    if safe_url(link) is None:
-        raise RecordError(f"link is not http(s): {link[:80]!r}", where=origin)
-    title = _text(record, "title", origin, limit=MAX_TITLE)
-    if not title:
-        raise RecordError("no title", where=origin)
-    description = _text(record, "description", origin) or ""
+        raise RecordError("no link", where=origin, reason="no link")
+    if len(link) > MAX_LINK or safe_url(link) is None:
+        raise RecordError(f"link is not an http(s) URL: {link[:80]!r}", where=origin, reason="no link")
+    title = _text(record, "title", limit=MAX_TITLE) or ""
+    description = _text(record, "description") or ""
+    if not title and not _TAGS.sub("", description):
+        raise RecordError("neither a title nor a body", where=origin, reason="no title or body")
     size = len(description.encode("utf-8", "surrogatepass"))
     if size > max_description_bytes:
-        raise RecordError(
-            f"description is {size / 1e6:.1f} MB (limit {max_description_bytes / 1e6:.1f} MB)",
-            where=origin,
-        )
+        raise RecordError(f"description is {size / 1e6:.1f} MB (limit {max_description_bytes / 1e6:.1f} MB)",
+                          where=origin, reason="body too large")  # fmt: skip
     published = None
     if record.get("pub_date") not in (None, ""):
         try:
             published = parse_date(record["pub_date"], tz)
-        except ValueError as exc:
-            raise RecordError(f"bad pub_date: {exc}", where=origin) from None
+        except ValueError:
+            published = None  # undated rather than lost: first_seen stands in
     kind, kind_raw = normalize_kind(record.get("kind"))
-    image = _text(record, "image", origin, limit=MAX_LINK)
+    image = _text(record, "image")
+    image = image if image and len(image) <= MAX_LINK else None
     return Record(
         uuid=link_uuid(link),
         link=link,
         title=title,
         description=description,
-        source=_text(record, "source", origin, limit=200) or default_source,
+        source=_text(record, "source", limit=200) or default_source,
         published=published,
-        external_id=_text(record, "id", origin, limit=200),
+        external_id=_identifier(record),
         image=safe_url(image, link) if image else None,
-        author=_text(record, "author", origin, limit=500) or None,
-        language=_text(record, "language", origin, limit=20) or None,
+        author=_text(record, "author", limit=500) or None,
+        language=_text(record, "language", limit=20) or None,
         kind=kind,
         kind_raw=kind_raw,
         content_hash=_fingerprint(record),

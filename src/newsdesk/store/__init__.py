@@ -25,7 +25,7 @@ _BODIES = ("raw_html", "html", "markdown", "text")  # the large columns
 _UPDATABLE = (
     "link", "source", "external_id", "title", "raw_html", "html", "markdown", "text",
     "summary", "image", "author", "language", "kind", "kind_raw", "published",
-    "content_hash", "updated", "tags", "tickers", "cluster", "enriched",
+    "content_hash", "updated", "tags", "tickers", "cluster", "enriched", "dated",
 )  # fmt: skip
 
 
@@ -217,6 +217,13 @@ class Store:
                 health.write(conn, record)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save the health of source {record.name}: {exc}") from None
+
+    def claim_run(self, name: str, owner: str, seconds: float) -> bool:
+        """Take the lease of source ``name`` for ``seconds`` (False: another run holds it)."""
+        return health.claim(self.engine, name, owner, seconds)
+
+    def release_run(self, name: str, owner: str) -> None:
+        health.release(self.engine, name, owner)
 
     def set_enabled(self, name: str, enabled: bool | None) -> None:
         """Override the catalog's ``enabled`` for source ``name`` (None: as the catalog says)."""

@@ -1,16 +1,19 @@
-"""Reading and writing ``source_health`` rows (one per source name)."""
+"""``source_health`` rows (one per source name) and ``source_runs`` leases (one run of
+a source at a time, whichever process runs it)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.models import SourceHealth
-from newsdesk.store.schema import source_health
+from newsdesk.errors import StoreError
+from newsdesk.store.schema import source_health, source_runs
 
-__all__ = ["read", "write"]
+__all__ = ["claim", "read", "release", "write"]
 
 _COLUMNS = [f.name for f in fields(SourceHealth)]
 
@@ -27,3 +30,25 @@ def write(conn: sa.Connection, health: SourceHealth) -> None:
     values = asdict(health)
     insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(source_health).values(values)
     conn.execute(insert.on_conflict_do_update(index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"}))
+
+
+def claim(engine: sa.Engine, name: str, owner: str, seconds: float) -> bool:
+    """Take the run lease of ``name`` unless a live one is held (atomic: the primary key decides)."""
+    now = datetime.now(UTC)
+    insert = (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)(source_runs)
+    try:
+        with engine.begin() as conn:
+            conn.execute(source_runs.delete().where(source_runs.c.name == name, source_runs.c.expires < now))
+            row = {"name": name, "owner": owner, "expires": now + timedelta(seconds=seconds)}
+            taken = insert.values(row).on_conflict_do_nothing(index_elements=["name"]).returning(source_runs.c.name)
+            return conn.execute(taken).first() is not None
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"cannot take the run lease of source {name}: {exc}") from None
+
+
+def release(engine: sa.Engine, name: str, owner: str) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.execute(source_runs.delete().where(source_runs.c.name == name, source_runs.c.owner == owner))
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"cannot release the run lease of source {name}: {exc}") from None

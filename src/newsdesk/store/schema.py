@@ -65,6 +65,9 @@ articles = sa.Table(
     # Version of the enrichment and search index this row was built with; rows
     # below ENRICHED_VERSION are what ``newsdesk reindex`` works through.
     sa.Column("enriched", sa.Integer, nullable=False, server_default="0"),
+    # False when no source gave a publication time: ``published`` then holds the
+    # first sighting, for sorting, and pages say "first seen" (migration 0004).
+    sa.Column("dated", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Index("ix_articles_published", "published"),
     sa.Index("ix_articles_source_published", "source", "published"),
     sa.Index("ix_articles_enriched", "enriched"),
@@ -131,4 +134,16 @@ source_health = sa.Table(
     sa.Column("bad_sample", sa.JSON),  # what broke the contract
     sa.Column("alerted", sa.String(10)),  # the state the webhook was last told about
     sa.Column("enabled", sa.Boolean),
+    sa.Column("rejected", sa.JSON),  # items the last run rejected, by reason ("no article body": 2)
+)
+
+# Who is running a source now: one run of a source at a time across the daemon, the
+# web app's admin fetch, the CLI and the workers. A row past ``expires`` is a dead
+# run's and may be taken over.
+source_runs = sa.Table(
+    "source_runs",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("expires", UTCDateTime, nullable=False),
 )

@@ -216,7 +216,8 @@ def _article_or_404(store: Store, uuid: str) -> Article:
 
 def _summary(article: Article, settings: Settings) -> dict[str, Any]:
     data = article_json(article, settings)
-    return {k: data[k] for k in ("uuid", "link", "title", "source", "language", "published", "summary", "image", "tags", "tickers", "cluster")}
+    return {k: data[k] for k in ("uuid", "link", "title", "source", "language", "published", "first_seen", "summary", "image", "tags",
+                                "tickers", "cluster")}  # fmt: skip
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -72,6 +72,8 @@ def router(store: Store, settings: Settings) -> APIRouter:
 
         async with Fetcher(limits_from(settings)) as fetcher:
             result = await fetch_source(source, fetcher, store, settings)
+        if result.state == "busy":
+            raise HTTPException(409, f"source {name} is being fetched now; try again when that run ends")
         return {"run": result.as_json()}
 
     @api.post("/api/admin/sources/{name}/{action}", summary="Enable or disable a source (admin token)")
