@@ -27,7 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from newsdesk.config import Settings
-from newsdesk.enrich.clusters import shingles
+from newsdesk.minhash import shingles
 from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
 

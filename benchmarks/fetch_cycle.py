@@ -96,7 +96,8 @@ def sources():
 def ours(db: str, store_articles: bool, out: multiprocessing.Queue) -> None:
     from newsdesk.config import Settings
     from newsdesk.fetch.client import Fetcher
-    from newsdesk.fetch.run import fetch_cycle, limits_from
+    from newsdesk.fetch.documents import limits_from
+    from newsdesk.pipeline.refresh import fetch_cycle
     from newsdesk.pipeline import ImportReport
     from newsdesk.store import Store
 

@@ -38,7 +38,7 @@ import jieba
 
 from newsdesk.models import Article
 from newsdesk.search import search
-from newsdesk.search.tokens import normalize, query_runs
+from newsdesk.tokens import normalize, query_runs
 
 from _corpus import arguments, corpus_store
 

@@ -33,7 +33,7 @@ def catalog(state: State, folders: list[Path] | None) -> dict[str, Source]:
 
 def _chosen(sources: dict[str, Source], names: list[str] | None, *, enabled_only: bool) -> list[Source]:
     """``names`` (even if disabled), else every source (enabled ones: the daemon and
-    ``fetch`` also follow the admin's overrides, see :func:`newsdesk.fetch.daemon.active`)."""
+    ``fetch`` also follow the admin's overrides, see :func:`newsdesk.pipeline.daemon.active`)."""
     if names:
         unknown = [n for n in names if n not in sources]
         if unknown:
@@ -57,10 +57,10 @@ def fetch_command(
     Named sources are fetched even when disabled. Exit 1 when a source failed or drifted.
     Example: newsdesk fetch jin10_articles_articles wallstreetcn
     """
-    from newsdesk.fetch.run import fetch_cycle
+    from newsdesk.pipeline.refresh import fetch_cycle
 
     state: State = ctx.obj
-    from newsdesk.fetch.daemon import active
+    from newsdesk.pipeline.daemon import active
 
     chosen = _chosen(catalog(state, folders), names, enabled_only=False)
     with _opened(state) as store, _progress(err.is_terminal) as progress:
@@ -101,7 +101,7 @@ def run_command(
     database; they share the catalog. Runs in flight finish before it exits.
     Example: newsdesk --db postgresql://db-host/news run --concurrency 8
     """
-    from newsdesk.fetch.daemon import active, run_forever
+    from newsdesk.pipeline.daemon import active, run_forever
 
     state: State = ctx.obj
     sources = catalog(state, folders)
@@ -116,7 +116,7 @@ def run_command(
     with _opened(state) as store:
         count = len(chosen) if names else len(active(chosen, store.health()))
         if store.dialect == "postgresql":
-            from newsdesk.fetch.workers import run_worker
+            from newsdesk.pipeline.workers import run_worker
 
             err.print(f"newsdesk run: Procrastinate worker, {count} sources in the catalog, concurrency {concurrency}")
             asyncio.run(run_worker(state.db, store, state.settings, {s.name: s for s in chosen}, concurrency=concurrency,
@@ -133,7 +133,7 @@ def workers_command(ctx: typer.Context) -> None:
 
     Example: newsdesk --db postgresql://db-host/news workers
     """
-    from newsdesk.fetch.workers import status
+    from newsdesk.pipeline.workers import status
 
     state: State = ctx.obj
     if not state.db.startswith("postgresql"):
@@ -207,7 +207,7 @@ def test_command(
         err.print(f"{source.name}: definition in {source.file} is valid (add --live to fetch the site)")
         return
     from newsdesk.fetch.client import Fetcher
-    from newsdesk.fetch.run import limits_from, list_items, redact
+    from newsdesk.fetch.documents import limits_from, list_items, redact
 
     async def once() -> list[dict[str, object]]:
         async with Fetcher(limits_from(state.settings)) as fetcher:
@@ -228,7 +228,7 @@ def test_command(
 @app.command("jobs")
 def jobs_command(ctx: typer.Context) -> None:
     """PostgreSQL: the fetch job queue (Procrastinate) by queue and status, with the sources concerned, as JSON."""
-    from newsdesk.fetch.workers import status
+    from newsdesk.pipeline.workers import status
 
     state: State = ctx.obj
     if not state.db.startswith("postgresql"):

@@ -56,7 +56,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     tickers: list[str] = field(default_factory=list)
     cluster: str | None = None
-    minhash: bytes | None = None  # near-duplicate signature (newsdesk.enrich.clusters)
+    minhash: bytes | None = None  # near-duplicate signature (newsdesk.minhash)
     enriched: int = 0  # newsdesk.enrich.VERSION that filled language, tickers, tags, minhash
     tokens: tuple[str, str] | None = None  # space-separated search tokens of title and body (made by enrich)
     dated: bool = True  # false: no source gave a publication time
@@ -117,3 +117,13 @@ class SourceHealth:
             "failures": self.failures, "new_items": self.new_items, "seen_items": self.seen_items, "latency_ms": self.latency_ms,
             "rejected": dict(self.rejected or {}),
         }  # fmt: skip
+
+
+def tag_kinds(article: Article) -> list[tuple[str, str]]:
+    """``(tag, kind)`` rows for ``article_tags``: kind is ticker, source or topic."""
+    tickers = set(article.tickers)
+    kinds = []
+    for tag in article.tags:
+        kind = "ticker" if tag in tickers else "source" if tag == article.source else "topic"
+        kinds.append((tag[:200], kind))
+    return list(dict(kinds).items())

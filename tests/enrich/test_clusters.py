@@ -1,4 +1,4 @@
-from newsdesk.enrich.clusters import THRESHOLD, band_keys, signature, similarity
+from newsdesk.minhash import THRESHOLD, band_keys, signature, similarity
 
 STORY = (
     "美国劳工部周五公布的数据显示，1月非农就业人数增加14.3万人，低于市场预期的17万人。"

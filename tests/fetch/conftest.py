@@ -17,7 +17,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from newsdesk.config import Settings
-from newsdesk.fetch.run import expand, fetch_cycle
+from newsdesk.fetch.documents import expand
+from newsdesk.pipeline.refresh import fetch_cycle
 from newsdesk.sources.catalog import Source, load_catalog
 
 _ORIGIN = re.compile(r"https?://([^/{}?#]+)")

@@ -216,7 +216,8 @@ def test_one_run_of_a_source_at_a_time_and_counters_that_add_up(httpserver, db_u
     from werkzeug import Response
 
     from newsdesk.fetch.client import Fetcher
-    from newsdesk.fetch.run import fetch_source, limits_from
+    from newsdesk.fetch.documents import limits_from
+    from newsdesk.pipeline.refresh import fetch_source
 
     def slow_failure(request):
         clock.sleep(0.5)

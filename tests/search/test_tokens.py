@@ -1,4 +1,4 @@
-from newsdesk.search.tokens import index_tokens, normalize, query_runs
+from newsdesk.tokens import index_tokens, normalize, query_runs
 
 
 def test_chinese_runs_become_bigrams_then_their_last_character():

@@ -3,7 +3,7 @@
 * ``language`` — the record's, unless missing or contradicted by the text;
 * ``tickers`` — from the raw markup, the title and the text (:mod:`.tickers`);
 * ``tags`` — the tickers, up to five topic keywords (:mod:`.tags`), the source;
-* ``minhash`` — the near-duplicate signature the store clusters by (:mod:`.clusters`);
+* ``minhash`` — the near-duplicate signature the store clusters by (:mod:`newsdesk.minhash`);
 * ``tokens`` — the search tokens the store indexes (made here, in the import
   workers, rather than in the process that writes the database).
 
@@ -13,9 +13,10 @@ rebuilds every article enriched with an older version.
 
 from __future__ import annotations
 
-from newsdesk.enrich import clusters, language, tags, tickers
-from newsdesk.models import Article
-from newsdesk.search.tokens import article_tokens
+from newsdesk import minhash
+from newsdesk.enrich import language, tags, tickers
+from newsdesk.models import Article, tag_kinds
+from newsdesk.tokens import article_tokens
 
 __all__ = ["VERSION", "enrich", "tag_kinds", "warm"]
 
@@ -28,7 +29,7 @@ def enrich(article: Article) -> Article:
     article.tickers = tickers.extract(article.raw_html, article.title, article.text)
     topics = [t for t in tags.topics(article.title, article.text, article.language) if t not in article.tickers]
     article.tags = list(dict.fromkeys([*article.tickers, *topics, article.source]))
-    article.minhash = clusters.signature(article.title, article.text)
+    article.minhash = minhash.signature(article.title, article.text)
     article.tokens = article_tokens(article.title, article.text)
     article.enriched = VERSION
     return article
@@ -41,14 +42,4 @@ def warm() -> None:
     tags.topics("Apple results beat estimates", "The quarter was strong.", "en")
     tags.topics("苹果公司发布财报", "季度业绩强劲。", "zh-CN")
     tickers.from_text("苹果公司 Apple (AAPL)", title="Apple")
-    clusters.signature("warm", "warm up the minhash permutations")
-
-
-def tag_kinds(article: Article) -> list[tuple[str, str]]:
-    """``(tag, kind)`` rows for ``article_tags``: kind is ticker, source or topic."""
-    tickers_ = set(article.tickers)
-    kinds = []
-    for tag in article.tags:
-        kind = "ticker" if tag in tickers_ else "source" if tag == article.source else "topic"
-        kinds.append((tag[:200], kind))
-    return list(dict(kinds).items())
+    minhash.signature("warm", "warm up the minhash permutations")

@@ -21,7 +21,7 @@ from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from newsdesk.search.tokens import CJK, simplified
+from newsdesk.tokens import CJK, simplified
 
 __all__ = ["detect", "resolve"]
 

@@ -17,7 +17,7 @@ from importlib import resources
 
 from wordfreq import zipf_frequency
 
-from newsdesk.search.tokens import CJK, stem
+from newsdesk.tokens import CJK, stem
 
 __all__ = ["MAX_TOPICS", "topics"]
 

@@ -24,7 +24,7 @@ from importlib import resources
 import ahocorasick
 from selectolax.lexbor import LexborHTMLParser
 
-from newsdesk.search.tokens import simplified
+from newsdesk.tokens import simplified
 
 __all__ = ["aliases", "extract", "from_markup", "from_text"]
 

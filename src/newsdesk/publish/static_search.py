@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from newsdesk.search.tokens import index_tokens, simplified
+from newsdesk.tokens import index_tokens, simplified
 
 if TYPE_CHECKING:
     from newsdesk.publish.site import Entry

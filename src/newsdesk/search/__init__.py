@@ -4,7 +4,7 @@
     >>> hits = search(store, '美联储 "rate cut" -crypto', limit=10, where=ArticleFilter(lang="zh"))
 
 The query language is described in :mod:`newsdesk.search.query`; tokens in
-:mod:`newsdesk.search.tokens`. The CLI and the web app both call :func:`search`.
+:mod:`newsdesk.tokens`. The CLI and the web app both call :func:`search`.
 """
 
 from __future__ import annotations

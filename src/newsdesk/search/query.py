@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsdesk.errors import QueryError
-from newsdesk.search.tokens import cjk_query_tokens, query_runs, stem
+from newsdesk.tokens import cjk_query_tokens, query_runs, stem
 
 __all__ = ["MAX_QUERY_CHARS", "Phrase", "Query", "parse"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from newsdesk.search.tokens import CJK, WORD, simplified, stem
+from newsdesk.tokens import CJK, WORD, simplified, stem
 
 __all__ = ["snippet"]
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import StoreError
-from newsdesk.models import Article, ArticleFilter, SourceHealth
+from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
 from newsdesk.store import bulk, clusters, health, index, listing
 from newsdesk.store import engine as engines
 from newsdesk.store.schema import article_tags, article_versions, articles
@@ -248,8 +248,6 @@ def _enrichment(conn: sa.Connection, batch: list[Article]) -> None:
     clusters.assign(conn, batch)
     for where in bulk.matching(conn, article_tags.c.uuid, [a.uuid for a in batch]):
         conn.execute(article_tags.delete().where(where))
-    from newsdesk.enrich import tag_kinds  # only writers need the enrichment (see store.clusters.assign)
-
     bulk.insert(conn, article_tags, [{"uuid": a.uuid, "tag": t, "kind": k} for a in batch for t, k in tag_kinds(a)])
     index.write(conn, batch)
 

@@ -24,9 +24,9 @@ MAX_CANDIDATES = 20
 
 def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
     """Set ``cluster`` on every article of ``batch`` and store its signature and keys."""
-    # Imported here: the enrichment models (numpy, word lists) are a fifth of a
-    # second that readers of the store (build, serve, search) never need.
-    from newsdesk.enrich.clusters import THRESHOLD, band_keys, similarity
+    # Imported here: numpy is a tenth of a second that readers of the store
+    # (build, serve, search) never need.
+    from newsdesk.minhash import THRESHOLD, band_keys, similarity
 
     uuids = {a.uuid for a in batch}
     keys = {a.uuid: band_keys(a.minhash) for a in batch if a.minhash}

@@ -33,12 +33,14 @@ def write(conn: sa.Connection, health: SourceHealth) -> None:
 
 
 def claim(engine: sa.Engine, name: str, owner: str, seconds: float) -> bool:
-    """Take the run lease of ``name`` unless a live one is held (atomic: the primary key decides)."""
+    """Take (or, for its owner, renew) the run lease of ``name`` unless someone else holds
+    a live one (atomic: the primary key decides)."""
     now = datetime.now(UTC)
     insert = (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)(source_runs)
+    runs = source_runs.c
     try:
         with engine.begin() as conn:
-            conn.execute(source_runs.delete().where(source_runs.c.name == name, source_runs.c.expires < now))
+            conn.execute(source_runs.delete().where(runs.name == name, sa.or_(runs.expires < now, runs.owner == owner)))
             row = {"name": name, "owner": owner, "expires": now + timedelta(seconds=seconds)}
             taken = insert.values(row).on_conflict_do_nothing(index_elements=["name"]).returning(source_runs.c.name)
             return conn.execute(taken).first() is not None

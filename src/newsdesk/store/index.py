@@ -2,7 +2,7 @@
 
 SQLite: an FTS5 table ``search_fts`` whose rowid is derived from the uuid (so
 that an update deletes by rowid, not by a scan) and whose columns hold the
-tokens of :mod:`newsdesk.search.tokens`, ranked by FTS5's BM25 with the title
+tokens of :mod:`newsdesk.tokens`, ranked by FTS5's BM25 with the title
 weighted ten times the body. PostgreSQL: the same tokens as a ``tsvector``
 literal (title at weight A, body at D — again ten to one under ``ts_rank``) in
 ``search_index``, behind a GIN index. Building the literal in Python keeps
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from newsdesk.models import Article, ArticleFilter
-from newsdesk.search.tokens import article_tokens
+from newsdesk.tokens import article_tokens
 
 _MAX_POSITION = 16383  # PostgreSQL's limit for positions in a tsvector
 _MAX_POSITIONS_PER_TOKEN = 255

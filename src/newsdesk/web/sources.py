@@ -68,7 +68,8 @@ def router(store: Store, settings: Settings) -> APIRouter:
         authorize(authorization)
         source = source_or_404(name)
         from newsdesk.fetch.client import Fetcher
-        from newsdesk.fetch.run import fetch_source, limits_from
+        from newsdesk.fetch.documents import limits_from
+        from newsdesk.pipeline.refresh import fetch_source
 
         async with Fetcher(limits_from(settings)) as fetcher:
             result = await fetch_source(source, fetcher, store, settings)

@@ -41,7 +41,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_cluster_keys_uuid", "cluster_keys", ["uuid"])
     if op.get_bind().dialect.name == "sqlite":
-        # Tokens arrive pre-made (newsdesk.search.tokens); unicode61 only splits on spaces.
+        # Tokens arrive pre-made (newsdesk.tokens); unicode61 only splits on spaces.
         # The filter columns are copies, so that a search never reads the wide articles rows.
         op.execute(
             "CREATE VIRTUAL TABLE search_fts USING fts5(uuid UNINDEXED, source UNINDEXED, language UNINDEXED,"

@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from newsdesk.config import Settings
 from newsdesk.errors import NewsdeskError
 from newsdesk.fetch.client import Fetcher
-from newsdesk.fetch.run import RunResult, fetch_source, limits_from
+from newsdesk.fetch.documents import limits_from
+from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.models import SourceHealth
 from newsdesk.sources.catalog import Source, is_enabled
 from newsdesk.store import Store

@@ -8,7 +8,7 @@ same three tasks:
   time): it defers one ``newsdesk.fetch_source`` job per due source;
 - ``newsdesk.revive``, periodic too: it puts back to ``todo`` the jobs of workers whose
   heartbeat stopped, so a dead worker's sources are fetched elsewhere;
-- ``newsdesk.fetch_source(name)``: :func:`newsdesk.fetch.run.fetch_source`.
+- ``newsdesk.fetch_source(name)``: :func:`newsdesk.pipeline.refresh.fetch_source`.
 
 A source is due when its last run ended an interval ago (its health row, so the
 interval holds across workers) and it has no job queued or running; its jobs
@@ -30,8 +30,9 @@ from sqlalchemy.engine import make_url
 
 from newsdesk.config import Settings
 from newsdesk.fetch.client import Fetcher
-from newsdesk.fetch.daemon import active, interval_of
-from newsdesk.fetch.run import RunResult, fetch_source, limits_from
+from newsdesk.pipeline.daemon import active, interval_of
+from newsdesk.fetch.documents import limits_from
+from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.sources.catalog import Source
 from newsdesk.store import Store
 

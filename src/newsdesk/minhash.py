@@ -19,7 +19,7 @@ import zlib
 
 import numpy as np
 
-from newsdesk.search.tokens import query_runs
+from newsdesk.tokens import query_runs
 
 __all__ = ["NUM_PERM", "THRESHOLD", "band_keys", "signature", "similarity"]
 

@@ -1,0 +1,193 @@
+"""The documents of one source: its lists of items and its detail pages.
+
+* :func:`list_items` — the source's lists (or its plugin) fetched and parsed into
+  item dicts, with the validators for the next conditional GET;
+* :func:`broken_contract` — why a list breaks the source's contract (drift);
+* :func:`detail_page` — an item's own page, with the source's ``detail.json_in``,
+  ``detail.json`` and ``detail.extract`` applied;
+* ``${ENV}`` secrets in URLs, headers and bodies (:func:`expand`) and masked in any
+  message that may quote them (:func:`redact`).
+
+The order of the stages (list → details → extract → records → import → health) is
+the pipeline's (:mod:`newsdesk.pipeline.refresh`), not this module's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import jmespath
+
+from newsdesk.config import Settings
+from newsdesk.errors import ConfigError, FetchError, NewsdeskError, ParseError
+from newsdesk.fetch.client import Fetcher, Limits
+from newsdesk.fetch.parse import embedded_json, items as parse_items, link_of
+from newsdesk.sources.catalog import Source
+from newsdesk.sources.dates import parse_published
+
+__all__ = ["Page", "broken_contract", "detail_page", "expand", "item_date", "limits_from", "list_items", "redact"]
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(concurrency=settings.fetch_concurrency, per_host=settings.fetch_per_host,
+                  host_delay=settings.fetch_host_delay, max_bytes=settings.fetch_max_bytes,
+                  retries=settings.fetch_retries)  # fmt: skip
+
+
+def expand(value: Any, source: str) -> Any:
+    """``${NAME}`` replaced by the environment variable NAME, in text, lists and mappings."""
+    if isinstance(value, str):
+
+        def lookup(match: re.Match[str]) -> str:
+            if match[1] not in os.environ:
+                raise FetchError(f"environment variable {match[1]} is not set", where=source)
+            return os.environ[match[1]]
+
+        return _ENV.sub(lookup, value)
+    if isinstance(value, list):
+        return [expand(v, source) for v in value]
+    if isinstance(value, dict):
+        return {k: expand(v, source) for k, v in value.items()}
+    return value
+
+
+def redact(text: str, source: Source) -> str:
+    """``text`` with the values of the source's ``${ENV}`` secrets masked (an error
+    message may quote a URL or header that carries one)."""
+    names = set(_ENV.findall(" ".join([source.url, *source.more_urls, *source.headers.values(), str(source.body or ""),
+                                       source.proxy or ""])))  # fmt: skip
+    for name in names:
+        secret = os.environ.get(name)
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, f"${{{name}}}")
+    return text
+
+
+async def list_items(source: Source, fetcher: Fetcher, validators: dict[str, str] | None) -> tuple[list[dict[str, Any]], dict[str, str] | None, bool]:
+    """The source's items (its lists, or its plugin), the list's new validators, and
+    whether the list answered 304 (``newsdesk sources test --live`` shows the items)."""
+    if source.plugin:
+        return await _plugin(source, fetcher), validators, False
+    conditional = source.method == "GET" and not source.more_urls
+    found: list[dict[str, Any]] = []
+    for url in (source.url, *source.more_urls):
+        response = await fetcher.get(
+            expand(url, source.name), source=source.name, method=source.method,
+            headers=expand(source.headers, source.name), json_body=expand(source.body, source.name),
+            validators=validators if conditional else None, timeout=source.timeout, proxy=expand(source.proxy, source.name),
+            backend=source.backend,
+        )  # fmt: skip
+        if response.not_modified:
+            return [], validators, True
+        links = {item.get("link") for item in found}
+        found += [item for item in parse_items(source, response.text, response.url) if item.get("link") not in links]
+    return found, (response.validators or None) if conditional else None, False
+
+
+def named_function(spec: str, field: str, source: Source) -> Callable[..., Any]:
+    """The function a source names as ``module.path:function`` (``plugin``, ``detail.extract``)."""
+    module_name, _, function_name = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), function_name)  # type: ignore[no-any-return]
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"{field} {spec!r} cannot be loaded: {exc}", where=source.file) from None
+
+
+async def _plugin(source: Source, fetcher: Fetcher) -> list[dict[str, Any]]:
+    function = named_function(source.plugin or "", "plugin", source)
+    try:
+        found = function(source, fetcher)
+        if inspect.isawaitable(found):
+            found = await found
+    except NewsdeskError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - plugin code is third-party code
+        raise ParseError(f"plugin {source.plugin} raised {type(exc).__name__}: {exc}", where=source.name) from None
+    if not isinstance(found, list) or not all(isinstance(i, dict) for i in found):
+        raise ParseError(f"plugin {source.plugin} returned {type(found).__name__}, not a list of items", where=source.name)
+    return found[: source.max_items]
+
+
+def item_date(source: Source, value: Any, now: datetime | None = None) -> datetime | None:
+    """An item's publication time, or None when it has none or it cannot be read."""
+    try:
+        return parse_published(value, source.tz, source.published_format, now=now)
+    except ValueError:
+        return None
+
+
+def broken_contract(source: Source, found: list[dict[str, Any]]) -> tuple[str, dict[str, Any] | None] | None:
+    """Why this list breaks the source's contract (and the offending item), or None."""
+    contract = source.contract
+    min_items = contract.min_items if contract else 1
+    # A title is expected of article lists; flashes have none, detail pages carry their own.
+    default = ("title", "link") if source.item_kind == 1 and not source.detail else ("link",)
+    required = contract.required if contract else default
+    if len(found) < min_items:
+        return f"drift: {len(found)} items, the contract wants at least {min_items}", None
+    for item in found:
+        missing = [name for name in required if not item.get(name)]
+        if missing:
+            return f"drift: an item has no {', '.join(missing)}", item
+        if contract and contract.published and item_date(source, item.get("published")) is None:
+            return f"drift: unreadable date {str(item.get('published'))[:40]!r}", item
+    return None
+
+
+@dataclass(slots=True)
+class Page:
+    """An item's detail page: where it ended up, the page as served (``html``), and the
+    text the body is taken from (``body_source``: the page, or what the source's
+    ``detail.json_in`` / ``detail.json`` / ``detail.extract`` made of it)."""
+
+    url: str
+    html: str
+    body_source: str
+
+
+async def detail_page(source: Source, fetcher: Fetcher, item: dict[str, Any], guard: bool | tuple[str, ...]) -> Page:
+    """Fetch ``item``'s page (``guard``: where remote links may lead, see fetch.guard)."""
+    assert source.detail is not None
+    detail = source.detail
+    url = link_of(detail.url, item)
+    response = await fetcher.get(url, source=source.name, headers=expand(source.headers, source.name),
+                                 timeout=source.timeout, proxy=expand(source.proxy, source.name), backend=source.backend,
+                                 guard=guard)  # fmt: skip
+    text = response.text
+    if detail.json_in:
+        text = embedded_json(text, detail.json_in, f"{source.name} ({url})")
+    if detail.json:
+        text = _json_body(text, detail.json, f"{source.name} ({url})")
+    if detail.extract:
+        text = _extracted(source, text, url) or ""
+    return Page(response.url, response.text, text)
+
+
+def _extracted(source: Source, text: str, url: str) -> str | None:
+    """The page's body by the source's ``detail.extract`` function (third-party code: contained)."""
+    function = named_function(source.detail.extract or "", "detail.extract", source)  # type: ignore[union-attr]
+    try:
+        body = function(text, url)
+    except Exception as exc:  # noqa: BLE001 - the page is hostile, the code may trip on it
+        raise ParseError(f"detail.extract raised {type(exc).__name__}: {exc} on {url}", where=source.name) from None
+    return body if isinstance(body, str) and body.strip() else None
+
+
+def _json_body(text: str, expression: str, where: str) -> str:
+    try:
+        body = jmespath.search(expression, json.loads(text))
+    except ValueError as exc:
+        raise ParseError(f"malformed JSON: {exc}", where=where) from None
+    if not isinstance(body, str) or not body.strip():
+        raise ParseError(f"no HTML at {expression!r}", where=where)
+    return body

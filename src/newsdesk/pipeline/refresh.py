@@ -1,0 +1,309 @@
+"""One run of one source, and one cycle over many (Miniflux's ``RefreshFeed``):
+
+    lease → list (fetch) → contract → new items → detail pages (fetch) → body, title,
+    date (extract) → records (sources) → clean, enrich, store (pipeline.ingest) → health
+
+:func:`fetch_source` never raises for a source's own trouble (a timeout, an HTTP
+error, a malformed document, a plugin that raises): the run ends ``failing`` with
+the reason in the source's health and the other sources go on. What was imported
+before a failure stays imported. Articles already stored are not fetched again
+(their detail pages are skipped). One run of a source at a time, whichever
+process asks (a lease row in the database).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from newsdesk import extract
+from newsdesk.config import Settings
+from newsdesk.errors import NewsdeskError, RecordError
+from newsdesk.fetch import alerts
+from newsdesk.fetch.client import Fetcher
+from newsdesk.fetch.documents import Page, broken_contract, detail_page, item_date, limits_from, list_items, redact
+from newsdesk.fetch.parse import detail_html
+from newsdesk.models import Record, SourceHealth
+from newsdesk.pipeline.ingest import import_records
+from newsdesk.sources.catalog import Source
+from newsdesk.sources.records import link_uuid, parse_record
+from newsdesk.store import Store
+
+__all__ = ["LEASE_SECONDS", "RunResult", "fetch_cycle", "fetch_source"]
+
+LEASE_SECONDS = 30.0  # renewed while a run goes on; a run killed holding it frees the source after this
+
+
+@dataclass(slots=True)
+class RunResult:
+    """What one run of a source did (``newsdesk fetch --json`` prints these)."""
+
+    name: str
+    state: str = "ok"  # ok, failing, drifted; busy: another run of the source was in progress
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    seen: int = 0
+    rejected: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # rejections by reason ("no article body": 2)
+    not_modified: bool = False
+    error: str | None = None
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+Importer = Callable[[Store, list[Record], Settings], Any]
+
+
+async def fetch_cycle(
+    sources: Iterable[Source], store: Store, settings: Settings, *, on_done: Callable[[RunResult], None] | None = None,
+    fetcher: Fetcher | None = None, importer: Importer | None = None, wait: float = 0.0,
+) -> list[RunResult]:  # fmt: skip
+    """Run ``sources`` concurrently (within the fetch limits); one result each.
+    ``importer`` replaces the import pipeline (the fetch benchmark counts records instead)."""
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(limits_from(settings))
+    try:
+
+        async def one(source: Source) -> RunResult:
+            result = await fetch_source(source, fetcher, store, settings, importer=importer, wait=wait)
+            if on_done:
+                on_done(result)
+            return result
+
+        return list(await asyncio.gather(*(one(s) for s in sources)))
+    finally:
+        if own:
+            await fetcher.close()
+
+
+async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings: Settings, *,
+                       importer: Importer | None = None, wait: float = 0.0) -> RunResult:  # fmt: skip
+    """Fetch ``source`` once, import what is new, record its health (and alert on a change).
+
+    While another run holds the source's lease this one waits up to ``wait``
+    seconds, then answers ``busy``."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    try:
+        claimed = await _claim(store, source, owner, wait)
+    except NewsdeskError:  # the database is away: fetch anyway, the import will say so
+        claimed = True
+    if not claimed:
+        return RunResult(source.name, state="busy", error=f"fetch: {source.name}: another run of this source is in progress")
+    keeper = asyncio.ensure_future(_keep_lease(store, source.name, owner))
+    try:
+        return await _run(source, fetcher, store, settings, importer or _import)
+    finally:
+        keeper.cancel()
+        try:
+            await _written(store.release_run, source.name, owner)
+        except NewsdeskError:
+            pass  # the lease expires by itself
+
+
+async def _keep_lease(store: Store, name: str, owner: str) -> None:
+    """Renew the lease while the run goes on, so that a short lease frees a killed run's source soon."""
+    while True:
+        await asyncio.sleep(LEASE_SECONDS / 3)
+        try:
+            await asyncio.to_thread(store.claim_run, name, owner, LEASE_SECONDS)
+        except NewsdeskError:
+            pass  # tried again at the next beat; the lease outlives one miss
+
+
+async def _claim(store: Store, source: Source, owner: str, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while not await _written(store.claim_run, source.name, owner, LEASE_SECONDS):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.2)
+    return True
+
+
+class _NoBodies(Exception):
+    """Every detail page answered and none held an article body: the site changed."""
+
+    def __init__(self, message: str, reasons: Counter[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
+async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Settings, importer: Importer) -> RunResult:
+    started = time.monotonic()
+    result = RunResult(source.name)
+    try:  # read under the lease: no other run of this source writes it meanwhile
+        health = store.health([source.name]).get(source.name) or SourceHealth(source.name)
+    except NewsdeskError:  # the database is away: fetch anyway, the import will say so
+        health = SourceHealth(source.name)
+    validators: dict[str, str] | None = health.validators
+    found: list[dict[str, Any]] = []
+    offending: dict[str, Any] | None = None
+    try:
+        found, validators, result.not_modified = await list_items(source, fetcher, health.validators)
+        result.items = len(found)
+        broken = None if result.not_modified else broken_contract(source, found)
+        records, rejected, known = await _records(source, fetcher, store, settings, found)
+        report = await _written(importer, store, records, settings)
+        result.new, result.updated, result.seen = report.new, report.updated, report.duplicate + known
+        rejected.update(getattr(report, "reasons", {}))
+        result.rejected, result.reasons = sum(rejected.values()), dict(+rejected)
+        if broken:
+            (result.state, result.error), offending = ("drifted", broken[0]), broken[1]
+    except _NoBodies as exc:
+        result.state, result.error = "drifted", str(exc)
+        result.rejected, result.reasons = sum(exc.reasons.values()), dict(exc.reasons)
+    except NewsdeskError as exc:
+        result.state, result.error = "failing", redact(str(exc), source)
+    except Exception as exc:  # noqa: BLE001 - a source's bug must not stop the others or the daemon
+        result.state, result.error = "failing", redact(f"fetch: {source.name}: unexpected {type(exc).__name__}: {exc}", source)
+    result.seconds = round(time.monotonic() - started, 3)
+    await _record_health(store, settings, source, health, result, validators, found, offending)
+    return result
+
+
+async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Settings,
+                   found: list[dict[str, Any]]) -> tuple[list[Record], Counter[str], int]:  # fmt: skip
+    """Records of the items not stored yet (details fetched), the reasons of those
+    rejected, and how many were already stored."""
+    rejected: Counter[str] = Counter()
+    usable = [item for item in found if item.get("link")]
+    if len(found) > len(usable):
+        rejected["no link"] += len(found) - len(usable)
+    known = store.known(link_uuid(str(item["link"])) for item in usable)
+    fresh = [item for item in usable if link_uuid(str(item["link"])) not in known]
+    if source.detail:
+        fresh = await _with_details(source, fetcher, fresh, rejected)
+    records = []
+    now = datetime.now(UTC)
+    for number, item in enumerate(fresh):
+        published = item.get("page_date") or item_date(source, item.get("published"), now)
+        raw = {
+            "id": item.get("id"), "title": _text(item.get("title")), "description": _text(item.get("summary")) or "",
+            "image": _text(item.get("image")), "link": str(item["link"]), "source": source.name,
+            "pub_date": published.isoformat() if published else None, "kind": source.item_kind,
+            "language": source.language, "author": _text(item.get("author")),
+        }  # fmt: skip
+        try:
+            records.append(parse_record(raw, f"{source.name} item {number} ({raw['link'][:200]})", tz=source.tz,
+                                        default_source=source.name,
+                                        max_description_bytes=settings.import_max_description_bytes))  # fmt: skip
+        except RecordError as exc:
+            rejected[exc.reason or "rejected"] += 1
+    return records, rejected, len(usable) - len(fresh)
+
+
+async def _with_details(source: Source, fetcher: Fetcher, fresh: list[dict[str, Any]],
+                        rejected: Counter[str]) -> list[dict[str, Any]]:  # fmt: skip
+    """The items whose detail pages gave a body, each with that body as its summary."""
+    pages = await asyncio.gather(*(_detail(source, fetcher, item) for item in fresh), return_exceptions=True)
+    failed = [p for p in pages if isinstance(p, BaseException)]
+    errors = [p for p in failed if not isinstance(p, RecordError)]
+    if fresh and len(failed) == len(fresh) and errors:
+        raise errors[0]  # its own type: a library's ImportError is not the site's fault
+    for page in failed:
+        reason = page.reason if isinstance(page, NewsdeskError) else None
+        rejected[reason or ("detail page failed" if isinstance(page, NewsdeskError) else type(page).__name__)] += 1
+    if fresh and len(failed) == len(fresh):  # every page answered, none held a body
+        raise _NoBodies(f"drift: no article body on any of {len(fresh)} detail pages", rejected)
+    return [page for page in pages if isinstance(page, dict)]
+
+
+async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with its body (``summary``) from the detail page, and the page's own
+    title and date where the list gave none. RecordError ``no article body`` when
+    the page holds none."""
+    page = await detail_page(source, fetcher, item, _guard(source))
+    body = await _written(_body, source, page)
+    if body is None:
+        detail = source.detail
+        assert detail is not None
+        how = ", ".join(detail.content) or ("detail.extract" if detail.extract else detail.json or "readability")
+        raise RecordError(f"no article body ({how}) in {page.url}", where=source.name, reason="no article body")
+    found = dict(item, summary=body)
+    if not source.detail or source.detail.json or source.detail.json_in:
+        return found
+    if not _text(item.get("title")):
+        found["title"] = extract.page_title(page.html)
+    if not item.get("published"):
+        found["page_date"] = await _written(extract.page_date, page.html, page.url, source.tz)
+    return found
+
+
+def _body(source: Source, page: Page) -> str | None:
+    """The page's article body as HTML: the source's selectors, or the extraction chain."""
+    detail = source.detail
+    assert detail is not None
+    text = page.body_source
+    if not text:
+        return None
+    if not detail.content and not detail.json and not detail.extract:
+        found = extract.main_content(text, page.url)
+        text = found.html if found else ""
+    return detail_html(text, detail.content or ("body",), detail.remove) if text else None
+
+
+def _guard(source: Source) -> bool | tuple[str, ...]:
+    """How a detail fetch checks where an item link leads (see fetch.guard)."""
+    if source.allow_private is True:
+        return False
+    return source.allow_private or True
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+_WRITER: list[ThreadPoolExecutor] = []
+
+
+async def _written(work: Callable[..., Any], *args: Any) -> Any:
+    """Run a database write (cleaning and enrichment included) in this process's one
+    writer thread: fetching goes on meanwhile, and writes never race each other."""
+    if not _WRITER:
+        _WRITER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-writer"))
+    return await asyncio.get_running_loop().run_in_executor(_WRITER[0], lambda: work(*args))
+
+
+def _import(store: Store, records: list[Record], settings: Settings) -> Any:
+    return import_records(store, records, settings, workers=1)
+
+
+async def _record_health(store: Store, settings: Settings, source: Source, health: SourceHealth, result: RunResult,
+                         validators: dict[str, str] | None, found: list[dict[str, Any]],
+                         offending: dict[str, Any] | None) -> None:  # fmt: skip
+    now = datetime.now(UTC)
+    health.last_run, health.latency_ms = now, int(result.seconds * 1000)
+    health.new_items, health.seen_items, health.rejected = result.new, result.seen, result.reasons or None
+    if result.state == "ok":
+        health.state, health.failures, health.last_success, health.validators = "ok", 0, now, validators
+        if found:
+            health.last_good = _sample(found[0])
+    else:
+        health.state, health.failures = result.state, health.failures + 1
+        health.last_error, health.last_error_at = result.error, now
+        if result.state == "drifted":
+            health.bad_sample = _sample(offending) if offending else {"items": len(found)}
+    message = alerts.change(health, settings.alerts_after_failures)
+    if message:
+        await alerts.send(settings, message, source.name)
+    try:
+        await _written(store.save_health, health)
+    except NewsdeskError as exc:
+        result.error = f"{result.error or ''}; {exc}".lstrip("; ")
+
+
+def _sample(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: (str(v)[:500] if v is not None else None) for k, v in item.items()}
