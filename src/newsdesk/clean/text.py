@@ -1,4 +1,4 @@
-"""Plain text, summaries and text repair (mojibake, whitespace)."""
+"""Titles, headlines, summaries and text repair (mojibake, whitespace); plain text is :mod:`newsdesk.plaintext`."""
 
 from __future__ import annotations
 
@@ -7,17 +7,11 @@ import re
 import unicodedata
 
 import ftfy
-from selectolax.lexbor import LexborHTMLParser
+
+from newsdesk.plaintext import to_text
 
 SUMMARY_CHARS = 50
-_BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|dt|dd|blockquote|figcaption|pre|caption|figure|ul|ol|dl)>|<br>|<hr>)")
 _SPACE = re.compile(r"\s+")
-# Marks go inside cells: text between table tags is moved out of the table by the parser.
-_ROW_END = re.compile(r"(</t[dh]>\s*</tr>)")
-_CELL_END = re.compile(r"(</t[dh]>)")
-# Zero-width spaces, joiners and marks, soft hyphens, BOMs: invisible, but they split words for search.
-_ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
-_BREAK = "\u2029"
 # UTF-8 misread as Latin-1 or cp1252 always leaves one of these; text without
 # them cannot carry that mojibake, so ftfy (slow) runs only where it can help.
 _MOJIBAKE_HINT = re.compile("[\u00c0-\u00ff]")
@@ -45,20 +39,6 @@ def clean_title(title: str) -> str:
     """Titles arrive with entities, tags (fx168 wraps some in <p>), stray
     whitespace and mojibake."""
     return _SPACE.sub(" ", repair(htmllib.unescape(_TAG.sub(" ", title)))).strip()
-
-
-def to_text(html: str) -> str:
-    """Plain text of sanitized HTML: one line per block and per table row, cells
-    apart, whitespace collapsed, zero-width characters gone. It is what search indexes."""
-    if not html:
-        return ""
-    html = _ZERO_WIDTH.sub("", html.replace(_BREAK, " "))
-    html = _ROW_END.sub(lambda m: _BREAK + m.group(1), html)
-    html = _CELL_END.sub(lambda m: " " + m.group(1), html)
-    marked = _BLOCK_END.sub(lambda m: _BREAK + m.group(1), html)
-    raw = LexborHTMLParser(marked).text(separator="")
-    lines = (_SPACE.sub(" ", line).strip() for line in raw.split(_BREAK))
-    return "\n".join(line for line in lines if line)
 
 
 _SENTENCE = re.compile(r"^(.+?[。！？!?]|.+?[.;；](?=\s))")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 
 from newsdesk.extract import density
+from newsdesk.plaintext import to_text
 
 __all__ = ["Body", "main_content", "quality"]
 
@@ -68,9 +69,7 @@ def _density_body(container: density.Container) -> Body | None:
 
 
 def _text_of(markup: str) -> str:
-    from newsdesk.clean.text import to_text  # the same plain text that is indexed
-
-    return to_text(markup)
+    return to_text(markup)  # the same plain text that is indexed
 
 
 def quality(text: str) -> float:
