@@ -19,6 +19,7 @@ import jmespath.exceptions
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsdesk.errors import ParseError
+from newsdesk.fetch.feeds import parse_feed
 from newsdesk.sources.catalog import Source
 
 __all__ = ["detail_html", "embedded_json", "items", "link_of"]
@@ -61,6 +62,9 @@ def link_of(template: str, item: dict[str, Any]) -> str:
 
 
 def _rss(text: str, where: str) -> list[dict[str, Any]]:
+    fast = parse_feed(text)
+    if fast is not None:
+        return fast
     feed = feedparser.parse(text)
     if feed.bozo and not feed.entries:
         raise ParseError(f"not an RSS/Atom feed: {feed.get('bozo_exception')}", where=where)

@@ -100,25 +100,36 @@ def import_records(
 ) -> ImportReport:
     """Clean, enrich and store ``records`` made elsewhere (a fetched source), in
     batches, as a file import does (``workers`` processes; 1: in this one)."""
-    report = ImportReport()
+    pool = Workers(workers)
+    try:
+        return import_groups(store, [list(records)], settings, pool, on_error=on_error)[0]
+    finally:
+        pool.close()
+
+
+def import_groups(
+    store: Store, groups: list[list[Record]], settings: Settings, workers: Workers, *, on_error: Reporter | None = None
+) -> list[ImportReport]:
+    """Import the records of several groups (the runs of several sources) together,
+    in shared batches, with one report per group."""
+    reports = [ImportReport() for _ in groups]
+    owner = {id(record): reports[number] for number, group in enumerate(groups) for record in group}
 
     def error(exc: NewsdeskError) -> None:
-        report.errors.append(str(exc))
         if on_error:
             on_error(exc)
 
-    pool = Workers(workers)
-    try:
-        pending: _Batch | None = None
-        batch = list(records)
-        for start in range(0, len(batch), settings.import_batch_size):
-            started = _start(store, batch[start : start + settings.import_batch_size], report, pool, pending)
-            _finish(store, pending, report, error)
-            pending = started
-        _finish(store, pending, report, error)
-    finally:
-        pool.close()
-    return report
+    def tally(record: Record) -> ImportReport:
+        return owner[id(record)]
+
+    pending: _Batch | None = None
+    batch = [record for group in groups for record in group]
+    for start in range(0, len(batch), settings.import_batch_size):
+        started = _start(store, batch[start : start + settings.import_batch_size], tally, workers, pending)
+        _finish(store, pending, tally, error)
+        pending = started
+    _finish(store, pending, tally, error)
+    return reports
 
 
 def _import_all(
@@ -130,6 +141,9 @@ def _import_all(
     on_file: Callable[[RecordFile], None] | None,
     workers: Workers,
 ) -> None:
+    def tally(_: Record) -> ImportReport:
+        return report
+
     batch: list[Record] = []
     pending: _Batch | None = None
     for item in found:
@@ -141,14 +155,14 @@ def _import_all(
         for record in _file_records(item, settings, report, error):
             batch.append(record)
             if len(batch) >= settings.import_batch_size:
-                started = _start(store, batch, report, workers, pending)
-                _finish(store, pending, report, error)
+                started = _start(store, batch, tally, workers, pending)
+                _finish(store, pending, tally, error)
                 pending, batch = started, []
         if on_file:
             on_file(item)
-    started = _start(store, batch, report, workers, pending)
-    _finish(store, pending, report, error)
-    _finish(store, started, report, error)
+    started = _start(store, batch, tally, workers, pending)
+    _finish(store, pending, tally, error)
+    _finish(store, started, tally, error)
 
 
 def _file_records(file: RecordFile, settings: Settings, report: ImportReport, error: Reporter) -> Iterator[Record]:
@@ -185,20 +199,32 @@ class Workers:
 
     MIN_PARALLEL = 64
 
-    def __init__(self, count: int = 0) -> None:
+    def __init__(self, count: int = 0, *, start: str = "fork") -> None:
+        """``start``: ``fork`` (workers share the loaded models), or ``forkserver``
+        where the caller has threads running (a fork copies their locks held)."""
         self.count = count or os.cpu_count() or 1
+        self.start = start
         self._pool: ProcessPoolExecutor | None = None
 
     def prepare(self, records: list[Record], now: datetime) -> Iterator[Article | NewsdeskError]:
         """Results in input order; with a pool the work starts now and runs in
         the background until the iterator is read."""
-        if self.count <= 1 or len(records) < self.MIN_PARALLEL or "fork" not in get_all_start_methods():
+        if self.count <= 1 or len(records) < self.MIN_PARALLEL or self.start not in get_all_start_methods():
             return iter([_prepare(record, now) for record in records])
-        if self._pool is None:
-            warm()  # forked workers share the loaded models with this process (copy-on-write)
-            self._pool = ProcessPoolExecutor(self.count, mp_context=get_context("fork"))
+        pool = self.start_now()
         chunk = max(1, len(records) // (self.count * 4))
-        return self._pool.map(_prepare, records, repeat(now), chunksize=chunk)
+        return pool.map(_prepare, records, repeat(now), chunksize=chunk)
+
+    def start_now(self) -> ProcessPoolExecutor:
+        """The pool, its processes started now (a fork must happen before threads do)."""
+        if self._pool is None:
+            if self.start == "fork":
+                warm()  # forked workers share the loaded models with this process (copy-on-write)
+            self._pool = ProcessPoolExecutor(self.count, mp_context=get_context(self.start),
+                                             initializer=None if self.start == "fork" else warm)  # fmt: skip
+            for _ in range(self.count):  # ProcessPoolExecutor forks lazily; make it fork here
+                self._pool.submit(int).result()
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
@@ -221,7 +247,10 @@ class _Batch:
     now: datetime
 
 
-def _start(store: Store, batch: list[Record], report: ImportReport, workers: Workers, previous: _Batch | None) -> _Batch | None:
+Tally = Callable[[Record], ImportReport]  # the report a record counts in
+
+
+def _start(store: Store, batch: list[Record], tally: Tally, workers: Workers, previous: _Batch | None) -> _Batch | None:
     """Look ``batch`` up and hand its new records to the workers (they run while
     the previous batch is written)."""
     if not batch:
@@ -233,12 +262,16 @@ def _start(store: Store, batch: list[Record], report: ImportReport, workers: Wor
         for record in previous.records:
             if record.uuid in uuids:
                 stored.setdefault(record.uuid, set()).add(record.content_hash)
-    fresh = [r for r in batch if r.content_hash not in stored.get(r.uuid, ())]
-    report.duplicate += len(batch) - len(fresh)
+    fresh = []
+    for record in batch:
+        if record.content_hash in stored.get(record.uuid, ()):
+            tally(record).duplicate += 1
+        else:
+            fresh.append(record)
     return _Batch(fresh, workers.prepare(fresh, now), now)
 
 
-def _finish(store: Store, batch: _Batch | None, report: ImportReport, error: Reporter) -> None:
+def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter) -> None:
     """Collect the cleaned articles of ``batch`` and save them in one transaction."""
     if batch is None:
         return
@@ -249,6 +282,7 @@ def _finish(store: Store, batch: _Batch | None, report: ImportReport, error: Rep
     changed: dict[str, Article] = {}
     versions: list[tuple[str, str]] = []
     for record, article in zip(batch.records, batch.results, strict=True):
+        report = tally(record)
         if record.content_hash in stored.get(record.uuid, ()):
             report.duplicate += 1  # the same record twice in one batch
             continue

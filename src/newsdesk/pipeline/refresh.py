@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,12 +34,12 @@ from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import Page, broken_contract, detail_page, item_date, limits_from, list_items, redact
 from newsdesk.fetch.parse import detail_html
 from newsdesk.models import Record, SourceHealth
-from newsdesk.pipeline.ingest import import_records
+from newsdesk.pipeline.ingest import ImportReport, Workers, import_groups, import_records
 from newsdesk.sources.catalog import Source
 from newsdesk.sources.records import link_uuid, parse_record
 from newsdesk.store import Store
 
-__all__ = ["LEASE_SECONDS", "RunResult", "fetch_cycle", "fetch_source"]
+__all__ = ["LEASE_SECONDS", "Coalescer", "RunResult", "fetch_cycle", "fetch_source"]
 
 LEASE_SECONDS = 30.0  # renewed while a run goes on; a run killed holding it frees the source after this
 
@@ -64,6 +65,62 @@ class RunResult:
 
 
 Importer = Callable[[Store, list[Record], Settings], Any]
+Ingest = Callable[[list[Record]], Awaitable[Any]]  # records in, an import report out
+
+
+class Coalescer:
+    """The imports of concurrent source runs, written together.
+
+    Records that arrive while a write is going on wait and go into the next one:
+    one transaction and one lookup for many sources instead of one each, and
+    batches large enough for the processes that clean and enrich. One report per
+    run comes back.
+    """
+
+    GATHER = 0.05  # seconds a write waits for other runs to join it
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        # Forked while this process has one thread, the workers share its loaded models;
+        # later (threads running, whose held locks a fork would copy) from a forkserver.
+        alone = threading.active_count() == 1
+        self.workers = Workers(settings.import_workers, start="fork" if alone else "forkserver")
+        if alone:
+            self.workers.start_now()
+        self._pending: list[tuple[list[Record], asyncio.Future[ImportReport]]] = []
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def __call__(self, records: list[Record]) -> ImportReport:
+        done: asyncio.Future[ImportReport] = asyncio.get_running_loop().create_future()
+        self._pending.append((records, done))
+        self._wakeup.set()
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._drain())
+        return await done
+
+    async def _drain(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            await asyncio.sleep(self.GATHER)
+            waiting, self._pending = self._pending, []
+            if not waiting:
+                continue
+            try:
+                reports = await _written(import_groups, self.store, [r for r, _ in waiting], self.settings, self.workers)
+            except Exception as exc:  # noqa: BLE001 - each run reports it as its own failure
+                for _, done in waiting:
+                    done.set_exception(exc)
+                continue
+            for (_, done), report in zip(waiting, reports, strict=True):
+                done.set_result(report)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        await asyncio.get_running_loop().run_in_executor(None, self.workers.close)
 
 
 async def fetch_cycle(
@@ -74,26 +131,30 @@ async def fetch_cycle(
     ``importer`` replaces the import pipeline (the fetch benchmark counts records instead)."""
     own = fetcher is None
     fetcher = fetcher or Fetcher(limits_from(settings))
+    coalescer = Coalescer(store, settings) if importer is None else None
     try:
 
         async def one(source: Source) -> RunResult:
-            result = await fetch_source(source, fetcher, store, settings, importer=importer, wait=wait)
+            result = await fetch_source(source, fetcher, store, settings, importer=importer, wait=wait, ingest=coalescer)
             if on_done:
                 on_done(result)
             return result
 
         return list(await asyncio.gather(*(one(s) for s in sources)))
     finally:
+        if coalescer:
+            await coalescer.close()
         if own:
             await fetcher.close()
 
 
 async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings: Settings, *,
-                       importer: Importer | None = None, wait: float = 0.0) -> RunResult:  # fmt: skip
+                       importer: Importer | None = None, wait: float = 0.0, ingest: Ingest | None = None) -> RunResult:  # fmt: skip
     """Fetch ``source`` once, import what is new, record its health (and alert on a change).
 
     While another run holds the source's lease this one waits up to ``wait``
-    seconds, then answers ``busy``."""
+    seconds, then answers ``busy``. ``ingest`` imports the records (a
+    :class:`Coalescer` shared by concurrent runs); else ``importer`` in the writer thread."""
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     try:
         claimed = await _claim(store, source, owner, wait)
@@ -103,7 +164,13 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
         return RunResult(source.name, state="busy", error=f"fetch: {source.name}: another run of this source is in progress")
     keeper = asyncio.ensure_future(_keep_lease(store, source.name, owner))
     try:
-        return await _run(source, fetcher, store, settings, importer or _import)
+        if ingest is None:
+            chosen = importer or _import
+
+            async def ingest(records: list[Record]) -> Any:
+                return await _written(chosen, store, records, settings)
+
+        return await _run(source, fetcher, store, settings, ingest)
     finally:
         keeper.cancel()
         try:
@@ -139,7 +206,7 @@ class _NoBodies(Exception):
         self.reasons = reasons
 
 
-async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Settings, importer: Importer) -> RunResult:
+async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Settings, ingest: Ingest) -> RunResult:
     started = time.monotonic()
     result = RunResult(source.name)
     try:  # read under the lease: no other run of this source writes it meanwhile
@@ -154,7 +221,7 @@ async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Setting
         result.items = len(found)
         broken = None if result.not_modified else broken_contract(source, found)
         records, rejected, known = await _records(source, fetcher, store, settings, found)
-        report = await _written(importer, store, records, settings)
+        report = await ingest(records)
         result.new, result.updated, result.seen = report.new, report.updated, report.duplicate + known
         rejected.update(getattr(report, "reasons", {}))
         result.rejected, result.reasons = sum(rejected.values()), dict(+rejected)
