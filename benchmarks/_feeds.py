@@ -97,17 +97,17 @@ def rss(title: str, entries: list[dict[str, object]]) -> bytes:
             f"<link>https://example.com/</link><description>bench</description>{''.join(items)}</channel></rss>").encode()  # fmt: skip
 
 
-def serve(bodies: dict[int, bytes], ready) -> None:  # noqa: ANN001 - a multiprocessing Event
+def serve_hosts(hosts: dict[str, int], port: int, respond, ready) -> None:  # noqa: ANN001 - a coroutine function, an Event
+    """Serve HTTP/1.1 keep-alive on each address of ``hosts`` (address → key) until killed:
+    ``await respond(key, path)`` gives (status, content type, body)."""
+
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        host = int(writer.get_extra_info("sockname")[0].rsplit(".", 1)[1]) - 2
+        host = hosts[writer.get_extra_info("sockname")[0]]
         try:
             while True:
                 request = await reader.readuntil(b"\r\n\r\n")
-                path = request.split(b" ", 2)[1].decode()
-                await asyncio.sleep(latency(host, path))
-                body = bodies.get(host, b"")
-                head = f"HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-length: {len(body)}\r\n\r\n"
-                writer.write(head.encode() + body)
+                status, kind, body = await respond(host, request.split(b" ", 2)[1].decode())
+                writer.write(f"HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {len(body)}\r\n\r\n".encode() + body)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -115,11 +115,19 @@ def serve(bodies: dict[int, bytes], ready) -> None:  # noqa: ANN001 - a multipro
             writer.close()
 
     async def main() -> None:
-        servers = [await asyncio.start_server(handle, f"127.0.0.{host + 2}", PORT, backlog=512) for host in bodies]
+        servers = [await asyncio.start_server(handle, address, port, backlog=512) for address in hosts]
         ready.set()
         await asyncio.gather(*(s.serve_forever() for s in servers))
 
     asyncio.run(main())
+
+
+def serve(bodies: dict[int, bytes], ready) -> None:  # noqa: ANN001 - a multiprocessing Event
+    async def respond(host: int, path: str) -> tuple[int, str, bytes]:
+        await asyncio.sleep(latency(host, path))
+        return 200, "application/rss+xml", bodies.get(host, b"")
+
+    serve_hosts({f"127.0.0.{host + 2}": host for host in bodies}, PORT, respond, ready)
 
 
 def feed_sources(count: int) -> list:  # noqa: ANN201 - newsdesk Sources

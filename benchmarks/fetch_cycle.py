@@ -49,40 +49,23 @@ def failing(path: str, host: int) -> bool:
 
 
 def serve(ready: multiprocessing.synchronize.Event) -> None:
+    from _feeds import serve_hosts
+
     seen: set[tuple[int, str]] = set()
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        host = int(writer.get_extra_info("sockname")[0].rsplit(".", 1)[1]) - 1
-        try:
-            while True:
-                request = await reader.readuntil(b"\r\n\r\n")
-                path = request.split(b" ", 2)[1].decode()
-                await asyncio.sleep(latency(path, host))
-                status, body, kind = 200, b"", "application/json"
-                if failing(path, host) and (host, path) not in seen:
-                    seen.add((host, path))
-                    status, body = 500, b"busy"
-                elif path == "/list":
-                    items = [{"title": f"source {host} story {n} 第{n}条新闻", "link": f"http://127.0.0.{host + 1}:{PORT}/p/{n}"}
-                             for n in range(PAGES)]  # fmt: skip
-                    body = json.dumps({"items": items}, ensure_ascii=False).encode()
-                else:
-                    kind = "text/html; charset=utf-8"
-                    body = f"<html><body><div class='a'><p>{'正文 body text ' * 40}{host}{path}</p></div></body></html>".encode()
-                head = f"HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {len(body)}\r\n\r\n".encode()
-                writer.write(head + body)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+    async def respond(host: int, path: str) -> tuple[int, str, bytes]:
+        await asyncio.sleep(latency(path, host))
+        if failing(path, host) and (host, path) not in seen:
+            seen.add((host, path))
+            return 500, "application/json", b"busy"
+        if path == "/list":
+            items = [{"title": f"source {host} story {n} 第{n}条新闻", "link": f"http://127.0.0.{host + 1}:{PORT}/p/{n}"}
+                     for n in range(PAGES)]  # fmt: skip
+            return 200, "application/json", json.dumps({"items": items}, ensure_ascii=False).encode()
+        page = f"<html><body><div class='a'><p>{'正文 body text ' * 40}{host}{path}</p></div></body></html>"
+        return 200, "text/html; charset=utf-8", page.encode()
 
-    async def main() -> None:
-        servers = [await asyncio.start_server(handle, f"127.0.0.{n + 1}", PORT, backlog=512) for n in range(1, SOURCES + 1)]
-        ready.set()
-        await asyncio.gather(*(s.serve_forever() for s in servers))
-
-    asyncio.run(main())
+    serve_hosts({f"127.0.0.{n + 1}": n for n in range(1, SOURCES + 1)}, PORT, respond, ready)
 
 
 def sources():
@@ -173,36 +156,17 @@ def lower_bound(per_host: int, host_delay: float, backoff: float) -> float:
     return worst
 
 
-def measure(target, *args) -> dict[str, float]:
-    """Run ``target`` in a child process against a freshly started simulated web
-    (so that every run meets the same first-attempt errors)."""
-    context = multiprocessing.get_context("fork")
-    ready = context.Event()
-    server = context.Process(target=serve, args=(ready,), daemon=True)
-    server.start()
-    if not ready.wait(20):
-        raise SystemExit("the simulated sources did not start")
-    try:
-        queue: multiprocessing.Queue = context.Queue()
-        child = context.Process(target=target, args=(*args, queue))
-        child.start()
-        _, _, usage = os.wait4(child.pid, 0)
-        result = queue.get(timeout=5)
-    finally:
-        server.terminate()
-        server.join()
-    result["rss"] = usage.ru_maxrss / 1024
-    result["cpu"] = usage.ru_utime + usage.ru_stime
-    return result
-
-
 def feeds_load(db: str, count: int, out: multiprocessing.Queue) -> None:
     """Fetch ``count`` loopback feeds once into ``db`` through the whole pipeline."""
     from _feeds import feed_sources
 
     from newsdesk.config import Settings
-    from newsdesk.pipeline.refresh import fetch_cycle
     from newsdesk.store import Store
+
+    try:
+        from newsdesk.pipeline.refresh import fetch_cycle
+    except ImportError:  # an older checkout, for before/after figures (PYTHONPATH=old/src)
+        from newsdesk.fetch.run import fetch_cycle  # type: ignore[no-redef]
 
     settings = Settings(fetch_concurrency=400, import_workers=int(os.environ.get("BENCH_IMPORT_WORKERS", "0")))
     store = Store(db)
@@ -242,24 +206,26 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure_feeds(bodies: dict[int, bytes], db: str) -> dict[str, float]:
-    """The fetching process's tree: CPU as the machine's busy time during the run less
-    the feed server's; memory as the peak of the tree's summed proportional set size (sampled)."""
-    import threading
+def measure(server: tuple[object, tuple], target, *args) -> dict[str, float]:  # noqa: ANN001
+    """Run ``target`` in a child process against a freshly started ``server`` (a
+    target and its arguments; every run meets the same first-attempt errors).
 
-    from _feeds import serve as serve_feeds
+    The child alone: wall, CPU and peak RSS by ``wait4``. Its tree (pool workers, a
+    forkserver): CPU as the machine's busy time during the run less the server's, and
+    memory as the peak of the summed proportional set size, sampled every 0.2 s."""
+    import threading
 
     context = multiprocessing.get_context("fork")
     ready = context.Event()
-    server = context.Process(target=serve_feeds, args=(bodies, ready), daemon=True)
-    server.start()
+    serving = context.Process(target=server[0], args=(*server[1], ready), daemon=True)  # type: ignore[arg-type]
+    serving.start()
     if not ready.wait(20):
-        raise SystemExit("the feeds did not start")
+        raise SystemExit("the simulated sources did not start")
     tick = os.sysconf("SC_CLK_TCK")
     try:
         queue: multiprocessing.Queue = context.Queue()
-        machine, served = _machine_jiffies(), _process(server.pid)[1]  # type: ignore[index]
-        child = context.Process(target=feeds_load, args=(db, len(bodies), queue))
+        machine, served = _machine_jiffies(), _process(serving.pid)[1]  # type: ignore[index]
+        child = context.Process(target=target, args=(*args, queue))
         child.start()
         peak, done = [0], threading.Event()
 
@@ -272,11 +238,11 @@ def measure_feeds(bodies: dict[int, bytes], db: str) -> dict[str, float]:
         _, _, usage = os.wait4(child.pid, 0)
         done.set()
         sampler.join()
-        tree_cpu = (_machine_jiffies() - machine - (_process(server.pid)[1] - served)) / tick  # type: ignore[index]
+        tree_cpu = (_machine_jiffies() - machine - (_process(serving.pid)[1] - served)) / tick  # type: ignore[index]
         result = queue.get(timeout=5)
     finally:
-        server.terminate()
-        server.join()
+        serving.terminate()
+        serving.join()
     result["rss"] = usage.ru_maxrss / 1024
     result["cpu"] = usage.ru_utime + usage.ru_stime
     result["tree_cpu"], result["tree_rss"] = tree_cpu, peak[0] / 1024
@@ -284,7 +250,7 @@ def measure_feeds(bodies: dict[int, bytes], db: str) -> dict[str, float]:
 
 
 def feeds_main(which: str, corpus: Path) -> None:
-    from _feeds import corpus_feeds, synthetic_feeds
+    from _feeds import corpus_feeds, serve as serve_feeds, synthetic_feeds
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print("process: the fetching process alone (wait4); tree: it with its forkserver and pool workers "
@@ -297,7 +263,7 @@ def feeds_main(which: str, corpus: Path) -> None:
     print(f"{'scenario':<42} {'wall s':>7} {'CPU s':>6} {'tree CPU':>8} {'peak MB':>8} {'tree MB':>8} {'items':>6} {'stored':>7}  reference")
     for name, bodies, reference in scenarios:
         with tempfile.TemporaryDirectory() as tmp:
-            r = measure_feeds(bodies, f"sqlite:///{Path(tmp) / 'feeds.db'}")
+            r = measure((serve_feeds, (bodies,)), feeds_load, f"sqlite:///{Path(tmp) / 'feeds.db'}", len(bodies))
         print(f"{name:<42} {r['wall']:>7.2f} {r['cpu']:>6.1f} {r['tree_cpu']:>8.1f} {r['rss']:>8.0f} {r['tree_rss']:>8.0f}"
               f" {r['items']:>6} {r['stored']:>7}  {reference}")  # fmt: skip
 
@@ -308,13 +274,13 @@ def main() -> None:
                         help="the RSS scenarios instead (compared with Miniflux's figures)")
     parser.add_argument("--corpus", type=Path, default=Path(__file__).parent.parent.parent / "shared/datasets/cachenews-2025-02")
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).parent))  # _feeds: the loopback servers
     if args.feeds:
-        sys.path.insert(0, str(Path(__file__).parent))
         return feeds_main(args.feeds, args.corpus)
     with tempfile.TemporaryDirectory() as tmp:
-        plain = measure(ours, f"sqlite:///{Path(tmp) / 'a.db'}", False)
-        stored = measure(ours, f"sqlite:///{Path(tmp) / 'b.db'}", True)
-        seed = measure(seed_way)
+        plain = measure((serve, ()), ours, f"sqlite:///{Path(tmp) / 'a.db'}", False)
+        stored = measure((serve, ()), ours, f"sqlite:///{Path(tmp) / 'b.db'}", True)
+        seed = measure((serve, ()), seed_way)
     from newsdesk.fetch.client import Limits
 
     limits = Limits()

@@ -85,3 +85,17 @@ def test_title_less_flash_items_are_kept_with_a_title_from_their_text(httpserver
         assert result.new == 1 and result.reasons == {"no title or body": 1}
         [article] = store.page(ArticleFilter(), 5)
         assert article.title == "美国8月非农就业人口增加14.2万人，预期16.5万人" and article.kind == 2
+
+
+def test_a_body_much_shorter_than_the_list_summary_is_flagged_and_the_summary_kept(httpserver, sqlite_url):
+    summary = "<p>" + "The list gave the whole story, sentence after sentence, with every figure in it. " * 8 + "</p>"
+    items = [{"u": httpserver.url_for("/teaser"), "t": "Short page", "s": summary}]
+    httpserver.expect_request("/teaser").respond_with_data(
+        "<html><body><article><p>Only a teaser of the story, read the rest elsewhere, please.</p></article></body></html>",
+        content_type="text/html")  # fmt: skip
+    source = _serve_pages(httpserver, {}, fields={"title": "t", "link": "u", "summary": "s"}, items=items)
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+        assert result.state == "ok" and result.new == 1 and result.flagged == {"short body": 1}
+        [article] = store.page(ArticleFilter(), 5)
+        assert "every figure in it" in article.text

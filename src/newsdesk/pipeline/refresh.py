@@ -34,6 +34,7 @@ from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import Page, broken_contract, detail_page, item_date, limits_from, list_items, redact
 from newsdesk.fetch.parse import detail_html
 from newsdesk.models import Record, SourceHealth
+from newsdesk.plaintext import to_text
 from newsdesk.pipeline.ingest import ImportReport, Workers, import_groups, import_records
 from newsdesk.sources.catalog import Source
 from newsdesk.sources.records import link_uuid, parse_record
@@ -41,6 +42,7 @@ from newsdesk.store import Store
 
 __all__ = ["LEASE_SECONDS", "Coalescer", "RunResult", "fetch_cycle", "fetch_source"]
 
+SHORT_BODY_MIN = 200  # characters of list summary above which a much shorter page body is suspect
 LEASE_SECONDS = 30.0  # renewed while a run goes on; a run killed holding it frees the source after this
 
 
@@ -56,6 +58,7 @@ class RunResult:
     seen: int = 0
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)  # rejections by reason ("no article body": 2)
+    flagged: dict[str, int] = field(default_factory=dict)  # kept, but suspect ("short body": 1)
     not_modified: bool = False
     error: str | None = None
     seconds: float = 0.0
@@ -220,7 +223,7 @@ async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Setting
         found, validators, result.not_modified = await list_items(source, fetcher, health.validators)
         result.items = len(found)
         broken = None if result.not_modified else broken_contract(source, found)
-        records, rejected, known = await _records(source, fetcher, store, settings, found)
+        records, rejected, known = await _records(source, fetcher, store, settings, found, result.flagged)
         report = await ingest(records)
         result.new, result.updated, result.seen = report.new, report.updated, report.duplicate + known
         rejected.update(getattr(report, "reasons", {}))
@@ -239,10 +242,10 @@ async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Setting
     return result
 
 
-async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Settings,
-                   found: list[dict[str, Any]]) -> tuple[list[Record], Counter[str], int]:  # fmt: skip
+async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Settings, found: list[dict[str, Any]],
+                   flagged: dict[str, int]) -> tuple[list[Record], Counter[str], int]:  # fmt: skip
     """Records of the items not stored yet (details fetched), the reasons of those
-    rejected, and how many were already stored."""
+    rejected, and how many were already stored; suspect items counted in ``flagged``."""
     rejected: Counter[str] = Counter()
     usable = [item for item in found if item.get("link")]
     if len(found) > len(usable):
@@ -251,6 +254,9 @@ async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Set
     fresh = [item for item in usable if link_uuid(str(item["link"])) not in known]
     if source.detail:
         fresh = await _with_details(source, fetcher, fresh, rejected)
+        for item in fresh:
+            if item.get("flag"):
+                flagged[item["flag"]] = flagged.get(item["flag"], 0) + 1
     records = []
     now = datetime.now(UTC)
     for number, item in enumerate(fresh):
@@ -291,19 +297,23 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> dic
     title and date where the list gave none. RecordError ``no article body`` when
     the page holds none."""
     page = await detail_page(source, fetcher, item, _guard(source))
-    body = await _written(_body, source, page)
+    body = await asyncio.to_thread(_body, source, page)  # CPU-bound: off the loop, and not in the writer's way
     if body is None:
         detail = source.detail
         assert detail is not None
-        how = ", ".join(detail.content) or ("detail.extract" if detail.extract else detail.json or "readability")
+        how = ", ".join(detail.content) or ("detail.extract" if detail.extract else detail.json or "extraction chain")
         raise RecordError(f"no article body ({how}) in {page.url}", where=source.name, reason="no article body")
     found = dict(item, summary=body)
+    listed = to_text(_text(item.get("summary")) or "")
+    if len(listed) >= SHORT_BODY_MIN and len(to_text(body)) < len(listed) / 2:
+        # The page gave much less than the list did: keep the list's text, and say so.
+        found.update(summary=item["summary"], flag="short body")
     if not source.detail or source.detail.json or source.detail.json_in:
         return found
     if not _text(item.get("title")):
         found["title"] = extract.page_title(page.html)
     if not item.get("published"):
-        found["page_date"] = await _written(extract.page_date, page.html, page.url, source.tz)
+        found["page_date"] = await asyncio.to_thread(extract.page_date, page.html, page.url, source.tz)
     return found
 
 

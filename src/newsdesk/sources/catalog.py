@@ -50,7 +50,7 @@ _BARE_NUMBER = re.compile(r"(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\w`])")
 class Detail:
     """How to fetch an item's own page: ``url`` (a template, default the item's link),
     the CSS selectors of its content (the first that matches wins) and what to remove.
-    With no ``content``, ``json`` or ``extract``, readability (trafilatura) finds the text."""
+    With no ``content``, ``json`` or ``extract``, the extraction chain (newsdesk.extract) finds the body."""
 
     url: str = "{link}"
     content: tuple[str, ...] = ()
@@ -237,7 +237,7 @@ def _detail(data: dict[str, Any], where: str) -> Detail | None:
     extract = _string(raw, "extract", where, prefix="detail.")
     if extract and not re.fullmatch(r"[\w.]+:\w+", extract):
         raise ConfigError(f"field 'detail.extract': {extract!r} is not module.path:function", where=where)
-    # Neither selectors, nor JSON, nor code: the page's main text is found by readability (trafilatura).
+    # Neither selectors, nor JSON, nor code: the extraction chain (newsdesk.extract) finds the body.
     return Detail(url=_string(raw, "url", where, prefix="detail.") or "{link}", content=content,
                   remove=tuple(_strings(raw, "remove", where, prefix="detail.")), json=body, extract=extract,
                   json_in=_string(raw, "json_in", where, prefix="detail."))  # fmt: skip
