@@ -80,7 +80,7 @@ def run_phase(db: str, corpus: Path, config: Path | None = None) -> dict:
         raise SystemExit(f"import failed: {' '.join(command)}")
     counts = json.loads(out)
     return {
-        "wall": wall, "counts": counts, "records": sum(counts.values()),
+        "wall": wall, "counts": counts, "records": sum(v for v in counts.values() if isinstance(v, int)),
         "peak_rss_mb": usage.ru_maxrss / 1024, "peak_pss_mb": peak_pss,
     }  # fmt: skip
 

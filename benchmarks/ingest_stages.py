@@ -39,9 +39,9 @@ def main() -> None:
     warm()
     cost: dict[str, float] = defaultdict(float)
 
-    def timed(name: str, work, *args):  # noqa: ANN001, ANN202 - a stopwatch around any call
+    def timed(name: str, work, *args, **kwargs):  # noqa: ANN001, ANN202 - a stopwatch around any call
         started = time.perf_counter()
-        result = work(*args)
+        result = work(*args, **kwargs)
         cost[name] += time.perf_counter() - started
         return result
 

@@ -72,6 +72,7 @@ def test_a_source_whose_pages_all_lack_a_body_has_drifted(httpserver, sqlite_url
         assert result.reasons == {"no article body": 2}
         health = store.health(["pages"])["pages"]
         assert health.state == "drifted" and "no article body" in (health.last_error or "")
+        assert health.rejected == {"no article body": 2} and health.as_json()["rejected"] == {"no article body": 2}
 
 
 def test_title_less_flash_items_are_kept_with_a_title_from_their_text(httpserver, sqlite_url):

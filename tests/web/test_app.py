@@ -209,3 +209,30 @@ def _running(application):
     finally:
         server.should_exit = True
         thread.join(5)
+
+
+def test_concurrent_admin_fetches_of_one_source_run_it_once(sqlite_url, tmp_path, httpserver):
+    """Two admin fetches of the same source at once: one runs it, the other answers 409."""
+    import json as jsonlib
+    from concurrent.futures import ThreadPoolExecutor
+
+    from werkzeug import Response
+
+    def slow_list(request):
+        time.sleep(1.5)
+        items = [{"t": "并发 concurrent fetch", "u": "https://x.example.com/concurrent/1"}]
+        return Response(jsonlib.dumps({"items": items}), content_type="application/json")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow_list)
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "slow.yaml").write_text(f"name: slow\nkind: json\nurl: {httpserver.url_for('/slow')}\nitems: items\n"
+                                      "fields: {title: t, link: u}\n")  # fmt: skip
+    settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1)
+    auth = {"Authorization": "Bearer s3cret-token"}
+    with Store(sqlite_url) as store, _running(create_app(store, settings)) as client:
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda _: client.post("/api/admin/sources/slow/fetch", headers=auth, timeout=30), range(2)))
+        assert sorted(a.status_code for a in answers) == [200, 409]
+        assert [a.json()["run"]["new"] for a in answers if a.status_code == 200] == [1]
+        assert sum(r.path == "/slow" for r, _ in httpserver.log) == 1

@@ -147,15 +147,35 @@ def best_container(tree: html.HtmlElement) -> Container | None:
     eligible = [(node, entry) for node, entry in stats.items() if node.tag in CONTAINERS or node.tag in ("p", "pre", "html")]
     # Link density and class names only reorder the leaders: the rest need not be measured.
     eligible = sorted(eligible, key=lambda pair: pair[1].score, reverse=True)[:12]
+    sizes = _sizes(tree)
     for node, entry in eligible:
-        text = _SPACE.sub("", node.text_content())
-        if not text:
+        chars, links = sizes.get(node, (0, 0))
+        if not chars:
             continue
-        density = min(1.0, _link_chars(node) / len(text))
+        density = min(1.0, links / chars)
         score = entry.score * (1 - density) * _class_weight(node)
         if best is None or score > best.score:
-            best = Container(node, score, len(text), density)
+            best = Container(node, score, chars, density)
     return best
+
+
+def _sizes(tree: html.HtmlElement) -> dict[html.HtmlElement, tuple[int, int]]:
+    """Characters (without white space) under each element, and how many are link
+    text, in one pass from the leaves up."""
+    sizes: dict[html.HtmlElement, tuple[int, int]] = {}
+    for node in reversed(list(tree.iter())):
+        chars = _chars(node.text) if isinstance(node.tag, str) else 0
+        links = 0
+        for child in node:
+            below = sizes.get(child, (0, 0))
+            chars += below[0] + _chars(child.tail)
+            links += below[1]
+        sizes[node] = (chars, chars if node.tag == "a" else links)
+    return sizes
+
+
+def _chars(text: str | None) -> int:
+    return len("".join(text.split())) if text else 0
 
 
 def _ancestors(node: html.HtmlElement):  # noqa: ANN202 - a generator of elements

@@ -14,6 +14,7 @@ process asks (a lease row in the database).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import threading
@@ -173,11 +174,17 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
             async def ingest(records: list[Record]) -> Any:
                 return await _written(chosen, store, records, settings)
 
-        return await _run(source, fetcher, store, settings, ingest)
+        result = await _run(source, fetcher, store, settings, ingest, owner)
+        released = True  # with the health, in one transaction
+        return result
+    except BaseException:
+        released = False
+        raise
     finally:
         keeper.cancel()
         try:
-            await _written(store.release_run, source.name, owner)
+            if not released:
+                await _written(store.release_run, source.name, owner)
         except NewsdeskError:
             pass  # the lease expires by itself
 
@@ -209,7 +216,7 @@ class _NoBodies(Exception):
         self.reasons = reasons
 
 
-async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Settings, ingest: Ingest) -> RunResult:
+async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Settings, ingest: Ingest, owner: str) -> RunResult:
     started = time.monotonic()
     result = RunResult(source.name)
     try:  # read under the lease: no other run of this source writes it meanwhile
@@ -238,7 +245,7 @@ async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Setting
     except Exception as exc:  # noqa: BLE001 - a source's bug must not stop the others or the daemon
         result.state, result.error = "failing", redact(f"fetch: {source.name}: unexpected {type(exc).__name__}: {exc}", source)
     result.seconds = round(time.monotonic() - started, 3)
-    await _record_health(store, settings, source, health, result, validators, found, offending)
+    await _record_health(store, settings, source, health, result, validators, found, offending, owner)
     return result
 
 
@@ -360,7 +367,7 @@ def _import(store: Store, records: list[Record], settings: Settings) -> Any:
 
 async def _record_health(store: Store, settings: Settings, source: Source, health: SourceHealth, result: RunResult,
                          validators: dict[str, str] | None, found: list[dict[str, Any]],
-                         offending: dict[str, Any] | None) -> None:  # fmt: skip
+                         offending: dict[str, Any] | None, owner: str) -> None:  # fmt: skip
     now = datetime.now(UTC)
     health.last_run, health.latency_ms = now, int(result.seconds * 1000)
     health.new_items, health.seen_items, health.rejected = result.new, result.seen, result.reasons or None
@@ -377,9 +384,11 @@ async def _record_health(store: Store, settings: Settings, source: Source, healt
     if message:
         await alerts.send(settings, message, source.name)
     try:
-        await _written(store.save_health, health)
+        await _written(lambda: store.save_health(health, release=owner))
     except NewsdeskError as exc:
         result.error = f"{result.error or ''}; {exc}".lstrip("; ")
+        with contextlib.suppress(NewsdeskError):  # else the lease expires by itself
+            await _written(store.release_run, source.name, owner)
 
 
 def _sample(item: dict[str, Any]) -> dict[str, Any]:

@@ -211,10 +211,13 @@ class Store:
         with self._connect() as conn:
             return health.read(conn, names)
 
-    def save_health(self, record: SourceHealth) -> None:
+    def save_health(self, record: SourceHealth, *, release: str | None = None) -> None:
+        """Write ``record``; with ``release`` (a run's owner), free that run's lease in the same transaction."""
         try:
             with self.engine.begin() as conn:
                 health.write(conn, record)
+                if release:
+                    health.release_in(conn, record.name, release)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save the health of source {record.name}: {exc}") from None
 

@@ -13,7 +13,7 @@ from newsdesk.models import SourceHealth
 from newsdesk.errors import StoreError
 from newsdesk.store.schema import source_health, source_runs
 
-__all__ = ["claim", "read", "release", "write"]
+__all__ = ["claim", "read", "release", "release_in", "write"]
 
 _COLUMNS = [f.name for f in fields(SourceHealth)]
 
@@ -51,6 +51,10 @@ def claim(engine: sa.Engine, name: str, owner: str, seconds: float) -> bool:
 def release(engine: sa.Engine, name: str, owner: str) -> None:
     try:
         with engine.begin() as conn:
-            conn.execute(source_runs.delete().where(source_runs.c.name == name, source_runs.c.owner == owner))
+            release_in(conn, name, owner)
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"cannot release the run lease of source {name}: {exc}") from None
+
+
+def release_in(conn: sa.Connection, name: str, owner: str) -> None:
+    conn.execute(source_runs.delete().where(source_runs.c.name == name, source_runs.c.owner == owner))
