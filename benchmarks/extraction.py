@@ -30,7 +30,6 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from newsdesk.extract import main_content
 from newsdesk.fetch.client import decode
 
 _TOKEN = re.compile(r"\w+")
@@ -57,6 +56,8 @@ def bigrams(text: str) -> Counter[str]:
 
 
 def newsdesk_text(page: str, url: str) -> str:
+    from newsdesk.extract import main_content
+
     body = main_content(page, url)
     return body.text if body else ""
 

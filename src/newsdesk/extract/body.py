@@ -10,6 +10,8 @@ when it lies inside the density container and keeps most of its prose.
 
 from __future__ import annotations
 
+import copy
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -39,17 +41,20 @@ class Body:
 
 def main_content(page: str, url: str = "") -> Body | None:
     """The page's article body, or None when nothing on it reads as one."""
-    tree = density.parse(page)
-    container = density.best_container(tree) if tree is not None else None
+    raw = density.parse(page)
+    if raw is None:
+        return None
+    precise = _trafilatura_body(copy.deepcopy(raw), url)  # a copy: both extractors change the tree they read
+    tree = density.clean(raw)
+    container = density.best_container(tree)
     dense = _density_body(container) if container else None
-    precise = _trafilatura_body(page, url)
     chosen = _gate(precise, dense)
     if chosen is None or len(_SPACE.sub("", chosen.text)) < MIN_CHARS:
         return None
     return chosen
 
 
-def _trafilatura_body(page: str, url: str) -> Body | None:
+def _trafilatura_body(page: lxml_html.HtmlElement, url: str) -> Body | None:
     import trafilatura  # heavy: loaded when the first page needs it
 
     found = trafilatura.extract(page, url=url or None, output_format="html", include_comments=False,
@@ -86,7 +91,7 @@ def quality(text: str) -> float:
 
 def _bigrams(text: str) -> Counter[str]:
     flat = _SPACE.sub("", text)
-    return Counter(flat[i : i + 2] for i in range(len(flat) - 1))
+    return Counter(map(operator.add, flat, flat[1:]))
 
 
 def overlap(part: str | Counter[str], whole: str | Counter[str]) -> float:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
-__all__ = ["Container", "best_container", "parse"]
+__all__ = ["Container", "best_container", "clean", "parse", "prune"]
 
 # Dropped before scoring, with their content: never article text.
 DROP = ("script", "style", "noscript", "iframe", "textarea", "select", "button", "nav", "footer",
@@ -59,12 +59,16 @@ class Container:
 
 
 def parse(page: str) -> html.HtmlElement | None:
-    """The page as an lxml tree without scripts, styles and comments (None: not HTML)."""
+    """The page as an lxml tree (None: not HTML); :func:`clean` readies it for scoring."""
     page = re.sub(r"^\s*<\?xml[^>]*\?>", "", page)  # lxml refuses a str with an encoding declaration
     try:
-        tree = html.fromstring(page)
+        return html.fromstring(page)
     except (etree.ParserError, ValueError):
         return None
+
+
+def clean(tree: html.HtmlElement) -> html.HtmlElement:
+    """``tree`` without scripts, styles, comments and hidden elements (changed in place)."""
     for bad in tree.iter(etree.Comment, etree.ProcessingInstruction):
         bad.drop_tree() if bad.getparent() is not None else None
     for element in list(tree.iter(*DROP)):
