@@ -18,6 +18,7 @@ __all__ = ["page_date", "page_title"]
 
 _SUFFIX = re.compile(r"\s*(?:[|｜_–—-]|::)\s*")
 _SPACE = re.compile(r"\s+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def page_title(page: str) -> str | None:
@@ -43,6 +44,8 @@ def page_title(page: str) -> str | None:
 
 def page_date(page: str, url: str, tz: tzinfo) -> datetime | None:
     """The page's own publication time (naive ones in ``tz``), or None."""
+    if not _YEAR.search(page) and not _YEAR.search(url):
+        return None  # no year anywhere: nothing a date could be read from (and htmldate is slow)
     from htmldate import find_date  # heavy: loaded when a page needs it
 
     try:
