@@ -143,3 +143,24 @@ def test_archive_pages_count_from_the_oldest_so_new_articles_leave_full_pages_al
     assert pager("tags/x/", 2, 2) == {"number": 2, "previous": "tags/x/", "next": "tags/x/page/1/"}
     assert pager("tags/x/", 1, 2) == {"number": 1, "previous": "tags/x/page/2/", "next": None}
     assert pager("", 0, 0) == {"number": 0, "previous": None, "next": None}
+
+
+def test_an_undated_article_says_first_seen_and_feeds_give_no_publication_date(sqlite_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json",
+               [record(1, pub_date="2025-02-07 16:37:50"), record(2, title="无日期的文章 undated", pub_date=None)])  # fmt: skip
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        undated = next(a for a in store.iter_articles() if not a.dated)
+        _build(store, tmp_path / "site")
+    site = tmp_path / "site"
+    page = (site / f"posts/{undated.uuid}/index.html").read_text()
+    assert "first seen <time" in page
+    dated_page = next(p for p in (site / "posts").glob("*/index.html") if undated.uuid not in str(p)).read_text()
+    assert "first seen" not in dated_page
+    home = (site / "index.html").read_text()
+    assert home.index("无日期的文章") < home.index("测试新闻标题 1")  # sorted by when it was first seen: now
+    rss = feedparser.parse((site / "index.xml").read_text())
+    entry = next(e for e in rss.entries if e.title.startswith("无日期"))
+    assert "published" not in entry and not rss.bozo
+    item = next(i for i in json.loads((site / "feed.json").read_text())["items"] if i["title"].startswith("无日期"))
+    assert "date_published" not in item
