@@ -116,6 +116,28 @@ def test_bad_api_input_is_a_json_error_never_a_500(server):
     assert server.get("/api/tags", params={"kind": "nope"}).status_code == 400
 
 
+def test_dates_beyond_what_python_holds_are_400_in_filters_and_cursors(server):
+    import base64
+
+    for params in ({"since": "9999-12-31T20:00:00-05:00"}, {"until": "0001-01-01T00:00:00+14:00"}):
+        for path in ("/api/articles", "/api/search"):
+            response = server.get(path, params={**params, "q": "Fed"} if path == "/api/search" else params)
+            assert response.status_code == 400 and "out of range" in response.json()["error"], (path, params)
+    cursor = base64.urlsafe_b64encode(f"9999-12-31T20:00:00-05:00|{'a' * 32}".encode()).decode().rstrip("=")
+    response = server.get("/api/articles", params={"cursor": cursor})
+    assert response.status_code == 400 and "error" in response.json()
+
+
+def test_every_error_has_one_shape_and_pages_carry_security_headers(server):
+    wrong = server.post("/api/articles")
+    assert wrong.status_code == 405 and set(wrong.json()) == {"error"}
+    for path in ("/", "/api/articles", "/nope"):
+        headers = server.get(path).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in policy and headers["x-content-type-options"] == "nosniff"
+
+
 def test_hostile_article_renders_without_script(server):
     uuid = server.get("/api/articles", params={"source": "wire_x"}).json()["articles"][0]["uuid"]
     page = server.get(f"/posts/{uuid}/").text

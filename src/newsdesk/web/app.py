@@ -13,12 +13,13 @@ from __future__ import annotations
 import base64
 import re
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.config import Settings
 from newsdesk.errors import QueryError
@@ -56,6 +57,7 @@ class _Cache:
 
 def create_app(store: Store, settings: Settings) -> FastAPI:
     app = FastAPI(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
+    app.middleware("http")(_security_headers)
     env = environment(None, settings.tz)
     cache = _Cache(settings.web_cache_seconds)
 
@@ -93,8 +95,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         return HTMLResponse(cache.get(f"list:{base}:{number}", make))
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # the router's 404 and 405 too, not only ours
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.detail or "not found"}, status_code=exc.status_code)
         page = env.get_template("404.html").render(context(), root="/")
@@ -190,6 +192,24 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     return app
 
 
+# No inline script anywhere (site.js is a file); images from any https host (articles'
+# thumbnails); the API docs page loads Swagger UI from its CDN, so it gets its own policy.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")  # fmt: skip
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' "
+            "'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' https: data:; frame-ancestors 'none'")  # fmt: skip
+
+
+async def _security_headers(request: Request, call_next: Any) -> Response:
+    response: Response = await call_next(request)
+    docs = request.url.path in ("/docs", "/redoc", "/docs/oauth2-redirect")
+    response.headers.setdefault("content-security-policy", DOCS_CSP if docs else CSP)
+    response.headers.setdefault("x-content-type-options", "nosniff")
+    response.headers.setdefault("x-frame-options", "DENY")
+    response.headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
+    return response
+
+
 def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any) -> Any:
     def route(slug: str, number: int | None = None) -> HTMLResponse:
         name = names(kind).get(slug)
@@ -221,9 +241,20 @@ def _summary(article: Article, settings: Settings) -> dict[str, Any]:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo:
-        return value
-    raise HTTPException(422, "dates need a time zone (2025-02-05T00:00:00+08:00)")
+    if value is None:
+        return None
+    if not value.tzinfo:
+        raise HTTPException(422, "dates need a time zone (2025-02-05T00:00:00+08:00)")
+    return _in_range(value)
+
+
+def _in_range(value: datetime) -> datetime:
+    """``value`` unless it falls outside what a UTC datetime can hold (9999-12-31 at -05:00)."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise HTTPException(400, f"date out of range: {value.isoformat()}") from None
+    return value
 
 
 def _encode_cursor(article: Article) -> str:
@@ -242,4 +273,4 @@ def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
             raise ValueError(raw)
     except ValueError:
         raise HTTPException(400, "bad cursor") from None
-    return when, uuid
+    return _in_range(when), uuid
