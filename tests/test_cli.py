@@ -72,3 +72,20 @@ def test_export_jsonl_to_stdout(tmp_path):
 def test_unreachable_database_is_a_clear_error(tmp_path):
     result = newsdesk("import", str(tmp_path), db="postgresql://127.0.0.1:1/nothing")
     assert result.returncode == 1 and "store: cannot open" in result.stderr
+
+
+def test_four_processes_starting_on_a_fresh_database_all_succeed(db_url):
+    """Schema creation takes turns (file lock / advisory lock): no 'table already exists'."""
+    command = [sys.executable, "-m", "newsdesk", "--db", db_url, "search", "gold", "--json"]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [(p.wait(120), p.stderr.read()) for p in processes]
+    assert all(code == 0 for code, _ in outcomes), outcomes
+
+
+def test_settings_and_usage_errors_exit_2(tmp_path):
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    bad_url = newsdesk("search", "gold", db="foo://bar")
+    assert bad_url.returncode == 2 and "bad database URL" in bad_url.stderr and "Traceback" not in bad_url.stderr
+    for option in (["--since", "0001-01-01"], ["--until", "9999-12-31T23:59:59-05:00"], ["--lang", "klingon"]):
+        result = newsdesk("search", "gold", *option, db=db)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, (option, result.stderr)

@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
@@ -256,7 +256,21 @@ def _when(value: str | None, settings: Settings, *, end: bool, option: str) -> d
         raise typer.BadParameter(f"{value!r} is not a date (2025-02-05) or ISO time", param_hint=option) from None
     if len(value) <= 10 and end:
         parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=settings.tz)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=settings.tz)
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise typer.BadParameter(f"{value!r} is out of range", param_hint=option) from None
+    return parsed
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _language(value: str | None) -> str | None:
+    if value is not None and not _LANGUAGE.fullmatch(value):
+        raise typer.BadParameter(f"{value!r} is not a language tag (zh, zh-CN, en)", param_hint="--lang")
+    return value
 
 
 def _print_hits(query: str, hits: list[Hit]) -> None:
@@ -298,7 +312,7 @@ def search_command(
         raise typer.BadParameter("give a QUERY or --queries FILE (not both)")
     settings = state.settings
     where = ArticleFilter(
-        source=source, lang=lang, ticker=ticker, tag=tag,
+        source=source, lang=_language(lang), ticker=ticker, tag=tag,
         since=_when(since, settings, end=False, option="--since"), until=_when(until, settings, end=True, option="--until"),
     )  # fmt: skip
     if queries is None:

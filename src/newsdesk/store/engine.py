@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -9,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from newsdesk.errors import StoreError
+from newsdesk.errors import ConfigError, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -37,11 +40,11 @@ def create(url: str) -> Engine:
     try:
         engine = sa.create_engine(url, future=True)
     except (sa.exc.ArgumentError, ImportError) as exc:
-        raise StoreError(f"bad database URL {url!r}: {exc}") from None
+        raise ConfigError(f"bad database URL {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name != "postgresql":
-        raise StoreError(f"unsupported database {engine.dialect.name!r}: use sqlite or postgresql")
+        raise ConfigError(f"unsupported database {engine.dialect.name!r} in {url!r}: use sqlite or postgresql")
     try:
         migrate(engine)
     except sa.exc.OperationalError as exc:
@@ -49,9 +52,36 @@ def create(url: str) -> Engine:
     return engine
 
 
+MIGRATION_LOCK = 7_281_346  # pg_advisory_xact_lock key: one migrating process at a time
+
+
 def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration. Processes starting together on a fresh
+    database take turns (a file lock beside a SQLite file, an advisory lock on
+    PostgreSQL): the first creates the tables, the others find them made."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _sqlite_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _sqlite_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    try:
+        handle = open(f"{database}.migrate-lock", "a+b")  # noqa: SIM115 - held across the yield
+    except OSError:  # a read-only folder: no concurrent creation is possible there anyway
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
