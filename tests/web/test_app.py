@@ -18,35 +18,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import newsdesk, record, write_data
-
-RECORDS = [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n, source=f"wire_{n % 2}")
-           for n in range(23)]  # fmt: skip
-RECORDS.append(record(100, title="<script>window.pwned=1</script>苹果 Apple (AAPL) 财报",  # noqa: E501
-                      description='<p>苹果公司<script>window.pwned=1</script><img src=x onerror="window.pwned=1"></p>',
-                      source="wire_x", pub_date=1738917000))  # fmt: skip
-
-
-@pytest.fixture
-def server(db_url, tmp_path):
-    write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
-    store = Store(db_url)
-    import_paths(store, [tmp_path / "data"], Settings())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(store, Settings()), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-        yield client
-    running.should_exit = True
-    thread.join(5)
-    store.close()
-
+from tests.web.corpus import RECORDS
 
 def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
     home = server.get("/")

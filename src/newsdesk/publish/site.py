@@ -134,8 +134,7 @@ def build_site(
         for name, members in sorted(groups[kind].items()):
             base = f"{prefix}/{slugify(name)}/"
             _lists(env, out, context, base, name, members, per_page, prints)
-            if kind != "languages":
-                _feeds(out, items, base, f"{settings.site_title} · {name}", members, prints)
+            _feeds(out, items, base, f"{settings.site_title} · {name}", members, prints)
     out.page("widgets.html", digest([prints[e.uuid] for e in entries[:RECENT]], tag_list),
              lambda: env.get_template("widgets.html").render(context, root=""))  # fmt: skip
     out.page("404.html", "", lambda: env.get_template("404.html").render(context, root="/"))

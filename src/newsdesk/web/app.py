@@ -28,6 +28,7 @@ from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
 from newsdesk.search import search
 from newsdesk.store import Store
+from newsdesk.web import feeds as feed_routes
 from newsdesk.web import sources
 
 __all__ = ["create_app"]
@@ -184,6 +185,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
 
     app.include_router(sources.router(store, settings))
+    app.include_router(feed_routes.router(store, settings, cache, names))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def not_found(path: str) -> Response:

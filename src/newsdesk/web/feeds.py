@@ -1,0 +1,79 @@
+"""Feeds and sitemaps served by ``newsdesk serve``: the files the static build writes.
+
+``/index.xml``, ``/atom.xml``, ``/feed.json`` for the site and the same three under
+each tag, source and language list (``/tags/<slug>/index.xml`` …); ``/sitemap.xml``
+(an index of ``/sitemap-N.xml`` past 50,000 URLs). Links in them point at the host the
+request came to. Rendered by :mod:`newsdesk.publish.feeds` and cached like pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from newsdesk.config import Settings
+from newsdesk.models import ArticleFilter
+from newsdesk.publish import feeds
+from newsdesk.publish.site import FEED_ITEMS, entry
+from newsdesk.store import Store
+
+__all__ = ["router"]
+
+FORMATS = {
+    "index.xml": (feeds.rss, "application/rss+xml; charset=utf-8"),
+    "atom.xml": (feeds.atom, "application/atom+xml; charset=utf-8"),
+    "feed.json": (feeds.json_feed, "application/feed+json; charset=utf-8"),
+}
+GROUPS = {"tags": ("tags", "tag"), "sources": ("sources", "source"), "lang": ("languages", "lang")}
+
+
+def router(store: Store, settings: Settings, cache: Any, names: Callable[[str], dict[str, str]]) -> APIRouter:
+    """The feed and sitemap routes; ``cache`` and ``names`` (slug → name of a tag,
+    source or language) are the web app's."""
+    api = APIRouter()
+
+    def feed(request: Request, file: str, base: str, title: str, where: ArticleFilter) -> Response:
+        site = str(request.base_url)
+        render, media = FORMATS[file]
+
+        def make() -> str:
+            latest = [entry(a) for a in store.page(where, FEED_ITEMS)]
+            return render(feeds.Items(site), base, title, latest)
+
+        return Response(cache.get(f"feed:{site}{base}{file}", make), media_type=media)
+
+    for file in FORMATS:
+
+        def site_feed(request: Request, file: str = file) -> Response:
+            return feed(request, file, "", settings.site_title, ArticleFilter())
+
+        def group_feed(request: Request, prefix: str, slug: str, file: str = file) -> Response:
+            kind, field = GROUPS.get(prefix, ("", ""))
+            name = names(kind).get(slug) if kind else None
+            if name is None:
+                raise HTTPException(404)
+            return feed(request, file, f"{prefix}/{slug}/", f"{settings.site_title} · {name}", ArticleFilter(**{field: name}))
+
+        api.add_api_route(f"/{file}", site_feed, methods=["GET"], include_in_schema=False)
+        api.add_api_route(f"/{{prefix}}/{{slug}}/{file}", group_feed, methods=["GET"], include_in_schema=False)
+
+    def sitemap_files(site: str) -> dict[str, str]:
+        def make() -> dict[str, str]:
+            paths = [""] + [entry(a).path for a in store.iter_articles(bodies=False)]
+            for prefix, (kind, _) in GROUPS.items():
+                paths += [f"{prefix}/{slug}/" for slug in sorted(names(kind))]
+            return feeds.sitemaps(site, paths)
+
+        return cache.get(f"sitemaps:{site}", make)  # type: ignore[no-any-return]
+
+    @api.get("/{name}.xml", include_in_schema=False)
+    def sitemap(request: Request, name: str) -> Response:
+        files = sitemap_files(str(request.base_url))
+        if f"{name}.xml" not in files:
+            raise HTTPException(404)
+        return Response(files[f"{name}.xml"], media_type="application/xml; charset=utf-8")
+
+    return api

@@ -1,0 +1,83 @@
+"""No dead ends: a crawler follows every link from the home page (depth 3) on the served
+app and on the static build, and finds none broken."""
+
+from __future__ import annotations
+
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from selectolax.lexbor import LexborHTMLParser
+
+from newsdesk.config import Settings
+from newsdesk.pipeline import import_paths
+from newsdesk.publish.site import build_site
+from newsdesk.store import Store
+from tests.conftest import record, write_data
+from tests.web.corpus import RECORDS
+
+MAX_DEPTH = 3
+
+
+def links(html: str) -> list[str]:
+    tree = LexborHTMLParser(html)
+    found = [node.attributes.get("href") for node in tree.css("a[href], link[href]")]
+    found += [node.attributes.get("src") for node in tree.css("img[src], script[src]")]
+    return [link for link in found if link and not link.startswith(("data:", "#", "mailto:", "javascript:"))]
+
+
+def crawl(fetch, start: str) -> tuple[set[str], list[tuple[str, str, int]]]:
+    """(pages seen, [(link, found on, status)] of the broken ones); ``fetch(url)`` → (status, type, text)."""
+    seen, broken, queue = {start}, [], deque([(start, 0, "")])
+    while queue:
+        url, depth, parent = queue.popleft()
+        status, kind, text = fetch(url)
+        if status >= 400:
+            broken.append((url, parent, status))
+            continue
+        if "html" not in kind or depth >= MAX_DEPTH:
+            continue
+        for link in links(text):
+            target = urljoin(url, link).split("#")[0]
+            if urlsplit(target).netloc != urlsplit(start).netloc or target in seen:
+                continue
+            seen.add(target)
+            queue.append((target, depth + 1, url))
+    return seen, broken
+
+
+def test_every_link_of_the_served_app_resolves(server):
+    def fetch(url: str) -> tuple[int, str, str]:
+        response = server.get(url)
+        return response.status_code, response.headers.get("content-type", ""), response.text
+
+    seen, broken = crawl(fetch, str(server.base_url) + "/")
+    assert not broken, broken[:10]
+    assert any(u.endswith("/index.xml") for u in seen) and any("/tags/" in u for u in seen) and len(seen) > 50
+    for path in ("/index.xml", "/atom.xml", "/feed.json", "/sitemap.xml", "/sources/wire_0/index.xml"):
+        response = server.get(path)
+        assert response.status_code == 200, path
+    rss = feedparser.parse(server.get("/index.xml").text)
+    assert not rss.bozo and len(rss.entries) == 20 and rss.entries[0].link.startswith(str(server.base_url))
+    assert server.get("/tags/no-such-tag/index.xml").status_code == 404
+    assert server.get("/sitemap-9.xml").status_code == 404
+
+
+def test_every_link_of_the_static_build_resolves(sqlite_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json", [*RECORDS, record(90, language="en", title="English story")])
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        build_site(store, tmp_path / "site", Settings())
+    root = tmp_path / "site"
+
+    def fetch(url: str) -> tuple[int, str, str]:
+        path = root / urlsplit(url).path.lstrip("/")
+        path = path / "index.html" if url.endswith("/") else path
+        if not path.is_file():
+            return 404, "", ""
+        return 200, "text/html" if path.suffix == ".html" else "other", path.read_text(encoding="utf-8")
+
+    seen, broken = crawl(fetch, "file://site/")
+    assert not broken, broken[:10]
+    assert len(seen) > 50 and any(u.endswith("/index.xml") for u in seen)
+    assert (root / "lang" / "en" / "index.xml").is_file()  # language lists link their feeds too
