@@ -232,6 +232,9 @@ def serve_command(
 
     state: State = ctx.obj
     workers = workers or os.cpu_count() or 1
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"newsdesk: serving {state.db} on http://{shown}:{port}/ (API docs at /docs); Ctrl-C stops",
+              highlight=False, soft_wrap=True)  # fmt: skip
     if workers > 1:  # uvicorn starts each worker from an import string: hand the settings over by environment
         os.environ["NEWSDESK_DB"] = state.db
         if state.settings.source_file:

@@ -144,9 +144,13 @@ def test_serve_with_worker_processes_and_no_cache_shows_new_articles_at_once(sql
             newsdesk("import", str(tmp_path / "two"), db=sqlite_url, check=True)
             assert "late news" in client.get("/").text
             assert client.get("/api/search", params={"q": "迟到"}).json()["results"][0]["title"] == "迟到的新闻 late news"
+            docs = client.get("/docs")
+            assert docs.status_code == 200 and "/static-offline-docs/swagger-ui-bundle.js" in docs.text  # no CDN
+            assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
     finally:
         server.terminate()
         server.wait(15)
+    assert f"serving {sqlite_url} on http://127.0.0.1:{port}/" in (server.stderr.read().decode() if server.stderr else "")
 
 
 def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, tmp_path, httpserver):

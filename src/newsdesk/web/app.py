@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -57,7 +58,8 @@ class _Cache:
 
 
 def create_app(store: Store, settings: Settings) -> FastAPI:
-    app = FastAPI(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
+    # Swagger UI and ReDoc served from the package's own files: the docs work offline.
+    app = FastAPIOffline(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
     app.middleware("http")(_security_headers)
     env = environment(None, settings.tz)
     cache = _Cache(settings.web_cache_seconds)
@@ -195,11 +197,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
 
 # No inline script anywhere (site.js is a file); images from any https host (articles'
-# thumbnails); the API docs page loads Swagger UI from its CDN, so it gets its own policy.
+# thumbnails); the API docs pages start Swagger UI / ReDoc with an inline script.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")  # fmt: skip
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' "
-            "'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' https: data:; frame-ancestors 'none'")  # fmt: skip
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' https: data:; worker-src 'self' blob:; frame-ancestors 'none'")  # fmt: skip
 
 
 async def _security_headers(request: Request, call_next: Any) -> Response:
