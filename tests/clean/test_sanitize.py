@@ -29,14 +29,14 @@ BASE = "https://news.example.com/a/1"
             '<a href="https://example.com/x" rel="nofollow noopener">x</a>',
         ),
         ('<a href="/rel/path">x</a>', '<a href="https://news.example.com/rel/path" rel="nofollow noopener">x</a>'),
-        ('<img src="//cdn.example.com/i.png" onerror="x()">', '<img src="https://cdn.example.com/i.png">'),
+        ('<img src="//cdn.example.com/i.png" onerror="x()">', '<img alt="" src="https://cdn.example.com/i.png">'),
         ('<img src="ftp://example.com/i.png" alt="a">', ""),
         (
             "<table><tr><td colspan=2>1</td></tr></table>",
             '<table><tbody><tr><td colspan="2">1</td></tr></tbody></table>',
         ),
         ("<blockquote>q</blockquote><figure><img src='https://e.com/i.png'><figcaption>c</figcaption></figure>",
-         '<blockquote>q</blockquote><figure><img src="https://e.com/i.png"><figcaption>c</figcaption></figure>'),
+         '<blockquote>q</blockquote><figure><img alt="" src="https://e.com/i.png"><figcaption>c</figcaption></figure>'),
         ("<svg><script>alert(1)</script></svg><math><mi>x</mi></math><p>ok</p>", "<p>ok</p>"),
         ('<form action="https://evil"><input value="x"><button>go</button></form><p>ok</p>', "<p>ok</p>"),
         ("<p>a<!-- comment -->b</p>", "<p>ab</p>"),
@@ -60,3 +60,9 @@ def test_nesting_bombs_are_refused_or_flattened(tag):
 
 def test_depth_counts_only_open_elements():
     assert nesting_depth("<p><b>x</b><br><img src=x></p><p>y</p>") == 2
+
+
+def test_images_keep_only_pixel_sizes_and_always_have_alt_text():
+    html = sanitize('<p><img src="https://a.example.com/1.png" width="100%" height="20">'
+                    '<img alt="logo" src="https://a.example.com/2.png" width="auto"></p>')  # fmt: skip
+    assert html == '<p><img alt="" src="https://a.example.com/1.png" height="20"><img alt="logo" src="https://a.example.com/2.png"></p>'

@@ -59,6 +59,10 @@ def test_every_link_of_the_served_app_resolves(server):
         assert response.status_code == 200, path
     rss = feedparser.parse(server.get("/index.xml").text)
     assert not rss.bozo and len(rss.entries) == 20 and rss.entries[0].link.startswith(str(server.base_url))
+    items = server.get("/feed.json").json()["items"]
+    assert all(item.get("content_text") or item.get("content_html") for item in items)  # JSON Feed 1.1 requires one
+    times = [node.attributes["datetime"] for node in LexborHTMLParser(server.get("/").text).css("time[datetime]")]
+    assert times and all(len(t) == len("2025-02-07T08:37:50+00:00") for t in times)  # whole seconds
     assert server.get("/tags/no-such-tag/index.xml").status_code == 404
     assert server.get("/sitemap-9.xml").status_code == 404
 

@@ -44,6 +44,7 @@ _EMPTY = re.compile(
     r"|<img(?![^>]*\ssrc=)[^>]*>"  # an image whose URL was refused
 )
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)[^>]*>")
+_NO_ALT = re.compile(r"<img((?![^>]*\salt=)[^>]*>)")  # an image without alt text gets an empty one
 
 
 def sanitize(html: str, base_url: str = "") -> str:
@@ -62,7 +63,7 @@ def sanitize(html: str, base_url: str = "") -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
-    cleaned = _drop_empty(cleaned)
+    cleaned = _NO_ALT.sub(r'<img alt=""\1', _drop_empty(cleaned))
     depth = nesting_depth(cleaned)
     if depth > MAX_DEPTH:
         raise CleanError(f"HTML nests {depth} levels deep (limit {MAX_DEPTH})")
@@ -70,7 +71,11 @@ def sanitize(html: str, base_url: str = "") -> str:
 
 
 def _filter(tag: str, attr: str, value: str, base_url: str) -> str | None:
-    return safe_url(value, base_url) if (tag, attr) in URL_ATTRIBUTES else value
+    if (tag, attr) in URL_ATTRIBUTES:
+        return safe_url(value, base_url)
+    if attr in ("width", "height"):  # pixels only: "100%" or "auto" are the page's layout, not ours
+        return value.strip() if value.strip().isdigit() else None
+    return value
 
 
 def _drop_empty(html: str) -> str:

@@ -94,7 +94,7 @@ class Items:
     def _json(self, entry: Entry) -> str:
         item = {
             "id": entry.uuid, "url": self.site + entry.path, "external_url": entry.link, "title": entry.title,
-            "summary": entry.summary, "tags": list(entry.tags),
+            "summary": entry.summary, "content_text": entry.summary or entry.title, "tags": list(entry.tags),
             **({"date_published": entry.published.isoformat()} if entry.dated else {}),
             "authors": [{"name": entry.source}], **({"image": entry.image} if entry.image else {}),
         }  # fmt: skip

@@ -101,8 +101,13 @@ def environment(theme: Path | None, tz: tzinfo = UTC) -> Environment:
         return value.astimezone(tz).strftime(format)
 
     env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local,
-                       iso=functools.lru_cache(maxsize=100_000)(datetime.isoformat))  # fmt: skip
+                       iso=functools.lru_cache(maxsize=100_000)(_iso))  # fmt: skip
     return env
+
+
+def _iso(value: datetime) -> str:
+    """An HTML ``datetime`` value: whole seconds (the checker refuses microseconds)."""
+    return value.isoformat(timespec="seconds")
 
 
 def build_site(
