@@ -89,3 +89,13 @@ def test_settings_and_usage_errors_exit_2(tmp_path):
     for option in (["--since", "0001-01-01"], ["--until", "9999-12-31T23:59:59-05:00"], ["--lang", "klingon"]):
         result = newsdesk("search", "gold", *option, db=db)
         assert result.returncode == 2 and "Traceback" not in result.stderr, (option, result.stderr)
+
+
+def test_search_prints_each_hit_once_with_source_date_and_link(tmp_path):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    flash = record(1, title="快讯：黄金价格创历史新高，现货黄金突破2900美元", description="<p>快讯：黄金价格创历史新高，现货黄金突破2900美元</p>")
+    path = write_data(tmp_path / "a.json", [flash, record(2, title="Gold hits a record", description="<p>Gold rose to a record high.</p>")])
+    newsdesk("import", str(path), db=db, check=True)
+    out = newsdesk("search", "黄金", db=db, env={"COLUMNS": "80"}).stdout
+    assert out.count("现货黄金突破2900美元") == 1  # the flash's text is its title: shown once
+    assert "example_source · 2025-02-07 16:37 +0800 · https://news.example.com/articles/1" in out

@@ -13,12 +13,11 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 from rich.progress import (
     BarColumn,
@@ -276,16 +275,32 @@ def _language(value: str | None) -> str | None:
     return value
 
 
-def _print_hits(query: str, hits: list[Hit]) -> None:
-    table = Table(title=f"{len(hits)} results for {query!r}", title_justify="left", show_lines=False)
-    for column in ("#", "score", "published", "source", "title / snippet"):
-        table.add_column(column, overflow="fold")
+def _print_hits(query: str, hits: list[Hit], tz: tzinfo) -> None:
+    """Each hit once: its title, then source, time and link, then the matching passage
+    (left out when it only repeats the title, as a flash's does); the terminal wraps."""
+    console = Console(highlight=False, soft_wrap=False)
+    console.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}", style="bold")
     for number, hit in enumerate(hits, start=1):
-        text = Text(hit.title + "\n", style="bold")
-        for part, piece in enumerate(re.split(r"</?mark>", hit.snippet)):  # odd pieces are marked
-            text.append(html.unescape(piece), style="bold yellow" if part % 2 else "")
-        table.add_row(str(number), f"{hit.score:.2f}", hit.published.strftime("%Y-%m-%d %H:%M"), hit.source, text)
-    Console(highlight=False).print(table)
+        title = _shorten(hit.title, 120)
+        console.print(Text(f"{number}. ", style="bold").append(title, style="bold"), soft_wrap=True)
+        when = hit.published.astimezone(tz).strftime("%Y-%m-%d %H:%M %z")  # the site's zone, said
+        console.print(Text(f"   {hit.source} · {when} · {hit.link}", style="dim"), soft_wrap=True)
+        plain = html.unescape(re.sub(r"</?mark>", "", hit.snippet))
+        if plain.strip() and not _same_start(plain, hit.title):
+            text = Text("   ")
+            for part, piece in enumerate(re.split(r"</?mark>", hit.snippet)):  # odd pieces are marked
+                text.append(html.unescape(piece), style="bold yellow" if part % 2 else "")
+            console.print(text, soft_wrap=True)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _same_start(snippet: str, title: str) -> bool:
+    """Whether the passage only repeats the title (a flash's text is its title)."""
+    squeeze = lambda value: re.sub(r"\W+", "", value)[:40]  # noqa: E731
+    return bool(squeeze(title)) and squeeze(snippet).startswith(squeeze(title)[:30])
 
 
 @app.command("search")
@@ -343,7 +358,7 @@ def search_command(
                 results = [hit.as_json() for hit in hits]
                 typer.echo(json.dumps({"query": text, "results": results}, ensure_ascii=False))
             else:
-                _print_hits(text, hits)
+                _print_hits(text, hits, settings.tz)
     raise typer.Exit(1 if failed else 0)
 
 

@@ -14,7 +14,6 @@ import pytest
 import uvicorn
 
 from newsdesk.config import Settings
-from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import newsdesk, record, write_data

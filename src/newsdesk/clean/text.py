@@ -8,7 +8,7 @@ import unicodedata
 
 import ftfy
 
-from newsdesk.plaintext import to_text
+from newsdesk.plaintext import to_text  # noqa: F401 - part of this module's interface (clean re-exports it)
 
 SUMMARY_CHARS = 50
 _SPACE = re.compile(r"\s+")
