@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from newsdesk.cli import State, _opened, _progress, app, err
@@ -146,8 +148,10 @@ def sources_command(
     ctx: typer.Context,
     folders: SourcesOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column (kind, language, enabled, failures …).")] = False,
 ) -> None:
-    """The catalog with each source's health (state, last success, last error, failures).
+    """The catalog with each source's health: one line a source (state, last success, new
+    items, last error) that fits 80 columns; --wide for every column.
 
     Example: newsdesk sources --json | jq 'select(.state == "failing")'
     """
@@ -163,12 +167,42 @@ def sources_command(
         for row in rows:
             typer.echo(json.dumps(row, ensure_ascii=False, default=str))
         return
+    err.print(_wide_table(rows) if wide else _narrow_table(rows))
+
+
+def _narrow_table(rows: list[dict[str, object]]) -> Table:
+    """One line a source, whatever the width: long names and errors are cut with an ellipsis."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("source", no_wrap=True, overflow="ellipsis", min_width=10, max_width=22)
+    table.add_column("state", no_wrap=True, min_width=8)
+    table.add_column("last ok", no_wrap=True, min_width=8)
+    table.add_column("new", no_wrap=True, justify="right", min_width=3)
+    table.add_column("error / note", no_wrap=True, overflow="ellipsis", max_width=max(10, err.width - 52))
+    for row in rows:
+        state = str(row["state"]) if row["enabled"] else "off"
+        note = str(row["last_error"] or (row["disabled_reason"] if not row["enabled"] else "") or "")
+        table.add_row(str(row["name"]), state, _age(row["last_success"]), str(row["new_items"]), " ".join(note.split()))
+    return table
+
+
+def _wide_table(rows: list[dict[str, object]]) -> Table:
     table = Table("source", "kind", "lang", "enabled", "state", "last success", "new", "failures", "last error")
     for row in rows:
-        table.add_row(row["name"], row["kind"], row["language"] or "", "yes" if row["enabled"] else "no", row["state"],
-                      (row["last_success"] or "")[:19], str(row["new_items"]), str(row["failures"]),
-                      (row["last_error"] or row["disabled_reason"] or "")[:60])  # fmt: skip
-    err.print(table)
+        table.add_row(str(row["name"]), str(row["kind"]), str(row["language"] or ""), "yes" if row["enabled"] else "no",
+                      str(row["state"]), str(row["last_success"] or "")[:19], str(row["new_items"]), str(row["failures"]),
+                      str(row["last_error"] or row["disabled_reason"] or "")[:60])  # fmt: skip
+    return table
+
+
+def _age(when: object) -> str:
+    """``5m ago``, ``3h ago``, ``2d ago`` for an ISO time; ``never`` for none."""
+    if not when:
+        return "never"
+    seconds = (datetime.now(UTC) - datetime.fromisoformat(str(when))).total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit} ago"
+    return "just now"
 
 
 def _row(source: Source, health: SourceHealth | None) -> dict[str, object]:
@@ -180,7 +214,11 @@ def _row(source: Source, health: SourceHealth | None) -> dict[str, object]:
 
 
 @sources_app.command("show")
-def show_command(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Source name.")]) -> None:
+def show_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Source name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="The same as one JSON object.")] = False,
+) -> None:
     """One source: its definition, health, the last good sample and what broke its contract."""
     state, folders = ctx.obj
     source = _chosen(catalog(state, folders), [name], enabled_only=False)[0]
@@ -188,7 +226,20 @@ def show_command(ctx: typer.Context, name: Annotated[str, typer.Argument(help="S
         health = store.health([name]).get(name)
     shown = {**_row(source, health), "file": source.file, "items": source.items, "fields": source.fields,
              "last_good": health.last_good if health else None, "bad_sample": health.bad_sample if health else None}  # fmt: skip
-    typer.echo(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
+        return
+    console = Console(highlight=False)
+    for key, value in shown.items():
+        if value in (None, "", {}, []):
+            continue
+        if isinstance(value, dict):
+            console.print(f"[bold]{key}[/bold]:", soft_wrap=True)
+            for inner, item in value.items():
+                console.print(f"  {inner}: {' '.join(str(item).split())}", markup=False, soft_wrap=True)
+        else:
+            console.print(f"[bold]{key}[/bold]: ", end="", soft_wrap=True)
+            console.print(" ".join(str(value).split()), markup=False, soft_wrap=True)
 
 
 @sources_app.command("test")

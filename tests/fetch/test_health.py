@@ -129,8 +129,16 @@ language: zh-CN
     rows = {row["name"]: row for row in map(json.loads, listed.stdout.splitlines())}
     assert rows["mine"]["state"] == "ok" and rows["down"]["state"] == "failing" and "HTTP 404" in rows["down"]["last_error"]
     assert "jin10_articles_articles" in rows and rows["fx168"]["enabled"] is False
-    shown = json.loads(newsdesk("sources", "--sources", str(folder), "show", "down", db=sqlite_url, check=True).stdout)
+    shown = json.loads(newsdesk("sources", "--sources", str(folder), "show", "down", "--json", db=sqlite_url, check=True).stdout)
     assert shown["failures"] == 1 and shown["file"].endswith("down.yaml")
+    readable = newsdesk("sources", "--sources", str(folder), "show", "down", db=sqlite_url, check=True).stdout
+    assert "state: failing" in readable and "failures: 1" in readable and not readable.lstrip().startswith("{")
+    table = newsdesk("sources", "--sources", str(folder), db=sqlite_url, env={"COLUMNS": "80"}, check=True).stderr.splitlines()
+    assert all(len(line) <= 80 for line in table) and len(table) == len(rows) + 1  # one line a source, and a header
+    down = next(line for line in table if line.startswith("down "))
+    assert "failing" in down and "HTTP 404" in down
+    wide = newsdesk("sources", "--sources", str(folder), "--wide", db=sqlite_url, env={"COLUMNS": "200"}, check=True).stderr
+    assert "failures" in wide and "enabled" in wide
     unknown = newsdesk("fetch", "nope", db=sqlite_url)
     assert unknown.returncode == 2 and "no source named nope" in unknown.stderr
 
