@@ -86,9 +86,13 @@ def test_settings_and_usage_errors_exit_2(tmp_path):
     db = f"sqlite:///{tmp_path / 'e.db'}"
     bad_url = newsdesk("search", "gold", db="foo://bar")
     assert bad_url.returncode == 2 and "bad database URL" in bad_url.stderr and "Traceback" not in bad_url.stderr
-    for option in (["--since", "0001-01-01"], ["--until", "9999-12-31T23:59:59-05:00"], ["--lang", "klingon"]):
+    for option in (["--since", "0001-01-01"], ["--until", "9999-12-31T23:59:59-05:00"], ["--lang", "klingon"],
+                   ["--limit", "x"], ["--no-such-option"]):  # fmt: skip
         result = newsdesk("search", "gold", *option, db=db)
-        assert result.returncode == 2 and "Traceback" not in result.stderr, (option, result.stderr)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (option, result.stderr)
+    for args in (["no-such-command"], ["search"], ["export", "nowhere"]):
+        result = newsdesk(*args, db=db)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
 
 
 def test_search_prints_each_hit_once_with_source_date_and_link(tmp_path):

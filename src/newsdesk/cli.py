@@ -33,6 +33,11 @@ from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import ArticleFilter
 from newsdesk.store import Store
 
+try:  # the click that Typer runs on: its own copy in recent versions
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older Typer
+    from click import exceptions as click_errors  # type: ignore[no-redef]
+
 if TYPE_CHECKING:
     from newsdesk.search import Hit
 
@@ -392,13 +397,27 @@ from newsdesk import cli_sources  # noqa: E402, F401
 
 
 def main() -> None:
-    """Console-script entry point: maps the error tree onto exit codes (Typer
-    itself exits 2 on usage errors)."""
+    """Console-script entry point: maps the error tree onto exit codes; a usage error
+    (a bad option or argument) is one line and exit 2, as a settings error is."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        exc.show()  # the help text: what a bare `newsdesk` is for
+        sys.exit(exc.exit_code)
+    except click_errors.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "newsdesk"
+        err.print(f"[red]error[/red] {command}: {exc.format_message()} (see {command} --help)", markup=True,
+                  highlight=False, soft_wrap=True)  # fmt: skip
+        sys.exit(2)
+    except (click_errors.ClickException, OSError) as exc:  # e.g. a --queries FILE that cannot be opened
+        err.print(f"[red]error[/red] newsdesk: {exc}", markup=True, highlight=False, soft_wrap=True)
+        sys.exit(2 if isinstance(exc, click_errors.ClickException) else 1)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
     except ConfigError as exc:
         _show_error(exc)
         sys.exit(2)
     except NewsdeskError as exc:
         _show_error(exc)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
