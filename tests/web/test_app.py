@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import httpx
 import pytest
-import uvicorn
 
 from newsdesk.config import Settings
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import newsdesk, record, write_data
-from tests.web.corpus import RECORDS
+from tests.web.helpers import RECORDS, running
 
 def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
     home = server.get("/")
@@ -157,7 +154,6 @@ def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, t
     it, a source is fetched now (from a loopback server) and disabled/enabled."""
     import json as jsonlib
 
-    from pytest_httpserver import HTTPServer  # noqa: F401 - the fixture's server
 
     httpserver.expect_request("/list").respond_with_data(
         jsonlib.dumps({"items": [{"t": "管理员触发 admin fetch", "u": "https://x.example.com/admin/1"}]}), content_type="application/json")
@@ -167,7 +163,7 @@ def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, t
                                       "fields: {title: t, link: u}\n")  # fmt: skip
     store = Store(sqlite_url)
     settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1)
-    with _running(create_app(store, settings)) as client, _running(create_app(store, Settings())) as anonymous:
+    with running(create_app(store, settings)) as client, running(create_app(store, Settings())) as anonymous:
         assert anonymous.post("/api/admin/sources/mine/disable").status_code == 403
         assert client.post("/api/admin/sources/mine/disable").status_code == 401
         assert client.post("/api/admin/sources/mine/disable", headers={"Authorization": "Bearer nope"}).status_code == 401
@@ -189,23 +185,6 @@ def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, t
     store.close()
 
 
-@contextlib.contextmanager
-def _running(application):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(5)
 
 
 def test_concurrent_admin_fetches_of_one_source_run_it_once(sqlite_url, tmp_path, httpserver):
@@ -227,7 +206,7 @@ def test_concurrent_admin_fetches_of_one_source_run_it_once(sqlite_url, tmp_path
                                       "fields: {title: t, link: u}\n")  # fmt: skip
     settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1)
     auth = {"Authorization": "Bearer s3cret-token"}
-    with Store(sqlite_url) as store, _running(create_app(store, settings)) as client:
+    with Store(sqlite_url) as store, running(create_app(store, settings)) as client:
         with ThreadPoolExecutor(2) as pool:
             answers = list(pool.map(lambda _: client.post("/api/admin/sources/slow/fetch", headers=auth, timeout=30), range(2)))
         assert sorted(a.status_code for a in answers) == [200, 409]

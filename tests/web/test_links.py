@@ -14,7 +14,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.publish.site import build_site
 from newsdesk.store import Store
 from tests.conftest import record, write_data
-from tests.web.corpus import RECORDS
+from tests.web.helpers import RECORDS, running
 
 MAX_DEPTH = 3
 
@@ -85,3 +85,35 @@ def test_every_link_of_the_static_build_resolves(sqlite_url, tmp_path):
     assert not broken, broken[:10]
     assert len(seen) > 50 and any(u.endswith("/index.xml") for u in seen)
     assert (root / "lang" / "en" / "index.xml").is_file()  # language lists link their feeds too
+
+
+def test_first_run_page_and_the_sources_page_with_its_admin_form(sqlite_url, tmp_path, httpserver):
+    """An empty database says how to get news; /sources/ lists each source's health, and
+    with a token configured its buttons act (the token in the form body, not the URL)."""
+    import json
+
+    from newsdesk.web import create_app
+
+    httpserver.expect_request("/list").respond_with_data(
+        json.dumps({"items": [{"t": "来源页面 sources page", "u": "https://x.example.com/s/1"}]}), content_type="application/json")
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(f"name: mine\nkind: json\nurl: {httpserver.url_for('/list')}\nitems: items\n"
+                                      "fields: {title: t, link: u}\n")  # fmt: skip
+    settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0,
+                        import_workers=1, web_cache_seconds=0)  # fmt: skip
+    with Store(sqlite_url) as store, running(create_app(store, settings)) as client:
+        home = client.get("/").text
+        assert "newsdesk run" in home and "newsdesk import PATH" in home and 'href="/sources/"' in home
+        page = client.get("/sources/").text
+        assert "mine" in page and 'type="password" name="token"' in page and "jin10_articles_articles" in page
+        refused = client.post("/sources/", data={"token": "wrong", "action": "fetch:mine"})
+        assert refused.status_code == 401 and "mine" not in str(refused.url.query)
+        done = client.post("/sources/", data={"token": "s3cret-token", "action": "fetch:mine"}, follow_redirects=False)
+        assert done.status_code == 303 and "s3cret" not in done.headers["location"]
+        assert "mine: ok, 1 new" in client.get(done.headers["location"]).text
+        client.post("/sources/", data={"token": "s3cret-token", "action": "disable:mine"})
+        assert store.health()["mine"].enabled is False
+        assert "来源页面" in client.get("/").text  # no longer the first-run page
+    with Store(sqlite_url) as store, running(create_app(store, Settings(sources_folder=str(folder)))) as anonymous:
+        assert 'name="token"' not in anonymous.get("/sources/").text  # no token configured: no buttons

@@ -67,7 +67,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def context() -> dict[str, Any]:
         def make() -> dict[str, Any]:
             recent = [entry(a) for a in store.page(ArticleFilter(), RECENT)]
-            return page_context(settings, recent, store.tag_counts(limit=TAG_LIST), inline=True)
+            return {**page_context(settings, recent, store.tag_counts(limit=TAG_LIST), inline=True), "served": True}
 
         return cache.get("context", make)
 
@@ -85,15 +85,17 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     def listing(base: str, title: str, where: ArticleFilter, number: int) -> HTMLResponse:
         def make() -> str:
-            pages = list_pages(store.count_where(where), PER_PAGE)
+            total = store.count_where(where)
+            pages = list_pages(total, PER_PAGE)
             sealed = len(pages) - 1
             if number > sealed:
                 raise HTTPException(404)
             _, start, stop = pages[0 if number == 0 else 1 + sealed - number]
             members = store.page(where, stop - start, offset=start) if stop > start else []
+            first_run = _health_summary(store) if base == "" and total == 0 else None
             return env.get_template("list.html").render(
                 context(), title=title, entries=[entry(a) for a in members], pager=pager(base, number, sealed),
-                root="/", feed=base,
+                root="/", feed=base, first_run=first_run,
             )  # fmt: skip
 
         return HTMLResponse(cache.get(f"list:{base}:{number}", make))
@@ -186,7 +188,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             raise HTTPException(400, "kind must be ticker, topic or source")
         return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
 
-    app.include_router(sources.router(store, settings))
+    def render(template: str, **values: Any) -> str:
+        return env.get_template(template).render(context(), root="/", **values)
+
+    app.include_router(sources.router(store, settings, render))
     app.include_router(feed_routes.router(store, settings, cache, names))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -212,6 +217,14 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
     response.headers.setdefault("x-frame-options", "DENY")
     response.headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
     return response
+
+
+def _health_summary(store: Store) -> dict[str, int]:
+    """Sources by state, for the first-run page (an empty database)."""
+    counts: dict[str, int] = {}
+    for health in store.health().values():
+        counts[health.state] = counts.get(health.state, 0) + 1
+    return counts
 
 
 def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any) -> Any:

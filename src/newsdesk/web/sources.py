@@ -3,7 +3,10 @@ admin actions, which need ``Authorization: Bearer <web.admin_token>``:
 
 - ``POST /api/admin/sources/{name}/fetch`` — fetch the source now; returns the run;
 - ``POST /api/admin/sources/{name}/enable`` and ``/disable`` — override the catalog's
-  ``enabled`` (``newsdesk run`` and ``newsdesk fetch`` follow it).
+  ``enabled`` (``newsdesk run`` and ``newsdesk fetch`` follow it);
+- ``/sources/`` — the same as a page: each source's state, last success, last error and
+  articles, and with a token configured, fetch/enable/disable buttons (the token is
+  typed into the page and sent in the form body, never in a URL).
 
 With no token configured (``web.admin_token`` or ``NEWSDESK_ADMIN_TOKEN``) the admin
 actions answer 403: nothing can be changed anonymously.
@@ -13,9 +16,12 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Header, HTTPException
+from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError
@@ -30,7 +36,11 @@ def admin_token(settings: Settings) -> str | None:
     return settings.web_admin_token or os.environ.get("NEWSDESK_ADMIN_TOKEN") or None
 
 
-def router(store: Store, settings: Settings) -> APIRouter:
+Render = Callable[..., str]  # template name and variables → HTML
+
+
+def router(store: Store, settings: Settings, render: Render | None = None) -> APIRouter:
+    """The JSON routes, and with ``render`` the ``/sources/`` page and its admin form."""
     api = APIRouter()
     loaded: dict[str, dict[str, Source]] = {}
 
@@ -56,16 +66,13 @@ def router(store: Store, settings: Settings) -> APIRouter:
         if not given or not hmac.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "a valid admin token is needed (Authorization: Bearer <token>)")
 
-    @api.get("/api/sources", summary="Sources: the catalog with health, article counts and newest article")
-    def api_sources() -> dict[str, Any]:
+    def overview() -> list[dict[str, Any]]:
         counts = {name: (n, newest) for name, n, newest in store.source_counts()}
         health = store.health()
         names = sorted(set(catalog()) | set(counts))
-        return {"sources": [_source_json(name, catalog().get(name), health.get(name), counts.get(name)) for name in names]}
+        return [_source_json(name, catalog().get(name), health.get(name), counts.get(name)) for name in names]
 
-    @api.post("/api/admin/sources/{name}/fetch", summary="Fetch a source now (admin token)")
-    async def admin_fetch(name: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-        authorize(authorization)
+    async def fetch_now(name: str) -> dict[str, Any]:
         source = source_or_404(name)
         from newsdesk.fetch.client import Fetcher
         from newsdesk.fetch.documents import limits_from
@@ -75,16 +82,50 @@ def router(store: Store, settings: Settings) -> APIRouter:
             result = await fetch_source(source, fetcher, store, settings)
         if result.state == "busy":
             raise HTTPException(409, f"source {name} is being fetched now; try again when that run ends")
-        return {"run": result.as_json()}
+        return result.as_json()
 
-    @api.post("/api/admin/sources/{name}/{action}", summary="Enable or disable a source (admin token)")
-    def admin_toggle(name: str, action: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-        authorize(authorization)
+    def toggle(name: str, action: str) -> None:
         if action not in ("enable", "disable"):
             raise HTTPException(404, f"no action {action[:40]!r}: enable, disable or fetch")
         source_or_404(name)
         store.set_enabled(name, action == "enable")
+
+    @api.get("/api/sources", summary="Sources: the catalog with health, article counts and newest article")
+    def api_sources() -> dict[str, Any]:
+        return {"sources": overview()}
+
+    @api.post("/api/admin/sources/{name}/fetch", summary="Fetch a source now (admin token)")
+    async def admin_fetch(name: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        authorize(authorization)
+        return {"run": await fetch_now(name)}
+
+    @api.post("/api/admin/sources/{name}/{action}", summary="Enable or disable a source (admin token)")
+    def admin_toggle(name: str, action: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        authorize(authorization)
+        toggle(name, action)
         return {"name": name, "enabled": action == "enable"}
+
+    if render is None:
+        return api
+
+    @api.get("/sources/", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page(done: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
+        return HTMLResponse(render("sources.html", rows=overview(), admin=admin_token(settings) is not None, done=done))
+
+    @api.post("/sources/", include_in_schema=False)
+    async def sources_form(request: Request) -> Response:
+        """The page's buttons: the token comes in the form body (never in a URL), the
+        answer is a redirect back to the page saying what was done."""
+        form = parse_qs((await request.body())[:10_000].decode("utf-8", "replace"))
+        authorize("Bearer " + (form.get("token") or [""])[0])
+        action, _, name = (form.get("action") or [""])[0].partition(":")
+        if action == "fetch":
+            run = await fetch_now(name)
+            done = f"{name}: {run['state']}, {run['new']} new, {run['rejected']} rejected"
+        else:
+            toggle(name, action)
+            done = f"{name}: {action}d"
+        return RedirectResponse(f"/sources/?{urlencode({'done': done})}", status_code=303)
 
     return api
 

@@ -1,0 +1,38 @@
+"""What the served-app tests share: a small corpus (two wires and one hostile article)
+and a running app on a real socket."""
+
+import contextlib
+import socket
+import threading
+import time
+
+import httpx
+import uvicorn
+
+from tests.conftest import record
+
+RECORDS = [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n, source=f"wire_{n % 2}")
+           for n in range(23)]  # fmt: skip
+RECORDS.append(record(100, title="<script>window.pwned=1</script>苹果 Apple (AAPL) 财报",  # noqa: E501
+                      description='<p>苹果公司<script>window.pwned=1</script><img src=x onerror="window.pwned=1"></p>',
+                      source="wire_x", pub_date=1738917000))  # fmt: skip
+
+
+@contextlib.contextmanager
+def running(application):
+    """The ASGI ``application`` served by uvicorn on 127.0.0.1 in a thread; yields an httpx client."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(5)
