@@ -164,3 +164,21 @@ def test_an_undated_article_says_first_seen_and_feeds_give_no_publication_date(s
     assert "published" not in entry and not rss.bozo
     item = next(i for i in json.loads((site / "feed.json").read_text())["items"] if i["title"].startswith("无日期"))
     assert "date_published" not in item
+
+
+def test_flashes_are_timeline_rows_and_card_summaries_end_at_a_boundary(sqlite_url, tmp_path):
+    flash_text = "美国1月ADP就业人数增加18.3万人，预期15万人，前值12.2万人。"
+    article = "<p>" + "Treasury yields climbed on Friday as traders weighed stronger payrolls data and the outlook. " * 3 + "</p>"
+    write_data(tmp_path / "data" / "wire" / "news.json",
+               [record(1, title="", description=f"<p>{flash_text}</p>", kind=2), record(2, title="Yields climb", description=article)])  # fmt: skip
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        _build(store, tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text()
+    flash = home[home.index('<article class="flash">') :].split("</article>")[0]
+    assert "美国1月ADP就业人数增加18.3万人" in flash and "<h2>" not in flash and home.count(flash_text[:10]) == 1
+    card = home[home.index('<article class="card">') :].split("</article>")[0]
+    summary = card.split('<p class="summary">')[1].split("</p>")[0]
+    text = article.removeprefix("<p>")
+    cut = summary.removesuffix("…")
+    assert summary.endswith("…") and text.startswith(cut) and text[len(cut)] in " ,.;"  # cut between words

@@ -72,6 +72,7 @@ class Entry:
     cluster: str
     version: str = ""  # changes whenever anything an article page shows changes
     dated: bool = True  # false: ``published`` is when newsdesk first saw it
+    kind: int = 1  # the seed system's item kind: 2 is a flash (a line of news, no headline of its own)
 
     @property
     def path(self) -> str:
@@ -100,9 +101,24 @@ def environment(theme: Path | None, tz: tzinfo = UTC) -> Environment:
     def local(value: datetime, format: str = "%Y-%m-%d %H:%M") -> str:
         return value.astimezone(tz).strftime(format)
 
-    env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local,
+    env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local, excerpt=excerpt,
                        iso=functools.lru_cache(maxsize=100_000)(_iso))  # fmt: skip
     return env
+
+
+_CUT = re.compile(r"[\s，。、；：！？,.;:!?]")
+
+
+def excerpt(summary: str) -> str:
+    """A card's summary cut at a word or clause boundary (the stored one is the seed
+    system's first 50 characters, cut anywhere), with an ellipsis when cut."""
+    text = summary.removesuffix("...").rstrip()
+    if not summary.endswith("..."):
+        return text
+    cuts = [m.start() for m in _CUT.finditer(text)]
+    if cuts and cuts[-1] >= len(text) // 2:
+        text = text[: cuts[-1]]
+    return text.rstrip(" ，、；：,;:") + "…"
 
 
 def _iso(value: datetime) -> str:
@@ -125,7 +141,7 @@ def build_site(
     read in batches, only for the article pages that are rendered."""
     env = environment(theme, settings.tz)
     entries = sorted((entry(a) for a in store.iter_articles(bodies=False)), key=lambda e: (e.published, e.uuid), reverse=True)
-    prints = {e.uuid: digest(e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster, e.dated)
+    prints = {e.uuid: digest(e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster, e.dated, e.kind)
               for e in entries}  # fmt: skip
     groups = _groups(entries)
     tag_list = sorted(((tag, len(m)) for tag, m in groups["tags"].items()), key=lambda kv: (-kv[1], kv[0]))[:TAG_LIST]
@@ -190,7 +206,7 @@ def entry(article: Article) -> Entry:
         uuid=article_slug(article), title=article.title, link=article.link, source=article.source,
         language=article.language or "", published=article.published, summary=article.summary,
         image=article.image or "", tags=tuple(article.tags or [article.source]), cluster=article.cluster or article.uuid,
-        version=version, dated=article.dated,
+        version=version, dated=article.dated, kind=article.kind,
     )  # fmt: skip
 
 
