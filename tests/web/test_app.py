@@ -81,7 +81,10 @@ def test_bad_api_input_is_a_json_error_never_a_500(server):
     for params in ({"limit": 0}, {"limit": "x"}, {"since": "yesterday"}, {"cursor": "!!!"}, {"since": "2025-02-05T00:00:00"}):
         response = server.get("/api/articles", params=params)
         assert response.status_code in (400, 422) and "error" in response.json()
-    assert server.get("/api/tags", params={"kind": "nope"}).status_code == 400
+    bad_kind = server.get("/api/tags", params={"kind": "nope"})
+    assert bad_kind.status_code == 422 and "error" in bad_kind.json()
+    kinds = server.get("/openapi.json").json()["paths"]["/api/tags"]["get"]["parameters"][0]["schema"]
+    assert "ticker" in str(kinds) and "enum" in str(kinds)  # documented as an enum
 
 
 def test_dates_beyond_what_python_holds_are_400_in_filters_and_cursors(server):
