@@ -5,20 +5,16 @@ Exit codes: 0 ok, 1 done but with reported failures, 2 usage or settings error.
 
 from __future__ import annotations
 
-import html
 import json
 import os
-import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Annotated, Iterator, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.text import Text
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -29,6 +25,7 @@ from rich.progress import (
 )
 
 from newsdesk.config import DEFAULT_DB, Settings, load_settings
+from newsdesk.cli_search import parse_language, parse_when, print_hits
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import ArticleFilter
 from newsdesk.store import Store
@@ -37,9 +34,6 @@ try:  # the click that Typer runs on: its own copy in recent versions
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - older Typer
     from click import exceptions as click_errors  # type: ignore[no-redef]
-
-if TYPE_CHECKING:
-    from newsdesk.search import Hit
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False
@@ -253,61 +247,6 @@ def serve_command(
         store.close()
 
 
-def _when(value: str | None, settings: Settings, *, end: bool, option: str) -> datetime | None:
-    """``2025-02-05`` (a whole day in the site's timezone) or an ISO 8601 time."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (2025-02-05) or ISO time", param_hint=option) from None
-    if len(value) <= 10 and end:
-        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=settings.tz)
-    try:
-        parsed.astimezone(UTC)
-    except OverflowError:
-        raise typer.BadParameter(f"{value!r} is out of range", param_hint=option) from None
-    return parsed
-
-
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-
-
-def _language(value: str | None) -> str | None:
-    if value is not None and not _LANGUAGE.fullmatch(value):
-        raise typer.BadParameter(f"{value!r} is not a language tag (zh, zh-CN, en)", param_hint="--lang")
-    return value
-
-
-def _print_hits(query: str, hits: list[Hit], tz: tzinfo) -> None:
-    """Each hit once: its title, then source, time and link, then the matching passage
-    (left out when it only repeats the title, as a flash's does); the terminal wraps."""
-    console = Console(highlight=False, soft_wrap=False)
-    console.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}", style="bold")
-    for number, hit in enumerate(hits, start=1):
-        title = _shorten(hit.title, 120)
-        console.print(Text(f"{number}. ", style="bold").append(title, style="bold"), soft_wrap=True)
-        when = hit.published.astimezone(tz).strftime("%Y-%m-%d %H:%M %z")  # the site's zone, said
-        console.print(Text(f"   {hit.source} · {when} · {hit.link}", style="dim"), soft_wrap=True)
-        plain = html.unescape(re.sub(r"</?mark>", "", hit.snippet))
-        if plain.strip() and not _same_start(plain, hit.title):
-            text = Text("   ")
-            for part, piece in enumerate(re.split(r"</?mark>", hit.snippet)):  # odd pieces are marked
-                text.append(html.unescape(piece), style="bold yellow" if part % 2 else "")
-            console.print(text, soft_wrap=True)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _same_start(snippet: str, title: str) -> bool:
-    """Whether the passage only repeats the title (a flash's text is its title)."""
-    squeeze = lambda value: re.sub(r"\W+", "", value)[:40]  # noqa: E731
-    return bool(squeeze(title)) and squeeze(snippet).startswith(squeeze(title)[:30])
-
-
 @app.command("search")
 def search_command(
     ctx: typer.Context,
@@ -335,8 +274,8 @@ def search_command(
         raise typer.BadParameter("give a QUERY or --queries FILE (not both)")
     settings = state.settings
     where = ArticleFilter(
-        source=source, lang=_language(lang), ticker=ticker, tag=tag,
-        since=_when(since, settings, end=False, option="--since"), until=_when(until, settings, end=True, option="--until"),
+        source=source, lang=parse_language(lang), ticker=ticker, tag=tag,
+        since=parse_when(since, settings, end=False, option="--since"), until=parse_when(until, settings, end=True, option="--until"),
     )  # fmt: skip
     if queries is None:
         lines = [query or ""]
@@ -363,7 +302,7 @@ def search_command(
                 results = [hit.as_json() for hit in hits]
                 typer.echo(json.dumps({"query": text, "results": results}, ensure_ascii=False))
             else:
-                _print_hits(text, hits, settings.tz)
+                print_hits(text, hits, settings.tz)
     raise typer.Exit(1 if failed else 0)
 
 
