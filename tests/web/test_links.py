@@ -117,3 +117,18 @@ def test_first_run_page_and_the_sources_page_with_its_admin_form(sqlite_url, tmp
         assert "来源页面" in client.get("/").text  # no longer the first-run page
     with Store(sqlite_url) as store, running(create_app(store, Settings(sources_folder=str(folder)))) as anonymous:
         assert 'name="token"' not in anonymous.get("/sources/").text  # no token configured: no buttons
+
+
+def test_filters_are_url_parameters_on_lists_and_search(server):
+    only = server.get("/", params={"source": "wire_1"})
+    assert only.status_code == 200 and 'name="source" value="wire_1"' in only.text and "11 articles" in only.text
+    sources = {link for link in links(only.text) if link.startswith("/sources/wire_")}
+    assert sources == {"/sources/wire_1/"}  # every card is from that source
+    dated = server.get("/", params={"until": "2025-02-08", "lang": "zh"})
+    older = [link for link in links(dated.text) if "/page/" in link]
+    assert older and all("until=2025-02-08" in link and "lang=zh" in link for link in older)  # the pager keeps them
+    assert server.get(older[0]).status_code == 200
+    assert server.get("/", params={"since": "yesterday"}).status_code == 400
+    assert server.get("/", params={"since": "0001-01-01", "until": "9999-12-31T20:00:00-05:00"}).status_code == 400
+    found = server.get("/search/", params={"q": "Fed", "source": "wire_0"}).text
+    assert 'type="hidden" name="source" value="wire_0"' in found and "· wire_1<" not in found and "· wire_0<" in found

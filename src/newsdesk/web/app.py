@@ -30,6 +30,7 @@ from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pag
 from newsdesk.search import search
 from newsdesk.store import Store
 from newsdesk.web import feeds as feed_routes
+from newsdesk.web import filters
 from newsdesk.web import sources
 
 __all__ = ["create_app"]
@@ -83,7 +84,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         return cache.get(f"names:{kind}", make)
 
-    def listing(base: str, title: str, where: ArticleFilter, number: int) -> HTMLResponse:
+    def listing(base: str, title: str, own: ArticleFilter, number: int, request: Request) -> HTMLResponse:
+        chosen = filters.from_request(request, settings.tz)
+        where = chosen.applied_to(own)
+
         def make() -> str:
             total = store.count_where(where)
             pages = list_pages(total, PER_PAGE)
@@ -92,13 +96,13 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                 raise HTTPException(404)
             _, start, stop = pages[0 if number == 0 else 1 + sealed - number]
             members = store.page(where, stop - start, offset=start) if stop > start else []
-            first_run = _health_summary(store) if base == "" and total == 0 else None
+            first_run = _health_summary(store) if base == "" and total == 0 and not chosen.values else None
             return env.get_template("list.html").render(
                 context(), title=title, entries=[entry(a) for a in members], pager=pager(base, number, sealed),
-                root="/", feed=base, first_run=first_run,
+                root="/", feed=base, first_run=first_run, filters=chosen, total=total,
             )  # fmt: skip
 
-        return HTMLResponse(cache.get(f"list:{base}:{number}", make))
+        return HTMLResponse(cache.get(f"list:{base}:{number}:{chosen.query}", make))
 
     @app.exception_handler(StarletteHTTPException)  # the router's 404 and 405 too, not only ours
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -113,8 +117,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/page/{number}/", response_class=HTMLResponse, include_in_schema=False)
-    def home(number: int | None = None) -> HTMLResponse:
-        return listing("", settings.site_title, ArticleFilter(), _page_number(number))
+    def home(request: Request, number: int | None = None) -> HTMLResponse:
+        return listing("", settings.site_title, ArticleFilter(), _page_number(number), request)
 
     for prefix, kind, field in (("tags", "tags", "tag"), ("sources", "sources", "source"), ("lang", "languages", "lang")):
         app.add_api_route(f"/{prefix}/{{slug}}/", _list_route(prefix, kind, field, names, listing), include_in_schema=False)
@@ -132,14 +136,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return HTMLResponse(cache.get(f"post:{uuid}", make))
 
     @app.get("/search/", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(q: Annotated[str, Query(max_length=1000)] = "") -> HTMLResponse:
+    def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = "") -> HTMLResponse:
         hits, error = [], None
+        chosen = filters.from_request(request, settings.tz)
         if q.strip():
             try:
-                hits = search(store, q, limit=20)
+                hits = search(store, q, limit=20, where=chosen.where)
             except QueryError as exc:
                 error = exc.message
-        page = env.get_template("search.html").render(context(), query=q, hits=hits, error=error, root="/")
+        page = env.get_template("search.html").render(context(), query=q, hits=hits, error=error, root="/", filters=chosen)
         return HTMLResponse(page, status_code=400 if error else 200)
 
     @app.get("/style.css", include_in_schema=False)
@@ -227,11 +232,11 @@ def _health_summary(store: Store) -> dict[str, int]:
 
 
 def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any) -> Any:
-    def route(slug: str, number: int | None = None) -> HTMLResponse:
+    def route(request: Request, slug: str, number: int | None = None) -> HTMLResponse:
         name = names(kind).get(slug)
         if name is None:
             raise HTTPException(404)
-        return listing(f"{prefix}/{slug}/", name, ArticleFilter(**{field: name}), _page_number(number))
+        return listing(f"{prefix}/{slug}/", name, ArticleFilter(**{field: name}), _page_number(number), request)
 
     return route
 

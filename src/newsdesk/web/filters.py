@@ -1,0 +1,66 @@
+"""List and search filters as URL parameters, so that a filtered page can be shared:
+``?source=&lang=&ticker=&tag=&since=&until=`` on the home, tag, source, language and
+search pages (dates: ``2025-02-05``, a whole day in the site's zone, or ISO times)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import UTC, datetime, tzinfo
+from urllib.parse import urlencode
+
+from fastapi import HTTPException, Request
+
+from newsdesk.models import ArticleFilter
+
+__all__ = ["FIELDS", "PageFilters", "from_request"]
+
+FIELDS = ("source", "lang", "ticker", "tag", "since", "until")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PageFilters:
+    """The filters a page was asked for: the values as given (for the form and links)
+    and the query string that carries them on (``?…``, or empty)."""
+
+    values: dict[str, str]
+    where: ArticleFilter
+
+    @property
+    def query(self) -> str:
+        return "?" + urlencode(self.values) if self.values else ""
+
+    def applied_to(self, base: ArticleFilter) -> ArticleFilter:
+        """``base`` (the page's own: a tag, a source) narrowed by these filters."""
+        chosen = {f.name: getattr(self.where, f.name) for f in dataclasses.fields(self.where) if getattr(self.where, f.name)}
+        return dataclasses.replace(base, **chosen)
+
+
+def from_request(request: Request, tz: tzinfo) -> PageFilters:
+    """The filters in ``request``'s query string; HTTPException 400 naming a bad one."""
+    values = {name: value.strip()[:200] for name in FIELDS if (value := request.query_params.get(name, "")).strip()}
+    if "lang" in values and not _LANGUAGE.fullmatch(values["lang"]):
+        raise HTTPException(400, f"lang: {values['lang']!r} is not a language tag (zh, zh-CN, en)")
+    where = ArticleFilter(
+        source=values.get("source"), lang=values.get("lang"), ticker=values.get("ticker"), tag=values.get("tag"),
+        since=_date(values.get("since"), tz, end=False, name="since"), until=_date(values.get("until"), tz, end=True, name="until"),
+    )  # fmt: skip
+    return PageFilters(values, where)
+
+
+def _date(value: str | None, tz: tzinfo, *, end: bool, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}: {value!r} is not a date (2025-02-05) or ISO time") from None
+    if len(value) <= 10 and end:
+        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise HTTPException(400, f"{name}: {value!r} is out of range") from None
+    return parsed
