@@ -10,8 +10,9 @@ from datetime import datetime
 
 from newsdesk.clean.markdown import to_markdown
 from newsdesk.clean.sanitize import sanitize
-from newsdesk.clean.text import clean_title, headline, repair, summarize, to_text
+from newsdesk.clean.text import clean_title, headline, repair, summarize
 from newsdesk.models import Article, Record
+from newsdesk.plaintext import to_text
 
 __all__ = ["clean_record", "clean_title", "headline", "repair", "sanitize", "summarize", "to_markdown", "to_text"]
 

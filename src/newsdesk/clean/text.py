@@ -8,8 +8,6 @@ import unicodedata
 
 import ftfy
 
-from newsdesk.plaintext import to_text  # noqa: F401 - part of this module's interface (clean re-exports it)
-
 SUMMARY_CHARS = 50
 _SPACE = re.compile(r"\s+")
 # UTF-8 misread as Latin-1 or cp1252 always leaves one of these; text without

@@ -62,19 +62,15 @@ def _trafilatura_body(page: lxml_html.HtmlElement, url: str) -> Body | None:
     if not found:
         return None
     inner = re.sub(r"^\s*<html>\s*<body>|</body>\s*</html>\s*$", "", found).strip()
-    text = _text_of(inner)
+    text = to_text(inner)
     return Body(inner, text, "trafilatura", quality(text)) if text else None
 
 
 def _density_body(container: density.Container) -> Body | None:
     node = density.prune(container.node)
     markup = lxml_html.tostring(node, encoding="unicode", method="html")
-    text = _text_of(markup)
+    text = to_text(markup)
     return Body(markup, text, "density", quality(text)) if text else None
-
-
-def _text_of(markup: str) -> str:
-    return to_text(markup)  # the same plain text that is indexed
 
 
 def quality(text: str) -> float:
