@@ -43,6 +43,7 @@ from newsdesk.store import Store
 
 __all__ = ["LEASE_SECONDS", "Coalescer", "RunResult", "fetch_cycle", "fetch_source"]
 
+PARALLEL_SOURCES = 8  # a cycle over fewer sources cleans in this process: starting workers costs more
 SHORT_BODY_MIN = 200  # characters of list summary above which a much shorter page body is suspect
 LEASE_SECONDS = 30.0  # renewed while a run goes on; a run killed holding it frees the source after this
 
@@ -83,13 +84,15 @@ class Coalescer:
 
     GATHER = 0.05  # seconds a write waits for other runs to join it
 
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, *, parallel: bool = True) -> None:
+        """``parallel``: start the cleaning processes (worth it for many sources, not for a few)."""
         self.store, self.settings = store, settings
         # Forked while this process has one thread, the workers share its loaded models;
         # later (threads running, whose held locks a fork would copy) from a forkserver.
         alone = threading.active_count() == 1
-        self.workers = Workers(settings.import_workers, start="fork" if alone else "forkserver")
-        if alone:
+        count = settings.import_workers if parallel else 1
+        self.workers = Workers(count, start="fork" if alone else "forkserver")
+        if alone and self.workers.count > 1:
             self.workers.start_now()
         self._pending: list[tuple[list[Record], asyncio.Future[ImportReport]]] = []
         self._wakeup = asyncio.Event()
@@ -135,7 +138,8 @@ async def fetch_cycle(
     ``importer`` replaces the import pipeline (the fetch benchmark counts records instead)."""
     own = fetcher is None
     fetcher = fetcher or Fetcher(limits_from(settings))
-    coalescer = Coalescer(store, settings) if importer is None else None
+    sources = list(sources)
+    coalescer = Coalescer(store, settings, parallel=len(sources) >= PARALLEL_SOURCES) if importer is None else None
     try:
 
         async def one(source: Source) -> RunResult:
