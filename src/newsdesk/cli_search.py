@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 import typer
@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.text import Text
 
 from newsdesk.config import Settings
+from newsdesk.models import LANGUAGE_TAG
+from newsdesk.sources.dates import day_or_time
 
 if TYPE_CHECKING:
     from newsdesk.search import Hit
@@ -25,24 +27,13 @@ def parse_when(value: str | None, settings: Settings, *, end: bool, option: str)
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (2025-02-05) or ISO time", param_hint=option) from None
-    if len(value) <= 10 and end:
-        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=settings.tz)
-    try:
-        parsed.astimezone(UTC)
-    except OverflowError:
-        raise typer.BadParameter(f"{value!r} is out of range", param_hint=option) from None
-    return parsed
-
-
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+        return day_or_time(value, settings.tz, end=end)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def parse_language(value: str | None) -> str | None:
-    if value is not None and not _LANGUAGE.fullmatch(value):
+    if value is not None and not LANGUAGE_TAG.fullmatch(value):
         raise typer.BadParameter(f"{value!r} is not a language tag (zh, zh-CN, en)", param_hint="--lang")
     return value
 

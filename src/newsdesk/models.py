@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -60,6 +61,10 @@ class Article:
     enriched: int = 0  # newsdesk.enrich.VERSION that filled language, tickers, tags, minhash
     tokens: tuple[str, str] | None = None  # space-separated search tokens of title and body (made by enrich)
     dated: bool = True  # false: no source gave a publication time
+
+
+# What ``ArticleFilter.lang`` may be given: zh, zh-CN, en-GB (BCP 47 language and subtags).
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass(slots=True)

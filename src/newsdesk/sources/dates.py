@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 
-__all__ = ["EARLIEST", "LATEST", "parse_date", "parse_published"]
+__all__ = ["EARLIEST", "LATEST", "day_or_time", "parse_date", "parse_published", "representable"]
 
 # Dates outside this window are garbage in a news feed (0000-00-00, 9999-12-31, 1970 zero epochs).
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -78,6 +78,31 @@ def parse_published(value: object, tz: tzinfo, form: str | None = None, *, now: 
     if value is None or value == "":
         return None
     return parse_date(value, tz, form, now=now)
+
+
+def day_or_time(value: str, tz: tzinfo, *, end: bool) -> datetime:
+    """A filter bound a person typed (``--since``, ``?until=``): ``2025-02-05`` is that
+    day in ``tz`` — its first moment, or with ``end`` its last — or an ISO 8601 time.
+    ValueError saying why it is not one."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (2025-02-05) or ISO time") from None
+    if len(value) <= 10 and end:
+        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)
+    parsed = _aware(parsed, tz)
+    if not representable(parsed):
+        raise ValueError(f"{value!r} is out of range")
+    return parsed
+
+
+def representable(value: datetime) -> bool:
+    """Whether an aware ``value`` has a UTC form (9999-12-31T20:00-05:00 has none)."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def _aware(parsed: datetime, tz: tzinfo) -> datetime:

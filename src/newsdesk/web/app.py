@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import re
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -28,6 +28,7 @@ from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
 from newsdesk.search import search
+from newsdesk.sources.dates import representable
 from newsdesk.store import Store
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import filters
@@ -271,10 +272,8 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _in_range(value: datetime) -> datetime:
     """``value`` unless it falls outside what a UTC datetime can hold (9999-12-31 at -05:00)."""
-    try:
-        value.astimezone(UTC)
-    except OverflowError:
-        raise HTTPException(400, f"date out of range: {value.isoformat()}") from None
+    if not representable(value):
+        raise HTTPException(400, f"date out of range: {value.isoformat()}")
     return value
 
 

@@ -5,18 +5,17 @@ search pages (dates: ``2025-02-05``, a whole day in the site's zone, or ISO time
 from __future__ import annotations
 
 import dataclasses
-import re
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
 
-from newsdesk.models import ArticleFilter
+from newsdesk.models import LANGUAGE_TAG, ArticleFilter
+from newsdesk.sources.dates import day_or_time
 
 __all__ = ["FIELDS", "PageFilters", "from_request"]
 
 FIELDS = ("source", "lang", "ticker", "tag", "since", "until")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -40,7 +39,7 @@ class PageFilters:
 def from_request(request: Request, tz: tzinfo) -> PageFilters:
     """The filters in ``request``'s query string; HTTPException 400 naming a bad one."""
     values = {name: value.strip()[:200] for name in FIELDS if (value := request.query_params.get(name, "")).strip()}
-    if "lang" in values and not _LANGUAGE.fullmatch(values["lang"]):
+    if "lang" in values and not LANGUAGE_TAG.fullmatch(values["lang"]):
         raise HTTPException(400, f"lang: {values['lang']!r} is not a language tag (zh, zh-CN, en)")
     where = ArticleFilter(
         source=values.get("source"), lang=values.get("lang"), ticker=values.get("ticker"), tag=values.get("tag"),
@@ -53,14 +52,6 @@ def _date(value: str | None, tz: tzinfo, *, end: bool, name: str) -> datetime | 
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(400, f"{name}: {value!r} is not a date (2025-02-05) or ISO time") from None
-    if len(value) <= 10 and end:
-        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-    try:
-        parsed.astimezone(UTC)
-    except OverflowError:
-        raise HTTPException(400, f"{name}: {value!r} is out of range") from None
-    return parsed
+        return day_or_time(value, tz, end=end)
+    except ValueError as exc:
+        raise HTTPException(400, f"{name}: {exc}") from None
