@@ -109,7 +109,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.detail or "not found"}, status_code=exc.status_code)
-        page = env.get_template("404.html").render(context(), root="/")
+        # A 404 is the site's not-found page; any other status says what went wrong (a bad
+        # filter, a wrong admin token, a source already being fetched).
+        problem = None if exc.status_code == 404 else (exc.detail or "")
+        page = env.get_template("404.html").render(context(), root="/", status=exc.status_code, problem=problem)
         return HTMLResponse(page, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
