@@ -87,6 +87,18 @@ class ArticleFilter:
         """LIKE pattern for the regional forms of ``lang`` (``zh`` → ``zh-%``), wildcards removed."""
         return (self.lang or "").replace("%", "").replace("_", "") + "-%"
 
+    def matches(self, article: Article) -> bool:
+        """Whether ``article`` passes, as the store's listing conditions decide it."""
+        lang, wanted = (article.language or "").lower(), (self.lang or "").lower()
+        return (
+            (not self.source or article.source == self.source)
+            and (not wanted or lang == wanted or lang.startswith(wanted + "-"))
+            and (not self.since or article.published >= self.since)
+            and (not self.until or article.published <= self.until)
+            and (not self.ticker or self.ticker.upper() in article.tickers)
+            and (not self.tag or self.tag in article.tags)
+        )
+
 
 @dataclass(slots=True)
 class SourceHealth:

@@ -80,7 +80,8 @@ def sites(tmp_path_factory, browser):
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     xss = next(a.uuid for a in store.iter_articles() if "XSS" in a.title)
-    yield {"served": f"http://127.0.0.1:{served_port}/", "static": f"http://127.0.0.1:{static_port}/", "xss": xss}
+    yield {"served": f"http://127.0.0.1:{served_port}/", "static": f"http://127.0.0.1:{static_port}/", "xss": xss,
+           "store": store, "folder": folder}  # fmt: skip
     server.should_exit = True
     static.shutdown()
     store.close()
@@ -137,4 +138,23 @@ def test_traversal_is_404(browser, sites, kind):
     for path in ("posts/../../../etc/passwd", "posts/%2e%2e/%2e%2e/etc/passwd", "tags/..%2f..%2fsite.db"):
         response = page.request.get(sites[kind] + path)
         assert response.status == 404, path
+    page.close()
+
+
+def test_live_banner_inserts_an_article_imported_while_the_page_is_open(browser, sites):
+    page, errors = _page(browser)
+    page.goto(sites["served"])
+    page.wait_for_selector(".live[data-ready]", state="attached")  # the stream is open
+    assert page.locator(".live").is_hidden()
+    late = record(900, title="Live: 英伟达 Nvidia (NVDA) 盘后大涨", image="", pub_date=1738999999)
+    write_data(sites["folder"] / "late" / "wire" / "news.json", [late])
+    import_paths(sites["store"], [sites["folder"] / "late"], Settings())
+    page.wait_for_selector(".live:not([hidden]) button", timeout=15_000)
+    assert "1 new" in page.inner_text(".live button")
+    page.click(".live button")
+    assert "盘后大涨" in page.inner_text(".entries > article:first-child")
+    assert page.locator(".live").is_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "live-banner.png"))
+    assert errors == []
     page.close()

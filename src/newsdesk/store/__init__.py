@@ -182,6 +182,17 @@ class Store:
         with self._connect() as conn:
             return [_article(row) for row in conn.execute(query).mappings()]
 
+    def arrivals(self, after: tuple[datetime, str], limit: int = 500) -> list[Article]:
+        """Articles first seen after ``after`` (a ``first_seen``, ``uuid`` pair), in order
+        of arrival, without their bodies (what the live stream sends)."""
+        c = articles.c
+        since, uuid = after
+        newer = sa.or_(c.first_seen > since, sa.and_(c.first_seen == since, c.uuid > uuid))
+        query = sa.select(*[col for col in c if col.name not in _BODIES]).where(newer)
+        with self._connect() as conn:
+            rows = conn.execute(query.order_by(c.first_seen, c.uuid).limit(limit)).mappings()
+            return [Article(**row, **dict.fromkeys(_BODIES, "")) for row in rows]
+
     def count_where(self, where: ArticleFilter) -> int:
         query = sa.select(sa.func.count()).select_from(articles).where(*listing.conditions(where))
         with self._connect() as conn:

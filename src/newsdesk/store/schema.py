@@ -72,6 +72,7 @@ articles = sa.Table(
     sa.Index("ix_articles_source_published", "source", "published"),
     sa.Index("ix_articles_enriched", "enriched"),
     sa.Index("ix_articles_cluster", "cluster"),
+    sa.Index("ix_articles_first_seen", "first_seen"),  # the live stream (migration 0005)
 )
 
 # Every record version ever imported for an article: a version seen before is a

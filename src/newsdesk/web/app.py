@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from urllib.parse import urlencode
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,7 @@ from newsdesk.store import Store
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import filters
 from newsdesk.web import sources
+from newsdesk.web import stream as live
 
 __all__ = ["create_app"]
 
@@ -101,6 +103,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             return env.get_template("list.html").render(
                 context(), title=title, entries=[entry(a) for a in members], pager=pager(base, number, sealed),
                 root="/", feed=base, first_run=first_run, filters=chosen, total=total,
+                stream=_stream_url(where) if number == 0 else None,
             )  # fmt: skip
 
         return HTMLResponse(cache.get(f"list:{base}:{number}:{chosen.query}", make))
@@ -154,6 +157,16 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     @app.get("/style.css", include_in_schema=False)
     def style() -> Response:
         return Response(env.get_template("style.css").render(), media_type="text/css")
+
+    @app.get("/live.js", include_in_schema=False)
+    def live_script() -> Response:
+        return Response(env.get_template("live.js").render(), media_type="text/javascript")
+
+    def payload(article: Article) -> dict[str, Any]:
+        html = env.get_template("entry.html").render(entry=entry(article), root="/").strip()
+        return {**_summary(article, settings), "html": html}
+
+    app.include_router(live.router(live.Hub(store, payload), _aware))
 
     @app.get("/api/articles", summary="Articles, newest first, with filters and cursor pagination")
     def api_articles(
@@ -225,6 +238,13 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
     response.headers.setdefault("x-frame-options", "DENY")
     response.headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
     return response
+
+
+def _stream_url(where: ArticleFilter) -> str:
+    """``/api/stream`` with a list's filters, for its live banner."""
+    values = {f: getattr(where, f) for f in ("source", "lang", "ticker", "tag", "since", "until") if getattr(where, f)}
+    query = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
+    return "/api/stream" + ("?" + urlencode(query) if query else "")
 
 
 def _health_summary(store: Store) -> dict[str, int]:
