@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newsdesk import agencies
+
 
 @dataclass(slots=True)
 class Record:
@@ -136,11 +138,19 @@ class SourceHealth:
         }  # fmt: skip
 
 
+TAG_KINDS = ("ticker", "topic", "agency", "source")
+
+
 def tag_kinds(article: Article) -> list[tuple[str, str]]:
-    """``(tag, kind)`` rows for ``article_tags``: kind is ticker, source or topic."""
+    """``(tag, kind)`` rows for ``article_tags``: kind is one of :data:`TAG_KINDS`."""
     tickers = set(article.tickers)
     kinds = []
     for tag in article.tags:
-        kind = "ticker" if tag in tickers else "source" if tag == article.source else "topic"
+        if tag in tickers:
+            kind = "ticker"
+        elif agencies.canonical(tag) == tag:
+            kind = "agency"
+        else:
+            kind = "source" if tag == article.source else "topic"
         kinds.append((tag[:200], kind))
     return list(dict(kinds).items())

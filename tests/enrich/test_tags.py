@@ -34,3 +34,27 @@ def test_enrich_fills_everything_and_tags_are_tickers_topics_source():
     kinds = dict(tag_kinds(enriched))
     assert kinds["NVDA"] == "ticker" and kinds["wire"] == "source"
     assert {kinds[t] for t in enriched.tags[1:-1]} == {"topic"}
+
+
+def test_names_the_alias_table_and_word_list_know_stay_whole_in_either_script():
+    found = topics("美參院委員會投票批准提名盧特尼克出任商務部長", "美國參議院商務委員會投票批准提名盧特尼克出任商務部長。盧特尼克表示將推動關稅政策。")
+    assert "卢特尼克" in found  # one word, in Simplified script
+    assert not {"卢特", "尼克", "盧特"} & set(found)
+
+
+def test_agencies_are_their_own_kind_and_never_topics():
+    wire = article("路透社：英伟达(NVDA.O)股价大跌", "据路透社报道，英伟达股价周一大跌17%，市值蒸发近6000亿美元。路透社 路透社")
+    wire.source = "Dow Jones Newswires"
+    kinds = dict(tag_kinds(enrich(wire)))
+    assert kinds["Reuters"] == "agency" and kinds["Dow Jones Newswires"] == "agency"
+    assert "路透社" not in kinds and "路透" not in kinds
+    english = enrich(article("Chip stocks slide", "(Reuters) - Chip stocks slid on Monday as Nvidia fell.", language="en"))
+    assert dict(tag_kinds(english))["Reuters"] == "agency"
+
+
+def test_a_ticker_has_one_spelling_and_its_company_name_is_not_a_topic_beside_it():
+    enriched = enrich(article("Nvidia (NVDA) slides", "Nvidia NASDAQ: NVDA fell. nvda nvda nvda. Nvidia Nvidia chips.", language="en"))
+    assert "NVDA" in enriched.tags
+    assert not {"nvda", "nvidia", "Nvidia"} & set(enriched.tags)
+    chinese = enrich(article("英伟达股价大跌", "英伟达(NVDA.O)股价周一大跌17%，英伟达市值蒸发。英伟达 英伟达"))
+    assert "英伟达" not in chinese.tags and chinese.tags[0] == "NVDA"

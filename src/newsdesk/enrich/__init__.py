@@ -2,7 +2,9 @@
 
 * ``language`` — the record's, unless missing or contradicted by the text;
 * ``tickers`` — from the raw markup, the title and the text (:mod:`.tickers`);
-* ``tags`` — the tickers, up to five topic keywords (:mod:`.tags`), the source;
+* ``tags`` — the tickers, up to five topic keywords (:mod:`.tags`; none that only
+  repeats a ticker or its company's name, none that names an agency), the agencies
+  credited (:mod:`newsdesk.agencies`), the source;
 * ``minhash`` — the near-duplicate signature the store clusters by (:mod:`newsdesk.minhash`);
 * ``tokens`` — the search tokens the store indexes (made here, in the import
   workers, rather than in the process that writes the database).
@@ -13,26 +15,44 @@ rebuilds every article enriched with an older version.
 
 from __future__ import annotations
 
-from newsdesk import minhash
+from functools import cache
+
+from newsdesk import agencies, minhash
 from newsdesk.enrich import language, tags, tickers
 from newsdesk.models import Article, tag_kinds
 from newsdesk.tokens import article_tokens
 
 __all__ = ["VERSION", "enrich", "tag_kinds", "warm"]
 
-VERSION = 1
+VERSION = 2  # 2: agency tags, one spelling per ticker, jieba's user dictionary
 
 
 def enrich(article: Article) -> Article:
     """Fill ``language``, ``tickers``, ``tags`` and ``minhash`` of ``article`` (in place)."""
     article.language = language.resolve(article.language, article.title, article.text)
     article.tickers = tickers.extract(article.raw_html, article.title, article.text)
-    topics = [t for t in tags.topics(article.title, article.text, article.language) if t not in article.tickers]
-    article.tags = list(dict.fromkeys([*article.tickers, *topics, article.source]))
+    topics = [t for t in tags.topics(article.title, article.text, article.language) if not _repeats(t, article.tickers)]
+    credited = agencies.mentioned(article.title, article.text)
+    article.tags = list(dict.fromkeys([*article.tickers, *topics, *credited, agencies.canonical(article.source) or article.source]))
     article.minhash = minhash.signature(article.title, article.text)
     article.tokens = article_tokens(article.title, article.text)
     article.enriched = VERSION
     return article
+
+
+def _repeats(topic: str, symbols: list[str]) -> bool:
+    """Whether ``topic`` says nothing beyond a ticker: the symbol in any case, its
+    company's name (英伟达 beside NVDA), or an agency's name."""
+    if topic.upper() in symbols or agencies.canonical(topic):
+        return True
+    chinese, _ = tickers.aliases()
+    named = chinese.get(topic, None) or (None, _english_names().get(topic.lower()))
+    return named[1] in symbols
+
+
+@cache
+def _english_names() -> dict[str, str]:
+    return {name.lower(): symbol for name, symbol in tickers.aliases()[1].items()}
 
 
 def warm() -> None:

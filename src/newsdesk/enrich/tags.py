@@ -1,7 +1,9 @@
 """Topic keywords: up to five per article, TF-IDF over the title and the text.
 
 Chinese: words from jieba's segmenter (the Rust port, rjieba, for speed) weighed
-by jieba's own IDF table, the one ``jieba.analyse.extract_tags`` uses. Other
+by jieba's own IDF table, the one ``jieba.analyse.extract_tags`` uses. The text is
+cut in Simplified script, with a user dictionary: the alias table's company names,
+the agencies and ``data/words.txt`` (people and bodies), so 卢特尼克 stays whole. Other
 text: English words weighed by their rarity in wordfreq's small English list
 (``6.5 - zipf``: "the" and "year" weigh nothing), plural and singular folded together by their stem. The title
 counts three times: what a headline names is what the article is about.
@@ -14,10 +16,13 @@ from array import array
 from collections import Counter
 from functools import cache
 from importlib import resources
+from types import ModuleType
 
 from wordfreq import zipf_frequency
 
-from newsdesk.tokens import CJK, stem
+from newsdesk import agencies
+from newsdesk.enrich.tickers import aliases
+from newsdesk.tokens import CJK, simplified, stem
 
 __all__ = ["MAX_TOPICS", "topics"]
 
@@ -71,15 +76,33 @@ def topics(title: str, text: str, language: str | None = None) -> list[str]:
     return _chinese(title, sample) if chinese else _english(title, sample)
 
 
-def _chinese(title: str, text: str) -> list[str]:
+@cache
+def _segmenter() -> ModuleType:
     import rjieba  # here, not at the top: its dictionary is 33 MB that a re-import never needs
 
+    for word in user_words():
+        rjieba.add_word(word, rjieba.suggest_freq(word), None)
+    return rjieba
+
+
+@cache
+def user_words() -> frozenset[str]:
+    """The words jieba learns (see the module docstring)."""
+    listed = resources.files("newsdesk.enrich").joinpath("data/words.txt").read_text("utf-8").splitlines()
+    words = {w.strip() for w in listed if w.strip() and not w.startswith("#")}
+    words.update(aliases()[0].keys())
+    words.update(simplified(n) for n in agencies.names() if CJK.search(n))
+    return frozenset(w for w in words if _ZH_WORD.match(w))
+
+
+def _chinese(title: str, text: str) -> list[str]:
+    jieba = _segmenter()
     idf, median = _idf()
     counts: Counter[str] = Counter()
-    for weight, part in ((_TITLE_WEIGHT, title), (1, text)):
-        words = Counter(w for w in rjieba.cut(part) if 2 <= len(w) <= 8 and "\u4e00" <= w[0] <= "\u9fff")
+    for weight, part in ((_TITLE_WEIGHT, simplified(title)), (1, simplified(text))):
+        words = Counter(w for w in jieba.cut(part) if 2 <= len(w) <= 8 and "\u4e00" <= w[0] <= "\u9fff")
         for word, n in words.items():
-            if word not in _ZH_GENERIC and _ZH_WORD.match(word):
+            if word not in _ZH_GENERIC and _ZH_WORD.match(word) and not agencies.canonical(word):
                 counts[word] += n * weight
     scores = {word: n * idf.get(word, median) for word, n in counts.items()}
     return [w for w, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TOPICS]]

@@ -33,10 +33,12 @@ from typing import Protocol
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 import newsdesk
+from newsdesk import agencies
 from newsdesk.config import Settings
 from newsdesk.models import Article
 from newsdesk.publish import feeds, static_search
 from newsdesk.publish.hugo import slug as article_slug
+from newsdesk.sources.catalog import display_names
 from newsdesk.publish.output import BuildReport, Output, digest, files_digest, save_json
 
 __all__ = ["BuildReport", "Entry", "build_site", "entry", "environment", "list_pages", "page_context", "pager", "slugify"]
@@ -89,10 +91,12 @@ def slugify(value: str) -> str:
     return text or "t-" + hashlib.md5(value.encode("utf-8")).hexdigest()[:10]
 
 
-def environment(theme: Path | None, tz: tzinfo = UTC) -> Environment:
+def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] | None = None) -> Environment:
     """Templates of ``theme`` over the built-in ones; filters ``slug``, ``local``
-    (a date in the site zone, ``strftime`` format) and ``iso`` — cached, since a
-    build shows each article's date on many pages."""
+    (a date in the site zone, ``strftime`` format), ``zone`` (that zone's offset),
+    ``iso`` — cached, since a build shows each article's date on many pages — and
+    ``source_name`` (a source's display name, from ``names``)."""
+    shown = dict(names or {})
     loaders = [FileSystemLoader(str(theme))] if theme else []
     loaders.append(PackageLoader("newsdesk.publish", "templates"))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True), keep_trailing_newline=True)
@@ -101,8 +105,13 @@ def environment(theme: Path | None, tz: tzinfo = UTC) -> Environment:
     def local(value: datetime, format: str = "%Y-%m-%d %H:%M") -> str:
         return value.astimezone(tz).strftime(format)
 
-    env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local, excerpt=excerpt,
-                       iso=functools.lru_cache(maxsize=100_000)(_iso))  # fmt: skip
+    @functools.lru_cache(maxsize=100_000)
+    def zone(value: datetime) -> str:
+        offset = value.astimezone(tz).strftime("%z")
+        return "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}".replace(":00", "")
+
+    env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local, excerpt=excerpt, zone=zone,
+                       iso=functools.lru_cache(maxsize=100_000)(_iso), source_name=lambda name: shown.get(name, name))  # fmt: skip
     return env
 
 
@@ -139,12 +148,12 @@ def build_site(
     """Build the site into ``folder``, rendering only what changed since the last
     build there (everything when ``full``). Lists need no article bodies; bodies are
     read in batches, only for the article pages that are rendered."""
-    env = environment(theme, settings.tz)
+    env = environment(theme, settings.tz, display_names(settings.sources_folder))
     entries = sorted((entry(a) for a in store.iter_articles(bodies=False)), key=lambda e: (e.published, e.uuid), reverse=True)
     prints = {e.uuid: digest(e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster, e.dated, e.kind)
               for e in entries}  # fmt: skip
     groups = _groups(entries)
-    tag_list = sorted(((tag, len(m)) for tag, m in groups["tags"].items()), key=lambda kv: (-kv[1], kv[0]))[:TAG_LIST]
+    tag_list = _tag_list(groups["tags"])
     context = page_context(settings, entries[:RECENT], tag_list)
     out = Output(folder, _site_key(theme, settings, per_page), full=full, on_page=on_page)
     _article_pages(store, env, out, context, entries, groups["clusters"], prints)
@@ -154,8 +163,9 @@ def build_site(
     for kind, prefix in (("tags", "tags"), ("sources", "sources"), ("languages", "lang")):
         for name, members in sorted(groups[kind].items()):
             base = f"{prefix}/{slugify(name)}/"
-            _lists(env, out, context, base, name, members, per_page, prints)
-            _feeds(out, items, base, f"{settings.site_title} · {name}", members, prints)
+            title = env.filters["source_name"](name) if kind == "sources" else name
+            _lists(env, out, context, base, title, members, per_page, prints)
+            _feeds(out, items, base, f"{settings.site_title} · {title}", members, prints)
     out.page("widgets.html", digest([prints[e.uuid] for e in entries[:RECENT]], tag_list),
              lambda: env.get_template("widgets.html").render(context, root=""))  # fmt: skip
     out.page("404.html", "", lambda: env.get_template("404.html").render(context, root="/"))
@@ -218,6 +228,13 @@ def _site_key(theme: Path | None, settings: Settings, per_page: int) -> str:
         files += [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in theme.rglob("*") if p.is_file()]
     site = (settings.site_title, settings.site_base_url, str(settings.tz), per_page, newsdesk.__version__)
     return digest(files_digest(files), site)
+
+
+def _tag_list(tags: dict[str, list[Entry]]) -> list[tuple[str, int]]:
+    """The tag widget: the most used topics and tickers (no source or agency names)."""
+    counts = [(tag, len(members)) for tag, members in tags.items()
+              if not agencies.canonical(tag) and any(e.source != tag for e in members)]  # fmt: skip
+    return sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:TAG_LIST]
 
 
 def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:

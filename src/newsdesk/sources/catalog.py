@@ -38,7 +38,7 @@ from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
 from newsdesk.sources.schedule import Schedule, parse_schedule
 
-__all__ = ["Contract", "Detail", "Source", "configured_catalog", "is_enabled", "load_catalog", "load_source"]
+__all__ = ["Contract", "Detail", "Source", "configured_catalog", "display_names", "is_enabled", "load_catalog", "load_source"]
 
 KINDS = ("rss", "json", "html")
 FIELDS = ("id", "title", "link", "published", "image", "author", "summary")
@@ -102,6 +102,11 @@ class Source:
     detail: Detail | None = None
     contract: Contract | None = None
     description: str = ""
+    title: str = ""  # the display name (pages, feeds, alerts); the name when empty
+
+    @property
+    def display_name(self) -> str:
+        return self.title or self.name
 
     @property
     def tz(self) -> ZoneInfo:
@@ -157,6 +162,20 @@ def is_enabled(source: Source | None, health: SourceHealth | None) -> bool:
 def configured_catalog(sources_folder: str, folders: Iterable[Path] = ()) -> dict[str, Source]:
     """The built-in catalog, plus the ``sources.folder`` setting's folder, plus ``folders``."""
     return load_catalog([*([Path(sources_folder)] if sources_folder else []), *folders])
+
+
+def display_names(sources_folder: str = "") -> dict[str, str]:
+    """Source name → display name: the catalog's titles over the names of sources known
+    only from imports (``names.yaml``). A catalog folder that cannot be read leaves its
+    sources out (pages still render; ``newsdesk sources`` reports the error)."""
+    shipped = importlib.resources.files("newsdesk.sources").joinpath("names.yaml").read_text("utf-8")
+    names = {str(k): str(v) for k, v in (yaml.safe_load(shipped) or {}).items()}
+    try:
+        catalog = configured_catalog(sources_folder)
+    except ConfigError:
+        catalog = load_catalog()
+    names.update({name: source.display_name for name, source in catalog.items()})
+    return names
 
 
 def _source(data: dict[str, Any], where: str) -> Source:
@@ -218,6 +237,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
         enabled=_flag(data, "enabled", where), disabled_reason=_string(data, "disabled_reason", where),
         proxy=_string(data, "proxy", where), allow_private=_allow_private(data, where), backend=backend, plugin=plugin, detail=_detail(data, where),
         contract=_contract(data, where), description=_string(data, "description", where) or "",
+        title=_string(data, "title", where) or "",
     )  # fmt: skip
 
 

@@ -164,12 +164,12 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save the enrichment of {len(batch)} articles: {exc}") from None
 
-    def tag_counts(self, kind: str | None = None, *, limit: int = 100) -> list[tuple[str, int]]:
-        """Most used tags (of one kind: ticker, topic, source), with article counts."""
+    def tag_counts(self, kind: str | tuple[str, ...] | None = None, *, limit: int = 100) -> list[tuple[str, int]]:
+        """Most used tags (of a kind, or kinds, of ``models.TAG_KINDS``), with article counts."""
         count = sa.func.count().label("n")
         query = sa.select(article_tags.c.tag, count).group_by(article_tags.c.tag).order_by(count.desc(), article_tags.c.tag)
         if kind:
-            query = query.where(article_tags.c.kind == kind)
+            query = query.where(article_tags.c.kind.in_([kind] if isinstance(kind, str) else kind))
         with self._connect() as conn:
             return [(tag, n) for tag, n in conn.execute(query.limit(limit))]
 

@@ -85,7 +85,7 @@ article_versions = sa.Table(
 )
 
 # Tags of an article, one row each, for tag pages and ``search --tag/--ticker``.
-# kind: "ticker", "topic" or "source"; articles.tags keeps the ordered list.
+# kind: one of models.TAG_KINDS (ticker, topic, agency, source); articles.tags keeps the ordered list.
 article_tags = sa.Table(
     "article_tags",
     metadata,

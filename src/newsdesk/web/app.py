@@ -29,6 +29,7 @@ from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
 from newsdesk.search import search
+from newsdesk.sources.catalog import display_names
 from newsdesk.sources.dates import representable
 from newsdesk.store import Store
 from newsdesk.web import feeds as feed_routes
@@ -65,13 +66,13 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     # Swagger UI and ReDoc served from the package's own files: the docs work offline.
     app = FastAPIOffline(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
     app.middleware("http")(_security_headers)
-    env = environment(None, settings.tz)
+    env = environment(None, settings.tz, display_names(settings.sources_folder))
     cache = _Cache(settings.web_cache_seconds)
 
     def context() -> dict[str, Any]:
         def make() -> dict[str, Any]:
             recent = [entry(a) for a in store.page(ArticleFilter(), RECENT)]
-            return {**page_context(settings, recent, store.tag_counts(limit=TAG_LIST), inline=True), "served": True}
+            return {**page_context(settings, recent, store.tag_counts(("ticker", "topic"), limit=TAG_LIST), inline=True), "served": True}
 
         return cache.get("context", make)
 
@@ -86,6 +87,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             return {slugify(v): v for v in values}
 
         return cache.get(f"names:{kind}", make)
+
+    def label(kind: str, name: str) -> str:
+        """What a page or feed title shows for a tag, source or language."""
+        return str(env.filters["source_name"](name)) if kind == "sources" else name
 
     def listing(base: str, title: str, own: ArticleFilter, number: int, request: Request) -> HTMLResponse:
         chosen = filters.from_request(request, settings.tz)
@@ -128,10 +133,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return listing("", settings.site_title, ArticleFilter(), _page_number(number), request)
 
     for prefix, kind, field in (("tags", "tags", "tag"), ("sources", "sources", "source"), ("lang", "languages", "lang")):
-        app.add_api_route(f"/{prefix}/{{slug}}/", _list_route(prefix, kind, field, names, listing), include_in_schema=False)
-        app.add_api_route(
-            f"/{prefix}/{{slug}}/page/{{number}}/", _list_route(prefix, kind, field, names, listing), include_in_schema=False
-        )
+        route = _list_route(prefix, kind, field, names, listing, label)
+        app.add_api_route(f"/{prefix}/{{slug}}/", route, include_in_schema=False)
+        app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}/", route, include_in_schema=False)
 
     @app.get("/posts/{uuid}/", response_class=HTMLResponse, include_in_schema=False)
     def article_page(uuid: str) -> HTMLResponse:
@@ -204,8 +208,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         return JSONResponse(cache.get(f"search:{q}|{where}|{limit}", make))
 
-    @app.get("/api/tags", summary="Most used tags (kind: ticker, topic or source)")
-    def api_tags(kind: Literal["ticker", "topic", "source"] | None = None,
+    @app.get("/api/tags", summary="Most used tags (kind: ticker, topic, agency or source)")
+    def api_tags(kind: Literal["ticker", "topic", "agency", "source"] | None = None,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:  # fmt: skip
         return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
 
@@ -213,7 +217,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return env.get_template(template).render(context(), root="/", **values)
 
     app.include_router(sources.router(store, settings, render))
-    app.include_router(feed_routes.router(store, settings, cache, names))
+    app.include_router(feed_routes.router(store, settings, cache, names, label))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def not_found(path: str) -> Response:
@@ -255,12 +259,12 @@ def _health_summary(store: Store) -> dict[str, int]:
     return counts
 
 
-def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any) -> Any:
+def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any, label: Any) -> Any:
     def route(request: Request, slug: str, number: int | None = None) -> HTMLResponse:
         name = names(kind).get(slug)
         if name is None:
             raise HTTPException(404)
-        return listing(f"{prefix}/{slug}/", name, ArticleFilter(**{field: name}), _page_number(number), request)
+        return listing(f"{prefix}/{slug}/", label(kind, name), ArticleFilter(**{field: name}), _page_number(number), request)
 
     return route
 

@@ -30,9 +30,11 @@ FORMATS = {
 GROUPS = {"tags": ("tags", "tag"), "sources": ("sources", "source"), "lang": ("languages", "lang")}
 
 
-def router(store: Store, settings: Settings, cache: Any, names: Callable[[str], dict[str, str]]) -> APIRouter:
-    """The feed and sitemap routes; ``cache`` and ``names`` (slug → name of a tag,
-    source or language) are the web app's."""
+def router(
+    store: Store, settings: Settings, cache: Any, names: Callable[[str], dict[str, str]], label: Callable[[str, str], str]
+) -> APIRouter:
+    """The feed and sitemap routes; ``cache``, ``names`` (slug → name of a tag, source
+    or language) and ``label`` (kind, name → what a title shows) are the web app's."""
     api = APIRouter()
 
     def feed(request: Request, file: str, base: str, title: str, where: ArticleFilter) -> Response:
@@ -55,7 +57,7 @@ def router(store: Store, settings: Settings, cache: Any, names: Callable[[str], 
             name = names(kind).get(slug) if kind else None
             if name is None:
                 raise HTTPException(404)
-            return feed(request, file, f"{prefix}/{slug}/", f"{settings.site_title} · {name}", ArticleFilter(**{field: name}))
+            return feed(request, file, f"{prefix}/{slug}/", f"{settings.site_title} · {label(kind, name)}", ArticleFilter(**{field: name}))
 
         api.add_api_route(f"/{file}", site_feed, methods=["GET"], include_in_schema=False)
         api.add_api_route(f"/{{prefix}}/{{slug}}/{file}", group_feed, methods=["GET"], include_in_schema=False)
