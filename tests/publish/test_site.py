@@ -139,10 +139,21 @@ def test_archive_pages_count_from_the_oldest_so_new_articles_leave_full_pages_al
     assert list_pages(35, 10) == [(0, 0, 15), (2, 15, 25), (1, 25, 35)]
     # Ten more articles: the old pages keep their articles, one archive page is added.
     assert list_pages(45, 10)[-2:] == [(2, 25, 35), (1, 35, 45)]
-    assert pager("tags/x/", 0, 2) == {"number": 0, "previous": None, "next": "tags/x/page/2/"}
-    assert pager("tags/x/", 2, 2) == {"number": 2, "previous": "tags/x/", "next": "tags/x/page/1/"}
-    assert pager("tags/x/", 1, 2) == {"number": 1, "previous": "tags/x/page/2/", "next": None}
-    assert pager("", 0, 0) == {"number": 0, "previous": None, "next": None}
+    links = {k: v for k, v in pager("tags/x/", 0, 2).items() if k in ("number", "previous", "next")}
+    assert links == {"number": 0, "previous": None, "next": "tags/x/page/2/"}
+    assert pager("tags/x/", 2, 2)["previous"] == "tags/x/" and pager("tags/x/", 2, 2)["next"] == "tags/x/page/1/"
+    assert pager("tags/x/", 1, 2)["previous"] == "tags/x/page/2/" and pager("tags/x/", 1, 2)["next"] is None
+    assert pager("", 0, 0)["previous"] is None and pager("", 0, 0)["next"] is None and pager("", 0, 0)["pages"] == []
+
+
+def test_numbered_pages_reach_one_up_two_down_and_the_first():
+    numbers = lambda number, sealed: [n for n, _ in pager("", number, sealed)["pages"]]  # noqa: E731
+    assert numbers(0, 9) == [9, 8, 7, 0, 1]  # the front page: the newest archive pages, a gap, page 1
+    assert numbers(5, 9) == [6, 5, 4, 3, 0, 1]
+    assert numbers(3, 9) == [4, 3, 2, 1]
+    assert pager("tags/x/", 5, 9)["pages"][0] == (6, "tags/x/page/6/")
+    # A new archive page (10) changes only the numbers of the page before it.
+    assert [numbers(n, 9) == numbers(n, 10) for n in range(1, 10)] == [True] * 8 + [False]
 
 
 def test_an_undated_article_says_first_seen_and_feeds_give_no_publication_date(sqlite_url, tmp_path):

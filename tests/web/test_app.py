@@ -39,6 +39,24 @@ def test_the_search_box_works_when_served(server):
     assert bad.status_code == 400 and "no words" in bad.text
 
 
+def test_search_page_counts_sorts_and_numbers_its_pages(server):
+    first = server.get("/search/", params={"q": "Fed meeting"})
+    assert "23 条结果 · 23 results" in first.text and first.text.count('class="card"') == 20
+    assert 'href="?q=Fed+meeting&amp;page=2"' in first.text and 'aria-current="page">1<' in first.text
+    second = server.get("/search/", params={"q": "Fed meeting", "page": 2})
+    assert second.text.count('class="card"') == 3
+    newest = server.get("/search/", params={"q": "Fed meeting", "sort": "date"})
+    titles = [line for line in newest.text.splitlines() if "<h2><a" in line]
+    assert "Fed meeting 22" in titles[0] and "Fed meeting 3" in titles[-1]  # newest first: 22 … 3
+    assert 'href="?q=Fed+meeting&amp;sort=date&amp;page=2"' in newest.text
+    filtered = server.get("/search/", params={"q": "Fed meeting", "source": "wire_0"})
+    assert "12 条结果" in filtered.text  # the even ones of 0..22
+    assert server.get("/search/", params={"q": "Fed", "sort": "random"}).status_code == 422
+    assert server.get("/search/", params={"q": "Fed", "page": 0}).status_code == 422
+    api = server.get("/api/search", params={"q": "Fed meeting", "sort": "date", "limit": 5, "offset": 5}).json()
+    assert [hit["title"].split()[-1] for hit in api["results"]] == ["17", "16", "15", "14", "13"]
+
+
 def test_api_articles_filters_and_cursor_pagination(server):
     first = server.get("/api/articles", params={"limit": 10}).json()
     second = server.get("/api/articles", params={"limit": 10, "cursor": first["next_cursor"]}).json()

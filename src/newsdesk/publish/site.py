@@ -204,10 +204,19 @@ def list_pages(count: int, per_page: int) -> list[tuple[int, int, int]]:
 
 def pager(base: str, number: int, sealed: int) -> dict[str, object]:
     """Links of page ``number`` (0: the front page) of the list at ``base`` with
-    ``sealed`` archive pages: ``previous`` is newer, ``next`` older (relative paths)."""
+    ``sealed`` archive pages: ``previous`` is newer, ``next`` older (relative paths),
+    ``pages`` the numbered links around this one, ``(number, path)`` with ``(0, None)``
+    for a gap. They reach one page up, two down and to page 1 (the front page's "Latest"
+    link covers the rest), so that a new archive page changes the links of the page
+    before it only."""
     newer = None if number == 0 else base if number == sealed else f"{base}page/{number + 1}/"
     older = f"{base}page/{sealed}/" if number == 0 and sealed else f"{base}page/{number - 1}/" if number > 1 else None
-    return {"number": number, "previous": newer, "next": older}
+    top = sealed if number == 0 else number
+    shown = [n for n in range(min(top + 1, sealed), max(top - 3, 0), -1) if n >= 1]
+    pages = [(n, f"{base}page/{n}/") for n in shown]
+    if shown and shown[-1] > 1:
+        pages += [(0, None)] * (shown[-1] > 2) + [(1, f"{base}page/1/")]  # type: ignore[list-item]
+    return {"number": number, "previous": newer, "next": older, "pages": pages, "front": base}
 
 
 def entry(article: Article) -> Entry:
@@ -226,7 +235,8 @@ def _site_key(theme: Path | None, settings: Settings, per_page: int) -> str:
              if p.is_file()]  # fmt: skip
     if theme:
         files += [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in theme.rglob("*") if p.is_file()]
-    site = (settings.site_title, settings.site_base_url, str(settings.tz), per_page, newsdesk.__version__)
+    names = sorted(display_names(settings.sources_folder).items())  # pages show sources by these
+    site = (settings.site_title, settings.site_base_url, str(settings.tz), per_page, newsdesk.__version__, names)
     return digest(files_digest(files), site)
 
 
@@ -306,6 +316,10 @@ def _search_index(out: Output, entries: list[Entry], prints: Mapping[str, str], 
     if not pending:
         return
     tz, folder = settings.tz, out.folder
+    shown = display_names(settings.sources_folder)
+
+    def label(name: str) -> str:
+        return shown.get(name, name)
 
     def render() -> list[str]:
         cached = _token_cache(folder)
@@ -318,7 +332,10 @@ def _search_index(out: Output, entries: list[Entry], prints: Mapping[str, str], 
             made[prints[e.uuid]] = found
             return found
 
-        files = static_search.index_files(entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"), tokens)
+        files = static_search.index_files(
+            entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"), tokens, label=label,
+            summary=lambda e: "" if e.title.startswith(excerpt(e.summary).rstrip("…")) else excerpt(e.summary),
+        )  # fmt: skip
         if made != cached:
             folder.mkdir(parents=True, exist_ok=True)
             save_json(folder / TOKEN_CACHE, made)

@@ -1,7 +1,8 @@
 """Search for the static site, with no server: a compact index loaded on demand.
 
-The build writes ``search/docs.json`` (path, title, date, source of each article,
-newest first), the inverted index split into ``search/shard-NN.json`` files by a
+The build writes ``search/docs.json`` (path, title, date, source's display name and
+summary of each article, newest first; the page shows the summary as the snippet,
+the query's terms marked), the inverted index split into ``search/shard-NN.json`` files by a
 hash of the token (the browser fetches only the shards its query needs), and
 ``search/t2s.json``, the Traditional → Simplified map of the characters the index
 uses, so a Traditional query finds Simplified text. Tokens are those of the main
@@ -47,11 +48,13 @@ def file_names() -> list[str]:
 
 
 def index_files(entries: Sequence[Entry], date: Callable[[Entry], str],
-                tokens: Callable[[Entry], Iterable[str]] | None = None) -> dict[str, str]:  # fmt: skip
+                tokens: Callable[[Entry], Iterable[str]] | None = None,
+                label: Callable[[str], str] = str, summary: Callable[[Entry], str] = lambda e: e.summary) -> dict[str, str]:  # fmt: skip
     """``{relative path: text}`` of every file of the static search index
-    (``tokens`` gives an entry's tokens, e.g. from a cache; default :func:`static_tokens`)."""
+    (``tokens`` gives an entry's tokens, e.g. from a cache; default :func:`static_tokens`;
+    ``label`` a source's display name; ``summary`` the snippet of an entry)."""
     tokens = tokens or (lambda e: static_tokens(f"{e.title} {e.summary}"))
-    docs = [[e.path, e.title, date(e), e.source] for e in entries]
+    docs = [[e.path, e.title, date(e), label(e.source), summary(e)] for e in entries]
     shards: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(SHARDS)]
     characters: set[str] = set()
     shard_of: dict[str, dict[str, list[int]]] = {}  # tokens repeat: hash each one once

@@ -20,7 +20,7 @@ from newsdesk.search.snippet import snippet
 if TYPE_CHECKING:  # the store imports the tokenizer from this package
     from newsdesk.store import Store
 
-__all__ = ["Hit", "MAX_LIMIT", "parse", "search"]
+__all__ = ["Hit", "MAX_LIMIT", "count", "parse", "search"]
 
 MAX_LIMIT = 1000
 
@@ -44,13 +44,16 @@ class Hit:
         return data
 
 
-def search(store: Store, query: str | Query, *, limit: int = 10, where: ArticleFilter | None = None) -> list[Hit]:
-    """The best ``limit`` articles for ``query``; raises QueryError for a query
-    that cannot be searched (the message says why)."""
+def search(
+    store: Store, query: str | Query, *, limit: int = 10, where: ArticleFilter | None = None,
+    newest: bool = False, offset: int = 0,
+) -> list[Hit]:  # fmt: skip
+    """The best ``limit`` articles for ``query`` (``newest``: the newest matches), after
+    skipping ``offset``; raises QueryError for a query that cannot be searched (the
+    message says why)."""
     parsed = parse(query) if isinstance(query, str) else query
     limit = max(1, min(limit, MAX_LIMIT))
-    expression = parsed.fts5() if store.dialect == "sqlite" else parsed.tsquery()
-    ranked = store.search(expression, where or ArticleFilter(), limit)
+    ranked = store.search(_expression(store, parsed), where or ArticleFilter(), limit, newest=newest, offset=max(0, offset))
     found = store.get_many((uuid for uuid, _ in ranked), markup=False)
     hits = []
     for uuid, score in ranked:
@@ -69,3 +72,13 @@ def search(store: Store, query: str | Query, *, limit: int = 10, where: ArticleF
             )
         )
     return hits
+
+
+def count(store: Store, query: str | Query, *, where: ArticleFilter | None = None) -> int:
+    """How many articles match ``query`` (QueryError as for :func:`search`)."""
+    parsed = parse(query) if isinstance(query, str) else query
+    return store.search_count(_expression(store, parsed), where or ArticleFilter())
+
+
+def _expression(store: Store, parsed: Query) -> str:
+    return parsed.fts5() if store.dialect == "sqlite" else parsed.tsquery()

@@ -121,11 +121,20 @@ class Store:
                     found[row["uuid"]] = Article(**row, **dict.fromkeys(skipped, ""))
         return found
 
-    def search(self, expression: str, where: ArticleFilter, limit: int) -> list[tuple[str, float]]:
-        """``(uuid, score)`` best first; see :func:`newsdesk.store.index.search`."""
+    def search(
+        self, expression: str, where: ArticleFilter, limit: int, *, newest: bool = False, offset: int = 0
+    ) -> list[tuple[str, float]]:
+        """``(uuid, score)`` best first (or newest first); see :func:`newsdesk.store.index.search`."""
         try:
             with self._connect() as conn:
-                return index.search(conn, expression, where, limit)
+                return index.search(conn, expression, where, limit, newest=newest, offset=offset)
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"search failed: {exc.orig}") from None
+
+    def search_count(self, expression: str, where: ArticleFilter) -> int:
+        try:
+            with self._connect() as conn:
+                return index.count(conn, expression, where)
         except sa.exc.OperationalError as exc:
             raise StoreError(f"search failed: {exc.orig}") from None
 

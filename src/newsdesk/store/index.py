@@ -94,27 +94,44 @@ def _escape(token: str) -> str:
     return token.replace("\\", "\\\\").replace("'", "''")
 
 
-def search(conn: sa.Connection, expression: str, where: ArticleFilter, limit: int) -> list[tuple[str, float]]:
-    """``(uuid, score)`` of the best matches, best first; ``expression`` is an
-    FTS5 MATCH string on SQLite and a tsquery literal on PostgreSQL. Only the
-    index is read (it carries copies of the filter columns), never ``articles``."""
+def search(
+    conn: sa.Connection, expression: str, where: ArticleFilter, limit: int, *, newest: bool = False, offset: int = 0
+) -> list[tuple[str, float]]:
+    """``(uuid, score)`` of the best matches, best first (``newest``: newest first);
+    ``expression`` is an FTS5 MATCH string on SQLite and a tsquery literal on
+    PostgreSQL. Only the index is read (it carries copies of the filter columns),
+    never ``articles``."""
     sqlite = conn.dialect.name == "sqlite"
     filters, params = _filters(where, sqlite)
-    params.update(expression=expression, limit=limit)
+    params.update(expression=expression, limit=limit, offset=offset)
+    order = "published DESC, score DESC" if newest else "score DESC, published DESC"
     if sqlite:
         sql = (
             f"SELECT uuid, -bm25(search_fts, 0, 0, 0, 0, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) AS score FROM search_fts f "
-            f"WHERE search_fts MATCH :expression {filters} ORDER BY score DESC, published DESC LIMIT :limit"
+            f"WHERE search_fts MATCH :expression {filters} ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
     else:
         # The planner prices a sequential scan as cheap because it does not count
         # detoasting every tsvector: 28 ms against 6 ms through the GIN index.
         conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
         sql = (
-            "SELECT f.uuid, ts_rank(f.doc, q, 1) AS score FROM search_index f, CAST(:expression AS tsquery) AS q "
-            f"WHERE f.doc @@ q {filters} ORDER BY score DESC, f.published DESC LIMIT :limit"
+            "SELECT f.uuid, ts_rank(f.doc, q, 1) AS score, f.published FROM search_index f, CAST(:expression AS tsquery) AS q "
+            f"WHERE f.doc @@ q {filters} ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
-    return [(uuid, float(score)) for uuid, score in conn.execute(sa.text(sql), params)]
+    return [(row[0], float(row[1])) for row in conn.execute(sa.text(sql), params)]
+
+
+def count(conn: sa.Connection, expression: str, where: ArticleFilter) -> int:
+    """How many articles match (the search page's result count)."""
+    sqlite = conn.dialect.name == "sqlite"
+    filters, params = _filters(where, sqlite)
+    params["expression"] = expression
+    if sqlite:
+        sql = f"SELECT count(*) FROM search_fts f WHERE search_fts MATCH :expression {filters}"
+    else:
+        conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        sql = f"SELECT count(*) FROM search_index f WHERE f.doc @@ CAST(:expression AS tsquery) {filters}"
+    return int(conn.execute(sa.text(sql), params).scalar_one())
 
 
 def _filters(where: ArticleFilter, sqlite: bool) -> tuple[str, dict[str, object]]:

@@ -28,7 +28,7 @@ from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
-from newsdesk.search import search
+from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.sources.dates import representable
 from newsdesk.store import Store
@@ -40,6 +40,7 @@ from newsdesk.web import stream as live
 __all__ = ["create_app"]
 
 PER_PAGE = 10
+SEARCH_PAGE = 20
 _UUID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -147,16 +148,26 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return HTMLResponse(cache.get(f"post:{uuid}", make))
 
     @app.get("/search/", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = "") -> HTMLResponse:
-        hits, error = [], None
+    def search_page(
+        request: Request, q: Annotated[str, Query(max_length=1000)] = "", sort: Literal["relevance", "date"] = "relevance",
+        page: Annotated[int, Query(ge=1, le=MAX_LIMIT // SEARCH_PAGE)] = 1,
+    ) -> HTMLResponse:  # fmt: skip
         chosen = filters.from_request(request, settings.tz)
+        found: dict[str, Any] = {"hits": [], "error": None, "total": 0}
         if q.strip():
             try:
-                hits = search(store, q, limit=20, where=chosen.where)
+                found["total"] = count(store, q, where=chosen.where)
+                found["hits"] = search(store, q, limit=SEARCH_PAGE, where=chosen.where, newest=sort == "date",
+                                       offset=(page - 1) * SEARCH_PAGE)  # fmt: skip
             except QueryError as exc:
-                error = exc.message
-        page = env.get_template("search.html").render(context(), query=q, hits=hits, error=error, root="/", filters=chosen)
-        return HTMLResponse(page, status_code=400 if error else 200)
+                found["error"] = exc.message
+        last = max(1, -(-min(found["total"], MAX_LIMIT) // SEARCH_PAGE))
+        carry = urlencode({"q": q, **chosen.values, **({"sort": sort} if sort != "relevance" else {})})
+        html = env.get_template("search.html").render(
+            context(), query=q, root="/", filters=chosen, sort=sort, carry=carry, **found,
+            pages=_numbered(page, last), number=page,
+        )  # fmt: skip
+        return HTMLResponse(html, status_code=400 if found["error"] else 200)
 
     @app.get("/style.css", include_in_schema=False)
     def style() -> Response:
@@ -195,18 +206,19 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def api_search(
         q: Annotated[str, Query(max_length=1000)], source: str | None = None, lang: str | None = None,
         since: datetime | None = None, until: datetime | None = None, ticker: str | None = None, tag: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=100)] = 10,
+        limit: Annotated[int, Query(ge=1, le=100)] = 10, offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
+        sort: Literal["relevance", "date"] = "relevance",
     ) -> dict[str, Any]:  # fmt: skip
         where = ArticleFilter(source=source, lang=lang, since=_aware(since), until=_aware(until), ticker=ticker, tag=tag)
 
         def make() -> dict[str, Any]:
             try:
-                hits = search(store, q, limit=limit, where=where)
+                hits = search(store, q, limit=limit, where=where, newest=sort == "date", offset=offset)
             except QueryError as exc:
                 raise HTTPException(400, exc.message) from None
             return {"query": q, "results": [hit.as_json() for hit in hits]}
 
-        return JSONResponse(cache.get(f"search:{q}|{where}|{limit}", make))
+        return JSONResponse(cache.get(f"search:{q}|{where}|{limit}|{offset}|{sort}", make))
 
     @app.get("/api/tags", summary="Most used tags (kind: ticker, topic, agency or source)")
     def api_tags(kind: Literal["ticker", "topic", "agency", "source"] | None = None,
@@ -242,6 +254,17 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
     response.headers.setdefault("x-frame-options", "DENY")
     response.headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
     return response
+
+
+def _numbered(number: int, last: int) -> list[int]:
+    """Page numbers to link around ``number`` of ``last``: 0 marks a gap."""
+    shown = sorted({1, last, *range(max(1, number - 2), min(last, number + 2) + 1)})
+    out: list[int] = []
+    for n in shown:
+        if out and n - out[-1] > 1:
+            out.append(0)
+        out.append(n)
+    return out
 
 
 def _stream_url(where: ArticleFilter) -> str:

@@ -63,7 +63,7 @@
         tokens.forEach(function (t) { ids = ids === null ? (index[t] || []) : intersect(ids, index[t] || []); });
         return (ids || []).slice(0, limit || 30).map(function (id) {
           var d = docs[id];
-          return { path: d[0], title: d[1], date: d[2], source: d[3] };
+          return { path: d[0], title: d[1], date: d[2], source: d[3], summary: d[4] || "" };
         });
       });
     });
@@ -85,6 +85,7 @@
   if (box) { box.value = query; }
   if (!query.trim()) { return; }
   var results = document.getElementById("results");
+  var terms = query.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 0; });
   search(query, load, 30).then(function (hits) {
     results.textContent = "";
     if (!hits.length) { results.textContent = "没有结果 · No results."; return; }
@@ -94,7 +95,30 @@
       card.className = "card"; meta.className = "meta";
       a.href = root + hit.path; a.textContent = hit.title;
       meta.textContent = hit.date + " · " + hit.source;
-      h2.appendChild(a); card.appendChild(h2); card.appendChild(meta); results.appendChild(card);
+      h2.appendChild(a); card.appendChild(h2); card.appendChild(meta);
+      if (hit.summary) { card.appendChild(snippet(hit.summary, terms)); }
+      results.appendChild(card);
     });
   });
+
+  /* The summary as a paragraph, each query term marked (text nodes only: no markup from the index). */
+  function snippet(text, words) {
+    var p = document.createElement("p"), lower = text.toLowerCase(), at = 0;
+    p.className = "summary";
+    while (at < text.length) {
+      var best = -1, size = 0;
+      words.forEach(function (w) {
+        var i = lower.indexOf(w, at);
+        if (i >= 0 && (best < 0 || i < best)) { best = i; size = w.length; }
+      });
+      if (best < 0) { break; }
+      p.appendChild(document.createTextNode(text.slice(at, best)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(best, best + size);
+      p.appendChild(mark);
+      at = best + size;
+    }
+    p.appendChild(document.createTextNode(text.slice(at)));
+    return p;
+  }
 })(typeof window !== "undefined" ? window : globalThis);
