@@ -9,7 +9,7 @@ DATA ?= ../shared/datasets/cachenews-2025-02
 DB ?= sqlite:///newsdesk.db
 SITE ?= hugo-site
 
-.PHONY: install system-deps run demo test bench clean check-install constraints
+.PHONY: install system-deps web-checks run demo test bench clean check-install constraints
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,8 @@ install: $(VENV)/.installed
 system-deps:
 	@missing=""; command -v hugo >/dev/null || missing="$$missing hugo"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; fi
@@ -38,7 +40,15 @@ demo: install system-deps
 	hugo -s $(SITE) --quiet
 	@echo "static site in public/ (python3 -m http.server -d public), Hugo site in $(SITE)/public"
 
-test: install system-deps
+# The page checkers the tests run (Nu Html Checker, axe-core), pinned in tools/web-checks.
+WEB_CHECKS := tools/web-checks/node_modules/.installed
+$(WEB_CHECKS): tools/web-checks/package.json tools/web-checks/package-lock.json
+	cd tools/web-checks && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+web-checks: $(WEB_CHECKS)
+
+test: install system-deps web-checks
 	$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; exit $$rc
 

@@ -193,3 +193,13 @@ def test_flashes_are_timeline_rows_and_card_summaries_end_at_a_boundary(sqlite_u
     text = article.removeprefix("<p>")
     cut = summary.removesuffix("…")
     assert summary.endswith("…") and text.startswith(cut) and text[len(cut)] in " ,.;"  # cut between words
+
+
+def test_article_headings_sit_under_the_page_title_without_skipping_levels():
+    from newsdesk.publish.site import outline
+
+    assert outline("<h4>a</h4><p>x</p><h6 class=\"y\">b</h6><h3>c</h3><h4>d</h4>") == (
+        '<h2>a</h2><p>x</p><h3 class="y">b</h3><h2>c</h2><h3>d</h3>'
+    )
+    assert outline("<h1>t</h1><h1>u</h1>") == "<h2>t</h2><h2>u</h2>"
+    assert outline("<p>h1 in text</p>") == "<p>h1 in text</p>"

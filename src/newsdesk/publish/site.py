@@ -110,7 +110,7 @@ def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] |
         offset = value.astimezone(tz).strftime("%z")
         return "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}".replace(":00", "")
 
-    env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local, excerpt=excerpt, zone=zone,
+    env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local, excerpt=excerpt, zone=zone, outline=outline,
                        iso=functools.lru_cache(maxsize=100_000)(_iso), source_name=lambda name: shown.get(name, name))  # fmt: skip
     return env
 
@@ -128,6 +128,32 @@ def excerpt(summary: str) -> str:
     if cuts and cuts[-1] >= len(text) // 2:
         text = text[: cuts[-1]]
     return text.rstrip(" ，、；：,;:") + "…"
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def outline(html: str) -> str:
+    """An article body's headings under the page's ``h1``: the levels it uses, in rank
+    order, become h2, h3 …, and none is more than one level below the one before it
+    (``html`` is the sanitizer's output: well-formed tags)."""
+    levels = sorted({int(m[2]) for m in _HEADING.finditer(html) if not m[1]})
+    if not levels:
+        return html
+    rank = {level: min(6, 2 + n) for n, level in enumerate(levels)}
+    open_levels: list[int] = []
+    previous = 1
+
+    def retag(match: re.Match[str]) -> str:
+        nonlocal previous
+        if match[1]:
+            return f"</h{open_levels.pop() if open_levels else 2}"
+        level = min(rank[int(match[2])], previous + 1)
+        open_levels.append(level)
+        previous = level
+        return f"<h{level}"
+
+    return _HEADING.sub(retag, html)
 
 
 def _iso(value: datetime) -> str:
