@@ -21,6 +21,7 @@ from newsdesk.web import create_app
 from tests.conftest import ROOT, record, write_data
 
 CHROMIUM = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "tools" / "web-checks" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
@@ -38,6 +39,8 @@ XSS = [
 RECORDS = [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", image="", pub_date=1738917470 + n) for n in range(23)]
 RECORDS += [
     record(50, title="Nvidia slides as DeepSeek rattles chip stocks", language="en", image="", pub_date=1738917000),
+    *[record(70 + n, title="", description=f"【快讯】美国1月非农就业人口增加{n}万人，预期17万人。", kind=2, image="",
+             source="flash_wire", pub_date=1738917490 + n) for n in range(3)],
     record(66, title='<script>window.pwned=1</script>XSS 测试 "quoted" <img src=x onerror=window.pwned=1>',
            description="<p>正文</p>" + "".join(XSS), image="javascript:window.pwned=1", pub_date=1738916000),
 ]  # fmt: skip
@@ -158,3 +161,79 @@ def test_live_banner_inserts_an_article_imported_while_the_page_is_open(browser,
     page.screenshot(path=str(ARTIFACTS / "live-banner.png"))
     assert errors == []
     page.close()
+
+
+def test_flashes_are_a_timeline_and_articles_are_cards(browser, sites):
+    page, errors = _page(browser)
+    page.goto(sites["served"])
+    flash = page.locator("article.flash").first
+    assert flash.locator("time").inner_text().count(":") == 1  # the time column: HH:MM
+    assert "非农就业" in flash.inner_text() and flash.locator("h2").count() == 0  # no invented headline
+    card = page.locator("article.card").first
+    assert card.locator("h2").count() == 1 and "UTC+08" in card.locator(".meta").inner_text()
+    assert errors == []
+    page.close()
+
+
+def test_filters_are_url_parameters_kept_by_the_pager(browser, sites):
+    page, errors = _page(browser)
+    page.goto(sites["served"])
+    page.click("details.filters summary")
+    page.fill("details.filters input[name=source]", "flash_wire")
+    page.click("details.filters button[type=submit]")
+    assert "source=flash_wire" in page.url
+    assert page.locator(".entries > article").count() == 3 and page.locator(".entries > article.card").count() == 0
+    assert "source: flash_wire" in page.inner_text("details.filters summary")
+    page.goto(sites["served"] + "?lang=zh")
+    page.click("a.next")
+    assert "lang=zh" in page.url and page.locator(".entries > article").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "filters.png"))
+    assert errors == []
+    page.close()
+
+
+def test_sources_page_lists_each_source_with_its_state(browser, sites):
+    page, errors = _page(browser)
+    page.goto(sites["served"] + "sources/")
+    rows = page.locator("table.sources tbody tr")
+    assert rows.count() >= 60  # the catalog, and the imported sources
+    assert "金十数据" in page.inner_text("table.sources")  # display names from the catalog
+    assert page.locator("form.admin").count() == 0  # no admin token configured: no buttons
+    page.screenshot(path=str(ARTIFACTS / "sources.png"))
+    assert errors == []
+    page.close()
+
+
+def test_at_phone_width_the_search_box_is_on_top_and_five_items_fit(browser, sites):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True)
+    page = context.new_page()
+    for kind in ("served", "static"):
+        page.goto(sites[kind])
+        box = page.locator(".header-search input")
+        assert box.is_visible() and box.bounding_box()["y"] < 100
+        tops = page.eval_on_selector_all(
+            ".entries > article, main > article", "items => items.map(i => i.getBoundingClientRect().bottom)")
+        assert sum(bottom <= 844 for bottom in tops) >= 5, kind
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
+        page.screenshot(path=str(ARTIFACTS / f"phone-{kind}.png"))
+    box.fill("美联储")
+    box.press("Enter")
+    page.wait_for_selector("#results .card")
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", "posts/{xss}/", "search/?q=Fed", "sources/", "tags/flash_wire/"])
+def test_no_serious_accessibility_violations(browser, sites, path):
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"axe-core is required under CI ({AXE}): make test installs it")
+        pytest.skip("axe-core is missing: `make web-checks` installs it")
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script the CSP would refuse
+    page = context.new_page()
+    page.goto(sites["served"] + path.format(xss=sites["xss"]))
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    context.close()
