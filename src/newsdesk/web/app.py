@@ -30,12 +30,13 @@ from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
-from newsdesk.sources.dates import representable
 from newsdesk.store import Store
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import filters
 from newsdesk.web import sources
 from newsdesk.web import stream as live
+from newsdesk.web.dates import When, aware, in_range
+from newsdesk.web.problems import responses
 
 __all__ = ["create_app"]
 
@@ -117,7 +118,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)  # the router's 404 and 405 too, not only ours
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": exc.detail or "not found"}, status_code=exc.status_code)
+            headers = getattr(exc, "headers", None)  # a 405's Allow
+            return JSONResponse({"error": exc.detail or "not found"}, status_code=exc.status_code, headers=headers)
         # A 404 is the site's not-found page; any other status says what went wrong (a bad
         # filter, a wrong admin token, a source already being fetched).
         problem = None if exc.status_code == 404 else (exc.detail or "")
@@ -181,15 +183,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         html = env.get_template("entry.html").render(entry=entry(article), root="/").strip()
         return {**_summary(article, settings), "html": html}
 
-    app.include_router(live.router(live.Hub(store, payload), _aware))
+    app.include_router(live.router(live.Hub(store, payload)))
 
-    @app.get("/api/articles", summary="Articles, newest first, with filters and cursor pagination")
+    @app.get("/api/articles", summary="Articles, newest first, with filters and cursor pagination", responses=responses(400))
     def api_articles(
-        source: str | None = None, lang: str | None = None, since: datetime | None = None, until: datetime | None = None,
-        ticker: str | None = None, tag: str | None = None, cursor: str | None = None,
+        source: str | None = None, lang: str | None = None, since: When = None, until: When = None,
+        ticker: str | None = None, tag: str | None = None, cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:  # fmt: skip
-        where = ArticleFilter(source=source, lang=lang, since=_aware(since), until=_aware(until), ticker=ticker, tag=tag)
+        where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
         rows = store.page(where, limit + 1, _decode_cursor(cursor))
         more = len(rows) > limit
         rows = rows[:limit]
@@ -198,18 +200,18 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             "next_cursor": _encode_cursor(rows[-1]) if more and rows else None,
         }
 
-    @app.get("/api/articles/{uuid}", summary="One article, with its HTML, Markdown and text")
+    @app.get("/api/articles/{uuid}", summary="One article, with its HTML, Markdown and text", responses=responses(404))
     def api_article(uuid: str) -> dict[str, Any]:
         return article_json(_article_or_404(store, uuid), settings)
 
-    @app.get("/api/search", summary="Full-text search (Chinese-aware)")
+    @app.get("/api/search", summary="Full-text search (Chinese-aware)", responses=responses(400))
     def api_search(
-        q: Annotated[str, Query(max_length=1000)], source: str | None = None, lang: str | None = None,
-        since: datetime | None = None, until: datetime | None = None, ticker: str | None = None, tag: str | None = None,
+        q: Annotated[str, Query(min_length=1, max_length=1000)], source: str | None = None, lang: str | None = None,
+        since: When = None, until: When = None, ticker: str | None = None, tag: str | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 10, offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
         sort: Literal["relevance", "date"] = "relevance",
     ) -> dict[str, Any]:  # fmt: skip
-        where = ArticleFilter(source=source, lang=lang, since=_aware(since), until=_aware(until), ticker=ticker, tag=tag)
+        where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
 
         def make() -> dict[str, Any]:
             try:
@@ -220,7 +222,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         return JSONResponse(cache.get(f"search:{q}|{where}|{limit}|{offset}|{sort}", make))
 
-    @app.get("/api/tags", summary="Most used tags (kind: ticker, topic, agency or source)")
+    @app.get("/api/tags", summary="Most used tags (kind: ticker, topic, agency or source)", responses=responses())
     def api_tags(kind: Literal["ticker", "topic", "agency", "source"] | None = None,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:  # fmt: skip
         return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
@@ -312,21 +314,6 @@ def _summary(article: Article, settings: Settings) -> dict[str, Any]:
                                 "tickers", "cluster")}  # fmt: skip
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if not value.tzinfo:
-        raise HTTPException(422, "dates need a time zone (2025-02-05T00:00:00+08:00)")
-    return _in_range(value)
-
-
-def _in_range(value: datetime) -> datetime:
-    """``value`` unless it falls outside what a UTC datetime can hold (9999-12-31 at -05:00)."""
-    if not representable(value):
-        raise HTTPException(400, f"date out of range: {value.isoformat()}")
-    return value
-
-
 def _encode_cursor(article: Article) -> str:
     raw = f"{article.published.isoformat()}|{article.uuid}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -343,4 +330,4 @@ def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
             raise ValueError(raw)
     except ValueError:
         raise HTTPException(400, "bad cursor") from None
-    return _in_range(when), uuid
+    return in_range(when), uuid

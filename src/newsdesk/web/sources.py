@@ -17,7 +17,7 @@ from __future__ import annotations
 import hmac
 import os
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
@@ -28,6 +28,7 @@ from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
 from newsdesk.sources.catalog import Source, configured_catalog, is_enabled
 from newsdesk.store import Store
+from newsdesk.web.problems import responses
 
 __all__ = ["admin_token", "router"]
 
@@ -90,17 +91,17 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
         source_or_404(name)
         store.set_enabled(name, action == "enable")
 
-    @api.get("/api/sources", summary="Sources: the catalog with health, article counts and newest article")
+    @api.get("/api/sources", summary="Sources: the catalog with health, article counts and newest article", responses=responses())
     def api_sources() -> dict[str, Any]:
         return {"sources": overview()}
 
-    @api.post("/api/admin/sources/{name}/fetch", summary="Fetch a source now (admin token)")
+    @api.post("/api/admin/sources/{name}/fetch", summary="Fetch a source now (admin token)", responses=responses(401, 403, 404, 409))
     async def admin_fetch(name: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         authorize(authorization)
         return {"run": await fetch_now(name)}
 
-    @api.post("/api/admin/sources/{name}/{action}", summary="Enable or disable a source (admin token)")
-    def admin_toggle(name: str, action: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    @api.post("/api/admin/sources/{name}/{action}", summary="Enable or disable a source (admin token)", responses=responses(401, 403, 404))
+    def admin_toggle(name: str, action: Literal["enable", "disable"], authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         authorize(authorization)
         toggle(name, action)
         return {"name": name, "enabled": action == "enable"}

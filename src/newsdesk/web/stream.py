@@ -24,6 +24,8 @@ from sse_starlette.sse import EventSourceResponse
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.store import Store
+from newsdesk.web.dates import When, aware
+from newsdesk.web.problems import responses
 
 __all__ = ["Hub", "router"]
 
@@ -97,18 +99,19 @@ class Hub:
         return found
 
 
-def router(hub: Hub, aware: Callable[[datetime | None], datetime | None]) -> APIRouter:
+def router(hub: Hub) -> APIRouter:
     routes = APIRouter()
 
     @routes.get(
         "/api/stream",
         summary="New articles as they arrive (Server-Sent Events), with the list filters",
         response_class=EventSourceResponse,
-        responses={200: {"content": {"text/event-stream": {}}, "description": "`event: article`, data: the article as in /api/articles"}},
+        responses={200: {"content": {"text/event-stream": {}}, "description": "`event: article`, data: the article as in /api/articles"},
+                   **responses(400)},
     )
     async def stream(
         source: str | None = None, lang: str | None = None, ticker: str | None = None,
-        tag: str | None = None, since: datetime | None = None, until: datetime | None = None,
+        tag: str | None = None, since: When = None, until: When = None,
     ) -> EventSourceResponse:  # fmt: skip
         where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
         queue = await hub.open()

@@ -1,0 +1,32 @@
+"""The API's one error shape, ``{"error": message}`` (validation errors add
+``details``), as the OpenAPI schema documents it for every status an endpoint
+can answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+__all__ = ["Problem", "responses"]
+
+_MEANING = {
+    400: "A value the schema allows but newsdesk cannot use (a query with no words, a bad cursor, a date out of range)",
+    401: "The admin token is missing or wrong",
+    403: "Admin actions are off (no admin token configured)",
+    404: "No such article, source or action",
+    409: "The source is being fetched by another run",
+    422: "A parameter does not match the schema",
+}
+
+
+class Problem(BaseModel):
+    """What every error answer holds."""
+
+    error: str
+    details: list[Any] | None = None
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for ``statuses`` (422 is always added: any parameter can be bad)."""
+    return {status: {"model": Problem, "description": _MEANING[status]} for status in sorted({*statuses, 422})}
