@@ -2,10 +2,12 @@
 # Load benchmark of `newsdesk serve` with wrk (not a test: prints figures).
 #   benchmarks/serve_load.sh sqlite:///newsdesk.db      # a database holding the imported corpus
 # Starts the server on 127.0.0.1 (WORKERS processes, default 0 = one per core), warms it, then
-# runs wrk for 15 s each against /, one article page and /api/search at 20 connections. The
-# search requests go through 10 fixed queries and the 300 most used topic tags in turn; they
-# run twice: with the server's 30 s result cache (the default), and with it off
-# (web.cache_seconds = 0), where every request is a real search.
+# runs wrk for 15 s each against /, one article page, /api/search and the filtered lists at
+# 20 connections. Search requests go through 10 fixed queries and the 300 most used topic
+# tags in turn; lists through the home page filtered by each source, language and the most
+# used tickers and topics, and those tags' pages. Each runs cold (right after the server
+# starts, with its 30 s cache: every path made once per process), warm (again, cached), and
+# with the cache off (web.cache_seconds = 0: every request a real search or query).
 set -euo pipefail
 DB=${1:-sqlite:///newsdesk.db}
 PORT=${PORT:-8765}
@@ -27,26 +29,44 @@ load() {  # load label url [lua script]
 }
 start
 uuid=$(curl -sf "http://127.0.0.1:$PORT/api/articles?limit=1" | $PY -c 'import json,sys; print(json.load(sys.stdin)["articles"][0]["uuid"])')
-topics=$(curl -sf "http://127.0.0.1:$PORT/api/tags?kind=topic&limit=300" | $PY -c '
-import json, sys
-print(", ".join(json.dumps(t["tag"], ensure_ascii=False) for t in json.load(sys.stdin)["tags"] if "\"" not in t["tag"]))')
-script="$work/search.lua"
-echo "local queries = {\"美联储\", \"降息\", \"特斯拉\", \"黄金 价格\", \"nvidia\", \"tariffs\", \"关税\", \"earnings\", \"比特币\", \"oil prices\", $topics}" > "$script"
-cat >> "$script" <<'LUA'
+# A wrk script that requests the given paths in turn.
+paths_script() {  # paths_script file  (paths on stdin, one per line, already URL-encoded)
+  { printf 'local paths = {'; sed 's/.*/"&",/'; printf '}\n'; cat <<'LUA'
 local n = 0
 request = function()
   n = n + 1
-  local q = queries[(n % #queries) + 1]
-  return wrk.format("GET", "/api/search?q=" .. q:gsub("[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end))
+  return wrk.format("GET", paths[(n % #paths) + 1])
 end
 LUA
-queries=$(grep -o '", "' "$script" | wc -l)
+  } > "$1"
+}
+{ printf '%s\n' 美联储 降息 特斯拉 "黄金 价格" nvidia tariffs 关税 earnings 比特币 "oil prices"; curl -sf "http://127.0.0.1:$PORT/api/tags?kind=topic&limit=300" \
+  | $PY -c 'import json,sys; [print(t["tag"]) for t in json.load(sys.stdin)["tags"]]'; } \
+  | $PY -c 'import sys, urllib.parse; [print("/api/search?q=" + urllib.parse.quote(l.rstrip("\n"))) for l in sys.stdin]' > "$work/search.txt"
+paths_script "$work/search.lua" < "$work/search.txt"
+# The timeline and filtered lists: the home page with each source, language and the
+# 100 most used tickers and topics as a filter, and those tags' own pages.
+curl -sf "http://127.0.0.1:$PORT/api/sources" | $PY -c '
+import json, sys, urllib.parse as u
+for s in json.load(sys.stdin)["sources"]:
+    if s["articles"]: print("/?source=" + u.quote(s["name"]))' > "$work/lists.txt"
+for kind in ticker topic; do curl -sf "http://127.0.0.1:$PORT/api/tags?kind=$kind&limit=50" | $PY -c '
+import json, re, sys, urllib.parse as u
+for t in json.load(sys.stdin)["tags"]:
+    print("/?tag=" + u.quote(t["tag"])); print("/tags/" + u.quote(re.sub(r"[^\w-]+", "-", t["tag"]).strip("-")[:80]) + "/")'; done >> "$work/lists.txt"
+printf '%s\n' "/" "/?lang=en" "/?lang=zh" "/?lang=en&ticker=NVDA" "/page/1/" "/page/2/" >> "$work/lists.txt"
+paths_script "$work/lists.lua" < "$work/lists.txt"
 echo "machine: $(uname -m), $(nproc) cores; server workers: $WORKERS (0 = one per core); wrk -t2 -c20 -d15s --latency"
 for target in "/" "/posts/$uuid/"; do
   curl -sf "http://127.0.0.1:$PORT$target" >/dev/null
   load "$target" "http://127.0.0.1:$PORT$target"
 done
-load "/api/search ($((queries + 1)) queries in turn, result cache on)" "http://127.0.0.1:$PORT" "$script"
+# Cold: the first 15 s after a start, every path made once per server process (then cached).
+load "/api/search ($(wc -l < "$work/search.txt") queries in turn, cold start, result cache on)" "http://127.0.0.1:$PORT" "$work/search.lua"
+load "lists ($(wc -l < "$work/lists.txt") filtered lists and tag pages in turn, cold start)" "http://127.0.0.1:$PORT" "$work/lists.lua"
+load "/api/search (warm: the same queries again)" "http://127.0.0.1:$PORT" "$work/search.lua"
+load "lists (warm)" "http://127.0.0.1:$PORT" "$work/lists.lua"
 printf '[web]\ncache_seconds = 0\n' > "$work/nocache.toml"
 start "$work/nocache.toml"
-load "/api/search ($((queries + 1)) queries in turn, result cache off)" "http://127.0.0.1:$PORT" "$script"
+load "/api/search (result cache off: every request a search)" "http://127.0.0.1:$PORT" "$work/search.lua"
+load "lists (cache off: every request a count and a page query)" "http://127.0.0.1:$PORT" "$work/lists.lua"

@@ -226,7 +226,7 @@ def serve_command(
     """
     import uvicorn
 
-    from newsdesk.web import NoDelayH11Protocol, create_app
+    from newsdesk.web import NoDelayProtocol, create_app
 
     state: State = ctx.obj
     workers = workers or os.cpu_count() or 1
@@ -238,11 +238,11 @@ def serve_command(
         if state.settings.source_file:
             os.environ["NEWSDESK_CONFIG"] = state.settings.source_file
         uvicorn.run("newsdesk.web:from_environment", factory=True, host=host, port=port, workers=workers,
-                    http=NoDelayH11Protocol, log_level="warning")  # fmt: skip
+                    http=NoDelayProtocol, loop="auto", log_level="warning")  # fmt: skip
         return
     store = state.store()
     try:
-        uvicorn.run(create_app(store, state.settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store, state.settings), host=host, port=port, http=NoDelayProtocol, log_level="warning")
     finally:
         store.close()
 

@@ -69,6 +69,15 @@ class Article:
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
+def canonical_language(tag: str) -> str:
+    """A language tag in its usual case: ``zh-cn`` → ``zh-CN``, ``ZH-HANT-tw`` → ``zh-Hant-TW``."""
+    parts = tag.split("-")
+    fixed = [parts[0].lower()]
+    for part in parts[1:]:
+        fixed.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part.lower())
+    return "-".join(fixed)
+
+
 @dataclass(slots=True)
 class ArticleFilter:
     """Which articles a search or a listing may return (``None``: no restriction).
@@ -91,7 +100,7 @@ class ArticleFilter:
 
     def matches(self, article: Article) -> bool:
         """Whether ``article`` passes, as the store's listing conditions decide it."""
-        lang, wanted = (article.language or "").lower(), (self.lang or "").lower()
+        lang, wanted = article.language or "", canonical_language(self.lang or "")
         return (
             (not self.source or article.source == self.source)
             and (not wanted or lang == wanted or lang.startswith(wanted + "-"))

@@ -19,7 +19,7 @@ from functools import cache
 
 from newsdesk import agencies, minhash
 from newsdesk.enrich import language, tags, tickers
-from newsdesk.models import Article, tag_kinds
+from newsdesk.models import Article, canonical_language, tag_kinds
 from newsdesk.tokens import article_tokens
 
 __all__ = ["VERSION", "enrich", "tag_kinds", "warm"]
@@ -29,7 +29,8 @@ VERSION = 2  # 2: agency tags, one spelling per ticker, jieba's user dictionary
 
 def enrich(article: Article) -> Article:
     """Fill ``language``, ``tickers``, ``tags`` and ``minhash`` of ``article`` (in place)."""
-    article.language = language.resolve(article.language, article.title, article.text)
+    found = language.resolve(article.language, article.title, article.text)
+    article.language = canonical_language(found) if found else None
     article.tickers = tickers.extract(article.raw_html, article.title, article.text)
     topics = [t for t in tags.topics(article.title, article.text, article.language) if not _repeats(t, article.tickers)]
     credited = agencies.mentioned(article.title, article.text)

@@ -45,7 +45,7 @@ _EN_GENERIC = frozenset(
     february march april june july august september october november december also could would should might
     including however while about after before their there these those other which where when will with from
     this that have been were they them than into over under more most less data first last next read article
-    click here reuters bloomberg editor editing reporting""".split()
+    click here reuters bloomberg editor editing reporting tipranks factset zacks refinitiv lseg benzinga marketbeat""".split()
 )
 
 

@@ -185,11 +185,12 @@ class Store:
     def page(
         self, where: ArticleFilter, limit: int, after: tuple[datetime, str] | None = None, *, offset: int = 0
     ) -> list[Article]:
-        """One page of articles, newest first: after the keyset cursor ``after``
-        (the API), or skipping ``offset`` rows (numbered site pages)."""
-        query = listing.page_query(where, limit, after).offset(offset or None)
+        """One page of articles, newest first, without their bodies (lists, feeds and the
+        API's summaries show none): after the keyset cursor ``after`` (the API), or
+        skipping ``offset`` rows (numbered site pages)."""
+        query = listing.page_query(where, limit, after, offset=offset, skip=_BODIES)
         with self._connect() as conn:
-            return [_article(row) for row in conn.execute(query).mappings()]
+            return [Article(**row, **dict.fromkeys(_BODIES, "")) for row in conn.execute(query).mappings()]
 
     def arrivals(self, after: tuple[datetime, str], limit: int = 500) -> list[Article]:
         """Articles first seen after ``after`` (a ``first_seen``, ``uuid`` pair), in order

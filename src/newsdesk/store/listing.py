@@ -1,4 +1,10 @@
-"""Article listings for the web app and the API: filters, newest first, keyset cursors."""
+"""Article listings for the web app and the API: filters, newest first, keyset cursors.
+
+Every condition can use an index: the tag and ticker filters look the articles up in
+``article_tags`` by tag; the language filter is a range over ``(language, published)``
+(``zh`` is ``zh`` and everything from ``zh-`` to ``zh.``). A page picks its uuids first
+and reads only those rows, without the bodies: skipping to page 900 never reads the
+bodies of the 9,000 articles before it."""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from newsdesk.models import ArticleFilter
+from newsdesk.models import ArticleFilter, canonical_language
 from newsdesk.store.schema import article_tags, articles
 
 __all__ = ["conditions", "page_query"]
@@ -19,28 +25,31 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
     if where.source:
         found.append(c.source == where.source)
     if where.lang:
-        found.append(sa.or_(c.language == where.lang, c.language.like(where.lang_pattern)))
+        lang = canonical_language(where.lang)
+        found.append(sa.or_(c.language == lang, sa.and_(c.language >= lang + "-", c.language < lang + ".")))
     if where.since:
         found.append(c.published >= where.since)
     if where.until:
         found.append(c.published <= where.until)
     for value, kind in ((where.ticker, "ticker"), (where.tag, None)):
         if value:
-            tagged = sa.select(article_tags.c.uuid).where(
-                article_tags.c.uuid == c.uuid, article_tags.c.tag == (value.upper() if kind else value)
-            )
+            tagged = sa.select(article_tags.c.uuid).where(article_tags.c.tag == (value.upper() if kind else value))
             if kind:
                 tagged = tagged.where(article_tags.c.kind == kind)
-            found.append(sa.exists(tagged))
+            found.append(c.uuid.in_(tagged))
     return found
 
 
-def page_query(where: ArticleFilter, limit: int, after: tuple[datetime, str] | None = None) -> sa.Select[tuple]:
-    """Newest first; ``after`` is the (published, uuid) of the last row already seen."""
-    query = articles.select().where(*conditions(where))
+def page_query(
+    where: ArticleFilter, limit: int, after: tuple[datetime, str] | None = None, *, offset: int = 0, skip: tuple[str, ...] = ()
+) -> sa.Select[tuple]:
+    """Newest first; ``after`` is the (published, uuid) of the last row already seen;
+    the columns named in ``skip`` are left out."""
+    c = articles.c
+    chosen = sa.select(c.uuid).where(*conditions(where))
     if after:
         published, uuid = after
-        query = query.where(
-            sa.or_(articles.c.published < published, sa.and_(articles.c.published == published, articles.c.uuid < uuid))
-        )
-    return query.order_by(articles.c.published.desc(), articles.c.uuid.desc()).limit(limit)
+        chosen = chosen.where(sa.or_(c.published < published, sa.and_(c.published == published, c.uuid < uuid)))
+    chosen = chosen.order_by(c.published.desc(), c.uuid.desc()).limit(limit).offset(offset or None)
+    columns = [col for col in c if col.name not in skip]
+    return sa.select(*columns).where(c.uuid.in_(chosen)).order_by(c.published.desc(), c.uuid.desc())

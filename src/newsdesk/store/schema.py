@@ -68,11 +68,12 @@ articles = sa.Table(
     # False when no source gave a publication time: ``published`` then holds the
     # first sighting, for sorting, and pages say "first seen" (migration 0004).
     sa.Column("dated", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Index("ix_articles_published", "published"),
+    sa.Index("ix_articles_published_uuid", "published", "uuid"),  # covers a page's uuids (0005)
     sa.Index("ix_articles_source_published", "source", "published"),
     sa.Index("ix_articles_enriched", "enriched"),
     sa.Index("ix_articles_cluster", "cluster"),
     sa.Index("ix_articles_first_seen", "first_seen"),  # the live stream (migration 0005)
+    sa.Index("ix_articles_language_published", "language", "published"),  # language filters (0005)
 )
 
 # Every record version ever imported for an article: a version seen before is a
@@ -93,6 +94,7 @@ article_tags = sa.Table(
     sa.Column("tag", sa.String(200), primary_key=True),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Index("ix_article_tags_tag", "tag"),
+    sa.Index("ix_article_tags_kind_tag", "kind", "tag"),  # tag counts of a kind read the index only (0005)
 )
 
 # MinHash signatures and their LSH band keys: the persistent near-duplicate index.

@@ -7,11 +7,11 @@ import os
 import socket
 
 from fastapi import FastAPI
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from newsdesk.web.app import create_app
 
-__all__ = ["NoDelayH11Protocol", "create_app", "from_environment"]
+__all__ = ["NoDelayProtocol", "create_app", "from_environment"]
 
 
 def from_environment() -> FastAPI:
@@ -24,8 +24,9 @@ def from_environment() -> FastAPI:
     return create_app(Store(os.environ.get("NEWSDESK_DB") or DEFAULT_DB), settings)
 
 
-class NoDelayH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with TCP_NODELAY on every connection.
+class NoDelayProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (the httptools parser: the pure-Python h11 parser
+    cost a third of a cached page's time) with TCP_NODELAY on every connection.
 
     With ``--workers`` uvicorn binds the socket itself, without the protocol
     number asyncio looks for before it disables Nagle's algorithm; a response

@@ -11,7 +11,9 @@ proper status code; anything that is not a page or an endpoint — including
 from __future__ import annotations
 
 import base64
+import json
 import re
+import threading
 import time
 from urllib.parse import urlencode
 from datetime import datetime
@@ -21,6 +23,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.config import Settings
@@ -36,6 +39,7 @@ from newsdesk.web import filters
 from newsdesk.web import sources
 from newsdesk.web import stream as live
 from newsdesk.web.dates import When, aware, in_range
+from newsdesk.web.headers import SecurityHeaders
 from newsdesk.web.problems import responses
 
 __all__ = ["create_app"]
@@ -46,28 +50,51 @@ _UUID = re.compile(r"[0-9a-f]{32}")
 
 
 class _Cache:
+    """Rendered pages and search results for ``seconds``. One thread makes a missing
+    value while the others wait for it; an expired one is made again by one thread
+    while the others are answered with the old value (no stampede when 20 requests
+    find the home page expired at once)."""
+
     def __init__(self, seconds: int) -> None:
         self.seconds = seconds
         self._items: dict[str, tuple[float, Any]] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def fresh(self, key: str) -> Any:
+        """The value of ``key`` if made less than ``seconds`` ago, else None."""
+        hit = self._items.get(key)
+        return hit[1] if hit and time.monotonic() - hit[0] < self.seconds else None
 
     def get(self, key: str, make: Any) -> Any:
         if self.seconds <= 0:
             return make()
-        now = time.monotonic()
         hit = self._items.get(key)
-        if hit and now - hit[0] < self.seconds:
+        if hit and time.monotonic() - hit[0] < self.seconds:
             return hit[1]
-        value = make()
-        if len(self._items) > 5000:
-            self._items.clear()
-        self._items[key] = (now, value)
-        return value
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        if not lock.acquire(blocking=hit is None):
+            return hit[1]  # type: ignore[index]  # being made again: the old value meanwhile
+        try:
+            fresh = self._items.get(key)
+            if fresh and time.monotonic() - fresh[0] < self.seconds:
+                return fresh[1]
+            value = make()
+            if len(self._items) > 5000:
+                self._items.clear()
+                with self._guard:
+                    self._locks = {key: lock}
+            self._items[key] = (time.monotonic(), value)
+            return value
+        finally:
+            lock.release()
 
 
 def create_app(store: Store, settings: Settings) -> FastAPI:
     # Swagger UI and ReDoc served from the package's own files: the docs work offline.
     app = FastAPIOffline(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
     env = environment(None, settings.tz, display_names(settings.sources_folder))
     cache = _Cache(settings.web_cache_seconds)
 
@@ -94,7 +121,17 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         """What a page or feed title shows for a tag, source or language."""
         return str(env.filters["source_name"](name)) if kind == "sources" else name
 
-    def listing(base: str, title: str, own: ArticleFilter, number: int, request: Request) -> HTMLResponse:
+    async def cached(key: str, make: Any) -> Any:
+        """``cache.get`` that answers a cached value from the event loop and makes a
+        missing one in a thread (the hot pages never wait for a thread hop)."""
+        value = cache.fresh(key)
+        return value if value is not None else await run_in_threadpool(cache.get, key, make)
+
+    async def names_now(kind: str) -> dict[str, str]:
+        value = cache.fresh(f"names:{kind}")
+        return value if value is not None else await run_in_threadpool(names, kind)
+
+    async def listing(base: str, title: str, own: ArticleFilter, number: int, request: Request) -> HTMLResponse:
         chosen = filters.from_request(request, settings.tz)
         where = chosen.applied_to(own)
 
@@ -113,7 +150,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                 stream=_stream_url(where) if number == 0 else None,
             )  # fmt: skip
 
-        return HTMLResponse(cache.get(f"list:{base}:{number}:{chosen.query}", make))
+        return HTMLResponse(await cached(f"list:{base}:{number}:{chosen.query}", make))
 
     @app.exception_handler(StarletteHTTPException)  # the router's 404 and 405 too, not only ours
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -132,22 +169,22 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/page/{number}/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, number: int | None = None) -> HTMLResponse:
-        return listing("", settings.site_title, ArticleFilter(), _page_number(number), request)
+    async def home(request: Request, number: int | None = None) -> HTMLResponse:
+        return await listing("", settings.site_title, ArticleFilter(), _page_number(number), request)
 
     for prefix, kind, field in (("tags", "tags", "tag"), ("sources", "sources", "source"), ("lang", "languages", "lang")):
-        route = _list_route(prefix, kind, field, names, listing, label)
+        route = _list_route(prefix, kind, field, names_now, listing, label)
         app.add_api_route(f"/{prefix}/{{slug}}/", route, include_in_schema=False)
         app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}/", route, include_in_schema=False)
 
     @app.get("/posts/{uuid}/", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(uuid: str) -> HTMLResponse:
+    async def article_page(uuid: str) -> HTMLResponse:
         def make() -> str:  # the article is read only when its page is not cached
             article = _article_or_404(store, uuid)
             also = [entry(a) for a in store.cluster_members(article.cluster or article.uuid) if a.uuid != uuid]
             return env.get_template("article.html").render(context(), article=article, also=also, root="/")
 
-        return HTMLResponse(cache.get(f"post:{uuid}", make))
+        return HTMLResponse(await cached(f"post:{uuid}", make))
 
     @app.get("/search/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
@@ -204,23 +241,26 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def api_article(uuid: str) -> dict[str, Any]:
         return article_json(_article_or_404(store, uuid), settings)
 
-    @app.get("/api/search", summary="Full-text search (Chinese-aware)", responses=responses(400))
-    def api_search(
+    @app.get("/api/search", summary="Full-text search (Chinese-aware)", responses=responses(400), response_model=None)
+    async def api_search(
         q: Annotated[str, Query(min_length=1, max_length=1000)], source: str | None = None, lang: str | None = None,
         since: When = None, until: When = None, ticker: str | None = None, tag: str | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 10, offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
         sort: Literal["relevance", "date"] = "relevance",
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> Response:  # fmt: skip
         where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
 
-        def make() -> dict[str, Any]:
+        def make() -> bytes:
             try:
                 hits = search(store, q, limit=limit, where=where, newest=sort == "date", offset=offset)
             except QueryError as exc:
                 raise HTTPException(400, exc.message) from None
-            return {"query": q, "results": [hit.as_json() for hit in hits]}
+            return _json({"query": q, "results": [hit.as_json() for hit in hits]})
 
-        return JSONResponse(cache.get(f"search:{q}|{where}|{limit}|{offset}|{sort}", make))
+        # A cached answer is sent from the event loop; only a search goes to a thread.
+        key = f"search:{q}|{where}|{limit}|{offset}|{sort}"
+        body = await cached(key, make)
+        return Response(body, media_type="application/json")
 
     @app.get("/api/tags", summary="Most used tags (kind: ticker, topic, agency or source)", responses=responses())
     def api_tags(kind: Literal["ticker", "topic", "agency", "source"] | None = None,
@@ -240,22 +280,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     return app
 
 
-# No inline script anywhere (site.js is a file); images from any https host (articles'
-# thumbnails); the API docs pages start Swagger UI / ReDoc with an inline script.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")  # fmt: skip
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' https: data:; worker-src 'self' blob:; frame-ancestors 'none'")  # fmt: skip
-
-
-async def _security_headers(request: Request, call_next: Any) -> Response:
-    response: Response = await call_next(request)
-    docs = request.url.path in ("/docs", "/redoc", "/docs/oauth2-redirect")
-    response.headers.setdefault("content-security-policy", DOCS_CSP if docs else CSP)
-    response.headers.setdefault("x-content-type-options", "nosniff")
-    response.headers.setdefault("x-frame-options", "DENY")
-    response.headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
-    return response
+def _json(value: Any) -> bytes:
+    """JSON as FastAPI's JSONResponse writes it."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _numbered(number: int, last: int) -> list[int]:
@@ -285,11 +312,11 @@ def _health_summary(store: Store) -> dict[str, int]:
 
 
 def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any, label: Any) -> Any:
-    def route(request: Request, slug: str, number: int | None = None) -> HTMLResponse:
-        name = names(kind).get(slug)
+    async def route(request: Request, slug: str, number: int | None = None) -> HTMLResponse:
+        name = (await names(kind)).get(slug)
         if name is None:
             raise HTTPException(404)
-        return listing(f"{prefix}/{slug}/", label(kind, name), ArticleFilter(**{field: name}), _page_number(number), request)
+        return await listing(f"{prefix}/{slug}/", label(kind, name), ArticleFilter(**{field: name}), _page_number(number), request)
 
     return route
 
