@@ -27,7 +27,7 @@ load() {  # load label url [lua script]
   echo "== $1"
   wrk -t2 -c20 -d15s --latency ${3:+-s "$3"} "$2" | grep -E "Requests/sec|Latency|99%|Non-2xx"
 }
-start
+start ${CONFIG:-}
 uuid=$(curl -sf "http://127.0.0.1:$PORT/api/articles?limit=1" | $PY -c 'import json,sys; print(json.load(sys.stdin)["articles"][0]["uuid"])')
 # A wrk script that requests the given paths in turn.
 paths_script() {  # paths_script file  (paths on stdin, one per line, already URL-encoded)

@@ -58,7 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alerts", "webhook", "", "Slack-compatible webhook for source state changes (or env NEWSDESK_ALERT_WEBHOOK)."),
     Setting("alerts", "after_failures", 3, "Consecutive failed runs before a source is reported failing."),
     Setting("web", "admin_token", "", "Token for the admin API (fetch now, enable/disable a source); or env NEWSDESK_ADMIN_TOKEN."),
-    Setting("web", "cache_seconds", 30, "How long `newsdesk serve` reuses a rendered page or search result (0: never)."),
+    Setting("web", "cache_seconds", 30, "How long `newsdesk serve` reuses a rendered page or search result once articles have changed (unchanged articles: until they change; 0: never)."),
     Setting("import", "max_description_bytes", 5_000_000, "Bodies larger than this are rejected."),
     Setting("import", "batch_size", 500, "Records written per transaction."),
     Setting("import", "workers", 0, "Processes that clean and enrich records (0: one per CPU core; 1: none)."),

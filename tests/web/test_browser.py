@@ -155,7 +155,7 @@ def test_live_banner_inserts_an_article_imported_while_the_page_is_open(browser,
     page.wait_for_selector(".live:not([hidden]) button", timeout=15_000)
     assert "1 new" in page.inner_text(".live button")
     page.click(".live button")
-    assert "盘后大涨" in page.inner_text(".entries > article:first-child")
+    page.wait_for_selector(".entries > article:first-child:has-text('盘后大涨')", timeout=10_000)
     assert page.locator(".live").is_hidden()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "live-banner.png"))

@@ -74,7 +74,9 @@ def test_new_articles_reach_every_matching_stream_once(server, db_url, tmp_path)
     assert titles["source"] == ["Nvidia (NVDA) 英伟达 rallies", "黄金价格上涨"]
     assert titles["zh"] == ["黄金价格上涨"]  # zh matches zh-CN
     first = streams["all"].articles[0]
-    assert first["html"].startswith("<article") and first["link"].startswith("https://news.example.com/")
+    assert first["link"].startswith("https://news.example.com/") and first["tickers"] in (["NVDA"], [])
+    cards = server.get("/entries/", params={"ids": ",".join(a["uuid"] for a in streams["nvda"].articles) + ",../x"})
+    assert cards.text.count("<article") == 2 and "Nvidia (NVDA)" in cards.text
 
 
 def test_bad_stream_parameters_are_json_errors(server):

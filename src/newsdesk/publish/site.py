@@ -99,7 +99,9 @@ def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] |
     shown = dict(names or {})
     loaders = [FileSystemLoader(str(theme))] if theme else []
     loaders.append(PackageLoader("newsdesk.publish", "templates"))
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True), keep_trailing_newline=True)
+    # auto_reload off: a template is read once, not stat()-ed on every render.
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True), keep_trailing_newline=True,
+                      auto_reload=False)
 
     @functools.lru_cache(maxsize=100_000)
     def local(value: datetime, format: str = "%Y-%m-%d %H:%M") -> str:

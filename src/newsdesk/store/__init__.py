@@ -192,16 +192,30 @@ class Store:
         with self._connect() as conn:
             return [Article(**row, **dict.fromkeys(_BODIES, "")) for row in conn.execute(query).mappings()]
 
-    def arrivals(self, after: tuple[datetime, str], limit: int = 500) -> list[Article]:
-        """Articles first seen after ``after`` (a ``first_seen``, ``uuid`` pair), in order
-        of arrival, without their bodies (what the live stream sends)."""
+    def arrival_keys(self, after: tuple[datetime, str], limit: int = 2000) -> list[tuple[datetime, str]]:
+        """``(first_seen, uuid)`` of the articles first seen after ``after``, in order of
+        arrival (the live stream: an index read; it reads rows only for the new ones)."""
         c = articles.c
         since, uuid = after
         newer = sa.or_(c.first_seen > since, sa.and_(c.first_seen == since, c.uuid > uuid))
-        query = sa.select(*[col for col in c if col.name not in _BODIES]).where(newer)
+        query = sa.select(c.first_seen, c.uuid).where(newer).order_by(c.first_seen, c.uuid).limit(limit)
         with self._connect() as conn:
-            rows = conn.execute(query.order_by(c.first_seen, c.uuid).limit(limit)).mappings()
-            return [Article(**row, **dict.fromkeys(_BODIES, "")) for row in rows]
+            return [(seen, key) for seen, key in conn.execute(query)]
+
+    def arrivals(self, uuids: list[str]) -> list[Article]:
+        """These articles, in this order, without their bodies (what the live stream sends)."""
+        found: dict[str, Article] = {}
+        query = sa.select(*[col for col in articles.c if col.name not in _BODIES])
+        with self._connect() as conn:
+            for where in bulk.matching(conn, articles.c.uuid, uuids):
+                for row in conn.execute(query.where(where)).mappings():
+                    found[row["uuid"]] = Article(**row, **dict.fromkeys(_BODIES, ""))
+        return [found[key] for key in uuids if key in found]
+
+    def version(self) -> object:
+        """Changes whenever an article is added or changed (the web app's cache key)."""
+        with self._connect() as conn:
+            return conn.execute(sa.select(sa.func.max(articles.c.updated))).scalar_one()
 
     def count_where(self, where: ArticleFilter) -> int:
         query = sa.select(sa.func.count()).select_from(articles).where(*listing.conditions(where))

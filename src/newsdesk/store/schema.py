@@ -73,6 +73,7 @@ articles = sa.Table(
     sa.Index("ix_articles_enriched", "enriched"),
     sa.Index("ix_articles_cluster", "cluster"),
     sa.Index("ix_articles_first_seen", "first_seen"),  # the live stream (migration 0005)
+    sa.Index("ix_articles_updated", "updated"),  # the web cache's "articles changed" check (0005)
     sa.Index("ix_articles_language_published", "language", "published"),  # language filters (0005)
 )
 

@@ -2,8 +2,8 @@
 plus a JSON API. Reads are public.
 
 Pages use the templates of :mod:`newsdesk.publish.site` with absolute links; a
-rendered page, and the results of a search, are cached for ``web.cache_seconds``
-(setting; 0 turns the cache off). API errors are JSON with the
+rendered page, and the results of a search, are reused until the articles change,
+and for ``web.cache_seconds`` after that (setting; 0 turns the cache off). API errors are JSON with the
 proper status code; anything that is not a page or an endpoint — including
 ``..`` tricks — is a 404.
 """
@@ -50,42 +50,59 @@ _UUID = re.compile(r"[0-9a-f]{32}")
 
 
 class _Cache:
-    """Rendered pages and search results for ``seconds``. One thread makes a missing
-    value while the others wait for it; an expired one is made again by one thread
-    while the others are answered with the old value (no stampede when 20 requests
-    find the home page expired at once)."""
+    """Rendered pages and search results. A value is reused while the articles are
+    unchanged (``version``, read at most once a second), and for ``seconds`` after
+    they change; ``seconds`` 0 turns the cache off. One thread makes a missing value
+    while the others wait for it; an outdated one is made again by one thread while
+    the others are answered with the old value (no stampede when 20 requests find the
+    home page outdated at once)."""
 
-    def __init__(self, seconds: int) -> None:
+    def __init__(self, seconds: int, version: Any) -> None:
         self.seconds = seconds
-        self._items: dict[str, tuple[float, Any]] = {}
+        self._version = version
+        self._seen: tuple[float, object] = (-1.0, None)
+        self._items: dict[str, tuple[float, object, Any]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
+    def version(self) -> object:
+        checked, value = self._seen
+        now = time.monotonic()
+        if now - checked >= 1.0:
+            self._seen = (now, None)  # others keep the old reading while this one asks
+            value = self._version()
+            self._seen = (now, value)
+        return value
+
     def fresh(self, key: str) -> Any:
-        """The value of ``key`` if made less than ``seconds`` ago, else None."""
+        """The value of ``key`` if it is current, else None."""
         hit = self._items.get(key)
-        return hit[1] if hit and time.monotonic() - hit[0] < self.seconds else None
+        return hit[2] if hit and self._current(hit) else None
+
+    def _current(self, hit: tuple[float, object, Any]) -> bool:
+        return hit[1] == self.version() or time.monotonic() - hit[0] < self.seconds
 
     def get(self, key: str, make: Any) -> Any:
         if self.seconds <= 0:
             return make()
         hit = self._items.get(key)
-        if hit and time.monotonic() - hit[0] < self.seconds:
-            return hit[1]
+        if hit and self._current(hit):
+            return hit[2]
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         if not lock.acquire(blocking=hit is None):
-            return hit[1]  # type: ignore[index]  # being made again: the old value meanwhile
+            return hit[2]  # type: ignore[index]  # being made again: the old value meanwhile
         try:
-            fresh = self._items.get(key)
-            if fresh and time.monotonic() - fresh[0] < self.seconds:
-                return fresh[1]
+            latest = self._items.get(key)
+            if latest and latest is not hit and self._current(latest):
+                return latest[2]
+            version = self.version()
             value = make()
             if len(self._items) > 5000:
                 self._items.clear()
                 with self._guard:
                     self._locks = {key: lock}
-            self._items[key] = (time.monotonic(), value)
+            self._items[key] = (time.monotonic(), version, value)
             return value
         finally:
             lock.release()
@@ -96,7 +113,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app = FastAPIOffline(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
     app.add_middleware(SecurityHeaders)
     env = environment(None, settings.tz, display_names(settings.sources_folder))
-    cache = _Cache(settings.web_cache_seconds)
+    cache = _Cache(settings.web_cache_seconds, store.version)
 
     def context() -> dict[str, Any]:
         def make() -> dict[str, Any]:
@@ -217,8 +234,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return Response(env.get_template("live.js").render(), media_type="text/javascript")
 
     def payload(article: Article) -> dict[str, Any]:
-        html = env.get_template("entry.html").render(entry=entry(article), root="/").strip()
-        return {**_summary(article, settings), "html": html}
+        return _summary(article, settings)
+
+    @app.get("/entries/", response_class=HTMLResponse, include_in_schema=False)
+    def entries(ids: Annotated[str, Query(max_length=33 * 100)] = "") -> HTMLResponse:
+        """Rendered list entries of these articles (the live banner inserts them), newest first."""
+        wanted = [uuid for uuid in ids.split(",") if _UUID.fullmatch(uuid)][:100]
+        found = sorted(store.arrivals(wanted), key=lambda a: (a.published, a.uuid), reverse=True)
+        template = env.get_template("entry.html")
+        return HTMLResponse("".join(template.render(entry=entry(a), root="/") for a in found))
 
     app.include_router(live.router(live.Hub(store, payload)))
 

@@ -2,8 +2,10 @@
 arrives, narrowed by the list filters (source, lang, ticker, tag, since, until).
 
 One poller per app (:class:`Hub`) reads the store's arrivals every ``POLL`` seconds
-while a stream is open and hands each new article to every open stream, which sends
-it if it passes that stream's filter: 200 streams cost one query per poll, not 200.
+while a stream is open and hands each poll's articles, each already encoded as an
+event, to every open stream, which sends those that pass its filter in one write (an
+unfiltered stream sends the poll's bytes as they are): 200 streams cost one query and
+one encoding per article, not 200.
 Arrivals are read again over the last ``OVERLAP`` (a batch written by another process
 may commit after a later one) and sent once (the uuids of that window are kept).
 Works for imports and fetches in other processes alike: the store is the meeting point.
@@ -31,10 +33,28 @@ __all__ = ["Hub", "router"]
 
 POLL = 0.5
 OVERLAP = timedelta(seconds=3)
-BACKLOG = 1000  # events a slow stream may lag behind before it is closed
+BACKLOG = 600  # polls (5 minutes) a slow stream may lag behind before it is closed
 log = logging.getLogger("newsdesk.web")
 
-Event = tuple[Article, str]  # an article and its event data (JSON)
+class Batch:
+    """One poll's new articles, each with its encoded ``event: article``."""
+
+    def __init__(self, events: list[tuple[Article, bytes]]) -> None:
+        self.events = events
+        self.everything = b"".join(event for _, event in events)
+
+    def matching(self, where: ArticleFilter) -> bytes:
+        if where == _EVERYTHING:
+            return self.everything
+        return b"".join(event for article, event in self.events if where.matches(article))
+
+
+_EVERYTHING = ArticleFilter()
+
+
+def encode(article: Article, data: str) -> bytes:
+    """An SSE ``article`` event (``data`` is one line of JSON)."""
+    return f"event: article\r\nid: {article.uuid}\r\ndata: {data}\r\n\r\n".encode()
 
 
 class Hub:
@@ -44,14 +64,15 @@ class Hub:
         self.store = store
         self.payload = payload
         self.poll = poll
-        self.streams: set[asyncio.Queue[Event | None]] = set()
+        self.streams: set[asyncio.Queue[Batch | None]] = set()
         self._task: asyncio.Task[None] | None = None
         self._sent: dict[str, datetime] = {}  # uuid → first_seen, over the overlap window
         self._newest = datetime.now(UTC)
+        self._version: object = None
 
-    async def open(self) -> asyncio.Queue[Event | None]:
+    async def open(self) -> asyncio.Queue[Batch | None]:
         """A new stream's queue: it gets what arrives from now on."""
-        queue: asyncio.Queue[Event | None] = asyncio.Queue(BACKLOG)
+        queue: asyncio.Queue[Batch | None] = asyncio.Queue(BACKLOG)
         if self._task is None or self._task.done():
             # What arrived before (over the overlap window) counts as sent.
             self._newest = max(self._newest, datetime.now(UTC))
@@ -60,7 +81,7 @@ class Hub:
         self.streams.add(queue)
         return queue
 
-    def close(self, queue: asyncio.Queue[Event | None]) -> None:
+    def close(self, queue: asyncio.Queue[Batch | None]) -> None:
         self.streams.discard(queue)
 
     async def _run(self) -> None:
@@ -70,11 +91,11 @@ class Hub:
             except NewsdeskError as exc:  # the database is away for a moment: streams stay open
                 log.warning("live stream: %s", exc)
                 fresh = []
-            for article in fresh:
-                event = (article, json.dumps(self.payload(article), ensure_ascii=False))
+            if fresh:
+                batch = Batch([(a, encode(a, json.dumps(self.payload(a), ensure_ascii=False))) for a in fresh])
                 for queue in list(self.streams):
                     try:
-                        queue.put_nowait(event)
+                        queue.put_nowait(batch)
                     except asyncio.QueueFull:  # a client that does not read: closed (EventSource reconnects)
                         self.streams.discard(queue)
                         while not queue.empty():
@@ -83,16 +104,24 @@ class Hub:
             await asyncio.sleep(self.poll)
 
     def _read(self) -> list[Article]:
+        version = self.store.version()  # one index read: nothing changed, nothing to read
+        if version == self._version:
+            return []
+        self._version = version
         start = self._newest - OVERLAP
         found: list[Article] = []
         after = (start, "")
-        while batch := self.store.arrivals(after, 500):
-            found += [a for a in batch if a.uuid not in self._sent]
-            after = (batch[-1].first_seen or start, batch[-1].uuid)
-            if len(batch) < 500:
+        while True:
+            # Ids first: the overlap window's articles already sent cost an index read, not a row.
+            keys = self.store.arrival_keys(after, 2000)
+            fresh = self.store.arrivals([uuid for _, uuid in keys if uuid not in self._sent]) if keys else []
+            found += fresh
+            for article in fresh:
+                self._sent[article.uuid] = article.first_seen or start
+            if len(keys) < 2000:
                 break
+            after = keys[-1]
         for article in found:
-            self._sent[article.uuid] = article.first_seen or start
             self._newest = max(self._newest, article.first_seen or start)
         horizon = self._newest - OVERLAP
         self._sent = {uuid: seen for uuid, seen in self._sent.items() if seen >= horizon}
@@ -120,12 +149,11 @@ def router(hub: Hub) -> APIRouter:
     return routes
 
 
-async def _events(hub: Hub, queue: asyncio.Queue[Event | None], where: ArticleFilter) -> AsyncIterator[dict[str, str]]:
+async def _events(hub: Hub, queue: asyncio.Queue[Batch | None], where: ArticleFilter) -> AsyncIterator[dict[str, str] | bytes]:
     try:
         yield {"event": "ready", "data": "{}"}
-        while (event := await queue.get()) is not None:
-            article, data = event
-            if where.matches(article):
-                yield {"event": "article", "id": article.uuid, "data": data}
+        while (batch := await queue.get()) is not None:
+            if chunk := batch.matching(where):
+                yield chunk
     finally:
         hub.close(queue)

@@ -1,0 +1,42 @@
+"""The served app's page cache: reused while the articles are unchanged, remade (by
+one thread, the others answered meanwhile) once they changed and ``seconds`` passed."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from newsdesk.web.app import _Cache
+
+
+def test_values_live_while_articles_are_unchanged_and_expire_after_a_change():
+    version = ["v1"]
+    cache = _Cache(1, lambda: version[0])
+    made = []
+    make = lambda: made.append(1) or len(made)  # noqa: E731
+    assert cache.get("k", make) == 1
+    time.sleep(1.1)
+    assert cache.get("k", make) == 1 and cache.fresh("k") == 1  # older than `seconds`, articles unchanged
+    version[0] = "v2"
+    time.sleep(1.1)  # the version is read at most once a second
+    assert cache.fresh("k") is None
+    assert cache.get("k", make) == 2
+    assert _Cache(0, lambda: "v").get("k", make) == 3  # 0: no cache
+
+
+def test_one_thread_makes_a_missing_value_while_the_others_wait():
+    cache = _Cache(30, lambda: "v")
+    calls = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.3)
+        return "page"
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("home", slow))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["page"] * 8 and len(calls) == 1
