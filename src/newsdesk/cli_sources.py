@@ -207,7 +207,8 @@ def _age(when: object) -> str:
 
 def _row(source: Source, health: SourceHealth | None) -> dict[str, object]:
     return {
-        "name": source.name, "kind": source.kind, "language": source.language, "enabled": is_enabled(source, health),
+        "name": source.name, "title": source.display_name, "kind": source.kind, "language": source.language,
+        "enabled": is_enabled(source, health),
         "disabled_reason": source.disabled_reason, "interval": source.interval, "url": source.url,
         **(health or SourceHealth(source.name, state="new")).as_json(),
     }  # fmt: skip

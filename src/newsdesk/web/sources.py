@@ -133,7 +133,8 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
 
 def _source_json(name: str, source: Source | None, health: SourceHealth | None, counts: tuple[int, Any] | None) -> dict[str, Any]:
     return {
-        "name": name, "in_catalog": source is not None, "kind": source.kind if source else None,
+        "name": name, "title": source.display_name if source else name, "in_catalog": source is not None,
+        "kind": source.kind if source else None,
         "language": source.language if source else None, "enabled": is_enabled(source, health),
         "articles": counts[0] if counts else 0, "newest": counts[1].isoformat() if counts and counts[1] else None,
         "health": (health or SourceHealth(name, state="new")).as_json(),
