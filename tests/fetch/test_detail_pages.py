@@ -7,7 +7,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from newsdesk.config import Settings
-from newsdesk.models import ArticleFilter
 from newsdesk.publish.jsonl import article_json
 from newsdesk.sources.catalog import Detail, Source
 from newsdesk.store import Store
@@ -31,7 +30,7 @@ def test_title_and_date_come_from_the_page_when_the_list_has_none(httpserver, sq
     with Store(sqlite_url) as store:
         [result] = run([source], store)
         assert result.state == "ok" and result.new == 1, result
-        [article] = store.page(ArticleFilter(), 5)
+        [article] = list(store.iter_articles())
         assert article.title == "新能源车企三季度交付量创新高"
         assert article.dated and article.published == datetime(2026, 10, 2, 9, 41, tzinfo=ZoneInfo("Asia/Shanghai"))
         assert "合计交付量" in article.text and "网友评论" not in article.text
@@ -41,7 +40,7 @@ def test_an_article_with_no_known_date_stays_undated(httpserver, sqlite_url):
     source = _serve_pages(httpserver, {"/story": "undated.html"})  # no date in page, list or URL
     with Store(sqlite_url) as store:
         run([source], store)
-        [article] = store.page(ArticleFilter(), 5)
+        [article] = list(store.iter_articles())
         assert not article.dated and article.first_seen is not None
         row = article_json(article, Settings())
         assert row["published"] is None and row["first_seen"] is not None
@@ -52,7 +51,7 @@ def test_the_list_date_wins_over_the_page(httpserver, sqlite_url):
     source = _serve_pages(httpserver, {"/a/1.html": "netease_comments.html"}, items=items)
     with Store(sqlite_url) as store:
         run([source], store)
-        [article] = store.page(ArticleFilter(), 5)
+        [article] = list(store.iter_articles())
         assert article.title == "列表标题" and article.published.astimezone(ZoneInfo("Asia/Shanghai")).day == 1
 
 
@@ -84,7 +83,7 @@ def test_title_less_flash_items_are_kept_with_a_title_from_their_text(httpserver
     with Store(sqlite_url) as store:
         [result] = run([source], store)
         assert result.new == 1 and result.reasons == {"no title or body": 1}
-        [article] = store.page(ArticleFilter(), 5)
+        [article] = list(store.iter_articles())
         assert article.title == "美国8月非农就业人口增加14.2万人，预期16.5万人" and article.kind == 2
 
 
@@ -98,5 +97,5 @@ def test_a_body_much_shorter_than_the_list_summary_is_flagged_and_the_summary_ke
     with Store(sqlite_url) as store:
         [result] = run([source], store)
         assert result.state == "ok" and result.new == 1 and result.flagged == {"short body": 1}
-        [article] = store.page(ArticleFilter(), 5)
+        [article] = list(store.iter_articles())
         assert "every figure in it" in article.text

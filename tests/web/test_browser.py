@@ -98,6 +98,15 @@ def _page(browser):
     return page, errors
 
 
+def _finish(page, errors: list[str], screenshot: str | None = None) -> None:
+    """A screenshot into test-artifacts/, no console errors, the page closed."""
+    if screenshot:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / screenshot))
+    assert errors == []
+    page.close()
+
+
 @pytest.mark.parametrize("kind", ["served", "static"])
 def test_search_box_pager_and_tags_work_without_console_errors(browser, sites, kind):
     page, errors = _page(browser)
@@ -157,10 +166,7 @@ def test_live_banner_inserts_an_article_imported_while_the_page_is_open(browser,
     page.click(".live button")
     page.wait_for_selector(".entries > article:first-child:has-text('盘后大涨')", timeout=10_000)
     assert page.locator(".live").is_hidden()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "live-banner.png"))
-    assert errors == []
-    page.close()
+    _finish(page, errors, "live-banner.png")
 
 
 def test_flashes_are_a_timeline_and_articles_are_cards(browser, sites):
@@ -171,8 +177,7 @@ def test_flashes_are_a_timeline_and_articles_are_cards(browser, sites):
     assert "非农就业" in flash.inner_text() and flash.locator("h2").count() == 0  # no invented headline
     card = page.locator("article.card").first
     assert card.locator("h2").count() == 1 and "UTC+08" in card.locator(".meta").inner_text()
-    assert errors == []
-    page.close()
+    _finish(page, errors, "timeline.png")
 
 
 def test_filters_are_url_parameters_kept_by_the_pager(browser, sites):
@@ -187,10 +192,7 @@ def test_filters_are_url_parameters_kept_by_the_pager(browser, sites):
     page.goto(sites["served"] + "?lang=zh")
     page.click("a.next")
     assert "lang=zh" in page.url and page.locator(".entries > article").count() >= 1
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "filters.png"))
-    assert errors == []
-    page.close()
+    _finish(page, errors, "filters.png")
 
 
 def test_sources_page_lists_each_source_with_its_state(browser, sites):
@@ -200,9 +202,7 @@ def test_sources_page_lists_each_source_with_its_state(browser, sites):
     assert rows.count() >= 60  # the catalog, and the imported sources
     assert "金十数据" in page.inner_text("table.sources")  # display names from the catalog
     assert page.locator("form.admin").count() == 0  # no admin token configured: no buttons
-    page.screenshot(path=str(ARTIFACTS / "sources.png"))
-    assert errors == []
-    page.close()
+    _finish(page, errors, "sources.png")
 
 
 def test_at_phone_width_the_search_box_is_on_top_and_five_items_fit(browser, sites):

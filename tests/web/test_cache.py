@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 import time
 
-from newsdesk.web.app import _Cache
+from newsdesk.web.cache import PageCache
 
 
 def test_values_live_while_articles_are_unchanged_and_expire_after_a_change():
     version = ["v1"]
-    cache = _Cache(1, lambda: version[0])
+    cache = PageCache(1, lambda: version[0])
     made = []
     make = lambda: made.append(1) or len(made)  # noqa: E731
     assert cache.get("k", make) == 1
@@ -21,11 +21,11 @@ def test_values_live_while_articles_are_unchanged_and_expire_after_a_change():
     time.sleep(1.1)  # the version is read at most once a second
     assert cache.fresh("k") is None
     assert cache.get("k", make) == 2
-    assert _Cache(0, lambda: "v").get("k", make) == 3  # 0: no cache
+    assert PageCache(0, lambda: "v").get("k", make) == 3  # 0: no cache
 
 
 def test_one_thread_makes_a_missing_value_while_the_others_wait():
-    cache = _Cache(30, lambda: "v")
+    cache = PageCache(30, lambda: "v")
     calls = []
 
     def slow() -> str:

@@ -13,6 +13,7 @@ its serialized head with the items spliced in before the closing tags.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -94,7 +95,8 @@ class Items:
     def _json(self, entry: Entry) -> str:
         item = {
             "id": entry.uuid, "url": self.site + entry.path, "external_url": entry.link, "title": entry.title,
-            "summary": entry.summary, "content_text": entry.summary or entry.title, "tags": list(entry.tags),
+            "summary": entry.summary, "content_text": entry.summary or entry.title,
+            "content_html": f"<p>{html.escape(entry.summary or entry.title, quote=False)}</p>", "tags": list(entry.tags),
             **({"date_published": entry.published.isoformat()} if entry.dated else {}),
             "authors": [{"name": entry.source}], **({"image": entry.image} if entry.image else {}),
         }  # fmt: skip

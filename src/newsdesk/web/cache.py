@@ -1,0 +1,68 @@
+"""The served app's cache of rendered pages and search results."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+__all__ = ["PageCache"]
+
+
+class PageCache:
+    """Rendered pages and search results. A value is reused while the articles are
+    unchanged (``version``, read at most once a second), and for ``seconds`` after
+    they change; ``seconds`` 0 turns the cache off. One thread makes a missing value
+    while the others wait for it; an outdated one is made again by one thread while
+    the others are answered with the old value (no stampede when 20 requests find the
+    home page outdated at once)."""
+
+    def __init__(self, seconds: int, version: Any) -> None:
+        self.seconds = seconds
+        self._version = version
+        self._seen: tuple[float, object] = (-1.0, None)
+        self._items: dict[str, tuple[float, object, Any]] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def version(self) -> object:
+        checked, value = self._seen
+        now = time.monotonic()
+        if now - checked >= 1.0:
+            self._seen = (now, None)  # others keep the old reading while this one asks
+            value = self._version()
+            self._seen = (now, value)
+        return value
+
+    def fresh(self, key: str) -> Any:
+        """The value of ``key`` if it is current, else None."""
+        hit = self._items.get(key)
+        return hit[2] if hit and self._current(hit) else None
+
+    def _current(self, hit: tuple[float, object, Any]) -> bool:
+        return hit[1] == self.version() or time.monotonic() - hit[0] < self.seconds
+
+    def get(self, key: str, make: Any) -> Any:
+        if self.seconds <= 0:
+            return make()
+        hit = self._items.get(key)
+        if hit and self._current(hit):
+            return hit[2]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        if not lock.acquire(blocking=hit is None):
+            return hit[2]  # type: ignore[index]  # being made again: the old value meanwhile
+        try:
+            latest = self._items.get(key)
+            if latest and latest is not hit and self._current(latest):
+                return latest[2]
+            version = self.version()
+            value = make()
+            if len(self._items) > 5000:
+                self._items.clear()
+                with self._guard:
+                    self._locks = {key: lock}
+            self._items[key] = (time.monotonic(), version, value)
+            return value
+        finally:
+            lock.release()
