@@ -268,6 +268,7 @@ def search_command(
     from newsdesk.enrich import VERSION
     from newsdesk.errors import QueryError
     from newsdesk.search import search
+    from newsdesk.sources.catalog import display_names
 
     state: State = ctx.obj
     if (query is None) == (queries is None):
@@ -302,7 +303,7 @@ def search_command(
                 results = [hit.as_json() for hit in hits]
                 typer.echo(json.dumps({"query": text, "results": results}, ensure_ascii=False))
             else:
-                print_hits(text, hits, settings.tz)
+                print_hits(text, hits, settings.tz, display_names(settings.sources_folder))
     raise typer.Exit(1 if failed else 0)
 
 

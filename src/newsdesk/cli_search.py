@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -38,16 +39,18 @@ def parse_language(value: str | None) -> str | None:
     return value
 
 
-def print_hits(query: str, hits: list[Hit], tz: tzinfo) -> None:
-    """Each hit once: its title, then source, time and link, then the matching passage
-    (left out when it only repeats the title, as a flash's does); the terminal wraps."""
+def print_hits(query: str, hits: list[Hit], tz: tzinfo, names: Mapping[str, str] | None = None) -> None:
+    """Each hit once: its title, then source (display name, from ``names``), time and
+    link, then the matching passage (left out when it only repeats the title, as a
+    flash's does); the terminal wraps."""
+    names = names or {}
     console = Console(highlight=False, soft_wrap=False)
     console.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}", style="bold")
     for number, hit in enumerate(hits, start=1):
         title = _shorten(hit.title, 120)
         console.print(Text(f"{number}. ", style="bold").append(title, style="bold"), soft_wrap=True)
         when = hit.published.astimezone(tz).strftime("%Y-%m-%d %H:%M %z")  # the site's zone, said
-        console.print(Text(f"   {hit.source} · {when} · {hit.link}", style="dim"), soft_wrap=True)
+        console.print(Text(f"   {names.get(hit.source, hit.source)} · {when} · {hit.link}", style="dim"), soft_wrap=True)
         plain = html.unescape(re.sub(r"</?mark>", "", hit.snippet))
         if plain.strip() and not _same_start(plain, hit.title):
             text = Text("   ")
