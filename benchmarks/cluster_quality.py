@@ -11,6 +11,11 @@ imported in random order through the normal pipeline into a fresh SQLite file.
 Pairwise figures: recall = edited copies that share their base's cluster;
 precision = pairs put in one cluster that are a base and its own copy.
 
+On the corpus itself: of the pairs of articles from different sources whose titles
+are the same once normalized (Simplified script, case and punctuation folded, six
+characters or more), how many share a cluster (one story told by several outlets,
+bodies rewritten or not).
+
     python benchmarks/cluster_quality.py ../shared/datasets/cachenews-2025-02 [--bases 1500]
 """
 
@@ -30,6 +35,7 @@ from newsdesk.config import Settings
 from newsdesk.minhash import shingles
 from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
+from newsdesk.tokens import normalize
 
 from _corpus import arguments, corpus_store
 
@@ -65,6 +71,22 @@ def pick_bases(store: Store, count: int, rng: random.Random) -> list:
     return bases
 
 
+def same_title_pairs(store: Store) -> tuple[int, int]:
+    """(pairs in one cluster, pairs) of different-source articles with one normalized title."""
+    groups = defaultdict(list)
+    for article in store.iter_articles(bodies=False):
+        key = re.sub(r"[\W_]+", "", normalize(article.title))
+        if len(key) >= 6:
+            groups[key].append(article)
+    together = total = 0
+    for group in groups.values():
+        for a, b in itertools.combinations(group, 2):
+            if a.source != b.source:
+                total += 1
+                together += a.cluster == b.cluster
+    return together, total
+
+
 def edited(article, rng: random.Random) -> dict:
     parts = sentences(article.text)
     parts.pop(rng.randrange(len(parts)))
@@ -80,6 +102,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         with corpus_store(args.corpus, args.db, tmp) as everything:
             bases = pick_bases(everything, args.bases, rng)
+            together, total = same_title_pairs(everything)
         records = [{"link": a.link, "title": a.title, "description": a.raw_html, "source": a.source,
                     "language": a.language} for a in bases]  # fmt: skip
         records += [edited(a, rng) for a in bases]
@@ -103,6 +126,7 @@ def main() -> None:
     print(f"{len(bases)} bases ({zh} Chinese, {len(bases) - zh} other) + {len(bases)} edited copies, import {elapsed:.1f} s")
     print(f"pairs predicted {len(predicted)}, true {len(truth)}, correct {tp}")
     print(f"precision {precision:.3f}  recall {recall:.3f}  (Python {sys.version.split()[0]})")
+    print(f"corpus: same-title pairs from different sources in one cluster {together} of {total} ({together / max(1, total):.3f})")
 
 
 if __name__ == "__main__":

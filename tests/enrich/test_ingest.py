@@ -71,3 +71,28 @@ def test_parallel_workers_store_exactly_what_one_process_stores(tmp_path):
             assert report.counts() == {"new": 300, "updated": 0, "duplicate": 0, "rejected": 0}
             dumps.append([(a.uuid, a.language, a.tags, a.tickers, a.cluster, a.text) for a in store.iter_articles()])
     assert dumps[0] == dumps[1]
+
+
+PRESS = "Griffon Corporation Announces First Quarter Results"
+REWRITES = [  # one press release told by three outlets in their own words, and a template
+    record(10, title=PRESS, source="wire_a", pub_date=1738917000,
+           description="<p>Griffon reported revenue of $632 million for the quarter, down 3% from a year ago.</p>"),
+    record(11, title=PRESS.upper() + "!", source="wire_b", pub_date=1738920000,
+           description="<p>The building products maker said net income rose to $70.9 million; its shares gained.</p>"),
+    record(12, title="格里芬公司公布第一季度业绩报告说明", source="wire_c", pub_date=1738921000,
+           description="<p>格里芬公司公布第一季度业绩。</p>"),
+    record(13, title=PRESS, source="wire_d", pub_date=1738917000 + 5 * 86400,  # five days later: another story
+           description="<p>A different quarter entirely, written about in other words by another desk.</p>"),
+    record(14, title="Market Update", source="wire_a", pub_date=1738917000, description="<p>Stocks rose.</p>"),
+    record(15, title="Market Update", source="wire_b", pub_date=1738917100, description="<p>Bonds fell hard today.</p>"),
+]  # fmt: skip
+
+
+def test_the_same_title_from_other_sources_joins_one_story_within_two_days(db_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json", REWRITES)
+    with Store(db_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        got = {a.link.rsplit("/", 1)[1]: a.cluster for a in store.iter_articles()}
+    assert got["10"] == got["11"]  # bodies share nothing; the title names the story
+    assert len({got["10"], got["12"], got["13"]}) == 3  # another title; the same title five days on
+    assert got["14"] != got["15"]  # a title too short to name one story

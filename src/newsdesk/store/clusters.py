@@ -3,23 +3,47 @@
 Each article's LSH band keys are looked up in ``cluster_keys`` (stored
 articles) and among the earlier articles of the same batch; candidates whose
 estimated similarity reaches the threshold are duplicates, and the article
-joins the cluster of the most similar one. An article with no duplicate starts
-its own cluster, named by its uuid. One indexed lookup per batch: the cost of
-clustering does not grow with the size of the store.
+joins the cluster of the most similar one.
+
+Bodies miss rewritten copies (a press release rewritten by each outlet, one wire
+story edited by two), so the title is a second signal: an article whose normalized
+title (Simplified script, case and punctuation folded) is that of an article from
+another source published within :data:`TITLE_WINDOW` joins its cluster. Titles too
+short to name one story ("Market Update", "早盘") are left out, and so are titles a
+source itself repeats (templates). The title's key lives in ``cluster_keys`` beside the
+band keys, flagged by a high bit.
+
+An article with no duplicate starts its own cluster, named by its uuid. One indexed
+lookup per batch: the cost of clustering does not grow with the size of the store.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from newsdesk.models import Article
 from newsdesk.store import bulk
 from newsdesk.store.schema import article_signatures, articles, cluster_keys
+from newsdesk.tokens import CJK, normalize
 
 MAX_CANDIDATES = 20
+TITLE_WINDOW = timedelta(hours=48)
+_TITLE_FLAG = 1 << 62  # band keys are below 2**62
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def title_key(title: str) -> int | None:
+    """The key of a title that names one story, or None for a short, generic one."""
+    folded = _PUNCTUATION.sub("", normalize(title))
+    if len(folded) < (10 if CJK.search(folded) else 20):
+        return None
+    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=7).digest(), "big") | _TITLE_FLAG
 
 
 def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
@@ -30,26 +54,48 @@ def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
 
     uuids = {a.uuid for a in batch}
     keys = {a.uuid: band_keys(a.minhash) for a in batch if a.minhash}
-    stored = _stored_candidates(conn, {k for ks in keys.values() for k in ks}, uuids)
+    titles = {a.uuid: key for a in batch if (key := title_key(a.title)) is not None}
+    stored = _stored_candidates(conn, {k for ks in keys.values() for k in ks} | set(titles.values()), uuids)
     nearest = {uuid: _nearest(ks, stored) for uuid, ks in keys.items()}
-    signatures, clusters = _signatures(conn, {u for us in nearest.values() for u in us})
+    named = {uuid: stored.get(key, [])[:MAX_CANDIDATES] for uuid, key in titles.items()}
+    known = _known(conn, {u for us in [*nearest.values(), *named.values()] for u in us})
     seen: dict[int, list[str]] = {}
     for article in batch:
         article.cluster = article.uuid
-        if not article.minhash:
-            continue
-        candidates = set(nearest[article.uuid]) | set(_nearest(keys[article.uuid], seen))
-        best, best_score = None, THRESHOLD
-        for other in sorted(candidates):
-            score = similarity(article.minhash, signatures[other])
-            if score >= best_score:
-                best, best_score = other, score
+        best = None
+        if article.minhash:
+            candidates = set(nearest[article.uuid]) | set(_nearest(keys[article.uuid], seen))
+            best_score = THRESHOLD
+            for other in sorted(c for c in candidates if c in known and known[c].minhash):
+                score = similarity(article.minhash, known[other].minhash)
+                if score >= best_score:
+                    best, best_score = other, score
+        if best is None and article.uuid in titles:
+            best = _same_title(article, [*named[article.uuid], *seen.get(titles[article.uuid], [])], known)
         if best:
-            article.cluster = clusters[best]
-        for key in keys[article.uuid]:
+            article.cluster = known[best].cluster
+        for key in [*keys.get(article.uuid, []), *([titles[article.uuid]] if article.uuid in titles else [])]:
             seen.setdefault(key, []).append(article.uuid)
-        signatures[article.uuid], clusters[article.uuid] = article.minhash, article.cluster
-    _replace(conn, batch, keys)
+        known[article.uuid] = _Known(article.minhash, article.cluster, article.source, article.published)
+    _replace(conn, batch, keys, titles)
+
+
+class _Known:
+    """What clustering needs of a candidate."""
+
+    __slots__ = ("cluster", "minhash", "published", "source")
+
+    def __init__(self, minhash: bytes | None, cluster: str, source: str, published: datetime) -> None:
+        self.minhash, self.cluster, self.source, self.published = minhash, cluster, source, published
+
+
+def _same_title(article: Article, candidates: list[str], known: dict[str, _Known]) -> str | None:
+    """The nearest in time of the candidates from other sources within the window;
+    None when the article's own source has used the title before (a template)."""
+    near = [c for c in candidates if c in known and abs(known[c].published - article.published) <= TITLE_WINDOW]
+    if any(known[c].source == article.source for c in near):
+        return None
+    return min(near, key=lambda c: abs(known[c].published - article.published), default=None)
 
 
 def _nearest(keys: list[int], buckets: dict[int, list[str]]) -> list[str]:
@@ -69,24 +115,26 @@ def _stored_candidates(conn: sa.Connection, keys: set[int], exclude: set[str]) -
     return found
 
 
-def _signatures(conn: sa.Connection, uuids: set[str]) -> tuple[dict[str, bytes], dict[str, str]]:
-    signatures: dict[str, bytes] = {}
-    clusters: dict[str, str] = {}
-    for where in bulk.matching(conn, article_signatures.c.uuid, sorted(uuids)):
+def _known(conn: sa.Connection, uuids: set[str]) -> dict[str, _Known]:
+    """Signature, cluster, source and publication time of stored candidates."""
+    found: dict[str, _Known] = {}
+    c = articles.c
+    for where in bulk.matching(conn, c.uuid, sorted(uuids)):
         query = (
-            sa.select(article_signatures.c.uuid, article_signatures.c.minhash, articles.c.cluster)
-            .join(articles, articles.c.uuid == article_signatures.c.uuid)
+            sa.select(c.uuid, article_signatures.c.minhash, c.cluster, c.source, c.published)
+            .outerjoin(article_signatures, article_signatures.c.uuid == c.uuid)
             .where(where)
         )
-        for uuid, minhash, cluster in conn.execute(query):
-            signatures[uuid], clusters[uuid] = bytes(minhash), cluster or uuid
-    return signatures, clusters
+        for uuid, minhash, cluster, source, published in conn.execute(query):
+            found[uuid] = _Known(bytes(minhash) if minhash else None, cluster or uuid, source, published)
+    return found
 
 
-def _replace(conn: sa.Connection, batch: Sequence[Article], keys: dict[str, list[int]]) -> None:
+def _replace(conn: sa.Connection, batch: Sequence[Article], keys: dict[str, list[int]], titles: dict[str, int]) -> None:
     uuids = [a.uuid for a in batch]
     for table in (cluster_keys, article_signatures):
         for where in bulk.matching(conn, table.c.uuid, uuids):
             conn.execute(table.delete().where(where))
-    bulk.insert(conn, cluster_keys, [{"key": k, "uuid": u} for u, ks in keys.items() for k in set(ks)])
+    rows = [{"key": k, "uuid": u} for u, ks in keys.items() for k in set(ks)]
+    bulk.insert(conn, cluster_keys, rows + [{"key": k, "uuid": u} for u, k in titles.items()])
     bulk.insert(conn, article_signatures, [{"uuid": a.uuid, "minhash": a.minhash} for a in batch if a.minhash])
