@@ -92,6 +92,7 @@ class Settings:
     import_batch_size: int = 500
     import_workers: int = 0
     source_file: str | None = field(default=None, compare=False)
+    watchlists: tuple[tuple[str, dict[str, Any]], ...] = field(default=(), compare=False)  # [watch.NAME] tables
 
     @property
     def tz(self) -> ZoneInfo:
@@ -114,6 +115,10 @@ def load_settings(path: str | Path | None) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read settings: {exc}", where=str(path)) from None
     values: dict[str, Any] = {"source_file": str(path)}
+    watch = data.pop("watch", {})
+    if not isinstance(watch, dict) or not all(isinstance(v, dict) for v in watch.values()):
+        raise ConfigError("[watch.NAME] tables define watchlists", where=str(path))
+    values["watchlists"] = tuple(sorted(watch.items()))
     known = {(s.section, s.key): s for s in SETTINGS}
     for section, table in data.items():
         if not isinstance(table, dict):

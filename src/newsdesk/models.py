@@ -147,6 +147,45 @@ class SourceHealth:
         }  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class Watchlist:
+    """A saved filter whose new matches are pushed to the user (``newsdesk watch``).
+
+    An article matches when it names one of ``tickers`` or matches ``query`` (the
+    search language; either suffices when both are given), and comes from one of
+    ``sources``, in one of ``languages``, of one of ``kinds`` where those are given.
+    ``notify`` holds Apprise URLs, or ``${NAME}`` for a URL kept in the environment.
+    """
+
+    name: str
+    tickers: tuple[str, ...] = ()
+    query: str | None = None
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    kinds: tuple[int, ...] = ()
+    notify: tuple[str, ...] = ()
+    mode: str = "instant"
+    zone: str = "Asia/Shanghai"
+    enabled: bool = True
+    origin: str = "database"  # or the settings file that defines it
+
+    def as_json(self) -> dict[str, object]:
+        """The definition, with notification URLs masked (they hold tokens)."""
+        return {
+            "name": self.name, "tickers": list(self.tickers), "query": self.query, "sources": list(self.sources),
+            "languages": list(self.languages), "kinds": list(self.kinds), "notify": [mask_url(u) for u in self.notify],
+            "mode": self.mode, "zone": self.zone, "enabled": self.enabled, "origin": self.origin,
+        }  # fmt: skip
+
+
+def mask_url(url: str) -> str:
+    """A notification URL safe to show: ``${NAME}`` as it is, anything after the scheme hidden."""
+    if url.startswith("${"):
+        return url
+    scheme, found, _ = url.partition("://")
+    return f"{scheme}://…" if found else "…"
+
+
 TAG_KINDS = ("ticker", "topic", "agency", "source")
 
 

@@ -26,6 +26,7 @@ from newsdesk.models import Article, Record
 from newsdesk.sources.files import RecordFile, find_files, read_records
 from newsdesk.sources.records import parse_record
 from newsdesk.store import Store
+from newsdesk.watch import Watchers, parse_watchlist
 
 Reporter = Callable[[NewsdeskError], None]
 
@@ -89,7 +90,7 @@ def import_files(
 
     workers = Workers(settings.import_workers)
     try:
-        _import_all(store, found, settings, report, error, on_file, workers)
+        _import_all(store, found, settings, report, error, on_file, workers, load_watchers(store, settings))
     finally:
         workers.close()
     return report
@@ -123,13 +124,22 @@ def import_groups(
         return owner[id(record)]
 
     pending: _Batch | None = None
+    watchers = load_watchers(store, settings)
     batch = [record for group in groups for record in group]
     for start in range(0, len(batch), settings.import_batch_size):
         started = _start(store, batch[start : start + settings.import_batch_size], tally, workers, pending)
-        _finish(store, pending, tally, error)
+        _finish(store, pending, tally, error, watchers)
         pending = started
-    _finish(store, pending, tally, error)
+    _finish(store, pending, tally, error, watchers)
     return reports
+
+
+def load_watchers(store: Store, settings: Settings) -> Watchers:
+    """The enabled watchlists of the settings file and of the database (the database's
+    win on a name both define)."""
+    defined = {name: parse_watchlist(name, data, origin=settings.source_file or "settings") for name, data in settings.watchlists}
+    defined.update({name: parse_watchlist(name, data) for name, data in store.watchlist_definitions().items()})
+    return Watchers(defined.values())
 
 
 def _import_all(
@@ -140,6 +150,7 @@ def _import_all(
     error: Reporter,
     on_file: Callable[[RecordFile], None] | None,
     workers: Workers,
+    watchers: Watchers,
 ) -> None:
     def tally(_: Record) -> ImportReport:
         return report
@@ -156,13 +167,13 @@ def _import_all(
             batch.append(record)
             if len(batch) >= settings.import_batch_size:
                 started = _start(store, batch, tally, workers, pending)
-                _finish(store, pending, tally, error)
+                _finish(store, pending, tally, error, watchers)
                 pending, batch = started, []
         if on_file:
             on_file(item)
     started = _start(store, batch, tally, workers, pending)
-    _finish(store, pending, tally, error)
-    _finish(store, started, tally, error)
+    _finish(store, pending, tally, error, watchers)
+    _finish(store, started, tally, error, watchers)
 
 
 def _file_records(file: RecordFile, settings: Settings, report: ImportReport, error: Reporter) -> Iterator[Record]:
@@ -271,7 +282,7 @@ def _start(store: Store, batch: list[Record], tally: Tally, workers: Workers, pr
     return _Batch(fresh, workers.prepare(fresh, now), now)
 
 
-def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter) -> None:
+def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter, watchers: Watchers | None = None) -> None:
     """Collect the cleaned articles of ``batch`` and save them in one transaction."""
     if batch is None:
         return
@@ -300,7 +311,8 @@ def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter) -
             report.new += 1
         stored.setdefault(record.uuid, set()).add(record.content_hash)
         versions.append((record.uuid, record.content_hash))
-    store.save(list(new.values()), list(changed.values()), batch.now, versions)
+    matches = {a.uuid: names for a in new.values() if (names := watchers.match(a))} if watchers else None
+    store.save(list(new.values()), list(changed.values()), batch.now, versions, matches)
 
 
 def reindex(

@@ -7,7 +7,8 @@ their link, and a known article with a changed record is updated in place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
-from newsdesk.store import bulk, clusters, health, index, listing
+from newsdesk.store import bulk, clusters, health, index, listing, outbox
 from newsdesk.store import engine as engines
 from newsdesk.store.schema import article_tags, article_versions, articles
 
@@ -59,11 +60,13 @@ class Store:
         return found
 
     def save(
-        self, new: list[Article], changed: list[Article], now: datetime, versions: Iterable[tuple[str, str]] = ()
-    ) -> None:
+        self, new: list[Article], changed: list[Article], now: datetime, versions: Iterable[tuple[str, str]] = (),
+        matches: Mapping[str, list[str]] | None = None,
+    ) -> None:  # fmt: skip
         """Insert ``new`` and update ``changed`` articles in one transaction, and
         remember their record versions plus the ``(uuid, content_hash)`` pairs of
-        ``versions`` (ones superseded within the batch)."""
+        ``versions`` (ones superseded within the batch); queue an alert for each
+        watchlist in ``matches`` (uuid → names) of a new article whose story has none."""
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         try:
             with self.engine.begin() as conn:
@@ -75,6 +78,8 @@ class Store:
                     values = {col: sa.bindparam(col) for col in _UPDATABLE}
                     statement = articles.update().where(articles.c.uuid == sa.bindparam("b_uuid")).values(values)
                     conn.execute(statement, [_row(a, now, first_seen=False) for a in changed])
+                if matches:
+                    outbox.queue(conn, new, matches, now)
                 seen = {(a.uuid, a.content_hash) for a in (*new, *changed)} | set(versions)
                 if seen:
                     rows = [{"uuid": uuid, "content_hash": digest} for uuid, digest in sorted(seen)]
@@ -269,6 +274,31 @@ class Store:
             record = health.read(conn, [name]).get(name) or SourceHealth(name)
             record.enabled = enabled
             health.write(conn, record)
+
+    def watchlist_definitions(self) -> dict[str, dict[str, Any]]:
+        """The watchlists kept in the database: name → definition."""
+        with self._connect() as conn:
+            return outbox.read_watchlists(conn)
+
+    def save_watchlist(self, name: str, definition: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            outbox.write_watchlist(conn, name, definition)
+
+    def remove_watchlist(self, name: str) -> bool:
+        with self.engine.begin() as conn:
+            return outbox.remove_watchlist(conn, name)
+
+    def claim_alerts(self, limit: int = 50, lease: float = 120) -> list[dict[str, Any]]:
+        """Alerts due now, each claimed by this sender for ``lease`` seconds."""
+        return outbox.claim(self.engine, limit, lease)
+
+    def finish_alert(self, alert_id: int, *, sent: bool, error: str | None = None, retry_at: datetime | None = None) -> None:
+        outbox.finish(self.engine, alert_id, sent=sent, error=error, retry_at=retry_at)
+
+    def alert_log(self, watchlist: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest alerts (of one watchlist), with their delivery state."""
+        with self._connect() as conn:
+            return outbox.log(conn, watchlist, limit)
 
     def _connect(self) -> sa.Connection:
         try:

@@ -151,3 +151,32 @@ source_runs = sa.Table(
     sa.Column("owner", sa.String(200), nullable=False),
     sa.Column("expires", UTCDateTime, nullable=False),
 )
+
+# Watchlists managed with `newsdesk watch` and the admin API (the settings file may
+# define more); the definition is what newsdesk.watch.parse_watchlist reads.
+watchlists = sa.Table(
+    "watchlists",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("definition", sa.JSON, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+)
+
+# The outbox: one alert per watchlist and story (cluster), written in the transaction
+# that stores the article; state queued → sending → sent, or failed after the retries.
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("watchlist", sa.String(80), nullable=False),
+    sa.Column("cluster", sa.String(64), nullable=False),
+    sa.Column("uuid", sa.String(32), nullable=False),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_try", UTCDateTime, nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Column("sent", UTCDateTime),
+    sa.UniqueConstraint("watchlist", "cluster", name="uq_alerts_watchlist_cluster"),
+    sa.Index("ix_alerts_state_next_try", "state", "next_try"),
+)

@@ -1,0 +1,76 @@
+"""Watchlists and the alerts outbox: queued in the transaction that saves the articles
+(one per watchlist and story), claimed by one sender at a time, finished or retried."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from newsdesk.models import Article
+from newsdesk.store.schema import alerts, watchlists
+
+__all__ = ["claim", "finish", "log", "queue", "read_watchlists", "remove_watchlist", "write_watchlist"]
+
+
+def _insert(conn: sa.Connection, table: sa.Table) -> Any:
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def queue(conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, list[str]], now: datetime) -> None:
+    """An alert for each (watchlist, story) of ``matches`` (uuid → watchlist names) that
+    has none yet: a story that already alerted a watchlist does not alert it again."""
+    rows = [{"watchlist": name, "cluster": a.cluster or a.uuid, "uuid": a.uuid, "created": now, "state": "queued",
+             "attempts": 0, "next_try": now} for a in batch for name in matches.get(a.uuid, ())]  # fmt: skip
+    if rows:
+        conn.execute(_insert(conn, alerts).on_conflict_do_nothing(index_elements=["watchlist", "cluster"]), rows)
+
+
+def claim(engine: sa.Engine, limit: int, lease: float) -> list[dict[str, Any]]:
+    """Up to ``limit`` alerts due now, marked ``sending`` until ``lease`` seconds from now
+    (a sender that dies leaves them to be taken again after that)."""
+    now = datetime.now(UTC)
+    c = alerts.c
+    due = sa.or_(sa.and_(c.state == "queued", c.next_try <= now), sa.and_(c.state == "sending", c.next_try <= now))
+    taken = []
+    with engine.begin() as conn:
+        for row in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings():
+            claimed = conn.execute(
+                alerts.update().where(c.id == row["id"], c.state == row["state"], c.next_try == row["next_try"])
+                .values(state="sending", next_try=now + timedelta(seconds=lease))
+            )  # fmt: skip
+            if claimed.rowcount == 1:
+                taken.append(dict(row))
+    return taken
+
+
+def finish(engine: sa.Engine, alert_id: int, *, sent: bool, error: str | None, retry_at: datetime | None) -> None:
+    """Sent; or failed, to be retried at ``retry_at`` (None: given up)."""
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {"state": "sent", "sent": now, "last_error": None} if sent else {
+        "state": "queued" if retry_at else "failed", "last_error": (error or "")[:2000], "next_try": retry_at or now}
+    with engine.begin() as conn:
+        conn.execute(alerts.update().where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, **values))
+
+
+def log(conn: sa.Connection, watchlist: str | None, limit: int) -> list[dict[str, Any]]:
+    query = sa.select(alerts).order_by(alerts.c.id.desc()).limit(limit)
+    if watchlist:
+        query = query.where(alerts.c.watchlist == watchlist)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def read_watchlists(conn: sa.Connection) -> dict[str, dict[str, Any]]:
+    return {name: dict(definition) for name, definition in conn.execute(sa.select(watchlists.c.name, watchlists.c.definition))}
+
+
+def write_watchlist(conn: sa.Connection, name: str, definition: dict[str, Any]) -> None:
+    values = {"name": name, "definition": definition, "updated": datetime.now(UTC)}
+    conn.execute(_insert(conn, watchlists).values(values).on_conflict_do_update(index_elements=["name"], set_=values))
+
+
+def remove_watchlist(conn: sa.Connection, name: str) -> bool:
+    return conn.execute(watchlists.delete().where(watchlists.c.name == name)).rowcount > 0

@@ -1,0 +1,73 @@
+"""A watchlist from a mapping (a ``[watch.NAME]`` table of the settings file, the
+CLI's options, an API body), checked field by field; ConfigError names the field."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsdesk.errors import ConfigError, QueryError
+from newsdesk.models import LANGUAGE_TAG, Watchlist
+from newsdesk.search import parse
+
+__all__ = ["parse_watchlist"]
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+|\$\{[A-Z_][A-Z0-9_]*\}")
+_FIELDS = {"tickers", "query", "sources", "languages", "kinds", "notify", "mode", "zone", "enabled"}
+
+
+def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "database") -> Watchlist:
+    """The watchlist ``name`` defined by ``data``."""
+    where = f"watchlist {name}" if origin == "database" else f"{origin}: [watch.{name}]"
+    if not _NAME.fullmatch(name):
+        raise ConfigError(f"{name!r} is not a watchlist name (lower case, digits, _ . -)", where=where)
+    unknown = set(data) - _FIELDS
+    if unknown:
+        raise ConfigError(f"unknown field {sorted(unknown)[0]!r}", where=where)
+    tickers = tuple(t.strip().upper() for t in _strings(data, "tickers", where))
+    query = data.get("query") or None
+    if query is not None:
+        if not isinstance(query, str):
+            raise ConfigError("field 'query': a string in the search language", where=where)
+        try:
+            parse(query)
+        except QueryError as exc:
+            raise ConfigError(f"field 'query': {exc.message}", where=where) from None
+    if not tickers and not query:
+        raise ConfigError("a watchlist needs tickers or a query", where=where)
+    languages = _strings(data, "languages", where)
+    for tag in languages:
+        if not LANGUAGE_TAG.fullmatch(tag):
+            raise ConfigError(f"field 'languages': {tag!r} is not a language tag", where=where)
+    kinds = data.get("kinds") or []
+    if not isinstance(kinds, list) or not all(isinstance(k, int) and not isinstance(k, bool) for k in kinds):
+        raise ConfigError("field 'kinds': a list of item kinds (1 article, 2 flash)", where=where)
+    notify = _strings(data, "notify", where)
+    for url in notify:
+        if not _URL.fullmatch(url):
+            raise ConfigError("field 'notify': an Apprise URL (json://host/path, mailto://…) or ${ENV_NAME}", where=where)
+    mode = data.get("mode", "instant")
+    if mode != "instant":  # digests (every N minutes, daily at HH:MM) are not built yet
+        raise ConfigError(f"field 'mode': {mode!r} is not available; alerts are sent instantly", where=where)
+    zone = data.get("zone", "Asia/Shanghai")
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"field 'zone': unknown time zone {zone!r}", where=where) from None
+    enabled = data.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError("field 'enabled': true or false", where=where)
+    return Watchlist(name, tickers, query, tuple(_strings(data, "sources", where)), tuple(languages), tuple(kinds),
+                     tuple(notify), mode, str(zone), enabled, origin)  # fmt: skip
+
+
+def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = data.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"field {key!r}: a list of strings", where=where)
+    return [v.strip() for v in value]

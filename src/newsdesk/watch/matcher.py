@@ -1,0 +1,49 @@
+"""All enabled watchlists, compiled once (their queries parsed, indexed by the tokens
+a match must contain, their tickers by symbol), matched against one article at a time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from newsdesk.models import Article, Watchlist
+from newsdesk.search import parse
+from newsdesk.search.match import Document, QueryIndex
+from newsdesk.tokens import article_tokens
+
+__all__ = ["Watchers"]
+
+
+class Watchers:
+    def __init__(self, watchlists: Iterable[Watchlist]) -> None:
+        self.watchlists = {w.name: w for w in watchlists if w.enabled}
+        self._queries = QueryIndex((w.name, parse(w.query)) for w in self.watchlists.values() if w.query)
+        self._tickers: dict[str, set[str]] = defaultdict(set)
+        for watchlist in self.watchlists.values():
+            for ticker in watchlist.tickers:
+                self._tickers[ticker].add(watchlist.name)
+
+    def __bool__(self) -> bool:
+        return bool(self.watchlists)
+
+    def match(self, article: Article) -> list[str]:
+        """Names of the watchlists ``article`` matches, sorted."""
+        if not self.watchlists:
+            return []
+        found: set[str] = set()
+        for ticker in article.tickers:
+            found |= self._tickers.get(ticker, set())
+        if len(self._queries):
+            title, body = article.tokens or article_tokens(article.title, article.text)
+            found |= {str(name) for name in self._queries.matching(Document(title, body))}
+        return sorted(name for name in found if _passes(self.watchlists[name], article))
+
+
+def _passes(watchlist: Watchlist, article: Article) -> bool:
+    language = (article.language or "").lower()
+    return (
+        (not watchlist.sources or article.source in watchlist.sources)
+        and (not watchlist.kinds or article.kind in watchlist.kinds)
+        and (not watchlist.languages or any(language == l.lower() or language.startswith(l.lower() + "-")
+                                             for l in watchlist.languages))  # fmt: skip
+    )

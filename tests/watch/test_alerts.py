@@ -1,0 +1,77 @@
+"""Watchlists end to end: matched at import, one alert per story in the outbox, sent
+through Apprise to a real HTTP receiver on 127.0.0.1, retried when it fails."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from werkzeug import Response
+
+from newsdesk.config import Settings
+from newsdesk.errors import ConfigError
+from newsdesk.pipeline import import_paths
+from newsdesk.pipeline.ingest import load_watchers
+from newsdesk.store import Store
+from newsdesk.watch import parse_watchlist
+from newsdesk.watch.deliver import deliver_due
+from tests.conftest import record, write_data
+
+STORY = "<p>英伟达周一股价大涨8%，市值重回3万亿美元，芯片股全线走强，分析师上调目标价。</p>"
+RECORDS = [
+    record(1, title="英伟达股价大涨8% 市值重回3万亿", description=STORY, source="wire_a", pub_date=1738917000),
+    record(2, title="英伟达股价大涨8%，市值重回3万亿美元", description=STORY + "<p>免责声明：仅供参考。</p>",
+           source="wire_b", pub_date=1738917100),  # the same story from another outlet
+    record(3, title="輝達供應商台積電擴產", description="<p>輝達主要供應商台積電宣布擴產，市場看好AI晶片需求。</p>",
+           source="wire_tw", pub_date=1738917200, language="zh-TW"),  # Traditional script
+    record(4, title="黄金价格创新高", description="<p>现货黄金突破2900美元。</p>", source="wire_a", pub_date=1738917300),
+]  # fmt: skip
+
+
+def _watch(store: Store, name: str, **definition) -> None:
+    parse_watchlist(name, definition)  # what the CLI and the API check first
+    store.save_watchlist(name, definition)
+
+
+def test_one_alert_per_story_delivered_to_a_webhook(db_url, tmp_path, httpserver):
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    with Store(db_url) as store:
+        _watch(store, "chips", query="英伟达 OR 辉达", notify=[f"json://127.0.0.1:{httpserver.port}/hook"])
+        _watch(store, "gold", query="黄金", notify=["${GOLD_HOOK}"], languages=["zh"])
+        write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+        import_paths(store, [tmp_path / "data"], Settings())
+        queued = {(a["watchlist"], a["uuid"]) for a in store.alert_log()}
+        assert len(queued) == 3  # chips: the story once (records 1 and 2) and the Traditional one; gold: one
+        watchers = load_watchers(store, Settings())
+        done = deliver_due(store, watchers.watchlists, {"GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"})
+        assert done.as_json() == {"sent": 3, "retrying": 0, "failed": 0}
+        bodies = [json.loads(request.data) for request, _ in httpserver.log]
+        assert len(bodies) == 3
+        titles = sorted(body["title"] for body in bodies)
+        assert titles[0].startswith("[chips] ") and any("輝達" in t for t in titles) and titles[-1].startswith("[gold] ")
+        assert all("http" in body["message"] and "CST" in body["message"] for body in bodies)
+        assert deliver_due(store, watchers.watchlists, {}).as_json() == {"sent": 0, "retrying": 0, "failed": 0}
+        assert {a["state"] for a in store.alert_log()} == {"sent"}
+
+
+def test_a_failing_target_is_retried_with_the_reason_logged(db_url, tmp_path, httpserver):
+    httpserver.expect_request("/hook", method="POST").respond_with_response(Response("down", status=503))
+    with Store(db_url) as store:
+        _watch(store, "gold", query="黄金", notify=[f"json://127.0.0.1:{httpserver.port}/hook", "${MISSING_HOOK}"])
+        write_data(tmp_path / "data" / "wire" / "news.json", RECORDS[3:])
+        import_paths(store, [tmp_path / "data"], Settings())
+        watchlists = load_watchers(store, Settings()).watchlists
+        assert deliver_due(store, watchlists, {}).as_json() == {"sent": 0, "retrying": 1, "failed": 0}
+        [logged] = store.alert_log("gold")
+        assert logged["state"] == "queued" and logged["attempts"] == 1 and "MISSING_HOOK" in logged["last_error"]
+        assert deliver_due(store, watchlists, {"MISSING_HOOK": "json://127.0.0.1:1/x"}).sent == 0  # not due yet
+
+
+def test_watchlists_are_checked_field_by_field():
+    for definition, words in (({}, "tickers or a query"), ({"query": "-x"}, "no words"), ({"tickers": ["NVDA"], "mode": "weekly"}, "mode"),
+                              ({"query": "a", "notify": ["not a url"]}, "Apprise"), ({"query": "a", "zone": "Mars/Base"}, "zone"),
+                              ({"query": "a", "colour": "red"}, "colour")):  # fmt: skip
+        with pytest.raises(ConfigError, match=words):
+            parse_watchlist("w", definition)
+    assert parse_watchlist("w", {"tickers": ["nvda"]}).tickers == ("NVDA",)
+    assert parse_watchlist("w", {"query": "a", "notify": ["tgram://bot/chat"]}).as_json()["notify"] == ["tgram://…"]
