@@ -333,7 +333,7 @@ def reindex_command(
 
 
 # The fetch, run and sources commands live in their own module; importing it registers them.
-from newsdesk import cli_sources  # noqa: E402, F401
+from newsdesk import cli_sources, cli_watch  # noqa: E402, F401
 
 
 def main() -> None:

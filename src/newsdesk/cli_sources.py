@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -125,7 +126,8 @@ def run_command(
                                    on_result=show))  # fmt: skip
         else:
             err.print(f"newsdesk run: {count} sources; stop with Ctrl-C or SIGTERM")
-            asyncio.run(run_forever(chosen, store, state.settings, on_result=show, follow_overrides=not names))
+            asyncio.run(run_forever(chosen, store, state.settings, on_result=show, follow_overrides=not names,
+                                    secrets=os.environ))
     err.print("newsdesk run: stopped")
 
 

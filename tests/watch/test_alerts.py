@@ -4,6 +4,7 @@ through Apprise to a real HTTP receiver on 127.0.0.1, retried when it fails."""
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 from werkzeug import Response
@@ -26,6 +27,12 @@ RECORDS = [
            source="wire_tw", pub_date=1738917200, language="zh-TW"),  # Traditional script
     record(4, title="黄金价格创新高", description="<p>现货黄金突破2900美元。</p>", source="wire_a", pub_date=1738917300),
 ]  # fmt: skip
+
+
+def _noise(seed: int) -> str:
+    """Text no other seed's shares: stories that do not cluster together."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(300))
 
 
 def _watch(store: Store, name: str, **definition) -> None:
@@ -75,3 +82,26 @@ def test_watchlists_are_checked_field_by_field():
             parse_watchlist("w", definition)
     assert parse_watchlist("w", {"tickers": ["nvda"]}).tickers == ("NVDA",)
     assert parse_watchlist("w", {"query": "a", "notify": ["tgram://bot/chat"]}).as_json()["notify"] == ["tgram://…"]
+
+
+def test_two_senders_racing_send_each_alert_once(pg_url, tmp_path, httpserver):
+    import threading
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    stories = [record(100 + n, title=f"黄金第{n}次创新高，避险需求升温{n}", source=f"wire_{n % 3}", pub_date=1738917000 + n,
+                      description=f"<p>黄金。{_noise(n)}</p>") for n in range(40)]  # fmt: skip
+    with Store(pg_url) as store:
+        _watch(store, "gold", query="黄金", notify=[f"json://127.0.0.1:{httpserver.port}/hook"])
+        write_data(tmp_path / "data" / "wire" / "news.json", stories)
+        import_paths(store, [tmp_path / "data"], Settings())
+        queued = len(store.alert_log("gold", limit=1000))
+        watchlists = load_watchers(store, Settings()).watchlists
+        results = []
+        senders = [threading.Thread(target=lambda: results.append(deliver_due(Store(pg_url), watchlists, {}))) for _ in range(3)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+    assert queued >= 30 and sum(r.sent for r in results) == queued
+    titles = [json.loads(request.data)["title"] for request, _ in httpserver.log]
+    assert len(titles) == len(set(titles)) == queued

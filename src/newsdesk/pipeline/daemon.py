@@ -4,7 +4,8 @@ A small asyncio loop: a source is due ``interval`` seconds (its market-hours
 schedule's interval when it has one) after its last run ended, with ±10 %
 jitter so that sources started together drift apart. A source is never run
 twice at once. On SIGTERM or SIGINT no new run starts; the runs in flight finish
-(their writes are whole transactions) and the loop returns.
+(their writes are whole transactions) and the loop returns. Beside the fetches, the
+watchlists' queued alerts are sent every second (:func:`send_alerts`).
 """
 
 from __future__ import annotations
@@ -13,24 +14,27 @@ import asyncio
 import logging
 import random
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from newsdesk.config import Settings
 from newsdesk.errors import NewsdeskError
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import limits_from
+from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.models import SourceHealth
-from newsdesk.sources.catalog import Source, is_enabled
+from newsdesk.sources.catalog import Source, display_names, is_enabled
 from newsdesk.store import Store
+from newsdesk.watch.deliver import deliver_due
 
-__all__ = ["active", "interval_of", "run_forever"]
+__all__ = ["active", "interval_of", "run_forever", "send_alerts"]
 
 JITTER = 0.1
 log = logging.getLogger("newsdesk.run")
 START_SPREAD = 5.0  # seconds over which the first runs are spread
 RECHECK = 5.0  # seconds between looks at a disabled source
+ALERT_POLL = 1.0  # seconds between looks for queued alerts
 
 
 def interval_of(source: Source, moment: datetime | None = None) -> float:
@@ -55,13 +59,30 @@ def _allowed(sources: list[Source], store: Store, follow: bool, before: set[str]
         return before if before is not None else {s.name for s in sources if s.enabled}
 
 
+async def send_alerts(store: Store, settings: Settings, stop: asyncio.Event, secrets: Mapping[str, str]) -> None:
+    """Deliver the watchlists' alerts as they are queued (every second), until ``stop``."""
+    names = display_names(settings.sources_folder)
+    while not stop.is_set():
+        try:
+            watchers = await asyncio.to_thread(load_watchers, store, settings)
+            await asyncio.to_thread(deliver_due, store, watchers.watchlists, secrets, names)
+        except NewsdeskError as exc:  # the database away for a moment, a bad watchlist: say so, go on
+            log.warning("alerts: %s", exc)
+        try:
+            await asyncio.wait_for(stop.wait(), ALERT_POLL)
+        except TimeoutError:
+            pass
+
+
 async def run_forever(
     sources: list[Source], store: Store, settings: Settings, *, stop: asyncio.Event | None = None,
     on_result: Callable[[RunResult], None] | None = None, follow_overrides: bool = True,
+    secrets: Mapping[str, str] | None = None,
 ) -> None:  # fmt: skip
     """Fetch ``sources`` on their schedules until ``stop`` is set or a signal arrives;
     with ``follow_overrides``, only those :func:`active` at each moment (admins
-    enable and disable sources while it runs)."""
+    enable and disable sources while it runs). With ``secrets`` (the environment, for
+    ``${NAME}`` targets), the watchlists' alerts are sent as they are queued."""
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -69,6 +90,7 @@ async def run_forever(
     due = {s.name: loop.time() + random.uniform(0, min(START_SPREAD, interval_of(s))) for s in sources}
     running: dict[asyncio.Task[RunResult], Source] = {}
     allowed: set[str] | None = None
+    sender = asyncio.ensure_future(send_alerts(store, settings, stop, secrets)) if secrets is not None else None
     async with Fetcher(limits_from(settings)) as fetcher:
         stopping = asyncio.ensure_future(stop.wait())
         try:
@@ -97,5 +119,8 @@ async def run_forever(
                 result = await task
                 if on_result:
                     on_result(result)
+            if sender:
+                stop.set()
+                await sender
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)

@@ -134,12 +134,12 @@ def import_groups(
     return reports
 
 
-def load_watchers(store: Store, settings: Settings) -> Watchers:
-    """The enabled watchlists of the settings file and of the database (the database's
+def load_watchers(store: Store, settings: Settings, *, enabled_only: bool = True) -> Watchers:
+    """The (enabled) watchlists of the settings file and of the database (the database's
     win on a name both define)."""
     defined = {name: parse_watchlist(name, data, origin=settings.source_file or "settings") for name, data in settings.watchlists}
     defined.update({name: parse_watchlist(name, data) for name, data in store.watchlist_definitions().items()})
-    return Watchers(defined.values())
+    return Watchers(defined.values(), enabled_only=enabled_only)
 
 
 def _import_all(

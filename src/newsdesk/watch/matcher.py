@@ -15,8 +15,8 @@ __all__ = ["Watchers"]
 
 
 class Watchers:
-    def __init__(self, watchlists: Iterable[Watchlist]) -> None:
-        self.watchlists = {w.name: w for w in watchlists if w.enabled}
+    def __init__(self, watchlists: Iterable[Watchlist], *, enabled_only: bool = True) -> None:
+        self.watchlists = {w.name: w for w in watchlists if w.enabled or not enabled_only}
         self._queries = QueryIndex((w.name, parse(w.query)) for w in self.watchlists.values() if w.query)
         self._tickers: dict[str, set[str]] = defaultdict(set)
         for watchlist in self.watchlists.values():
