@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 from werkzeug import Response
@@ -27,6 +28,10 @@ RECORDS = [
            source="wire_tw", pub_date=1738917200, language="zh-TW"),  # Traditional script
     record(4, title="黄金价格创新高", description="<p>现货黄金突破2900美元。</p>", source="wire_a", pub_date=1738917300),
 ]  # fmt: skip
+
+
+def _links(text: str) -> list[str]:
+    return re.findall(r"https?://\S+", text)
 
 
 def _noise(seed: int) -> str:
@@ -52,11 +57,13 @@ def test_one_alert_per_story_delivered_to_a_webhook(db_url, tmp_path, httpserver
         watchers = load_watchers(store, Settings())
         done = deliver_due(store, watchers.watchlists, {"GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"})
         assert done.as_json() == {"sent": 3, "retrying": 0, "failed": 0}
-        bodies = [json.loads(request.data) for request, _ in httpserver.log]
-        assert len(bodies) == 3
-        titles = sorted(body["title"] for body in bodies)
-        assert titles[0].startswith("[chips] ") and any("輝達" in t for t in titles) and titles[-1].startswith("[gold] ")
-        assert all("http" in body["message"] and "CST" in body["message"] for body in bodies)
+        bodies = {json.loads(request.data)["title"]: json.loads(request.data)["message"] for request, _ in httpserver.log}
+        assert len(httpserver.log) == 2  # the stories of one watchlist that came due together: one message
+        assert "輝達" in bodies["[chips] 2 new stories"] and "英伟达" in bodies["[chips] 2 new stories"]
+        assert [t for t in bodies if t.startswith("[gold] ")] == ["[gold] 黄金价格创新高"]
+        assert all(_links(body) and "CST" in body for body in bodies.values())
+        assert sorted(link for body in bodies.values() for link in _links(body)) == [
+            "https://news.example.com/articles/1", "https://news.example.com/articles/3", "https://news.example.com/articles/4"]
         assert deliver_due(store, watchers.watchlists, {}).as_json() == {"sent": 0, "retrying": 0, "failed": 0}
         assert {a["state"] for a in store.alert_log()} == {"sent"}
 
@@ -103,5 +110,5 @@ def test_two_senders_racing_send_each_alert_once(pg_url, tmp_path, httpserver):
         for sender in senders:
             sender.join()
     assert queued >= 30 and sum(r.sent for r in results) == queued
-    titles = [json.loads(request.data)["title"] for request, _ in httpserver.log]
-    assert len(titles) == len(set(titles)) == queued
+    links = [link for request, _ in httpserver.log for link in _links(json.loads(request.data)["message"])]
+    assert len(links) == len(set(links)) == queued  # every story once, whichever sender sent it

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -51,7 +52,7 @@ def test_kill_9_between_store_and_send_delivers_after_restart_once(tmp_path, htt
 
     def hook(request):
         with lock:
-            received.append(json.loads(request.data)["title"])
+            received.extend(re.findall(r"https?://\S+", json.loads(request.data)["message"]))
         from werkzeug import Response
 
         return Response("ok")
@@ -77,5 +78,5 @@ def test_kill_9_between_store_and_send_delivers_after_restart_once(tmp_path, htt
     out, _ = sender.communicate(timeout=300)
     stories = _count(db, "SELECT count(DISTINCT cluster) FROM articles WHERE title LIKE '黄金%'")
     assert json.loads(out) == {"sent": stories, "retrying": 0, "failed": 0}
-    assert len(received) == len(set(received)) == stories == 400  # each story once: 2400 / 6 distinct ones
+    assert len(received) == len(set(received)) == stories == 400  # each story's link once: 2400 / 6 distinct ones
     assert json.loads(_run(db, config, "watch", "send", "--json").communicate(timeout=300)[0])["sent"] == 0

@@ -292,8 +292,9 @@ class Store:
         """Alerts due now, each claimed by this sender for ``lease`` seconds."""
         return outbox.claim(self.engine, limit, lease)
 
-    def finish_alert(self, alert_id: int, *, sent: bool, error: str | None = None, retry_at: datetime | None = None) -> None:
-        outbox.finish(self.engine, alert_id, sent=sent, error=error, retry_at=retry_at)
+    def finish_alerts(self, results: list[tuple[int, bool, str | None, datetime | None]]) -> None:
+        """Record sends: ``(alert id, sent, error, retry_at)`` each (see :func:`outbox.finish`)."""
+        outbox.finish(self.engine, results)
 
     def alert_log(self, watchlist: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """The newest alerts (of one watchlist), with their delivery state."""

@@ -31,29 +31,32 @@ def queue(conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, l
 
 def claim(engine: sa.Engine, limit: int, lease: float) -> list[dict[str, Any]]:
     """Up to ``limit`` alerts due now, marked ``sending`` until ``lease`` seconds from now
-    (a sender that dies leaves them to be taken again after that)."""
+    (a sender that dies leaves them to be taken again after that). One transaction; a
+    row another sender took meanwhile is not returned (the update checks its state)."""
     now = datetime.now(UTC)
     c = alerts.c
-    due = sa.or_(sa.and_(c.state == "queued", c.next_try <= now), sa.and_(c.state == "sending", c.next_try <= now))
-    taken = []
+    due = sa.and_(c.state.in_(("queued", "sending")), c.next_try <= now)
+    until = now + timedelta(seconds=lease)
     with engine.begin() as conn:
-        for row in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings():
-            claimed = conn.execute(
-                alerts.update().where(c.id == row["id"], c.state == row["state"], c.next_try == row["next_try"])
-                .values(state="sending", next_try=now + timedelta(seconds=lease))
-            )  # fmt: skip
+        rows = [dict(r) for r in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings()]
+        taken = []
+        for row in rows:  # one statement per row: rowcount tells which ones this sender got
+            claimed = conn.execute(alerts.update().where(c.id == row["id"], c.next_try == row["next_try"], due)
+                                   .values(state="sending", next_try=until))  # fmt: skip
             if claimed.rowcount == 1:
-                taken.append(dict(row))
+                taken.append(row)
     return taken
 
 
-def finish(engine: sa.Engine, alert_id: int, *, sent: bool, error: str | None, retry_at: datetime | None) -> None:
-    """Sent; or failed, to be retried at ``retry_at`` (None: given up)."""
+def finish(engine: sa.Engine, results: Sequence[tuple[int, bool, str | None, datetime | None]]) -> None:
+    """For each ``(alert id, sent, error, retry_at)``: sent; or failed, to be retried at
+    ``retry_at`` (None: given up). One transaction."""
     now = datetime.now(UTC)
-    values: dict[str, Any] = {"state": "sent", "sent": now, "last_error": None} if sent else {
-        "state": "queued" if retry_at else "failed", "last_error": (error or "")[:2000], "next_try": retry_at or now}
     with engine.begin() as conn:
-        conn.execute(alerts.update().where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, **values))
+        for alert_id, sent, error, retry_at in results:
+            values: dict[str, Any] = {"state": "sent", "sent": now, "last_error": None} if sent else {
+                "state": "queued" if retry_at else "failed", "last_error": (error or "")[:2000], "next_try": retry_at or now}
+            conn.execute(alerts.update().where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, **values))
 
 
 def log(conn: sa.Connection, watchlist: str | None, limit: int) -> list[dict[str, Any]]:

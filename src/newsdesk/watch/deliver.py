@@ -1,7 +1,9 @@
 """Sending queued alerts through Apprise (Telegram, Slack, Discord, DingTalk, Feishu,
 WeCom, e-mail, ntfy, JSON webhooks …), with retries and a log in the store.
 
-An alert is claimed before it is sent (another sender skips it), marked sent after;
+Alerts are claimed before they are sent (another sender skips them); the ones of a
+watchlist that came due together go as one message listing the stories; each alert is
+marked sent after its target answered;
 a failure is retried with a growing pause (30 s, 1, 2, 4 minutes), then given up
 with its reason kept. ``${NAME}`` in a watchlist's ``notify`` is read from
 ``secrets`` (the environment) when sending, so URLs with tokens need not be stored.
@@ -12,8 +14,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import apprise
@@ -24,6 +28,9 @@ from newsdesk.store import Store
 __all__ = ["Delivery", "MAX_ATTEMPTS", "deliver_due", "message"]
 
 MAX_ATTEMPTS = 5
+SENDERS = 16  # messages sent at once (each waits on its target's answer)
+PER_MESSAGE = 20  # stories of one watchlist in one message at the most
+CLAIM = 1000  # alerts taken at once: a burst becomes few messages per watchlist
 _FIRST_PAUSE = 30.0
 _SECRET = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
@@ -38,42 +45,65 @@ class Delivery:
         return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed}
 
 
-def message(article: Article, watchlist: Watchlist, source_name: str) -> tuple[str, str]:
-    """Title and body: the headline; source, time in the watchlist's zone, the tickers; the link."""
-    when = article.published.astimezone(ZoneInfo(watchlist.zone)).strftime("%Y-%m-%d %H:%M %Z")
-    tickers = f" · {' '.join(article.tickers)}" if article.tickers else ""
-    return f"[{watchlist.name}] {article.title}", f"{source_name} · {when}{tickers}\n{article.link}"
+def message(stories: list[tuple[Article, str]], watchlist: Watchlist) -> tuple[str, str]:
+    """Title and body of one message: for each story (article, source display name) its
+    headline, source, time in the watchlist's zone, tickers and link. Several stories
+    that came due together make one message that lists them."""
+    lines = []
+    for article, source_name in stories:
+        when = article.published.astimezone(ZoneInfo(watchlist.zone)).strftime("%Y-%m-%d %H:%M %Z")
+        tickers = f" · {' '.join(article.tickers)}" if article.tickers else ""
+        lines.append(f"{source_name} · {when}{tickers}\n{article.link}")
+    if len(stories) == 1:
+        return f"[{watchlist.name}] {stories[0][0].title}", lines[0]
+    listed = "\n\n".join(f"{n}. {article.title}\n{line}" for n, ((article, _), line) in enumerate(zip(stories, lines), 1))
+    return f"[{watchlist.name}] {len(stories)} new stories", listed
 
 
 def deliver_due(
     store: Store, watchlists: Mapping[str, Watchlist], secrets: Mapping[str, str], names: Mapping[str, str] | None = None
 ) -> Delivery:
-    """Send every alert due now; returns what happened."""
+    """Send every alert due now; the alerts of one watchlist that came due together go
+    as one message (at most :data:`PER_MESSAGE` stories), :data:`SENDERS` messages at a
+    time. Returns what happened."""
     done = Delivery()
     names = names or {}
-    while claimed := store.claim_alerts():
-        for alert in claimed:
-            watchlist = watchlists.get(alert["watchlist"])
-            article = store.get(alert["uuid"])
-            if watchlist is None or article is None:
-                store.finish_alert(alert["id"], sent=False, error="the watchlist or the article is gone")
-                done.failed += 1
-                continue
-            error = _send(watchlist, article, secrets, names.get(article.source, article.source))
-            if error is None:
-                store.finish_alert(alert["id"], sent=True)
-                done.sent += 1
-            elif alert["attempts"] + 1 < MAX_ATTEMPTS:
-                pause = timedelta(seconds=_FIRST_PAUSE * 2 ** alert["attempts"])
-                store.finish_alert(alert["id"], sent=False, error=error, retry_at=datetime.now(UTC) + pause)
-                done.retrying += 1
-            else:
-                store.finish_alert(alert["id"], sent=False, error=error)
-                done.failed += 1
+    with ThreadPoolExecutor(SENDERS, thread_name_prefix="alerts") as pool:
+        while claimed := store.claim_alerts(limit=CLAIM):
+            articles = {a.uuid: a for a in store.arrivals([alert["uuid"] for alert in claimed])}
+            results: list[tuple[int, bool, str | None, datetime | None]] = []
+            groups: dict[str, list[dict[str, Any]]] = {}
+            for alert in claimed:
+                if alert["watchlist"] in watchlists and alert["uuid"] in articles:
+                    groups.setdefault(alert["watchlist"], []).append(alert)
+                else:
+                    results.append(_outcome(alert, "the watchlist or the article is gone", done, retry=False))
+            sends: list[tuple[list[dict[str, Any]], Future[str | None]]] = []
+            for name, alerts in groups.items():
+                for start in range(0, len(alerts), PER_MESSAGE):
+                    part = alerts[start : start + PER_MESSAGE]
+                    stories = [(articles[a["uuid"]], names.get(articles[a["uuid"]].source, articles[a["uuid"]].source)) for a in part]
+                    sends.append((part, pool.submit(_send, watchlists[name], stories, secrets)))
+            for part, sending in sends:
+                error = sending.result()
+                results += [_outcome(alert, error, done) for alert in part]
+            store.finish_alerts(results)
     return done
 
 
-def _send(watchlist: Watchlist, article: Article, secrets: Mapping[str, str], source_name: str) -> str | None:
+def _outcome(alert: dict[str, Any], error: str | None, done: Delivery, *, retry: bool = True) -> tuple[int, bool, str | None, datetime | None]:
+    """One send's record: sent, to be retried after a growing pause, or given up."""
+    if error is None:
+        done.sent += 1
+        return alert["id"], True, None, None
+    if retry and alert["attempts"] + 1 < MAX_ATTEMPTS:
+        done.retrying += 1
+        return alert["id"], False, error, datetime.now(UTC) + timedelta(seconds=_FIRST_PAUSE * 2 ** alert["attempts"])
+    done.failed += 1
+    return alert["id"], False, error, None
+
+
+def _send(watchlist: Watchlist, stories: list[tuple[Article, str]], secrets: Mapping[str, str]) -> str | None:
     """None when every target took it; else why not (secrets masked)."""
     urls, missing = [], []
     for url in watchlist.notify:
@@ -87,7 +117,7 @@ def _send(watchlist: Watchlist, article: Article, secrets: Mapping[str, str], so
     for url in urls:
         if not sender.add(url):
             return "not an Apprise URL: " + url.split("://", 1)[0] + "://…"
-    title, body = message(article, watchlist, source_name)
+    title, body = message(stories, watchlist)
     with apprise.LogCapture(level=logging.WARNING) as captured:
         if sender.notify(body=body, title=title):
             return None
