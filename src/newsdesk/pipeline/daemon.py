@@ -14,7 +14,7 @@ import asyncio
 import logging
 import random
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from newsdesk.config import Settings
@@ -28,7 +28,7 @@ from newsdesk.sources.catalog import Source, display_names, is_enabled
 from newsdesk.store import Store
 from newsdesk.watch.deliver import deliver_due
 
-__all__ = ["active", "interval_of", "run_forever", "send_alerts"]
+__all__ = ["active", "interval_of", "run_forever", "send_alerts", "with_alerts"]
 
 JITTER = 0.1
 log = logging.getLogger("newsdesk.run")
@@ -72,6 +72,17 @@ async def send_alerts(store: Store, settings: Settings, stop: asyncio.Event, sec
             await asyncio.wait_for(stop.wait(), ALERT_POLL)
         except TimeoutError:
             pass
+
+
+async def with_alerts(main: Awaitable[None], store: Store, settings: Settings, secrets: Mapping[str, str]) -> None:
+    """Run ``main`` (a Procrastinate worker) with the alert sender beside it."""
+    stop = asyncio.Event()
+    sender = asyncio.ensure_future(send_alerts(store, settings, stop, secrets))
+    try:
+        await main
+    finally:
+        stop.set()
+        await sender
 
 
 async def run_forever(
