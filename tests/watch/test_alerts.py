@@ -112,3 +112,48 @@ def test_two_senders_racing_send_each_alert_once(pg_url, tmp_path, httpserver):
     assert queued >= 30 and sum(r.sent for r in results) == queued
     links = [link for request, _ in httpserver.log for link in _links(json.loads(request.data)["message"])]
     assert len(links) == len(set(links)) == queued  # every story once, whichever sender sent it
+
+
+def test_the_run_daemon_sends_queued_alerts(sqlite_url, tmp_path, httpserver):
+    import asyncio
+
+    from newsdesk.pipeline.daemon import run_forever
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    with Store(sqlite_url) as store:
+        _watch(store, "gold", query="黄金", notify=[f"json://127.0.0.1:{httpserver.port}/hook"])
+        write_data(tmp_path / "data" / "wire" / "news.json", RECORDS[3:])
+        import_paths(store, [tmp_path / "data"], Settings())
+
+        async def run() -> None:
+            stop = asyncio.Event()
+            daemon = asyncio.create_task(run_forever([], store, Settings(), stop=stop, secrets={}))
+            for _ in range(200):  # up to 20 s
+                if httpserver.log:
+                    break
+                await asyncio.sleep(0.1)
+            stop.set()
+            await daemon
+
+        asyncio.run(run())
+        assert [json.loads(r.data)["title"] for r, _ in httpserver.log] == ["[gold] 黄金价格创新高"]
+        assert [a["state"] for a in store.alert_log("gold")] == ["sent"]
+
+
+def test_the_admin_api_manages_watchlists_with_the_token(sqlite_url):
+    from newsdesk.web import create_app
+    from tests.web.helpers import running
+
+    with Store(sqlite_url) as store, running(create_app(store, Settings(web_admin_token="t0ken"))) as client:
+        auth = {"Authorization": "Bearer t0ken"}
+        body = {"query": "黄金 OR gold", "notify": ["tgram://123:secret/456"]}
+        assert client.put("/api/admin/watchlists/gold", json=body).status_code == 401
+        saved = client.put("/api/admin/watchlists/gold", json=body, headers=auth)
+        assert saved.status_code == 200 and saved.json()["notify"] == ["tgram://…"]  # the token never comes back
+        bad = client.put("/api/admin/watchlists/bad", json={"query": "-x"}, headers=auth)
+        assert bad.status_code == 400 and "no words" in bad.json()["error"]
+        listed = client.get("/api/admin/watchlists", headers=auth).json()["watchlists"]
+        assert [w["name"] for w in listed] == ["gold"] and "secret" not in json.dumps(listed)
+        assert client.get("/api/admin/watchlists/gold/log", headers=auth).json() == {"alerts": []}
+        assert client.delete("/api/admin/watchlists/gold", headers=auth).status_code == 200
+        assert client.delete("/api/admin/watchlists/gold", headers=auth).status_code == 404

@@ -29,6 +29,7 @@ from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
+from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
@@ -36,6 +37,7 @@ from newsdesk.web import feeds as feed_routes
 from newsdesk.web import filters
 from newsdesk.web import sources
 from newsdesk.web import stream as live
+from newsdesk.web import watchlists as watch_routes
 from newsdesk.web.cache import PageCache
 from newsdesk.web.dates import When, aware, in_range
 from newsdesk.web.headers import SecurityHeaders
@@ -122,7 +124,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return JSONResponse({"error": "invalid request", "details": exc.errors()}, status_code=422)
+        # Where and what, never the input itself: it may be bytes, or anything a client sent.
+        details = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+                   for e in exc.errors()]  # fmt: skip
+        return JSONResponse({"error": "invalid request", "details": details}, status_code=422)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/page/{number}/", response_class=HTMLResponse, include_in_schema=False)
@@ -236,6 +241,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     app.include_router(sources.router(store, settings, render))
     app.include_router(feed_routes.router(store, settings, cache, names, label))
+    app.include_router(watch_routes.router(store, settings, load_watchers))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def not_found(path: str) -> Response:

@@ -30,11 +30,22 @@ from newsdesk.sources.catalog import Source, configured_catalog, is_enabled
 from newsdesk.store import Store
 from newsdesk.web.problems import responses
 
-__all__ = ["admin_token", "router"]
+__all__ = ["admin_token", "require_admin", "router"]
 
 
 def admin_token(settings: Settings) -> str | None:
     return settings.web_admin_token or os.environ.get("NEWSDESK_ADMIN_TOKEN") or None
+
+
+def require_admin(settings: Settings, authorization: str | None) -> None:
+    """HTTPException 403 when no admin token is configured, 401 unless ``authorization``
+    carries it (``Bearer <token>``)."""
+    token = admin_token(settings)
+    if not token:
+        raise HTTPException(403, "admin actions are off: set web.admin_token (or NEWSDESK_ADMIN_TOKEN)")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not given or not hmac.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(401, "a valid admin token is needed (Authorization: Bearer <token>)")
 
 
 Render = Callable[..., str]  # template name and variables → HTML
@@ -60,12 +71,7 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
         return source
 
     def authorize(authorization: str | None) -> None:
-        token = admin_token(settings)
-        if not token:
-            raise HTTPException(403, "admin actions are off: set web.admin_token (or NEWSDESK_ADMIN_TOKEN)")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not given or not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "a valid admin token is needed (Authorization: Bearer <token>)")
+        require_admin(settings, authorization)
 
     def overview() -> list[dict[str, Any]]:
         counts = {name: (n, newest) for name, n, newest in store.source_counts()}

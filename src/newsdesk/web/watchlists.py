@@ -1,0 +1,71 @@
+"""The admin API of watchlists (token as for the sources): list, put, delete, and the
+delivery log. Notification URLs are masked in every answer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, HTTPException, Path
+
+from newsdesk.config import Settings
+from newsdesk.errors import ConfigError
+from newsdesk.store import Store
+from newsdesk.watch import Watchers, parse_watchlist
+from newsdesk.web.problems import responses
+from newsdesk.web.sources import require_admin
+
+__all__ = ["router"]
+
+Name = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,79}$")]
+Token = Annotated[str | None, Header()]
+
+
+def router(store: Store, settings: Settings, load: Any) -> APIRouter:
+    """``load(store, settings, enabled_only=False)`` gives the :class:`Watchers` of both origins."""
+    api = APIRouter()
+
+    def everything() -> Watchers:
+        try:
+            return load(store, settings, enabled_only=False)
+        except ConfigError as exc:
+            raise HTTPException(400, exc.message) from None
+
+    @api.get("/api/admin/watchlists", summary="Watchlists of the settings file and the database (admin token)",
+             responses=responses(400, 401, 403))  # fmt: skip
+    def list_watchlists(authorization: Token = None) -> dict[str, Any]:
+        require_admin(settings, authorization)
+        return {"watchlists": [w.as_json() for w in everything().watchlists.values()]}
+
+    @api.put("/api/admin/watchlists/{name}", summary="Add or replace a watchlist kept in the database (admin token)",
+             responses=responses(400, 401, 403))  # fmt: skip
+    def put_watchlist(name: Name, definition: Annotated[dict[str, Any], Body()], authorization: Token = None) -> dict[str, Any]:
+        require_admin(settings, authorization)
+        try:
+            watchlist = parse_watchlist(name, definition)
+        except ConfigError as exc:
+            raise HTTPException(400, exc.message) from None
+        store.save_watchlist(name, definition)
+        return watchlist.as_json()
+
+    @api.delete("/api/admin/watchlists/{name}", summary="Remove a watchlist kept in the database (admin token)",
+                responses=responses(401, 403, 404))  # fmt: skip
+    def delete_watchlist(name: Name, authorization: Token = None) -> dict[str, Any]:
+        require_admin(settings, authorization)
+        if not store.remove_watchlist(name):
+            raise HTTPException(404, f"no watchlist {name!r} in the database")
+        return {"removed": name}
+
+    # PUT and DELETE are two routes: a 405 from either would name only its own method.
+    @api.api_route("/api/admin/watchlists/{name}", methods=["GET", "POST", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False)
+    def other_methods(name: str) -> None:
+        raise HTTPException(405, "Method Not Allowed", headers={"Allow": "PUT, DELETE"})
+
+    @api.get("/api/admin/watchlists/{name}/log", summary="The latest alerts of a watchlist (admin token)",
+             responses=responses(401, 403))  # fmt: skip
+    def watchlist_log(name: Name, authorization: Token = None) -> dict[str, Any]:
+        require_admin(settings, authorization)
+        keys = ("id", "cluster", "uuid", "created", "state", "attempts", "last_error", "sent")
+        return {"alerts": [{k: str(a[k]) if a[k] is not None and k in ("created", "sent") else a[k] for k in keys}
+                           for a in store.alert_log(name, 100)]}  # fmt: skip
+
+    return api
