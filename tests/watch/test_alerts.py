@@ -3,9 +3,12 @@ through Apprise to a real HTTP receiver on 127.0.0.1, retried when it fails."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import random
 import re
+import socket
 
 import pytest
 from werkzeug import Response
@@ -157,3 +160,35 @@ def test_the_admin_api_manages_watchlists_with_the_token(sqlite_url):
         assert client.get("/api/admin/watchlists/gold/log", headers=auth).json() == {"alerts": []}
         assert client.delete("/api/admin/watchlists/gold", headers=auth).status_code == 200
         assert client.delete("/api/admin/watchlists/gold", headers=auth).status_code == 404
+
+
+def test_alerts_go_by_email_to_a_real_smtp_server(sqlite_url, tmp_path):
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self) -> None:
+            self.messages: list[bytes] = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+            self.messages.append(envelope.content)
+            return "250 OK"
+
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        url = f"mailto://127.0.0.1:{port}?from=newsdesk@example.com&to=me@example.com&mode=insecure"
+        with Store(sqlite_url) as store:
+            _watch(store, "gold", query="黄金", notify=["${MAIL_URL}"])
+            write_data(tmp_path / "data" / "wire" / "news.json", RECORDS[3:])
+            import_paths(store, [tmp_path / "data"], Settings())
+            done = deliver_due(store, load_watchers(store, Settings()).watchlists, {"MAIL_URL": url})
+            store_log = store.alert_log("gold")
+    finally:
+        smtp.stop()
+    assert done.sent == 1 and len(inbox.messages) == 1, store_log[0]["last_error"]
+    mail = email.message_from_bytes(inbox.messages[0], policy=email.policy.default)
+    assert "黄金价格创新高" in str(mail["subject"]) and "https://news.example.com/articles/4" in mail.get_body().get_content()
