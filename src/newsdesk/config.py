@@ -56,6 +56,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "heartbeat", 5.0, "PostgreSQL workers: seconds between a worker's heartbeats."),
     Setting("workers", "stalled_after", 20.0, "PostgreSQL workers: a worker silent this long is dead; its jobs are retried."),
     Setting("alerts", "webhook", "", "Slack-compatible webhook for source state changes (or env NEWSDESK_ALERT_WEBHOOK)."),
+    Setting("alerts", "notify", "", "Apprise URLs (space-separated) told of source state changes too (or env NEWSDESK_ALERT_NOTIFY)."),
     Setting("alerts", "after_failures", 3, "Consecutive failed runs before a source is reported failing."),
     Setting("web", "admin_token", "", "Token for the admin API (fetch now, enable/disable a source); or env NEWSDESK_ADMIN_TOKEN."),
     Setting("web", "cache_seconds", 30, "How long `newsdesk serve` reuses a rendered page or search result once articles have changed (unchanged articles: until they change; 0: never)."),
@@ -87,6 +88,7 @@ class Settings:
     workers_heartbeat: float = 5.0
     workers_stalled_after: float = 20.0
     alerts_webhook: str = ""
+    alerts_notify: str = ""
     alerts_after_failures: int = 3
     import_max_description_bytes: int = 5_000_000
     import_batch_size: int = 500

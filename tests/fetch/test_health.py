@@ -26,7 +26,9 @@ def _source(url: str, **fields) -> Source:
 def test_the_webhook_hears_of_state_changes_once_not_of_every_run(httpserver, sqlite_url):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     settings = Settings(fetch_host_delay=0.0, fetch_retries=0, import_workers=1, alerts_after_failures=3,
-                        alerts_webhook=httpserver.url_for("/hook"))  # fmt: skip
+                        alerts_webhook=httpserver.url_for("/hook"),
+                        alerts_notify=f"json://127.0.0.1:{httpserver.port}/apprise")  # the same news through Apprise
+    httpserver.expect_request("/apprise", method="POST").respond_with_data("ok")
     broken = _source(httpserver.url_for("/broken"))
     httpserver.expect_request("/broken").respond_with_data("down", status=500)
     with Store(sqlite_url) as store:
@@ -39,6 +41,8 @@ def test_the_webhook_hears_of_state_changes_once_not_of_every_run(httpserver, sq
     assert states == ["failing"] * 5 and failures == 5 and healed == ["ok", "ok"]
     assert len(alerts) == 2 and "failing (3 runs in a row)" in alerts[0] and "HTTP 500" in alerts[0]
     assert alerts[1] == "newsdesk: source watched recovered"
+    told = [json.loads(r.data) for r, _ in httpserver.log if r.path == "/apprise"]
+    assert [t["message"] for t in told] == alerts and told[0]["title"] == "newsdesk: source watched"
 
 
 def test_a_run_that_breaks_the_contract_drifts_keeps_the_sample_and_alerts_once(httpserver, sqlite_url, tmp_path):

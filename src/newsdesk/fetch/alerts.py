@@ -1,9 +1,11 @@
-"""The alert webhook: a Slack-compatible JSON POST when a source's state changes.
+"""Source alerts: a Slack-compatible JSON POST, and Apprise notifications (the targets
+watchlists use: Telegram, e-mail, DingTalk …), when a source's state changes.
 
 It fires when a source has failed ``alerts.after_failures`` runs in a row, when it
 drifts (breaks its contract), and when it recovers — once per change, never once
-per run. The URL comes from ``alerts.webhook`` or the environment variable
-``NEWSDESK_ALERT_WEBHOOK``; without one, nothing is sent.
+per run. The webhook comes from ``alerts.webhook`` or the environment variable
+``NEWSDESK_ALERT_WEBHOOK``; Apprise URLs from ``alerts.notify`` or
+``NEWSDESK_ALERT_NOTIFY``; without either, nothing is sent.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 
+import apprise
 import httpx
 
 from newsdesk.config import Settings
@@ -41,15 +44,33 @@ def change(health: SourceHealth, after_failures: int) -> str | None:
 
 
 async def send(settings: Settings, text: str, source: str) -> bool:
-    """POST ``{"text": ...}`` to the webhook; a failure is logged, never raised."""
+    """Tell the webhook and the Apprise targets; a failure is logged, never raised.
+    True when one of them took it."""
+    told = await _notify(settings, text, source)
     url = webhook_url(settings)
     if not url:
-        return False
+        return told
     try:
         async with httpx.AsyncClient(timeout=5) as client:
             response = await client.post(url, json={"text": text, "source": source})
         response.raise_for_status()
     except httpx.HTTPError as exc:
         log.warning("alert webhook failed for source %s: %s", source, exc)
-        return False
+        return told
     return True
+
+
+async def _notify(settings: Settings, text: str, source: str) -> bool:
+    urls = (settings.alerts_notify or os.environ.get("NEWSDESK_ALERT_NOTIFY") or "").split()
+    if not urls:
+        return False
+    sender = apprise.Apprise()
+    for url in urls:
+        if not sender.add(url):
+            log.warning("alerts.notify: not an Apprise URL: %s://…", url.split("://", 1)[0])
+    if not len(sender):
+        return False
+    told = bool(await sender.async_notify(body=text, title=f"newsdesk: source {source}"))
+    if not told:
+        log.warning("source alert for %s: no Apprise target took it", source)
+    return told
