@@ -167,6 +167,7 @@ class Watchlist:
     mode: str = "instant"
     zone: str = "Asia/Shanghai"
     enabled: bool = True
+    public: bool = False  # its page and feeds are served (/watch/NAME/)
     origin: str = "database"  # or the settings file that defines it
 
     def as_json(self) -> dict[str, object]:
@@ -174,7 +175,7 @@ class Watchlist:
         return {
             "name": self.name, "tickers": list(self.tickers), "query": self.query, "sources": list(self.sources),
             "languages": list(self.languages), "kinds": list(self.kinds), "notify": [mask_url(u) for u in self.notify],
-            "mode": self.mode, "zone": self.zone, "enabled": self.enabled, "origin": self.origin,
+            "mode": self.mode, "zone": self.zone, "enabled": self.enabled, "public": self.public, "origin": self.origin,
         }  # fmt: skip
 
 

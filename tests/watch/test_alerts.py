@@ -192,3 +192,25 @@ def test_alerts_go_by_email_to_a_real_smtp_server(sqlite_url, tmp_path):
     assert done.sent == 1 and len(inbox.messages) == 1, store_log[0]["last_error"]
     mail = email.message_from_bytes(inbox.messages[0], policy=email.policy.default)
     assert "黄金价格创新高" in str(mail["subject"]) and "https://news.example.com/articles/4" in mail.get_body().get_content()
+
+
+def test_a_public_watchlist_has_a_page_and_feeds_a_private_one_does_not(sqlite_url, tmp_path):
+    import feedparser
+
+    from newsdesk.web import create_app
+    from tests.web.helpers import running
+
+    with Store(sqlite_url) as store:
+        _watch(store, "chips", query="英伟达 OR 辉达", public=True)
+        _watch(store, "gold", query="黄金")
+        write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+        import_paths(store, [tmp_path / "data"], Settings())
+        with running(create_app(store, Settings())) as client:
+            page = client.get("/watch/chips/")
+            assert page.status_code == 200 and page.text.count("<article") == 2  # two stories, three articles
+            assert "輝達" in page.text and 'href="/watch/chips/index.xml"' in page.text
+            rss = feedparser.parse(client.get("/watch/chips/index.xml").text)
+            assert not rss.bozo and len(rss.entries) == 2
+            assert len(client.get("/watch/chips/feed.json").json()["items"]) == 2
+            assert client.get("/watch/chips/atom.xml").status_code == 200
+            assert [client.get(p).status_code for p in ("/watch/gold/", "/watch/gold/index.xml", "/watch/none/")] == [404] * 3

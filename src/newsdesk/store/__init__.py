@@ -296,6 +296,12 @@ class Store:
         """Record sends: ``(alert id, sent, error, retry_at)`` each (see :func:`outbox.finish`)."""
         outbox.finish(self.engine, results)
 
+    def watchlist_stories(self, watchlist: str, limit: int = 50) -> list[Article]:
+        """The articles that alerted ``watchlist`` (one per story), newest alert first, without bodies."""
+        with self._connect() as conn:
+            uuids = outbox.stories(conn, watchlist, limit)
+        return self.arrivals(uuids)
+
     def alert_log(self, watchlist: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """The newest alerts (of one watchlist), with their delivery state."""
         with self._connect() as conn:

@@ -66,6 +66,12 @@ def log(conn: sa.Connection, watchlist: str | None, limit: int) -> list[dict[str
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
+def stories(conn: sa.Connection, watchlist: str, limit: int) -> list[str]:
+    """uuids of the articles that alerted ``watchlist`` (one per story), newest first."""
+    query = sa.select(alerts.c.uuid).where(alerts.c.watchlist == watchlist).order_by(alerts.c.id.desc()).limit(limit)
+    return list(conn.execute(query).scalars())
+
+
 def read_watchlists(conn: sa.Connection) -> dict[str, dict[str, Any]]:
     return {name: dict(definition) for name, definition in conn.execute(sa.select(watchlists.c.name, watchlists.c.definition))}
 

@@ -16,7 +16,7 @@ __all__ = ["parse_watchlist"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+|\$\{[A-Z_][A-Z0-9_]*\}")
-_FIELDS = {"tickers", "query", "sources", "languages", "kinds", "notify", "mode", "zone", "enabled"}
+_FIELDS = {"tickers", "query", "sources", "languages", "kinds", "notify", "mode", "zone", "enabled", "public"}
 
 
 def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "database") -> Watchlist:
@@ -57,11 +57,11 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
         ZoneInfo(str(zone))
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"field 'zone': unknown time zone {zone!r}", where=where) from None
-    enabled = data.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise ConfigError("field 'enabled': true or false", where=where)
+    enabled, public = data.get("enabled", True), data.get("public", False)
+    if not isinstance(enabled, bool) or not isinstance(public, bool):
+        raise ConfigError("fields 'enabled' and 'public': true or false", where=where)
     return Watchlist(name, tickers, query, tuple(_strings(data, "sources", where)), tuple(languages), tuple(kinds),
-                     tuple(notify), mode, str(zone), enabled, origin)  # fmt: skip
+                     tuple(notify), mode, str(zone), enabled, public, origin)  # fmt: skip
 
 
 def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:

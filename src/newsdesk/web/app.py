@@ -240,8 +240,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return env.get_template(template).render(context(), root="/", **values)
 
     app.include_router(sources.router(store, settings, render))
+    app.include_router(watch_routes.router(store, settings, load_watchers, render))  # before /{prefix}/{slug}/{feed}
     app.include_router(feed_routes.router(store, settings, cache, names, label))
-    app.include_router(watch_routes.router(store, settings, load_watchers))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def not_found(path: str) -> Response:

@@ -1,16 +1,23 @@
-"""The admin API of watchlists (token as for the sources): list, put, delete, and the
-delivery log. Notification URLs are masked in every answer."""
+"""Watchlists on the web: the admin API (token as for the sources: list, put, delete,
+the delivery log; notification URLs masked in every answer), and for a watchlist
+marked ``public`` its page (``/watch/NAME/``: one entry per story that alerted it) and
+RSS, Atom and JSON Feed."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Path
+from fastapi.responses import HTMLResponse, Response
 
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError
+from newsdesk.models import Watchlist
+from newsdesk.publish import feeds
+from newsdesk.publish.site import FEED_ITEMS, entry, pager
 from newsdesk.store import Store
 from newsdesk.watch import Watchers, parse_watchlist
+from newsdesk.web.feeds import FORMATS
 from newsdesk.web.problems import responses
 from newsdesk.web.sources import require_admin
 
@@ -20,9 +27,40 @@ Name = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,79}$")]
 Token = Annotated[str | None, Header()]
 
 
-def router(store: Store, settings: Settings, load: Any) -> APIRouter:
-    """``load(store, settings, enabled_only=False)`` gives the :class:`Watchers` of both origins."""
+def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRouter:
+    """``load(store, settings, enabled_only=False)`` gives the :class:`Watchers` of both
+    origins; ``render(template, **values)`` a page of the site."""
     api = APIRouter()
+
+    def public(name: str) -> Watchlist:
+        watchlist = everything().watchlists.get(name)
+        if watchlist is None or not watchlist.public:
+            raise HTTPException(404)
+        return watchlist
+
+    @api.get("/watch/{name}/", response_class=HTMLResponse, include_in_schema=False)
+    def page(name: str) -> HTMLResponse:
+        """A public watchlist's stories, newest alert first."""
+        watchlist = public(name)
+        entries = [entry(a) for a in store.watchlist_stories(name, 50)]
+        return HTMLResponse(render("list.html", title=f"关注 Watchlist · {watchlist.name}", entries=entries,
+                                   pager=pager(f"watch/{name}/", 0, 0), feed=f"watch/{name}/"))  # fmt: skip
+
+    def feed(name: str, file: str) -> Response:
+        watchlist = public(name)
+        make, media = FORMATS[file]
+        latest = [entry(a) for a in store.watchlist_stories(name, FEED_ITEMS)]
+        text = make(feeds.Items(settings.site_base_url.rstrip("/") + "/"), f"watch/{name}/", f"{settings.site_title} · {watchlist.name}", latest)
+        return Response(text, media_type=media)
+
+    def feed_route(file: str) -> Any:
+        def route(name: str) -> Response:
+            return feed(name, file)
+
+        return route
+
+    for file in FORMATS:
+        api.add_api_route(f"/watch/{{name}}/{file}", feed_route(file), include_in_schema=False)
 
     def everything() -> Watchers:
         try:
