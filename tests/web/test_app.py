@@ -233,3 +233,10 @@ def test_concurrent_admin_fetches_of_one_source_run_it_once(sqlite_url, tmp_path
         assert sorted(a.status_code for a in answers) == [200, 409]
         assert [a.json()["run"]["new"] for a in answers if a.status_code == 200] == [1]
         assert sum(r.path == "/slow" for r, _ in httpserver.log) == 1
+
+
+def test_a_ticker_page_says_what_the_ticker_is_and_how_often_it_is_in_the_news(server):
+    page = server.get("/tags/AAPL/").text
+    assert '<section class="ticker-head" aria-label="AAPL">' in page and "<strong>Apple Inc</strong> · 苹果公司 · US" in page
+    assert page.count('title="20') == 30  # one bar a day for the last 30 days
+    assert "ticker-head" not in server.get("/tags/wire_0/").text  # not a ticker: no header

@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsdesk.tokens import simplified
 
-__all__ = ["aliases", "extract", "from_markup", "from_text"]
+__all__ = ["aliases", "describe", "extract", "from_markup", "from_text", "names_of"]
 
 MAX_TEXT_CHARS = 200_000  # long analyses name tickers throughout
 _EXCHANGES = (
@@ -210,6 +210,38 @@ def _names(text: str, title: str) -> list[tuple[int, str]]:
             taken_until = end
     found.extend((m.start(), english[m[0]]) for m in _english_pattern().finditer(title))
     return found
+
+
+_EXCHANGE_OF = {".HK": "HKEX", ".SH": "SSE", ".SS": "SSE", ".SZ": "SZSE", ".BJ": "BSE"}
+
+
+@cache
+def names_of() -> dict[str, tuple[str, str]]:
+    """Symbol → (English name, Chinese name): the first of each in the alias table."""
+    found: dict[str, tuple[str, str]] = {}
+    table = resources.files("newsdesk.enrich").joinpath("data/aliases.tsv").read_text("utf-8")
+    for line in table.splitlines():
+        if line.strip() and not line.startswith("#"):
+            symbol, *columns = line.split("\t") + ["", ""]
+            found.setdefault(symbol, (columns[0].split(";")[0].strip(), columns[1].split(";")[0].strip()))
+    return found
+
+
+def describe(symbol: str) -> dict[str, str] | None:
+    """What a ticker page says of ``symbol``: its names and exchange (None: not a known symbol)."""
+    names = names_of().get(symbol)
+    if names is None:
+        return None
+    suffix = symbol[symbol.rfind("."):] if "." in symbol else ""
+    if suffix in _EXCHANGE_OF:
+        exchange = _EXCHANGE_OF[suffix]
+    elif symbol in _INDEX_CODES.values():
+        exchange = "index"
+    elif re.fullmatch(r"[A-Z]{3}(USD|CNY|CNH|JPY|EUR|HKD)", symbol):
+        exchange = ""  # a commodity, a currency pair, a coin: no exchange of its own
+    else:
+        exchange = "US" if re.fullmatch(r"[A-Z]{1,5}(\.[AB])?", symbol) else ""
+    return {"symbol": symbol, "name": names[0], "name_zh": names[1], "exchange": exchange}
 
 
 @cache

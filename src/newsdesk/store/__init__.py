@@ -222,6 +222,14 @@ class Store:
         with self._connect() as conn:
             return conn.execute(sa.select(sa.func.max(articles.c.updated))).scalar_one()
 
+    def daily_counts(self, where: ArticleFilter, since: datetime) -> list[datetime]:
+        """Publication times of the articles ``where`` selects since ``since`` (a page
+        groups them into days in its own zone)."""
+        c = articles.c
+        query = sa.select(c.published).where(*listing.conditions(where), c.published >= since)
+        with self._connect() as conn:
+            return list(conn.execute(query).scalars())
+
     def count_where(self, where: ArticleFilter) -> int:
         query = sa.select(sa.func.count()).select_from(articles).where(*listing.conditions(where))
         with self._connect() as conn:

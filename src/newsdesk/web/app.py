@@ -14,7 +14,7 @@ import base64
 import json
 import re
 from urllib.parse import urlencode
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -29,6 +29,7 @@ from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
+from newsdesk.enrich.tickers import describe
 from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
@@ -90,6 +91,19 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         value = cache.fresh(f"names:{kind}")
         return value if value is not None else await run_in_threadpool(names, kind)
 
+    def ticker_header(symbol: str) -> dict[str, Any] | None:
+        """A ticker page's header: names, exchange, articles per day over the last 30 days."""
+        described = describe(symbol)
+        if described is None:
+            return None
+        today = datetime.now(settings.tz).date()
+        days = {today - timedelta(days=n): 0 for n in range(29, -1, -1)}
+        for published in store.daily_counts(ArticleFilter(ticker=symbol), datetime.now(UTC) - timedelta(days=31)):
+            day = published.astimezone(settings.tz).date()
+            if day in days:
+                days[day] += 1
+        return {**described, "days": list(days.items()), "most": max(days.values()) or 1}
+
     async def listing(base: str, title: str, own: ArticleFilter, number: int, request: Request) -> HTMLResponse:
         chosen = filters.from_request(request, settings.tz)
         where = chosen.applied_to(own)
@@ -107,6 +121,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                 context(), title=title, entries=[entry(a) for a in members], pager=pager(base, number, sealed),
                 root="/", feed=base, first_run=first_run, filters=chosen, total=total,
                 stream=_stream_url(where) if number == 0 else None,
+                ticker=ticker_header(own.tag) if own.tag and number == 0 else None,
             )  # fmt: skip
 
         return HTMLResponse(await cached(f"list:{base}:{number}:{chosen.query}", make))
