@@ -164,7 +164,10 @@ class Watchlist:
     languages: tuple[str, ...] = ()
     kinds: tuple[int, ...] = ()
     notify: tuple[str, ...] = ()
-    mode: str = "instant"
+    mode: str = "instant"  # or "digest": every ``every`` minutes, or daily ``at`` HH:MM
+    every: int = 60
+    at: str | None = None
+    quiet: str | None = None  # "22:00-07:00": nothing sent inside, held to the end
     zone: str = "Asia/Shanghai"
     enabled: bool = True
     public: bool = False  # its page and feeds are served (/watch/NAME/)
@@ -175,7 +178,7 @@ class Watchlist:
         return {
             "name": self.name, "tickers": list(self.tickers), "query": self.query, "sources": list(self.sources),
             "languages": list(self.languages), "kinds": list(self.kinds), "notify": [mask_url(u) for u in self.notify],
-            "mode": self.mode, "zone": self.zone, "enabled": self.enabled, "public": self.public, "origin": self.origin,
+            "mode": self.mode, "every": self.every, "at": self.at, "quiet": self.quiet, "zone": self.zone, "enabled": self.enabled, "public": self.public, "origin": self.origin,
         }  # fmt: skip
 
 

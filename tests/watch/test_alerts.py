@@ -214,3 +214,43 @@ def test_a_public_watchlist_has_a_page_and_feeds_a_private_one_does_not(sqlite_u
             assert len(client.get("/watch/chips/feed.json").json()["items"]) == 2
             assert client.get("/watch/chips/atom.xml").status_code == 200
             assert [client.get(p).status_code for p in ("/watch/gold/", "/watch/gold/index.xml", "/watch/none/")] == [404] * 3
+
+
+def test_a_digest_waits_for_its_time_and_lists_the_stories_in_one_message(sqlite_url, tmp_path, httpserver):
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from newsdesk.store.schema import alerts
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    with Store(sqlite_url) as store:
+        _watch(store, "chips", query="英伟达 OR 辉达", mode="digest", every=30,
+               notify=[f"json://127.0.0.1:{httpserver.port}/hook"])  # fmt: skip
+        write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+        import_paths(store, [tmp_path / "data"], Settings())
+        watchlists = load_watchers(store, Settings()).watchlists
+        assert deliver_due(store, watchlists, {}).sent == 0 and not httpserver.log  # not before the half hour
+        with store.engine.begin() as conn:  # the half hour has come
+            conn.execute(sa.update(alerts).values(next_try=datetime.now(UTC) - timedelta(seconds=1)))
+        assert deliver_due(store, watchlists, {}).sent == 2
+    [(request, _)] = httpserver.log
+    assert json.loads(request.data)["title"] == "[chips] 2 new stories"
+
+
+def test_digest_times_and_quiet_hours():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from newsdesk.watch.schedule import due_at
+
+    now = datetime(2025, 2, 7, 14, 37, tzinfo=UTC)  # 22:37 in Shanghai
+    local = lambda **d: due_at(parse_watchlist("w", {"query": "a", **d}), now).astimezone(ZoneInfo("Asia/Shanghai"))  # noqa: E731
+    assert local().strftime("%d %H:%M") == "07 22:37"
+    assert local(mode="digest", every=30).strftime("%d %H:%M") == "07 23:00"
+    assert local(mode="digest", at="08:00").strftime("%d %H:%M") == "08 08:00"
+    assert local(quiet="22:00-07:00").strftime("%d %H:%M") == "08 07:00"
+    assert local(quiet="09:00-18:00").strftime("%d %H:%M") == "07 22:37"
+    assert local(mode="digest", every=15, zone="America/New_York").astimezone(ZoneInfo("America/New_York")).minute == 45
+    with pytest.raises(ConfigError, match="HH:MM"):
+        parse_watchlist("w", {"query": "a", "quiet": "late"})

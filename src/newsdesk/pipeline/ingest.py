@@ -261,6 +261,9 @@ class _Batch:
 Tally = Callable[[Record], ImportReport]  # the report a record counts in
 
 
+NO_WATCHERS = Watchers(())
+
+
 def _start(store: Store, batch: list[Record], tally: Tally, workers: Workers, previous: _Batch | None) -> _Batch | None:
     """Look ``batch`` up and hand its new records to the workers (they run while
     the previous batch is written)."""
@@ -282,7 +285,7 @@ def _start(store: Store, batch: list[Record], tally: Tally, workers: Workers, pr
     return _Batch(fresh, workers.prepare(fresh, now), now)
 
 
-def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter, watchers: Watchers | None = None) -> None:
+def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter, watchers: Watchers = NO_WATCHERS) -> None:
     """Collect the cleaned articles of ``batch`` and save them in one transaction."""
     if batch is None:
         return
@@ -311,7 +314,7 @@ def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter, w
             report.new += 1
         stored.setdefault(record.uuid, set()).add(record.content_hash)
         versions.append((record.uuid, record.content_hash))
-    matches = {a.uuid: names for a in new.values() if (names := watchers.match(a))} if watchers else None
+    matches = {a.uuid: [(n, watchers.due(n, batch.now)) for n in names] for a in new.values() if (names := watchers.match(a))}
     store.save(list(new.values()), list(changed.values()), batch.now, versions, matches)
 
 

@@ -61,12 +61,13 @@ class Store:
 
     def save(
         self, new: list[Article], changed: list[Article], now: datetime, versions: Iterable[tuple[str, str]] = (),
-        matches: Mapping[str, list[str]] | None = None,
+        matches: Mapping[str, list[tuple[str, datetime]]] | None = None,
     ) -> None:  # fmt: skip
         """Insert ``new`` and update ``changed`` articles in one transaction, and
         remember their record versions plus the ``(uuid, content_hash)`` pairs of
         ``versions`` (ones superseded within the batch); queue an alert for each
-        watchlist in ``matches`` (uuid → names) of a new article whose story has none."""
+        watchlist in ``matches`` (uuid → names, with when each is due) of a new article
+        whose story has none."""
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         try:
             with self.engine.begin() as conn:

@@ -20,11 +20,12 @@ def _insert(conn: sa.Connection, table: sa.Table) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
-def queue(conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, list[str]], now: datetime) -> None:
-    """An alert for each (watchlist, story) of ``matches`` (uuid → watchlist names) that
-    has none yet: a story that already alerted a watchlist does not alert it again."""
+def queue(conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, list[tuple[str, datetime]]], now: datetime) -> None:
+    """An alert for each (watchlist, story) of ``matches`` (uuid → watchlist names, each
+    with when its alert is due) that has none yet: a story that already alerted a
+    watchlist does not alert it again."""
     rows = [{"watchlist": name, "cluster": a.cluster or a.uuid, "uuid": a.uuid, "created": now, "state": "queued",
-             "attempts": 0, "next_try": now} for a in batch for name in matches.get(a.uuid, ())]  # fmt: skip
+             "attempts": 0, "next_try": due} for a in batch for name, due in matches.get(a.uuid, ())]  # fmt: skip
     if rows:
         conn.execute(_insert(conn, alerts).on_conflict_do_nothing(index_elements=["watchlist", "cluster"]), rows)
 

@@ -56,7 +56,7 @@ def message(stories: list[tuple[Article, str]], watchlist: Watchlist) -> tuple[s
         lines.append(f"{source_name} · {when}{tickers}\n{article.link}")
     if len(stories) == 1:
         return f"[{watchlist.name}] {stories[0][0].title}", lines[0]
-    listed = "\n\n".join(f"{n}. {article.title}\n{line}" for n, ((article, _), line) in enumerate(zip(stories, lines), 1))
+    listed = "\n\n".join(f"{n}. {article.title}\n{line}" for n, ((article, _), line) in enumerate(zip(stories, lines, strict=True), 1))
     return f"[{watchlist.name}] {len(stories)} new stories", listed
 
 

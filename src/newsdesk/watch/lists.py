@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsdesk.errors import ConfigError, QueryError
 from newsdesk.models import LANGUAGE_TAG, Watchlist
 from newsdesk.search import parse
+from newsdesk.watch.schedule import parse_clock
 
 __all__ = ["parse_watchlist"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+|\$\{[A-Z_][A-Z0-9_]*\}")
-_FIELDS = {"tickers", "query", "sources", "languages", "kinds", "notify", "mode", "zone", "enabled", "public"}
+_FIELDS = {"tickers", "query", "sources", "languages", "kinds", "notify", "mode", "every", "at", "quiet", "zone", "enabled",
+           "public"}
 
 
 def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "database") -> Watchlist:
@@ -49,9 +51,21 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
     for url in notify:
         if not _URL.fullmatch(url):
             raise ConfigError("field 'notify': an Apprise URL (json://host/path, mailto://…) or ${ENV_NAME}", where=where)
-    mode = data.get("mode", "instant")
-    if mode != "instant":  # digests (every N minutes, daily at HH:MM) are not built yet
-        raise ConfigError(f"field 'mode': {mode!r} is not available; alerts are sent instantly", where=where)
+    mode, every, at, quiet = data.get("mode", "instant"), data.get("every", 60), data.get("at"), data.get("quiet")
+    if mode not in ("instant", "digest"):
+        raise ConfigError("field 'mode': instant or digest", where=where)
+    if not isinstance(every, int) or isinstance(every, bool) or not 1 <= every <= 1440:
+        raise ConfigError("field 'every': minutes between digests, 1 to 1440", where=where)
+    try:
+        if at is not None:
+            parse_clock(str(at))
+        if quiet is not None:
+            start, dash, end = str(quiet).partition("-")
+            parse_clock(start), parse_clock(end)
+            if not dash:
+                raise ValueError(quiet)
+    except ValueError:
+        raise ConfigError("fields 'at' (HH:MM) and 'quiet' (HH:MM-HH:MM): clock times", where=where) from None
     zone = data.get("zone", "Asia/Shanghai")
     try:
         ZoneInfo(str(zone))
@@ -61,7 +75,8 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
     if not isinstance(enabled, bool) or not isinstance(public, bool):
         raise ConfigError("fields 'enabled' and 'public': true or false", where=where)
     return Watchlist(name, tickers, query, tuple(_strings(data, "sources", where)), tuple(languages), tuple(kinds),
-                     tuple(notify), mode, str(zone), enabled, public, origin)  # fmt: skip
+                     tuple(notify), mode, every, str(at) if at else None, str(quiet) if quiet else None, str(zone), enabled,
+                     public, origin)  # fmt: skip
 
 
 def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from newsdesk.models import Article, Watchlist
 from newsdesk.search import parse
 from newsdesk.search.match import Document, QueryIndex
 from newsdesk.tokens import article_tokens
+from newsdesk.watch.schedule import due_at
 
 __all__ = ["Watchers"]
 
@@ -25,6 +27,10 @@ class Watchers:
 
     def __bool__(self) -> bool:
         return bool(self.watchlists)
+
+    def due(self, name: str, now: datetime) -> datetime:
+        """When an alert of watchlist ``name`` arising at ``now`` is to be sent."""
+        return due_at(self.watchlists[name], now)
 
     def match(self, article: Article) -> list[str]:
         """Names of the watchlists ``article`` matches, sorted."""
