@@ -33,14 +33,20 @@ def add_command(
     lang: Annotated[Optional[list[str]], typer.Option("--lang", help="Only in this language (zh matches zh-HK); repeat.")] = None,
     kind: Annotated[Optional[list[int]], typer.Option("--kind", help="Only this item kind (1 article, 2 flash); repeat.")] = None,
     notify: Annotated[Optional[list[str]], typer.Option("--notify", help="An Apprise URL, or ${ENV_NAME} holding one; repeat.")] = None,
-    zone: Annotated[str, typer.Option("--zone", help="Time zone of the messages.")] = "Asia/Shanghai",
+    zone: Annotated[str, typer.Option("--zone", help="Time zone of the messages, digests and quiet hours.")] = "Asia/Shanghai",
+    every: Annotated[Optional[int], typer.Option("--every", help="A digest every N minutes (from midnight).")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="A daily digest at HH:MM.")] = None,
+    quiet: Annotated[Optional[str], typer.Option("--quiet", help="Quiet hours, HH:MM-HH:MM: held to their end.")] = None,
+    public: Annotated[bool, typer.Option("--public", help="Serve its page and feeds at /watch/NAME/.")] = False,
 ) -> None:
     """Add or replace a watchlist kept in the database.
 
     Example: newsdesk watch add chips --ticker NVDA --query '英伟达 OR 辉达' --notify '${SLACK_URL}'
     """
     definition: dict[str, Any] = {"tickers": ticker or [], "query": query, "sources": source or [], "languages": lang or [],
-                                  "kinds": kind or [], "notify": notify or [], "zone": zone}  # fmt: skip
+                                  "kinds": kind or [], "notify": notify or [], "zone": zone, "quiet": quiet, "public": public}  # fmt: skip
+    if every or at:
+        definition.update(mode="digest", every=every or 60, at=at)
     definition = {k: v for k, v in definition.items() if v}
     parse_watchlist(name, definition)
     state: State = ctx.obj
