@@ -4,7 +4,8 @@ Apprise.
 
 * :mod:`.lists` — a watchlist read and checked from the settings file, the CLI or the API;
 * :mod:`.matcher` — all enabled watchlists compiled once, matched per article;
-* :mod:`.deliver` — queued alerts sent, retried with backoff, logged.
+* :mod:`.schedule` — when an alert is due: now, at the next digest, after quiet hours;
+* :mod:`.deliver` — due alerts sent, retried with backoff, logged.
 """
 
 from newsdesk.watch.lists import parse_watchlist

@@ -3,9 +3,8 @@ WeCom, e-mail, ntfy, JSON webhooks …), with retries and a log in the store.
 
 Alerts are claimed before they are sent (another sender skips them); the ones of a
 watchlist that came due together go as one message listing the stories; each alert is
-marked sent after its target answered;
-a failure is retried with a growing pause (30 s, 1, 2, 4 minutes), then given up
-with its reason kept. ``${NAME}`` in a watchlist's ``notify`` is read from
+marked sent after its target answered. A failure is retried with a growing pause
+(30 s, 1, 2, 4 minutes), then given up with its reason kept. ``${NAME}`` in a watchlist's ``notify`` is read from
 ``secrets`` (the environment) when sending, so URLs with tokens need not be stored.
 """
 
