@@ -6,7 +6,7 @@
    single and paired with OR, and its most used tickers) matched against ARTICLES
    enriched corpus articles, in process: time per article.
 2. Delivery: 100 watchlists (topics ranked 100–200, tickers), each with a JSON webhook
-   on a loopback receiver;
+   on a loopback receiver (a process of its own);
    ``newsdesk import`` of source folders into a new database while the alert sender of
    ``newsdesk run`` works beside it. For every alert: receipt at the receiver minus
    when its article became visible in the database (polled every 20 ms); duplicates
@@ -77,13 +77,19 @@ def matching_cost(store: Store, count: int, articles: int) -> None:
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
-    got: list[tuple[float, str, str]] = []  # receipt, watchlist, story link
+    """The webhook target, run in a process of its own (``--receive``) so that it takes
+    no CPU time from the sender's: a line per story received (monotonic clock, shared by
+    the processes of one machine)."""
+
+    out = sys.stdout
 
     def do_POST(self) -> None:  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["content-length"])))
         watchlist = body["title"][1:].split("]", 1)[0]
         now = time.monotonic()
-        Receiver.got.extend((now, watchlist, link) for link in re.findall(r"https?://\S+", body["message"]))
+        for link in re.findall(r"https?://\S+", body["message"]):
+            Receiver.out.write(json.dumps([now, watchlist, link]) + "\n")
+        Receiver.out.flush()
         self.send_response(200)
         self.end_headers()
 
@@ -91,11 +97,18 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def delivery(corpus: Store, data: Path, sources: list[str]) -> None:
+def receive(out: str) -> None:
+    Receiver.out = open(out, "a", encoding="utf-8")  # noqa: SIM115 (open while the server runs)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    hook = f"json://127.0.0.1:{server.server_port}/hook"
+    print(server.server_port, flush=True)
+    server.serve_forever()
+
+
+def delivery(corpus: Store, data: Path, sources: list[str]) -> None:
     work = Path(tempfile.mkdtemp())
+    receipts = work / "received.jsonl"
+    receiver = subprocess.Popen([sys.executable, __file__, "--receive", str(receipts)], stdout=subprocess.PIPE, text=True)
+    hook = f"json://127.0.0.1:{int(receiver.stdout.readline())}/hook"  # type: ignore[union-attr]
     db = work / "alerts.db"
     store = Store(f"sqlite:///{db}")
     for w in watchlists(corpus, 100, hook, skip=100):
@@ -134,9 +147,11 @@ def delivery(corpus: Store, data: Path, sources: list[str]) -> None:
 
     took = asyncio.run(run())
     stop.set()
-    server.shutdown()
-    titles = [(watchlist, link) for _, watchlist, link in Receiver.got]  # one story of one watchlist
-    delays = sorted(when - visible[(w, link)] for when, w, link in Receiver.got if (w, link) in visible)
+    receiver.terminate()
+    receiver.wait()
+    got = [json.loads(line) for line in receipts.read_text(encoding="utf-8").splitlines()]
+    titles = [(watchlist, link) for _, watchlist, link in got]  # one story of one watchlist
+    delays = sorted(when - visible[(w, link)] for when, w, link in got if (w, link) in visible)
     queued = len(store.alert_log(limit=100_000))
     print(f"delivery: {store.count()} articles imported in {took:.1f} s, {queued} alerts queued, {len(titles)} received, "
           f"{len(titles) - len(set(titles))} duplicates")  # fmt: skip
@@ -153,7 +168,11 @@ def main() -> None:
     parser.add_argument("--watchlists", type=int, default=1000)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--sources", default="qq,wallstreetcn", help="folders of news/data imported for the delivery part")
+    parser.add_argument("--receive", help=argparse.SUPPRESS)  # the receiver process: append receipts to this file
     args = parser.parse_args()
+    if args.receive:
+        receive(args.receive)
+        return
     print(f"machine: {os.uname().machine}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder, corpus_store(Path(args.data), args.db, folder) as corpus:
         matching_cost(corpus, args.watchlists, args.articles)

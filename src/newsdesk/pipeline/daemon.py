@@ -34,7 +34,7 @@ JITTER = 0.1
 log = logging.getLogger("newsdesk.run")
 START_SPREAD = 5.0  # seconds over which the first runs are spread
 RECHECK = 5.0  # seconds between looks at a disabled source
-ALERT_POLL = 1.0  # seconds between looks for queued alerts
+ALERT_POLL = 0.25  # seconds between looks for queued alerts (a look is one indexed query)
 
 
 def interval_of(source: Source, moment: datetime | None = None) -> float:

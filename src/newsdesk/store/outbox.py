@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,21 +33,20 @@ def queue(conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, l
 
 def claim(engine: sa.Engine, limit: int, lease: float) -> list[dict[str, Any]]:
     """Up to ``limit`` alerts due now, marked ``sending`` until ``lease`` seconds from now
-    (a sender that dies leaves them to be taken again after that). One transaction; a
-    row another sender took meanwhile is not returned (the update checks its state)."""
+    (a sender that dies leaves them to be taken again after that). One transaction:
+    the update re-checks that each row is still due, and the lease's end, unique to
+    this claim, tells which rows this sender got."""
     now = datetime.now(UTC)
     c = alerts.c
     due = sa.and_(c.state.in_(("queued", "sending")), c.next_try <= now)
-    until = now + timedelta(seconds=lease)
+    until = now + timedelta(seconds=lease, microseconds=random.randrange(1_000_000))
     with engine.begin() as conn:
-        rows = [dict(r) for r in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings()]
-        taken = []
-        for row in rows:  # one statement per row: rowcount tells which ones this sender got
-            claimed = conn.execute(alerts.update().where(c.id == row["id"], c.next_try == row["next_try"], due)
-                                   .values(state="sending", next_try=until))  # fmt: skip
-            if claimed.rowcount == 1:
-                taken.append(row)
-    return taken
+        rows = {r["id"]: dict(r) for r in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings()}
+        if not rows:
+            return []
+        conn.execute(alerts.update().where(c.id.in_(list(rows)), due).values(state="sending", next_try=until))
+        mine = conn.execute(sa.select(c.id).where(c.id.in_(list(rows)), c.state == "sending", c.next_try == until)).scalars()
+        return [rows[alert_id] for alert_id in sorted(mine)]
 
 
 def finish(engine: sa.Engine, results: Sequence[tuple[int, bool, str | None, datetime | None]]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -102,6 +103,21 @@ def _outcome(alert: dict[str, Any], error: str | None, done: Delivery, *, retry:
     return alert["id"], False, error, None
 
 
+_LOCAL = threading.local()
+
+
+def _senders(urls: tuple[str, ...]) -> apprise.Apprise | None:
+    """One Apprise object per thread and set of targets, kept: parsing the URLs and
+    loading the plugins again for every message cost twice the send itself."""
+    cached: dict[tuple[str, ...], apprise.Apprise | None] = _LOCAL.__dict__.setdefault("senders", {})
+    if urls not in cached:
+        if len(cached) > 1000:
+            cached.clear()
+        sender = apprise.Apprise()
+        cached[urls] = sender if all(sender.add(url) for url in urls) else None
+    return cached[urls]
+
+
 def _send(watchlist: Watchlist, stories: list[tuple[Article, str]], secrets: Mapping[str, str]) -> str | None:
     """None when every target took it; else why not (secrets masked)."""
     urls, missing = [], []
@@ -112,10 +128,9 @@ def _send(watchlist: Watchlist, stories: list[tuple[Article, str]], secrets: Map
         return f"not set in the environment: {', '.join(missing)}"
     if not urls:
         return "the watchlist has no notify targets"
-    sender = apprise.Apprise()
-    for url in urls:
-        if not sender.add(url):
-            return "not an Apprise URL: " + url.split("://", 1)[0] + "://…"
+    sender = _senders(tuple(urls))
+    if sender is None:
+        return "not an Apprise URL: " + ", ".join(u.split("://", 1)[0] + "://…" for u in urls)
     title, body = message(stories, watchlist)
     with apprise.LogCapture(level=logging.WARNING) as captured:
         if sender.notify(body=body, title=title):
