@@ -284,6 +284,7 @@ def search_command(
         stream = sys.stdin if str(queries) == "-" else queries.open(encoding="utf-8", errors="replace")
         lines = [line.rstrip("\r\n") for line in stream if line.strip()]
     failed = False
+    names = {} if as_json else display_names(settings.sources_folder)  # read once, not once a query
     with _opened(state) as store:
         if stale := store.count_stale(VERSION):
             err.print(f"note: {stale} articles are not in the search index yet; run `newsdesk reindex`")
@@ -303,7 +304,7 @@ def search_command(
                 results = [hit.as_json() for hit in hits]
                 typer.echo(json.dumps({"query": text, "results": results}, ensure_ascii=False))
             else:
-                print_hits(text, hits, settings.tz, display_names(settings.sources_folder))
+                print_hits(text, hits, settings.tz, names)
     raise typer.Exit(1 if failed else 0)
 
 

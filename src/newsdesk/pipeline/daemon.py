@@ -14,6 +14,7 @@ import asyncio
 import logging
 import random
 import signal
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
@@ -35,6 +36,7 @@ log = logging.getLogger("newsdesk.run")
 START_SPREAD = 5.0  # seconds over which the first runs are spread
 RECHECK = 5.0  # seconds between looks at a disabled source
 ALERT_POLL = 0.25  # seconds between looks for queued alerts (a look is one indexed query)
+WATCHLISTS_RELOAD = 10.0  # seconds a sender keeps the watchlists it read
 
 
 def interval_of(source: Source, moment: datetime | None = None) -> float:
@@ -62,9 +64,11 @@ def _allowed(sources: list[Source], store: Store, follow: bool, before: set[str]
 async def send_alerts(store: Store, settings: Settings, stop: asyncio.Event, secrets: Mapping[str, str]) -> None:
     """Deliver the watchlists' alerts as they are queued (every second), until ``stop``."""
     names = display_names(settings.sources_folder)
+    watchers, loaded = None, 0.0
     while not stop.is_set():
         try:
-            watchers = await asyncio.to_thread(load_watchers, store, settings)
+            if watchers is None or time.monotonic() - loaded > WATCHLISTS_RELOAD:  # parsing 1,000 queries is not free
+                watchers, loaded = await asyncio.to_thread(load_watchers, store, settings), time.monotonic()
             await asyncio.to_thread(deliver_due, store, watchers.watchlists, secrets, names)
         except NewsdeskError as exc:  # the database away for a moment, a bad watchlist: say so, go on
             log.warning("alerts: %s", exc)

@@ -74,10 +74,12 @@ def deliver_due(
             results: list[tuple[int, bool, str | None, datetime | None]] = []
             groups: dict[str, list[dict[str, Any]]] = {}
             for alert in claimed:
-                if alert["watchlist"] in watchlists and alert["uuid"] in articles:
-                    groups.setdefault(alert["watchlist"], []).append(alert)
+                if alert["uuid"] not in articles:
+                    results.append(_outcome(alert, "the article is gone", done, retry=False))
+                elif alert["watchlist"] not in watchlists:  # removed, or newer than the sender's copy: try again later
+                    results.append(_outcome(alert, f"no watchlist {alert['watchlist']!r}", done))
                 else:
-                    results.append(_outcome(alert, "the watchlist or the article is gone", done, retry=False))
+                    groups.setdefault(alert["watchlist"], []).append(alert)
             sends: list[tuple[list[dict[str, Any]], Future[str | None]]] = []
             for name, alerts in groups.items():
                 for start in range(0, len(alerts), PER_MESSAGE):
