@@ -78,6 +78,13 @@ def canonical_language(tag: str) -> str:
     return "-".join(fixed)
 
 
+def in_language(language: str | None, wanted: str) -> bool:
+    """Whether ``language`` is ``wanted`` or one of its regional forms (``zh`` takes
+    ``zh-HK``), in any case."""
+    lang, want = (language or "").lower(), wanted.lower()
+    return lang == want or lang.startswith(want + "-")
+
+
 @dataclass(slots=True)
 class ArticleFilter:
     """Which articles a search or a listing may return (``None``: no restriction).
@@ -100,10 +107,9 @@ class ArticleFilter:
 
     def matches(self, article: Article) -> bool:
         """Whether ``article`` passes, as the store's listing conditions decide it."""
-        lang, wanted = article.language or "", canonical_language(self.lang or "")
         return (
             (not self.source or article.source == self.source)
-            and (not wanted or lang == wanted or lang.startswith(wanted + "-"))
+            and (not self.lang or in_language(article.language, self.lang))
             and (not self.since or article.published >= self.since)
             and (not self.until or article.published <= self.until)
             and (not self.ticker or self.ticker.upper() in article.tickers)

@@ -36,3 +36,10 @@ def running(application):
     finally:
         server.should_exit = True
         thread.join(5)
+
+
+def source_folder(folder, name: str, url: str):
+    """A catalog folder holding one JSON source ``name`` that reads ``url`` ({"items": [{"t", "u"}]})."""
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.yaml").write_text(f"name: {name}\nkind: json\nurl: {url}\nitems: items\nfields: {{title: t, link: u}}\n")
+    return folder

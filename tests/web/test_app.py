@@ -14,7 +14,7 @@ from newsdesk.config import Settings
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import newsdesk, record, write_data
-from tests.web.helpers import RECORDS, running
+from tests.web.helpers import RECORDS, running, source_folder
 
 def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
     home = server.get("/")
@@ -178,10 +178,7 @@ def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, t
 
     httpserver.expect_request("/list").respond_with_data(
         jsonlib.dumps({"items": [{"t": "管理员触发 admin fetch", "u": "https://x.example.com/admin/1"}]}), content_type="application/json")
-    folder = tmp_path / "sources"
-    folder.mkdir()
-    (folder / "mine.yaml").write_text(f"name: mine\nkind: json\nurl: {httpserver.url_for('/list')}\nitems: items\n"
-                                      "fields: {title: t, link: u}\n")  # fmt: skip
+    folder = source_folder(tmp_path / "sources", "mine", httpserver.url_for("/list"))
     store = Store(sqlite_url)
     settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1)
     with running(create_app(store, settings)) as client, running(create_app(store, Settings())) as anonymous:
@@ -221,10 +218,7 @@ def test_concurrent_admin_fetches_of_one_source_run_it_once(sqlite_url, tmp_path
         return Response(jsonlib.dumps({"items": items}), content_type="application/json")
 
     httpserver.expect_request("/slow").respond_with_handler(slow_list)
-    folder = tmp_path / "sources"
-    folder.mkdir()
-    (folder / "slow.yaml").write_text(f"name: slow\nkind: json\nurl: {httpserver.url_for('/slow')}\nitems: items\n"
-                                      "fields: {title: t, link: u}\n")  # fmt: skip
+    folder = source_folder(tmp_path / "sources", "slow", httpserver.url_for("/slow"))
     settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1)
     auth = {"Authorization": "Bearer s3cret-token"}
     with Store(sqlite_url) as store, running(create_app(store, settings)) as client:

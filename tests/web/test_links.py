@@ -14,7 +14,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.publish.site import build_site
 from newsdesk.store import Store
 from tests.conftest import record, write_data
-from tests.web.helpers import RECORDS, running
+from tests.web.helpers import RECORDS, running, source_folder
 
 MAX_DEPTH = 3
 
@@ -96,10 +96,7 @@ def test_first_run_page_and_the_sources_page_with_its_admin_form(sqlite_url, tmp
 
     httpserver.expect_request("/list").respond_with_data(
         json.dumps({"items": [{"t": "来源页面 sources page", "u": "https://x.example.com/s/1"}]}), content_type="application/json")
-    folder = tmp_path / "sources"
-    folder.mkdir()
-    (folder / "mine.yaml").write_text(f"name: mine\nkind: json\nurl: {httpserver.url_for('/list')}\nitems: items\n"
-                                      "fields: {title: t, link: u}\n")  # fmt: skip
+    folder = source_folder(tmp_path / "sources", "mine", httpserver.url_for("/list"))
     settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0,
                         import_workers=1, web_cache_seconds=0)  # fmt: skip
     with Store(sqlite_url) as store, running(create_app(store, settings)) as client:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from newsdesk.models import Article, Watchlist
+from newsdesk.models import Article, Watchlist, in_language
 from newsdesk.search import parse
 from newsdesk.search.match import Document, QueryIndex
 from newsdesk.tokens import article_tokens
@@ -46,10 +46,8 @@ class Watchers:
 
 
 def _passes(watchlist: Watchlist, article: Article) -> bool:
-    language = (article.language or "").lower()
     return (
         (not watchlist.sources or article.source in watchlist.sources)
         and (not watchlist.kinds or article.kind in watchlist.kinds)
-        and (not watchlist.languages or any(language == l.lower() or language.startswith(l.lower() + "-")
-                                             for l in watchlist.languages))  # fmt: skip
+        and (not watchlist.languages or any(in_language(article.language, lang) for lang in watchlist.languages))
     )
