@@ -41,6 +41,7 @@ app = typer.Typer(
 export_app = typer.Typer(no_args_is_help=True, help="Write stored articles out: `hugo` pages or `jsonl`.")
 app.add_typer(export_app, name="export")
 err = Console(stderr=True, highlight=False)
+WATCH_PAGES = 1000  # stories of a public watchlist in the static build
 
 
 @dataclass
@@ -189,11 +190,12 @@ def build_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the page counts as JSON.")] = False,
     full: Annotated[bool, typer.Option("--full", help="Render every page, not only those whose inputs changed.")] = False,
 ) -> None:
-    """Build the static site: home, article, tag, source and language pages, feeds, sitemap.
+    """Build the static site: home, article, tag, source, language and public watchlist pages, feeds, sitemap.
 
     Only pages whose inputs changed since the last build into FOLDER are rendered,
     and only files whose content changes are written. Example: newsdesk build public
     """
+    from newsdesk.pipeline.ingest import load_watchers
     from newsdesk.publish.site import build_site
 
     state: State = ctx.obj
@@ -202,9 +204,10 @@ def build_command(
         raise typer.BadParameter(f"{theme} is not a folder", param_hint="--theme")
     with _opened(state) as store, _progress(sys.stderr.isatty()) as progress:
         task = progress.add_task("building", total=None)
+        public = [w.name for w in load_watchers(store, state.settings, enabled_only=False).watchlists.values() if w.public]
         report = build_site(
             store, target, state.settings, per_page=per_page, theme=theme, full=full,
-            on_page=lambda _: progress.advance(task),
+            on_page=lambda _: progress.advance(task), watchlists={n: store.watchlist_stories(n, WATCH_PAGES) for n in public},
         )  # fmt: skip
     if as_json:
         typer.echo(json.dumps({**report.counts(), "folder": str(target)}))

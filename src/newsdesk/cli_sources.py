@@ -104,7 +104,7 @@ def run_command(
     database; they share the catalog. Runs in flight finish before it exits.
     Example: newsdesk --db postgresql://db-host/news run --concurrency 8
     """
-    from newsdesk.pipeline.daemon import active, run_forever, with_alerts
+    from newsdesk.pipeline.daemon import active, run_forever
 
     state: State = ctx.obj
     sources = catalog(state, folders)
@@ -122,9 +122,8 @@ def run_command(
             from newsdesk.pipeline.workers import run_worker
 
             err.print(f"newsdesk run: Procrastinate worker, {count} sources in the catalog, concurrency {concurrency}")
-            worker = run_worker(state.db, store, state.settings, {s.name: s for s in chosen}, concurrency=concurrency,
-                                on_result=show)  # fmt: skip
-            asyncio.run(with_alerts(worker, store, state.settings, os.environ))  # each alert is claimed by one sender
+            asyncio.run(run_worker(state.db, store, state.settings, {s.name: s for s in chosen}, concurrency=concurrency,
+                                   on_result=show, secrets=os.environ))  # fmt: skip
         else:
             err.print(f"newsdesk run: {count} sources; stop with Ctrl-C or SIGTERM")
             asyncio.run(run_forever(chosen, store, state.settings, on_result=show, follow_overrides=not names,

@@ -37,14 +37,16 @@ def add_command(
     every: Annotated[Optional[int], typer.Option("--every", help="A digest every N minutes (from midnight).")] = None,
     at: Annotated[Optional[str], typer.Option("--at", help="A daily digest at HH:MM.")] = None,
     quiet: Annotated[Optional[str], typer.Option("--quiet", help="Quiet hours, HH:MM-HH:MM: held to their end.")] = None,
-    public: Annotated[bool, typer.Option("--public", help="Serve its page and feeds at /watch/NAME/.")] = False,
+    public: Annotated[bool, typer.Option("--public", help="Serve its page and feeds at /watch/NAME/ (and build them).")] = False,
+    per_hour: Annotated[int, typer.Option("--per-hour", help="At most N sends an hour; more wait and go as one.")] = 0,
 ) -> None:
     """Add or replace a watchlist kept in the database.
 
     Example: newsdesk watch add chips --ticker NVDA --query '英伟达 OR 辉达' --notify '${SLACK_URL}'
     """
     definition: dict[str, Any] = {"tickers": ticker or [], "query": query, "sources": source or [], "languages": lang or [],
-                                  "kinds": kind or [], "notify": notify or [], "zone": zone, "quiet": quiet, "public": public}  # fmt: skip
+                                  "kinds": kind or [], "notify": notify or [], "zone": zone, "quiet": quiet, "public": public,
+                                  "per_hour": per_hour}  # fmt: skip
     if every or at:
         definition.update(mode="digest", every=every or 60, at=at)
     definition = {k: v for k, v in definition.items() if v}

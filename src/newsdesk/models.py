@@ -178,13 +178,15 @@ class Watchlist:
     enabled: bool = True
     public: bool = False  # its page and feeds are served (/watch/NAME/)
     origin: str = "database"  # or the settings file that defines it
+    per_hour: int = 0  # at most this many sends an hour (0: no limit); more wait and go together
 
     def as_json(self) -> dict[str, object]:
         """The definition, with notification URLs masked (they hold tokens)."""
         return {
             "name": self.name, "tickers": list(self.tickers), "query": self.query, "sources": list(self.sources),
             "languages": list(self.languages), "kinds": list(self.kinds), "notify": [mask_url(u) for u in self.notify],
-            "mode": self.mode, "every": self.every, "at": self.at, "quiet": self.quiet, "zone": self.zone, "enabled": self.enabled, "public": self.public, "origin": self.origin,
+            "mode": self.mode, "every": self.every, "at": self.at, "quiet": self.quiet, "zone": self.zone,
+            "enabled": self.enabled, "public": self.public, "per_hour": self.per_hour, "origin": self.origin,
         }  # fmt: skip
 
 

@@ -59,15 +59,16 @@ def test_one_alert_per_story_delivered_to_a_webhook(db_url, tmp_path, httpserver
         assert len(queued) == 3  # chips: the story once (records 1 and 2) and the Traditional one; gold: one
         watchers = load_watchers(store, Settings())
         done = deliver_due(store, watchers.watchlists, {"GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"})
-        assert done.as_json() == {"sent": 3, "retrying": 0, "failed": 0}
+        assert done.as_json() == {"sent": 3, "retrying": 0, "failed": 0, "held": 0}
         bodies = {json.loads(request.data)["title"]: json.loads(request.data)["message"] for request, _ in httpserver.log}
         assert len(httpserver.log) == 2  # the stories of one watchlist that came due together: one message
         assert "輝達" in bodies["[chips] 2 new stories"] and "英伟达" in bodies["[chips] 2 new stories"]
+        assert bodies["[chips] 2 new stories"].count("also reported by wire_b") == 1  # record 2: the story of record 1
         assert [t for t in bodies if t.startswith("[gold] ")] == ["[gold] 黄金价格创新高"]
         assert all(_links(body) and "CST" in body for body in bodies.values())
         assert sorted(link for body in bodies.values() for link in _links(body)) == [
             "https://news.example.com/articles/1", "https://news.example.com/articles/3", "https://news.example.com/articles/4"]
-        assert deliver_due(store, watchers.watchlists, {}).as_json() == {"sent": 0, "retrying": 0, "failed": 0}
+        assert deliver_due(store, watchers.watchlists, {}).as_json() == {"sent": 0, "retrying": 0, "failed": 0, "held": 0}
         assert {a["state"] for a in store.alert_log()} == {"sent"}
 
 
@@ -78,7 +79,7 @@ def test_a_failing_target_is_retried_with_the_reason_logged(db_url, tmp_path, ht
         write_data(tmp_path / "data" / "wire" / "news.json", RECORDS[3:])
         import_paths(store, [tmp_path / "data"], Settings())
         watchlists = load_watchers(store, Settings()).watchlists
-        assert deliver_due(store, watchlists, {}).as_json() == {"sent": 0, "retrying": 1, "failed": 0}
+        assert deliver_due(store, watchlists, {}).as_json() == {"sent": 0, "retrying": 1, "failed": 0, "held": 0}
         [logged] = store.alert_log("gold")
         assert logged["state"] == "queued" and logged["attempts"] == 1 and "MISSING_HOOK" in logged["last_error"]
         assert deliver_due(store, watchlists, {"MISSING_HOOK": "json://127.0.0.1:1/x"}).sent == 0  # not due yet
@@ -87,7 +88,7 @@ def test_a_failing_target_is_retried_with_the_reason_logged(db_url, tmp_path, ht
 def test_watchlists_are_checked_field_by_field():
     for definition, words in (({}, "tickers or a query"), ({"query": "-x"}, "no words"), ({"tickers": ["NVDA"], "mode": "weekly"}, "mode"),
                               ({"query": "a", "notify": ["not a url"]}, "Apprise"), ({"query": "a", "zone": "Mars/Base"}, "zone"),
-                              ({"query": "a", "colour": "red"}, "colour")):  # fmt: skip
+                              ({"query": "a", "colour": "red"}, "colour"), ({"query": "a", "per_hour": -1}, "per_hour")):  # fmt: skip
         with pytest.raises(ConfigError, match=words):
             parse_watchlist("w", definition)
     assert parse_watchlist("w", {"tickers": ["nvda"]}).tickers == ("NVDA",)
@@ -214,6 +215,13 @@ def test_a_public_watchlist_has_a_page_and_feeds_a_private_one_does_not(sqlite_u
             assert len(client.get("/watch/chips/feed.json").json()["items"]) == 2
             assert client.get("/watch/chips/atom.xml").status_code == 200
             assert [client.get(p).status_code for p in ("/watch/gold/", "/watch/gold/index.xml", "/watch/none/")] == [404] * 3
+    from tests.conftest import newsdesk
+
+    newsdesk("build", str(tmp_path / "site"), db=sqlite_url, check=True)  # the static site: the public one only
+    built = (tmp_path / "site" / "watch" / "chips" / "index.html").read_text()
+    assert built.count("<article") == 2 and "輝達" in built
+    assert len(feedparser.parse((tmp_path / "site" / "watch" / "chips" / "index.xml").read_text()).entries) == 2
+    assert not (tmp_path / "site" / "watch" / "gold").exists()
 
 
 def test_a_digest_waits_for_its_time_and_lists_the_stories_in_one_message(sqlite_url, tmp_path, httpserver):
@@ -236,6 +244,35 @@ def test_a_digest_waits_for_its_time_and_lists_the_stories_in_one_message(sqlite
         assert deliver_due(store, watchlists, {}).sent == 2
     [(request, _)] = httpserver.log
     assert json.loads(request.data)["title"] == "[chips] 2 new stories"
+
+
+def test_over_its_sends_an_hour_a_watchlist_holds_alerts_and_sends_them_together(sqlite_url, tmp_path, httpserver):
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from newsdesk.store.schema import alerts
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    stories = [record(200 + n, title=f"黄金第{n}次创新高", source="wire_a", pub_date=1738917000 + n,
+                      description=f"<p>黄金。{_noise(n)}</p>") for n in range(4)]  # fmt: skip
+    with Store(sqlite_url) as store:
+        _watch(store, "gold", query="黄金", per_hour=1, notify=[f"json://127.0.0.1:{httpserver.port}/hook"])
+        watchlists = load_watchers(store, Settings()).watchlists
+        for n, part in enumerate((stories[:1], stories[1:])):
+            write_data(tmp_path / f"data{n}" / "wire" / "news.json", part)
+            import_paths(store, [tmp_path / f"data{n}"], Settings())
+            done = deliver_due(store, watchlists, {})
+        assert done.as_json() == {"sent": 0, "retrying": 0, "failed": 0, "held": 3} and len(httpserver.log) == 1
+        held = [a for a in store.alert_log("gold") if a["state"] == "queued"]
+        [first] = [a for a in store.alert_log("gold") if a["state"] == "sent"]
+        assert len(held) == 3 and {a["next_try"] for a in held} == {first["sent"] + timedelta(hours=1)}
+        assert all(a["attempts"] == 0 for a in held)  # waiting is not a failed attempt
+        with store.engine.begin() as conn:  # an hour later
+            conn.execute(sa.update(alerts).where(alerts.c.id == first["id"]).values(sent=first["sent"] - timedelta(hours=1)))
+            conn.execute(sa.update(alerts).where(alerts.c.state == "queued").values(next_try=datetime.now(UTC)))
+        assert deliver_due(store, watchlists, {}).sent == 3
+    assert [json.loads(r.data)["title"] for r, _ in httpserver.log][1:] == ["[gold] 3 new stories"]
 
 
 def test_digest_times_and_quiet_hours():

@@ -77,6 +77,6 @@ def test_kill_9_between_store_and_send_delivers_after_restart_once(tmp_path, htt
     sender = _run(db, config, "watch", "send", "--json")
     out, _ = sender.communicate(timeout=300)
     stories = _count(db, "SELECT count(DISTINCT cluster) FROM articles WHERE title LIKE '黄金%'")
-    assert json.loads(out) == {"sent": stories, "retrying": 0, "failed": 0}
+    assert json.loads(out) == {"sent": stories, "retrying": 0, "failed": 0, "held": 0}
     assert len(received) == len(set(received)) == stories == 400  # each story's link once: 2400 / 6 distinct ones
     assert json.loads(_run(db, config, "watch", "send", "--json").communicate(timeout=300)[0])["sent"] == 0

@@ -5,7 +5,8 @@ schedule's interval when it has one) after its last run ended, with ±10 %
 jitter so that sources started together drift apart. A source is never run
 twice at once. On SIGTERM or SIGINT no new run starts; the runs in flight finish
 (their writes are whole transactions) and the loop returns. Beside the fetches, the
-watchlists' queued alerts are sent every second (:func:`send_alerts`).
+watchlists' queued alerts are sent as soon as a run saved articles, and looked for
+every quarter second (digests, retries: :func:`send_alerts`).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import limits_from
 from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.pipeline.refresh import RunResult, fetch_source
-from newsdesk.models import SourceHealth
+from newsdesk.models import SourceHealth, Watchlist
 from newsdesk.sources.catalog import Source, display_names, is_enabled
 from newsdesk.store import Store
-from newsdesk.watch.deliver import deliver_due
+from newsdesk.watch.deliver import Delivery, deliver_due
 
-__all__ = ["active", "interval_of", "run_forever", "send_alerts", "with_alerts"]
+__all__ = ["WatchlistCache", "active", "interval_of", "run_forever", "send_alerts"]
 
 JITTER = 0.1
 log = logging.getLogger("newsdesk.run")
@@ -61,32 +62,43 @@ def _allowed(sources: list[Source], store: Store, follow: bool, before: set[str]
         return before if before is not None else {s.name for s in sources if s.enabled}
 
 
-async def send_alerts(store: Store, settings: Settings, stop: asyncio.Event, secrets: Mapping[str, str]) -> None:
-    """Deliver the watchlists' alerts as they are queued (every second), until ``stop``."""
-    names = display_names(settings.sources_folder)
-    watchers, loaded = None, 0.0
+class WatchlistCache:
+    """The watchlists a sender uses, read again when older than :data:`WATCHLISTS_RELOAD`
+    (parsing 1,000 queries is not free; an alert of a watchlist not read yet waits for
+    a retry), with the sources' display names for the messages."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        self.names = display_names(settings.sources_folder)
+        self._watchlists: dict[str, Watchlist] | None = None
+        self._loaded = 0.0
+
+    def get(self) -> dict[str, Watchlist]:
+        if self._watchlists is None or time.monotonic() - self._loaded > WATCHLISTS_RELOAD:
+            self._watchlists, self._loaded = load_watchers(self.store, self.settings).watchlists, time.monotonic()
+        return self._watchlists
+
+    def deliver(self, secrets: Mapping[str, str], only: str | None = None) -> Delivery:
+        """Send what is due (of watchlist ``only``): :func:`deliver_due` (blocking)."""
+        return deliver_due(self.store, self.get(), secrets, self.names, only=only)
+
+
+async def send_alerts(store: Store, settings: Settings, stop: asyncio.Event, secrets: Mapping[str, str],
+                      wake: asyncio.Event | None = None) -> None:  # fmt: skip
+    """Deliver the watchlists' alerts as they are queued, until ``stop``: a look every
+    :data:`ALERT_POLL` seconds, and at once when ``wake`` is set (a run saved articles)."""
+    cache = WatchlistCache(store, settings)
+    wake = wake or asyncio.Event()
     while not stop.is_set():
+        wake.clear()
         try:
-            if watchers is None or time.monotonic() - loaded > WATCHLISTS_RELOAD:  # parsing 1,000 queries is not free
-                watchers, loaded = await asyncio.to_thread(load_watchers, store, settings), time.monotonic()
-            await asyncio.to_thread(deliver_due, store, watchers.watchlists, secrets, names)
+            await asyncio.to_thread(cache.deliver, secrets)
         except NewsdeskError as exc:  # the database away for a moment, a bad watchlist: say so, go on
             log.warning("alerts: %s", exc)
-        try:
-            await asyncio.wait_for(stop.wait(), ALERT_POLL)
-        except TimeoutError:
-            pass
-
-
-async def with_alerts(main: Awaitable[None], store: Store, settings: Settings, secrets: Mapping[str, str]) -> None:
-    """Run ``main`` (a Procrastinate worker) with the alert sender beside it."""
-    stop = asyncio.Event()
-    sender = asyncio.ensure_future(send_alerts(store, settings, stop, secrets))
-    try:
-        await main
-    finally:
-        stop.set()
-        await sender
+        waiting = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+        await asyncio.wait(waiting, timeout=ALERT_POLL, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiting:
+            waiter.cancel()
 
 
 async def run_forever(
@@ -105,7 +117,8 @@ async def run_forever(
     due = {s.name: loop.time() + random.uniform(0, min(START_SPREAD, interval_of(s))) for s in sources}
     running: dict[asyncio.Task[RunResult], Source] = {}
     allowed: set[str] | None = None
-    sender = asyncio.ensure_future(send_alerts(store, settings, stop, secrets)) if secrets is not None else None
+    wake = asyncio.Event()  # a run that saved articles wakes the alert sender
+    sender = asyncio.ensure_future(send_alerts(store, settings, stop, secrets, wake)) if secrets is not None else None
     async with Fetcher(limits_from(settings)) as fetcher:
         stopping = asyncio.ensure_future(stop.wait())
         try:
@@ -125,6 +138,8 @@ async def run_forever(
                 done, _ = await asyncio.wait({stopping, *running}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 for task in done - {stopping}:
                     source = running.pop(task)  # type: ignore[arg-type]
+                    if task.result().new:  # type: ignore[attr-defined]
+                        wake.set()
                     due[source.name] = loop.time() + interval_of(source) * random.uniform(1 - JITTER, 1 + JITTER)
                     if on_result:
                         on_result(task.result())  # type: ignore[arg-type]

@@ -1,25 +1,33 @@
 """``newsdesk run`` on PostgreSQL: workers of Procrastinate sharing one catalog.
 
 Every worker process — on any machine pointed at the same database — runs the
-same three tasks:
+same tasks:
 
 - ``newsdesk.schedule``, a Procrastinate periodic task (every ``workers.tick`` seconds;
   each tick is deferred once, whatever the number of workers, and passes run one at a
   time): it defers one ``newsdesk.fetch_source`` job per due source;
 - ``newsdesk.revive``, periodic too: it puts back to ``todo`` the jobs of workers whose
   heartbeat stopped, so a dead worker's sources are fetched elsewhere;
-- ``newsdesk.fetch_source(name)``: :func:`newsdesk.pipeline.refresh.fetch_source`.
+- ``newsdesk.fetch_source(name)``: :func:`newsdesk.pipeline.refresh.fetch_source`;
+- ``newsdesk.send_alerts(watchlist)``: sends the watchlist's alerts that are due
+  (:func:`newsdesk.watch.deliver.deliver_due`), deferred by a fetch job that saved
+  articles, and by ``newsdesk.alerts``, periodic every second, for the rest (digests
+  coming due, retries, alerts queued by ``newsdesk import``).
 
 A source is due when its last run ended an interval ago (its health row, so the
 interval holds across workers) and it has no job queued or running; its jobs
 carry ``queueing_lock`` and ``lock`` = the source name, so two are never queued
-nor run at once. A job that crashes is retried by Procrastinate's retry strategy
-(a source's own failures are health, not crashes).
+nor run at once. A send job carries ``queueing_lock`` and ``lock`` =
+``alerts:WATCHLIST``: one waits at a time and takes every alert of the watchlist due
+when it runs (one message for a burst); each alert is claimed in the outbox before it
+is sent, so it goes once whichever worker runs the job. A job that crashes is retried
+by Procrastinate's retry strategy (a source's own failures are health, not crashes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,7 +38,7 @@ from sqlalchemy.engine import make_url
 
 from newsdesk.config import Settings
 from newsdesk.fetch.client import Fetcher
-from newsdesk.pipeline.daemon import active, interval_of
+from newsdesk.pipeline.daemon import WatchlistCache, active, interval_of
 from newsdesk.fetch.documents import limits_from
 from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.sources.catalog import Source
@@ -63,7 +71,32 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
         result: RunResult = await fetch_source(source, state["fetcher"], state["store"], state["settings"])
         if state.get("on_result"):
             state["on_result"](result)
+        if result.new:
+            await defer_sends(state["store"])
         return result.as_json()
+
+    @app.task(name="newsdesk.send_alerts", queue="alerts", pass_context=True,
+              retry=procrastinate.RetryStrategy(max_attempts=3, exponential_wait=2))  # fmt: skip
+    async def send_alerts_job(context: procrastinate.JobContext, watchlist: str) -> dict[str, int]:
+        state = context.additional_context["newsdesk"]
+        cache: WatchlistCache = state["watchlists"]
+        return (await asyncio.to_thread(cache.deliver, state["secrets"], watchlist)).as_json()
+
+    async def defer_sends(store: Store) -> int:
+        deferred = 0
+        for name in await asyncio.to_thread(store.due_watchlists):
+            lock = f"alerts:{name}"
+            try:
+                await send_alerts_job.configure(lock=lock, queueing_lock=lock).defer_async(watchlist=name)
+                deferred += 1
+            except procrastinate_errors.AlreadyEnqueued:  # one waiting already: it takes these too
+                pass
+        return deferred
+
+    @app.periodic(cron="* * * * * */1", periodic_id="newsdesk-alerts")
+    @app.task(name="newsdesk.alerts", queue="schedule", queueing_lock="newsdesk.alerts", pass_context=True)
+    async def alerts_due(context: procrastinate.JobContext, timestamp: int) -> dict[str, int]:
+        return {"deferred": await defer_sends(context.additional_context["newsdesk"]["store"])}
 
     @app.periodic(cron=f"* * * * * */{tick}", periodic_id="newsdesk")
     @app.task(name="newsdesk.schedule", queue="schedule", queueing_lock="newsdesk.schedule", lock="newsdesk.schedule",
@@ -119,14 +152,17 @@ async def install_schema(app: procrastinate.App, db_url: str) -> None:
 async def run_worker(
     db_url: str, store: Store, settings: Settings, catalog: dict[str, Source], *, concurrency: int = 4,
     on_result: Callable[[RunResult], None] | None = None, app: procrastinate.App | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> None:  # fmt: skip
-    """Run one worker until SIGTERM/SIGINT (Procrastinate finishes the jobs in flight)."""
+    """Run one worker until SIGTERM/SIGINT (Procrastinate finishes the jobs in flight).
+    ``secrets`` (the environment) gives the watchlists' ``${NAME}`` targets."""
     app = app or make_app(db_url, settings)
     async with app.open_async(), Fetcher(limits_from(settings)) as fetcher:
         await install_schema(app, db_url)
-        context = {"store": store, "settings": settings, "catalog": catalog, "fetcher": fetcher, "on_result": on_result}
+        context = {"store": store, "settings": settings, "catalog": catalog, "fetcher": fetcher, "on_result": on_result,
+                   "secrets": secrets or {}, "watchlists": WatchlistCache(store, settings)}  # fmt: skip
         await app.run_worker_async(
-            queues=["fetch", "schedule"], concurrency=concurrency, additional_context={"newsdesk": context},
+            queues=["fetch", "schedule", "alerts"], concurrency=concurrency, additional_context={"newsdesk": context},
             install_signal_handlers=True, update_heartbeat_interval=settings.workers_heartbeat,
             stalled_worker_timeout=settings.workers_stalled_after, delete_jobs="successful",
         )  # fmt: skip

@@ -172,10 +172,12 @@ def build_site(
     theme: Path | None = None,
     on_page: Callable[[str], None] | None = None,
     full: bool = False,
+    watchlists: Mapping[str, Sequence[Article]] | None = None,
 ) -> BuildReport:
     """Build the site into ``folder``, rendering only what changed since the last
     build there (everything when ``full``). Lists need no article bodies; bodies are
-    read in batches, only for the article pages that are rendered."""
+    read in batches, only for the article pages that are rendered. ``watchlists``:
+    the public ones' stories, newest alert first (``watch/NAME/`` and its feeds)."""
     env = environment(theme, settings.tz, display_names(settings.sources_folder))
     entries = sorted((entry(a) for a in store.iter_articles(bodies=False)), key=lambda e: (e.published, e.uuid), reverse=True)
     prints = {e.uuid: digest(e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster, e.dated, e.kind)
@@ -194,6 +196,10 @@ def build_site(
             title = env.filters["source_name"](name) if kind == "sources" else name
             _lists(env, out, context, base, title, members, per_page, prints)
             _feeds(out, items, base, f"{settings.site_title} · {title}", members, prints)
+    for name, stories in sorted((watchlists or {}).items()):
+        members = [e for e in map(entry, stories) if e.uuid in prints]
+        _lists(env, out, context, f"watch/{name}/", f"关注 Watchlist · {name}", members, per_page, prints)
+        _feeds(out, items, f"watch/{name}/", f"{settings.site_title} · {name}", members, prints)
     out.page("widgets.html", digest([prints[e.uuid] for e in entries[:RECENT]], tag_list),
              lambda: env.get_template("widgets.html").render(context, root=""))  # fmt: skip
     out.page("404.html", "", lambda: env.get_template("404.html").render(context, root="/"))

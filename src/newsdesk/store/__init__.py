@@ -297,9 +297,27 @@ class Store:
         with self.engine.begin() as conn:
             return outbox.remove_watchlist(conn, name)
 
-    def claim_alerts(self, limit: int = 50, lease: float = 120) -> list[dict[str, Any]]:
-        """Alerts due now, each claimed by this sender for ``lease`` seconds."""
-        return outbox.claim(self.engine, limit, lease)
+    def claim_alerts(self, limit: int = 50, lease: float = 120, watchlist: str | None = None) -> list[dict[str, Any]]:
+        """Alerts due now (of ``watchlist``), each claimed by this sender for ``lease`` seconds."""
+        return outbox.claim(self.engine, limit, lease, watchlist)
+
+    def due_watchlists(self) -> list[str]:
+        """Watchlists with alerts due now."""
+        with self._connect() as conn:
+            return outbox.due_watchlists(conn)
+
+    def postpone_alerts(self, ids: list[int], until: datetime) -> None:
+        outbox.postpone(self.engine, ids, until)
+
+    def alert_sends(self, watchlist: str, since: datetime) -> list[datetime]:
+        """When ``watchlist`` was sent something since ``since`` (one time per send)."""
+        with self._connect() as conn:
+            return outbox.sends(conn, watchlist, since)
+
+    def story_reports(self, clusters: list[str]) -> dict[str, list[tuple[str, str, str]]]:
+        """Every article of these stories: cluster → ``(uuid, source, link)``, oldest first."""
+        with self._connect() as conn:
+            return outbox.reports(conn, clusters)
 
     def finish_alerts(self, results: list[tuple[int, bool, str | None, datetime | None]]) -> None:
         """Record sends: ``(alert id, sent, error, retry_at)`` each (see :func:`outbox.finish`)."""

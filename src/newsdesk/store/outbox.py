@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.models import Article
-from newsdesk.store.schema import alerts, watchlists
+from newsdesk.store import bulk
+from newsdesk.store.schema import alerts, articles, watchlists
 
-__all__ = ["claim", "finish", "log", "queue", "read_watchlists", "remove_watchlist", "write_watchlist"]
+__all__ = ["claim", "due_watchlists", "finish", "log", "postpone", "queue", "reports", "read_watchlists", "remove_watchlist", "sends",
+           "write_watchlist"]
 
 
 def _insert(conn: sa.Connection, table: sa.Table) -> Any:
@@ -31,14 +33,25 @@ def queue(conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, l
         conn.execute(_insert(conn, alerts).on_conflict_do_nothing(index_elements=["watchlist", "cluster"]), rows)
 
 
-def claim(engine: sa.Engine, limit: int, lease: float) -> list[dict[str, Any]]:
-    """Up to ``limit`` alerts due now, marked ``sending`` until ``lease`` seconds from now
-    (a sender that dies leaves them to be taken again after that). One transaction:
-    the update re-checks that each row is still due, and the lease's end, unique to
-    this claim, tells which rows this sender got."""
+def _due(now: datetime) -> sa.ColumnElement[bool]:
+    """Queued and due, or claimed by a sender whose lease ran out."""
+    return sa.and_(alerts.c.state.in_(("queued", "sending")), alerts.c.next_try <= now)
+
+
+def due_watchlists(conn: sa.Connection) -> list[str]:
+    """Names of the watchlists with alerts due now (one indexed read)."""
+    query = sa.select(alerts.c.watchlist).where(_due(datetime.now(UTC))).distinct().order_by(alerts.c.watchlist)
+    return list(conn.execute(query).scalars())
+
+
+def claim(engine: sa.Engine, limit: int, lease: float, watchlist: str | None = None) -> list[dict[str, Any]]:
+    """Up to ``limit`` alerts due now (of ``watchlist``, or of all), marked ``sending``
+    until ``lease`` seconds from now (a sender that dies leaves them to be taken again
+    after that). One transaction: the update re-checks that each row is still due, and
+    the lease's end, unique to this claim, tells which rows this sender got."""
     now = datetime.now(UTC)
     c = alerts.c
-    due = sa.and_(c.state.in_(("queued", "sending")), c.next_try <= now)
+    due = _due(now) if watchlist is None else sa.and_(_due(now), c.watchlist == watchlist)
     until = now + timedelta(seconds=lease, microseconds=random.randrange(1_000_000))
     with engine.begin() as conn:
         rows = {r["id"]: dict(r) for r in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings()}
@@ -58,6 +71,30 @@ def finish(engine: sa.Engine, results: Sequence[tuple[int, bool, str | None, dat
             values: dict[str, Any] = {"state": "sent", "sent": now, "last_error": None} if sent else {
                 "state": "queued" if retry_at else "failed", "last_error": (error or "")[:2000], "next_try": retry_at or now}
             conn.execute(alerts.update().where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, **values))
+
+
+def postpone(engine: sa.Engine, ids: Sequence[int], until: datetime) -> None:
+    """Put claimed alerts back in the queue until ``until``, not counted as an attempt."""
+    with engine.begin() as conn:
+        conn.execute(alerts.update().where(alerts.c.id.in_(list(ids))).values(state="queued", next_try=until))
+
+
+def sends(conn: sa.Connection, watchlist: str, since: datetime) -> list[datetime]:
+    """When ``watchlist``'s alerts were sent since ``since``, oldest first: one time per
+    send (the alerts a sender sent together share it)."""
+    c = alerts.c
+    query = sa.select(c.sent).where(c.watchlist == watchlist, c.state == "sent", c.sent >= since).distinct()
+    return sorted(conn.execute(query).scalars())
+
+
+def reports(conn: sa.Connection, clusters: Sequence[str]) -> dict[str, list[tuple[str, str, str]]]:
+    """The articles of these stories: cluster → ``(uuid, source, link)``, oldest first."""
+    c = articles.c
+    found: dict[str, list[tuple[datetime, str, str, str]]] = {}
+    for where in bulk.matching(conn, c.cluster, list(clusters)):
+        for cluster, published, uuid, source, link in conn.execute(sa.select(c.cluster, c.published, c.uuid, c.source, c.link).where(where)):
+            found.setdefault(cluster, []).append((published, uuid, source, link))
+    return {cluster: [row[1:] for row in sorted(rows)] for cluster, rows in found.items()}
 
 
 def log(conn: sa.Connection, watchlist: str | None, limit: int) -> list[dict[str, Any]]:

@@ -25,13 +25,14 @@ import apprise
 from newsdesk.models import Article, Watchlist
 from newsdesk.store import Store
 
-__all__ = ["Delivery", "MAX_ATTEMPTS", "deliver_due", "message"]
+__all__ = ["Delivery", "MAX_ATTEMPTS", "Story", "deliver_due", "message"]
 
 MAX_ATTEMPTS = 5
 SENDERS = 16  # messages sent at once (each waits on its target's answer)
 PER_MESSAGE = 20  # stories of one watchlist in one message at the most
 CLAIM = 1000  # alerts taken at once: a burst becomes few messages per watchlist
 _FIRST_PAUSE = 30.0
+_HOUR = timedelta(hours=1)
 _SECRET = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
 
@@ -40,36 +41,51 @@ class Delivery:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    held: int = 0  # over the watchlist's sends an hour: they wait
 
     def as_json(self) -> dict[str, int]:
-        return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed}
+        return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed, "held": self.held}
 
 
-def message(stories: list[tuple[Article, str]], watchlist: Watchlist) -> tuple[str, str]:
-    """Title and body of one message: for each story (article, source display name) its
-    headline, source, time in the watchlist's zone, tickers and link. Several stories
-    that came due together make one message that lists them."""
+@dataclass(slots=True)
+class Story:
+    """One story of a message: the article that alerted, its source's display name, and
+    the other outlets that carried it so far (display names)."""
+
+    article: Article
+    source: str
+    also: tuple[str, ...] = ()
+
+
+def message(stories: list[Story], watchlist: Watchlist) -> tuple[str, str]:
+    """Title and body of one message: for each story its headline, source, time in the
+    watchlist's zone, tickers, link and the other outlets that reported it. Several
+    stories that came due together make one message that lists them."""
     lines = []
-    for article, source_name in stories:
+    for story in stories:
+        article = story.article
         when = article.published.astimezone(ZoneInfo(watchlist.zone)).strftime("%Y-%m-%d %H:%M %Z")
-        tickers = f" · {' '.join(article.tickers)}" if article.tickers else ""
-        lines.append(f"{source_name} · {when}{tickers}\n{article.link}")
+        held = [t for t in article.tickers if t in watchlist.tickers]  # the ones the watchlist follows first
+        shown = held + [t for t in article.tickers if t not in held]
+        tickers = f" · {' '.join(shown)}" if shown else ""
+        also = f"\nalso reported by {', '.join(story.also)}" if story.also else ""
+        lines.append(f"{story.source} · {when}{tickers}\n{article.link}{also}")
     if len(stories) == 1:
-        return f"[{watchlist.name}] {stories[0][0].title}", lines[0]
-    listed = "\n\n".join(f"{n}. {article.title}\n{line}" for n, ((article, _), line) in enumerate(zip(stories, lines, strict=True), 1))
+        return f"[{watchlist.name}] {stories[0].article.title}", lines[0]
+    listed = "\n\n".join(f"{n}. {story.article.title}\n{line}" for n, (story, line) in enumerate(zip(stories, lines, strict=True), 1))
     return f"[{watchlist.name}] {len(stories)} new stories", listed
 
 
 def deliver_due(
-    store: Store, watchlists: Mapping[str, Watchlist], secrets: Mapping[str, str], names: Mapping[str, str] | None = None
-) -> Delivery:
-    """Send every alert due now; the alerts of one watchlist that came due together go
-    as one message (at most :data:`PER_MESSAGE` stories), :data:`SENDERS` messages at a
-    time. Returns what happened."""
+    store: Store, watchlists: Mapping[str, Watchlist], secrets: Mapping[str, str], names: Mapping[str, str] | None = None,
+    *, only: str | None = None,
+) -> Delivery:  # fmt: skip
+    """Send every alert due now (of watchlist ``only``, or of all); the alerts of one
+    watchlist that came due together go as one message (at most :data:`PER_MESSAGE`
+    stories), :data:`SENDERS` messages at a time. Returns what happened."""
     done = Delivery()
-    names = names or {}
     with ThreadPoolExecutor(SENDERS, thread_name_prefix="alerts") as pool:
-        while claimed := store.claim_alerts(limit=CLAIM):
+        while claimed := store.claim_alerts(limit=CLAIM, watchlist=only):
             articles = {a.uuid: a for a in store.arrivals([alert["uuid"] for alert in claimed])}
             results: list[tuple[int, bool, str | None, datetime | None]] = []
             groups: dict[str, list[dict[str, Any]]] = {}
@@ -80,17 +96,47 @@ def deliver_due(
                     results.append(_outcome(alert, f"no watchlist {alert['watchlist']!r}", done))
                 else:
                     groups.setdefault(alert["watchlist"], []).append(alert)
+            _hold_over_limit(store, watchlists, groups, done)
+            stories = _stories(store, articles, [a for group in groups.values() for a in group], names or {})
             sends: list[tuple[list[dict[str, Any]], Future[str | None]]] = []
             for name, alerts in groups.items():
                 for start in range(0, len(alerts), PER_MESSAGE):
                     part = alerts[start : start + PER_MESSAGE]
-                    stories = [(articles[a["uuid"]], names.get(articles[a["uuid"]].source, articles[a["uuid"]].source)) for a in part]
-                    sends.append((part, pool.submit(_send, watchlists[name], stories, secrets)))
+                    sends.append((part, pool.submit(_send, watchlists[name], [stories[a["id"]] for a in part], secrets)))
             for part, sending in sends:
                 error = sending.result()
                 results += [_outcome(alert, error, done) for alert in part]
             store.finish_alerts(results)
     return done
+
+
+def _hold_over_limit(store: Store, watchlists: Mapping[str, Watchlist], groups: dict[str, list[dict[str, Any]]], done: Delivery) -> None:
+    """Take out of ``groups`` the alerts of watchlists that had their ``per_hour`` sends in
+    the last hour: they wait until the oldest of those is an hour old, and then go
+    together with whatever else came due by then."""
+    now = datetime.now(UTC)
+    for name in list(groups):
+        limit = watchlists[name].per_hour
+        if not limit:
+            continue
+        recent = store.alert_sends(name, now - _HOUR)
+        if len(recent) >= limit:
+            held = groups.pop(name)
+            store.postpone_alerts([a["id"] for a in held], recent[-limit] + _HOUR)
+            done.held += len(held)
+
+
+def _stories(store: Store, articles: Mapping[str, Article], alerts: list[dict[str, Any]], names: Mapping[str, str]) -> dict[int, Story]:
+    """Each alert's story: its article, and the other sources of its cluster so far."""
+    reports = store.story_reports(sorted({a["cluster"] for a in alerts}))
+    stories = {}
+    for alert in alerts:
+        article = articles[alert["uuid"]]
+        others = dict.fromkeys(names.get(source, source) for uuid, source, _ in reports.get(alert["cluster"], ())
+                               if uuid != article.uuid and source != article.source)  # fmt: skip
+        shown = names.get(article.source, article.source)
+        stories[alert["id"]] = Story(article, shown, tuple(o for o in others if o != shown))
+    return stories
 
 
 def _outcome(alert: dict[str, Any], error: str | None, done: Delivery, *, retry: bool = True) -> tuple[int, bool, str | None, datetime | None]:
@@ -120,7 +166,7 @@ def _senders(urls: tuple[str, ...]) -> apprise.Apprise | None:
     return cached[urls]
 
 
-def _send(watchlist: Watchlist, stories: list[tuple[Article, str]], secrets: Mapping[str, str]) -> str | None:
+def _send(watchlist: Watchlist, stories: list[Story], secrets: Mapping[str, str]) -> str | None:
     """None when every target took it; else why not (secrets masked)."""
     urls, missing = [], []
     for url in watchlist.notify:

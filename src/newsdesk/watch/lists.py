@@ -18,7 +18,7 @@ __all__ = ["parse_watchlist"]
 _NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+|\$\{[A-Z_][A-Z0-9_]*\}")
 _FIELDS = {"tickers", "query", "sources", "languages", "kinds", "notify", "mode", "every", "at", "quiet", "zone", "enabled",
-           "public"}
+           "public", "per_hour"}
 
 
 def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "database") -> Watchlist:
@@ -74,9 +74,12 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
     enabled, public = data.get("enabled", True), data.get("public", False)
     if not isinstance(enabled, bool) or not isinstance(public, bool):
         raise ConfigError("fields 'enabled' and 'public': true or false", where=where)
+    per_hour = data.get("per_hour", 0)
+    if not isinstance(per_hour, int) or isinstance(per_hour, bool) or not 0 <= per_hour <= 3600:
+        raise ConfigError("field 'per_hour': sends an hour at the most, 0 (no limit) to 3600", where=where)
     return Watchlist(name, tickers, query, tuple(_strings(data, "sources", where)), tuple(languages), tuple(kinds),
                      tuple(notify), mode, every, str(at) if at else None, str(quiet) if quiet else None, str(zone), enabled,
-                     public, origin)  # fmt: skip
+                     public, origin, per_hour)  # fmt: skip
 
 
 def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:
