@@ -1,7 +1,9 @@
-# make run   — install into .venv, run the fetch daemon on the catalog and serve the site on 127.0.0.1:8000
-# make demo  — import DATA into the embedded SQLite, build the static site and the Hugo export
-# make test  — install with test extras and what tests need (hugo, chromium), run pytest
-# make bench — the benchmarks on DATA
+# make run       — install what running needs into .venv, run the fetch daemon and serve the site on 127.0.0.1:8000
+# make demo      — import DATA into the embedded SQLite, build the static site and the Hugo export
+# make test      — install with the test and dev extras and what tests need (hugo, chromium, java, npm), run every test
+# make test-fast — the unit and small-fixture tests (no whole-corpus, browser or many-process ones)
+# make lint      — ruff (rules E F I B UP SIM) and ruff's format check; make typecheck — mypy, strict, on src/
+# make bench     — the benchmarks on DATA
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -9,12 +11,17 @@ DATA ?= ../shared/datasets/cachenews-2025-02
 DB ?= sqlite:///newsdesk.db
 SITE ?= hugo-site
 
-.PHONY: install system-deps web-checks run demo test bench clean check-install constraints
+.PHONY: install system-deps web-checks run demo test test-fast lint typecheck bench clean check-install constraints
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# What running needs, then (for tests and checks) the test and dev extras on top.
+$(VENV)/.runtime: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	$(PY) -m pip install -q -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime
+	$(PY) -m pip install -q -c constraints.txt -e '.[test,dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -29,11 +36,11 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; fi
 
-run: install
+run: $(VENV)/.runtime
 	$(VENV)/bin/newsdesk --db $(DB) run & daemon=$$!; trap 'kill $$daemon 2>/dev/null; wait $$daemon' EXIT INT TERM; \
 	$(VENV)/bin/newsdesk --db $(DB) serve --host 127.0.0.1 --port 8000 --workers 0
 
-demo: install system-deps
+demo: $(VENV)/.runtime system-deps
 	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA)
 	$(VENV)/bin/newsdesk --db $(DB) build public
 	$(VENV)/bin/newsdesk --db $(DB) export hugo $(SITE)
@@ -48,9 +55,21 @@ $(WEB_CHECKS): tools/web-checks/package.json tools/web-checks/package-lock.json
 
 web-checks: $(WEB_CHECKS)
 
+# Tests run in one process per core (pytest-xdist); the corpus tests share one worker and one import.
 test: install system-deps web-checks
-	$(PY) -m pytest; rc=$$?; \
+	$(PY) -m pytest -n auto --dist loadgroup; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; exit $$rc
+
+test-fast: install
+	$(PY) -m pytest -m "not slow" -q -n auto
+
+LINTED := src tests benchmarks scripts
+lint: install
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+
+typecheck: install
+	$(VENV)/bin/mypy
 
 # A fresh venv with Python's bundled pip, a plain install, one fallback extraction.
 check-install:

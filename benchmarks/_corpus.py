@@ -15,7 +15,9 @@ def arguments(description: str, **defaults: int) -> argparse.ArgumentParser:
     """corpus, --db and --seed, plus one integer option per keyword (``per_set=300`` → ``--per-set``)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--db", help="database holding the imported corpus (default: import it into a temporary SQLite file)")
+    parser.add_argument(
+        "--db", help="database holding the imported corpus (default: import it into a temporary SQLite file)"
+    )
     for name, value in defaults.items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=value)
     return parser

@@ -14,18 +14,71 @@ import asyncio
 import hashlib
 import json
 import random
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 PORT = 18180
 # Feeds are in one language each, as real ones are: even hosts Chinese, odd hosts English.
-ZH_WORDS = ("市场", "美联储", "利率", "通胀", "科技股", "财报", "收益率", "原油", "黄金", "人民币", "出口", "消费", "投资者",
-            "预期", "季度", "营收", "分析师", "增长", "债券", "上涨", "下跌", "表示", "公司", "今年", "政策")  # fmt: skip
-EN_WORDS = ("the", "market", "rates", "inflation", "earnings", "guidance", "investors", "shares", "rose", "fell", "of",
-            "percent", "quarter", "revenue", "analysts", "expect", "growth", "bond", "yields", "and", "to", "in", "said",
-            "company", "for", "on", "year", "policy", "was")  # fmt: skip
+ZH_WORDS = (
+    "市场",
+    "美联储",
+    "利率",
+    "通胀",
+    "科技股",
+    "财报",
+    "收益率",
+    "原油",
+    "黄金",
+    "人民币",
+    "出口",
+    "消费",
+    "投资者",
+    "预期",
+    "季度",
+    "营收",
+    "分析师",
+    "增长",
+    "债券",
+    "上涨",
+    "下跌",
+    "表示",
+    "公司",
+    "今年",
+    "政策",
+)
+EN_WORDS = (
+    "the",
+    "market",
+    "rates",
+    "inflation",
+    "earnings",
+    "guidance",
+    "investors",
+    "shares",
+    "rose",
+    "fell",
+    "of",
+    "percent",
+    "quarter",
+    "revenue",
+    "analysts",
+    "expect",
+    "growth",
+    "bond",
+    "yields",
+    "and",
+    "to",
+    "in",
+    "said",
+    "company",
+    "for",
+    "on",
+    "year",
+    "policy",
+    "was",
+)
 
 
 def sentence(rng: random.Random, chinese: bool) -> str:
@@ -53,9 +106,14 @@ def synthetic_feeds(feeds: int = 100, items: int = 20, seed: int = 11) -> dict[i
                 text = " ".join(sentence(rng, host % 2 == 0) for _ in range(3))
                 paragraphs.append(f"<p>{text}</p>")
                 length += len(text.encode()) + 7
-            entries.append({"title": f"{host}-{n} " + sentence(rng, host % 2 == 0)[:60],
-                            "link": f"https://feed{host}.example.com/story/{n}", "body": "".join(paragraphs),
-                            "date": start - timedelta(minutes=host * items + n)})  # fmt: skip
+            entries.append(
+                {
+                    "title": f"{host}-{n} " + sentence(rng, host % 2 == 0)[:60],
+                    "link": f"https://feed{host}.example.com/story/{n}",
+                    "body": "".join(paragraphs),
+                    "date": start - timedelta(minutes=host * items + n),
+                }
+            )
         out[host] = rss(f"Feed {host}", entries)
     return out
 
@@ -70,8 +128,14 @@ def corpus_feeds(corpus: Path, feeds: int = 121, limit: int = 7476) -> dict[int,
             continue
         for _, raw in read_records(found.path):  # type: ignore[union-attr]
             if isinstance(raw, dict) and raw.get("link") and len(entries) < limit:
-                entries.append({"title": str(raw.get("title") or ""), "link": str(raw["link"]),
-                                "body": str(raw.get("description") or ""), "date": _date(raw.get("pub_date"))})  # fmt: skip
+                entries.append(
+                    {
+                        "title": str(raw.get("title") or ""),
+                        "link": str(raw["link"]),
+                        "body": str(raw.get("description") or ""),
+                        "date": _date(raw.get("pub_date")),
+                    }
+                )
     per = -(-len(entries) // feeds)
     return {host: rss(f"Corpus feed {host}", entries[host * per : (host + 1) * per]) for host in range(feeds)}
 
@@ -93,8 +157,10 @@ def rss(title: str, entries: list[dict[str, object]]) -> bytes:
             + (f"<pubDate>{format_datetime(date)}</pubDate>" if isinstance(date, datetime) else "")
             + f"<description>{escape(str(entry['body']))}</description></item>"
         )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
-            f"<link>https://example.com/</link><description>bench</description>{''.join(items)}</channel></rss>").encode()  # fmt: skip
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
+        f"<link>https://example.com/</link><description>bench</description>{''.join(items)}</channel></rss>"
+    ).encode()
 
 
 def serve_hosts(hosts: dict[str, int], port: int, respond, ready) -> None:  # noqa: ANN001 - a coroutine function, an Event
@@ -107,7 +173,10 @@ def serve_hosts(hosts: dict[str, int], port: int, respond, ready) -> None:  # no
             while True:
                 request = await reader.readuntil(b"\r\n\r\n")
                 status, kind, body = await respond(host, request.split(b" ", 2)[1].decode())
-                writer.write(f"HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {len(body)}\r\n\r\n".encode() + body)
+                writer.write(
+                    f"HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {len(body)}\r\n\r\n".encode()
+                    + body
+                )
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -133,8 +202,17 @@ def serve(bodies: dict[int, bytes], ready) -> None:  # noqa: ANN001 - a multipro
 def feed_sources(count: int) -> list:  # noqa: ANN201 - newsdesk Sources
     from newsdesk.sources.catalog import Source
 
-    return [Source(name=f"feed{host}", kind="rss", url=f"http://127.0.0.{host + 2}:{PORT}/feed.xml", file="bench",
-                   max_items=1000, timeout=30.0) for host in range(count)]  # fmt: skip
+    return [
+        Source(
+            name=f"feed{host}",
+            kind="rss",
+            url=f"http://127.0.0.{host + 2}:{PORT}/feed.xml",
+            file="bench",
+            max_items=1000,
+            timeout=30.0,
+        )
+        for host in range(count)
+    ]
 
 
 def summary(bodies: dict[int, bytes]) -> str:

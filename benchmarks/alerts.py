@@ -27,12 +27,12 @@ import os
 import re
 import sqlite3
 import statistics
-from dataclasses import replace
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from newsdesk.config import Settings
@@ -58,7 +58,11 @@ def watchlists(store: Store, count: int, hook: str | None = None, skip: int = 0)
         if n % 4 == 3 and tickers:
             made.append(Watchlist(f"w{n}", tickers=(tickers[n // 4 % len(tickers)],)))
         else:
-            query = topics[n % len(topics)] if n % 2 else f"{topics[n % len(topics)]} OR {topics[(n * 7 + 3) % len(topics)]}"
+            query = (
+                topics[n % len(topics)]
+                if n % 2
+                else f"{topics[n % len(topics)]} OR {topics[(n * 7 + 3) % len(topics)]}"
+            )
             made.append(Watchlist(f"w{n}", query=query))
     return [replace(w, notify=(hook,)) if hook else w for w in made]
 
@@ -76,8 +80,10 @@ def matching_cost(store: Store, count: int, articles: int) -> None:
     started = time.perf_counter()
     hits = sum(len(watchers.match(a)) for a in sample)
     each = (time.perf_counter() - started) / len(sample)
-    print(f"matching: {count} watchlists compiled in {compiled * 1000:.0f} ms; {len(sample)} articles, "
-          f"{each * 1000:.3f} ms per article, {hits} matches ({hits / len(sample):.1f} per article)")  # fmt: skip
+    print(
+        f"matching: {count} watchlists compiled in {compiled * 1000:.0f} ms; {len(sample)} articles, "
+        f"{each * 1000:.3f} ms per article, {hits} matches ({hits / len(sample):.1f} per article)"
+    )
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -104,7 +110,9 @@ class Receiver(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         elapsed = time.monotonic() - Receiver.started
         released = [i for i in Receiver.items.get(self.path.rsplit("/", 1)[-1], []) if i["at"] <= elapsed]
-        body = json.dumps({"items": released[::-1][:50]}, ensure_ascii=False).encode()  # newest first, as a site lists them
+        body = json.dumps(
+            {"items": released[::-1][:50]}, ensure_ascii=False
+        ).encode()  # newest first, as a site lists them
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
@@ -133,7 +141,9 @@ class Harness:
     def __init__(self, corpus: Store, items: Path | None = None) -> None:
         self.work = Path(tempfile.mkdtemp())
         self.receipts = self.work / "received.jsonl"
-        command = [sys.executable, __file__, "--receive", str(self.receipts)] + (["--items", str(items)] if items else [])
+        command = [sys.executable, __file__, "--receive", str(self.receipts)] + (
+            ["--items", str(items)] if items else []
+        )
         self.receiver = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         self.port = int(self.receiver.stdout.readline())  # type: ignore[union-attr]
         self.db = self.work / "alerts.db"
@@ -151,7 +161,9 @@ class Harness:
         while not self.stop.is_set():
             now = time.monotonic()
             for alert_id, watchlist, link in conn.execute(
-                "SELECT a.id, a.watchlist, r.link FROM alerts a JOIN articles r ON r.uuid = a.uuid ORDER BY a.id DESC LIMIT 5000"):  # noqa: E501
+                "SELECT a.id, a.watchlist, r.link FROM alerts a JOIN articles r ON r.uuid = a.uuid ORDER BY "
+                "a.id DESC LIMIT 5000"
+            ):  # noqa: E501
                 if alert_id not in seen:
                     seen.add(alert_id)
                     self.visible[(watchlist, link)] = now
@@ -165,12 +177,18 @@ class Harness:
         titles = [(watchlist, link) for _, watchlist, link in got]  # one story of one watchlist
         delays = sorted(when - self.visible[(w, link)] for when, w, link in got if (w, link) in self.visible)
         queued = len(self.store.alert_log(limit=100_000))
-        print(f"delivery ({label}): {self.store.count()} articles in {took:.1f} s, {queued} alerts queued, {len(titles)} received, "
-              f"{len(titles) - len(set(titles))} duplicates")  # fmt: skip
+        print(
+            f"delivery ({label}): {self.store.count()} articles in {took:.1f} s, {queued} alerts queued, "
+            f"{len(titles)} received, "
+            f"{len(titles) - len(set(titles))} duplicates"
+        )
         if delays:
             p95 = delays[max(0, int(len(delays) * 0.95) - 1)]
-            print(f"  delay from commit to receiver: p50 {statistics.median(delays) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-                  f"max {delays[-1] * 1000:.0f} ms")  # fmt: skip
+            print(
+                f"  delay from commit to receiver: p50 {statistics.median(delays) * 1000:.0f} ms, p95 "
+                f"{p95 * 1000:.0f} ms, "
+                f"max {delays[-1] * 1000:.0f} ms"
+            )
 
 
 def delivery_by_import(corpus: Store, data: Path, sources: list[str]) -> None:
@@ -183,8 +201,17 @@ def delivery_by_import(corpus: Store, data: Path, sources: list[str]) -> None:
         sender = asyncio.create_task(send_alerts(harness.store, Settings(), halt, os.environ))
         started = time.monotonic()
         folders = [str(data / "news" / "data" / s) for s in sources]
-        importer = await asyncio.create_subprocess_exec(sys.executable, "-m", "newsdesk", "--db", f"sqlite:///{harness.db}",
-                                                        "import", *folders, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        importer = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "newsdesk",
+            "--db",
+            f"sqlite:///{harness.db}",
+            "import",
+            *folders,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         await importer.wait()
         took = time.monotonic() - started
         await asyncio.sleep(5)
@@ -204,8 +231,16 @@ def delivery_by_fetch(corpus: Store, articles: int, spread: float, feeds: int = 
     for n, article in enumerate(corpus.iter_articles()):
         if n == articles:
             break
-        rows.append({"source": f"s{n % feeds}", "title": article.title, "link": f"https://bench.example.com/{n}",
-                     "summary": article.text[:600], "published": article.published.isoformat(), "at": spread * n / articles})  # fmt: skip
+        rows.append(
+            {
+                "source": f"s{n % feeds}",
+                "title": article.title,
+                "link": f"https://bench.example.com/{n}",
+                "summary": article.text[:600],
+                "published": article.published.isoformat(),
+                "at": spread * n / articles,
+            }
+        )
     (work / "items.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     harness = Harness(corpus, work / "items.json")
     catalog = work / "sources"
@@ -213,12 +248,28 @@ def delivery_by_fetch(corpus: Store, articles: int, spread: float, feeds: int = 
     for k in range(feeds):
         (catalog / f"s{k}.yaml").write_text(
             f"name: s{k}\nkind: json\nurl: http://127.0.0.1:{harness.port}/s/s{k}\nitems: items\ninterval: 1\n"
-            "fields: {title: title, link: link, summary: summary, published: published}\n", encoding="utf-8")  # fmt: skip
+            "fields: {title: title, link: link, summary: summary, published: published}\n",
+            encoding="utf-8",
+        )
     config = work / "settings.toml"
     config.write_text("[fetch]\nhost_delay = 0\nper_host = 8\nretries = 0\n", encoding="utf-8")
     started = time.monotonic()
-    daemon = subprocess.Popen([sys.executable, "-m", "newsdesk", "--db", f"sqlite:///{harness.db}", "--config", str(config),
-                               "run", "--sources", str(catalog)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    daemon = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsdesk",
+            "--db",
+            f"sqlite:///{harness.db}",
+            "--config",
+            str(config),
+            "run",
+            "--sources",
+            str(catalog),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     while harness.store.count() < len(rows) and time.monotonic() - started < spread + 120 and daemon.poll() is None:
         time.sleep(0.5)
     took = time.monotonic() - started
@@ -234,7 +285,9 @@ def main() -> None:
     parser.add_argument("--db", help="a database holding the imported corpus (else a new one)")
     parser.add_argument("--watchlists", type=int, default=1000)
     parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--sources", default="qq,wallstreetcn", help="folders of news/data imported for the delivery part")
+    parser.add_argument(
+        "--sources", default="qq,wallstreetcn", help="folders of news/data imported for the delivery part"
+    )
     parser.add_argument("--fetched", type=int, default=1000, help="articles arriving through fetch")
     parser.add_argument("--spread", type=float, default=60.0, help="seconds over which they are released")
     parser.add_argument("--receive", help=argparse.SUPPRESS)  # the receiver process: append receipts to this file

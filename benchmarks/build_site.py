@@ -37,15 +37,20 @@ LAYOUTS = {
 </body></html>
 """,
     # Cached once for the whole site, as a Hugo theme author would: the sidebar is the same on every page.
-    "partials/sidebar.html": """<aside><h4>Recent</h4><ul>{{ range first 10 .Site.RegularPages.ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
-<h4>Tags</h4><ul>{{ range first 40 .Site.Taxonomies.tags.ByCount }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul></aside>
+    "partials/sidebar.html": """<aside><h4>Recent</h4><ul>{{ range first 10 .Site.RegularPages.ByDate.Reverse }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+<h4>Tags</h4><ul>{{ range first 40 .Site.Taxonomies.tags.ByCount }}
+<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul></aside>
 """,
-    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02 15:04:05" }}</time>
+    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
+<time>{{ .Date.Format "2006-01-02 15:04:05" }}</time>
 {{ .Content }}<ul>{{ range .Params.tags }}<li>{{ . }}</li>{{ end }}</ul></article>{{ end }}
 """,
-    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}
+<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
 <p>{{ .Date.Format "2006-01-02 15:04" }} · {{ .Summary }}</p></article>{{ end }}
-{{ with .Paginator.Prev }}<a href="{{ .URL }}">prev</a>{{ end }}{{ with .Paginator.Next }}<a href="{{ .URL }}">next</a>{{ end }}{{ end }}
+{{ with .Paginator.Prev }}<a href="{{ .URL }}">prev</a>{{ end }}
+{{ with .Paginator.Next }}<a href="{{ .URL }}">next</a>{{ end }}{{ end }}
 """,
 }
 
@@ -78,8 +83,11 @@ def main() -> None:
             with sqlite3.connect(db.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
                 source.backup(target)
             db = f"sqlite:///{copy}"
-        subprocess.run([*newsdesk, "--db", db, "export", "hugo", str(tmp_path / "hugo"), "--tags", "real"], check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            [*newsdesk, "--db", db, "export", "hugo", str(tmp_path / "hugo"), "--tags", "real"],
+            check=True,
+            capture_output=True,
+        )
         for name, text in LAYOUTS.items():
             target = tmp_path / "hugo" / "layouts" / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,14 +95,23 @@ def main() -> None:
         hugos, ours = [], []
         for n in range(args.repeat):
             os.sync()
-            hugos.append(run(["hugo", "-s", str(tmp_path / "hugo"), "-d", str(tmp_path / f"hugo-public-{n}"), "--quiet"]))
+            hugos.append(
+                run(["hugo", "-s", str(tmp_path / "hugo"), "-d", str(tmp_path / f"hugo-public-{n}"), "--quiet"])
+            )
             os.sync()
             ours.append(run([*newsdesk, "--db", db, "build", str(tmp_path / f"public-{n}"), "--json"]))
         updates = []
         for round_ in range(3):
-            new = [{"link": f"https://bench.example.com/new/{round_}/{n}", "title": f"基准测试新文章 {n} benchmark article",
-                    "description": f"<p>第{n}篇新文章的正文。</p>", "source": "bench", "pub_date": f"2025-02-06 12:0{round_}:00"}
-                   for n in range(10)]  # fmt: skip
+            new = [
+                {
+                    "link": f"https://bench.example.com/new/{round_}/{n}",
+                    "title": f"基准测试新文章 {n} benchmark article",
+                    "description": f"<p>第{n}篇新文章的正文。</p>",
+                    "source": "bench",
+                    "pub_date": f"2025-02-06 12:0{round_}:00",
+                }
+                for n in range(10)
+            ]
             data = tmp_path / f"new-{round_}.jsonl"
             data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new), encoding="utf-8")
             subprocess.run([*newsdesk, "--db", db, "import", str(data)], check=True, capture_output=True)
@@ -108,8 +125,13 @@ def main() -> None:
     print(f"{'hugo (same page set)':<24} {hugo['wall']:>8.2f} {hugo['rss']:>12.0f}  {hugo_files} files")
     print(f"{'newsdesk build':<24} {mine['wall']:>8.2f} {mine['rss']:>12.0f}  {mine['out'].strip()}")
     for n, update in enumerate(updates, 1):
-        print(f"{f'update {n} (+10 articles)':<24} {update['wall']:>8.2f} {update['rss']:>12.0f}  {update['out'].strip()}")
-    print(f"ratio newsdesk/hugo (medians): wall {mine['wall'] / hugo['wall']:.2f}x, peak memory {mine['rss'] / hugo['rss']:.2f}x")
+        print(
+            f"{f'update {n} (+10 articles)':<24} {update['wall']:>8.2f} {update['rss']:>12.0f}  {update['out'].strip()}"
+        )
+    print(
+        f"ratio newsdesk/hugo (medians): wall {mine['wall'] / hugo['wall']:.2f}x, peak memory "
+        f"{mine['rss'] / hugo['rss']:.2f}x"
+    )
 
 
 def _median(runs: list[dict[str, object]]) -> dict[str, object]:

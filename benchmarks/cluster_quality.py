@@ -31,13 +31,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from _corpus import arguments, corpus_store
+
 from newsdesk.config import Settings
 from newsdesk.minhash import shingles
 from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
 from newsdesk.tokens import normalize
-
-from _corpus import arguments, corpus_store
 
 _SENTENCE = re.compile(r"(?<=[。！？!?])|(?<=[.])\s+(?=[A-Z])")
 _BOILERPLATE = {
@@ -93,7 +93,13 @@ def edited(article, rng: random.Random) -> dict:
     lang = "zh" if (article.language or "").startswith("zh") else "en"
     title = f"【快讯】{article.title[2:]}{article.title[:2]}" if lang == "zh" else f"Update: {article.title.lower()}"
     body = "".join(f"<p>{p}</p>" for p in parts) + f"<p>{_BOILERPLATE[lang]}</p>"
-    return {"link": article.link + "#edited", "title": title, "description": body, "source": "edited", "language": article.language}
+    return {
+        "link": article.link + "#edited",
+        "title": title,
+        "description": body,
+        "source": "edited",
+        "language": article.language,
+    }
 
 
 def main() -> None:
@@ -103,8 +109,10 @@ def main() -> None:
         with corpus_store(args.corpus, args.db, tmp) as everything:
             bases = pick_bases(everything, args.bases, rng)
             together, total = same_title_pairs(everything)
-        records = [{"link": a.link, "title": a.title, "description": a.raw_html, "source": a.source,
-                    "language": a.language} for a in bases]  # fmt: skip
+        records = [
+            {"link": a.link, "title": a.title, "description": a.raw_html, "source": a.source, "language": a.language}
+            for a in bases
+        ]
         records += [edited(a, rng) for a in bases]
         rng.shuffle(records)
         data = Path(tmp) / "bench.jsonl"
@@ -123,10 +131,16 @@ def main() -> None:
     precision = tp / max(1, len(predicted))
     recall = tp / max(1, len(truth))
     zh = sum((a.language or "").startswith("zh") for a in bases)
-    print(f"{len(bases)} bases ({zh} Chinese, {len(bases) - zh} other) + {len(bases)} edited copies, import {elapsed:.1f} s")
+    print(
+        f"{len(bases)} bases ({zh} Chinese, {len(bases) - zh} other) + {len(bases)} edited copies, import "
+        f"{elapsed:.1f} s"
+    )
     print(f"pairs predicted {len(predicted)}, true {len(truth)}, correct {tp}")
     print(f"precision {precision:.3f}  recall {recall:.3f}  (Python {sys.version.split()[0]})")
-    print(f"corpus: same-title pairs from different sources in one cluster {together} of {total} ({together / max(1, total):.3f})")
+    print(
+        f"corpus: same-title pairs from different sources in one cluster {together} of {total} "
+        f"({together / max(1, total):.3f})"
+    )
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def english(data: Path, extractor: Callable[[str, str], str], misses: bool) -> t
     truth = json.loads((data / "en-aeb" / "ground-truth.json").read_text())
     sums, seconds = [0.0, 0.0, 0.0], 0.0
     for key, expected in truth.items():
-        page = decode(gzip.open(data / "en-aeb" / "html" / f"{key}.html.gz").read(), None)
+        page = decode(gzip.decompress((data / "en-aeb" / "html" / f"{key}.html.gz").read_bytes()), None)
         started = time.perf_counter()
         found = extractor(page, expected.get("url", ""))
         seconds += time.perf_counter() - started
@@ -90,7 +90,7 @@ def chinese(data: Path, extractor: Callable[[str, str], str], misses: bool) -> t
     reference = json.loads((data / "zh-gne" / "reference.json").read_text())
     right, seconds = 0, 0.0
     for name, selector in reference.items():
-        page = decode(gzip.open(data / "zh-gne" / "pages" / f"{name}.gz").read(), None)
+        page = decode(gzip.decompress((data / "zh-gne" / "pages" / f"{name}.gz").read_bytes()), None)
         tree = LexborHTMLParser(page)
         tree.strip_tags(["script", "style", "noscript"])
         node = tree.css_first(selector)
@@ -118,8 +118,10 @@ def main() -> None:
         extractor("<html><body><p>warm up the libraries.</p></body></html>", "")
         precision, recall, f1, en_seconds = english(args.data, extractor, args.misses)
         right, total, zh_seconds = chinese(args.data, extractor, args.misses)
-        print(f"{name:12} en-aeb P {precision:.3f} R {recall:.3f} F1 {f1:.4f} ({en_seconds * 1000:.1f} ms/page)   "
-              f"zh-gne {right}/{total} body-right ({zh_seconds * 1000:.1f} ms/page)")  # fmt: skip
+        print(
+            f"{name:12} en-aeb P {precision:.3f} R {recall:.3f} F1 {f1:.4f} ({en_seconds * 1000:.1f} ms/page)   "
+            f"zh-gne {right}/{total} body-right ({zh_seconds * 1000:.1f} ms/page)"
+        )
 
 
 if __name__ == "__main__":

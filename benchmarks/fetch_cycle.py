@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -59,8 +60,10 @@ def serve(ready: multiprocessing.synchronize.Event) -> None:
             seen.add((host, path))
             return 500, "application/json", b"busy"
         if path == "/list":
-            items = [{"title": f"source {host} story {n} 第{n}条新闻", "link": f"http://127.0.0.{host + 1}:{PORT}/p/{n}"}
-                     for n in range(PAGES)]  # fmt: skip
+            items = [
+                {"title": f"source {host} story {n} 第{n}条新闻", "link": f"http://127.0.0.{host + 1}:{PORT}/p/{n}"}
+                for n in range(PAGES)
+            ]
             return 200, "application/json", json.dumps({"items": items}, ensure_ascii=False).encode()
         page = f"<html><body><div class='a'><p>{'正文 body text ' * 40}{host}{path}</p></div></body></html>"
         return 200, "text/html; charset=utf-8", page.encode()
@@ -71,18 +74,28 @@ def serve(ready: multiprocessing.synchronize.Event) -> None:
 def sources():
     from newsdesk.sources.catalog import Detail, Source
 
-    return [Source(name=f"sim{n}", kind="json", url=f"http://127.0.0.{n + 1}:{PORT}/list", file="bench", items="items",
-                   fields={"title": "title", "link": "link"}, detail=Detail(content=(".a",)), timeout=15.0,
-                   allow_private=True)
-            for n in range(1, SOURCES + 1)]  # fmt: skip
+    return [
+        Source(
+            name=f"sim{n}",
+            kind="json",
+            url=f"http://127.0.0.{n + 1}:{PORT}/list",
+            file="bench",
+            items="items",
+            fields={"title": "title", "link": "link"},
+            detail=Detail(content=(".a",)),
+            timeout=15.0,
+            allow_private=True,
+        )
+        for n in range(1, SOURCES + 1)
+    ]
 
 
 def ours(db: str, store_articles: bool, out: multiprocessing.Queue) -> None:
     from newsdesk.config import Settings
     from newsdesk.fetch.client import Fetcher
     from newsdesk.fetch.documents import limits_from
-    from newsdesk.pipeline.refresh import fetch_cycle
     from newsdesk.pipeline import ImportReport
+    from newsdesk.pipeline.refresh import fetch_cycle
     from newsdesk.store import Store
 
     settings = Settings(fetch_concurrency=400, import_workers=1)
@@ -94,15 +107,23 @@ def ours(db: str, store_articles: bool, out: multiprocessing.Queue) -> None:
 
     async def cycle():
         async with Fetcher(limits_from(settings)) as fetcher:
-            results = await fetch_cycle(sources(), store, settings, fetcher=fetcher, importer=None if store_articles else count)
+            results = await fetch_cycle(
+                sources(), store, settings, fetcher=fetcher, importer=None if store_articles else count
+            )
             return results, fetcher.requests
 
     store = Store(db)
     started = time.perf_counter()
     results, requests = asyncio.run(cycle())
     wall = time.perf_counter() - started
-    out.put({"wall": wall, "requests": requests, "new": sum(r.new for r in results),
-             "failing": sum(r.state != "ok" for r in results)})  # fmt: skip
+    out.put(
+        {
+            "wall": wall,
+            "requests": requests,
+            "new": sum(r.new for r in results),
+            "failing": sum(r.state != "ok" for r in results),
+        }
+    )
 
 
 def seed_source(n: int) -> tuple[int, int]:
@@ -129,7 +150,9 @@ def seed_way(out: multiprocessing.Queue) -> None:
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(8) as pool:
         done = pool.map(one, range(1, SOURCES + 1), chunksize=1)
-    out.put({"wall": time.perf_counter() - started, "requests": sum(f for f, _ in done), "new": sum(s for _, s in done)})
+    out.put(
+        {"wall": time.perf_counter() - started, "requests": sum(f for f, _ in done), "new": sum(s for _, s in done)}
+    )
 
 
 def lower_bound(per_host: int, host_delay: float, backoff: float) -> float:
@@ -172,12 +195,19 @@ def feeds_load(db: str, count: int, out: multiprocessing.Queue) -> None:
     store = Store(db)
     started = time.perf_counter()
     results = asyncio.run(fetch_cycle(feed_sources(count), store, settings))
-    out.put({"wall": time.perf_counter() - started, "new": sum(r.new for r in results), "items": sum(r.items for r in results),
-             "failing": sum(r.state != "ok" for r in results), "stored": store.count()})  # fmt: skip
+    out.put(
+        {
+            "wall": time.perf_counter() - started,
+            "new": sum(r.new for r in results),
+            "items": sum(r.items for r in results),
+            "failing": sum(r.state != "ok" for r in results),
+            "stored": store.count(),
+        }
+    )
 
 
 def _machine_jiffies() -> int:
-    fields = open("/proc/stat").readline().split()[1:]
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
     return sum(int(v) for v in fields[:3]) + sum(int(v) for v in fields[5:8])  # user nice system irq softirq steal
 
 
@@ -185,8 +215,9 @@ def _process(pid: int) -> tuple[int, int, int] | None:
     """(parent pid, CPU jiffies, proportional set size KB) of ``pid``: PSS splits the
     pages forked workers share with their parent instead of counting them in each."""
     try:
-        stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        pss = next(int(line.split()[1]) for line in open(f"/proc/{pid}/smaps_rollup") if line.startswith("Pss:"))
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        pss = next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
         return int(stat[1]), int(stat[11]) + int(stat[12]), pss
     except (OSError, IndexError, ValueError, StopIteration):
         return None
@@ -199,10 +230,8 @@ def _tree_rss(root: int) -> int:
         pid = todo.pop()
         info = _process(pid)
         total += info[2] if info else 0
-        try:
-            todo += [int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()]
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            todo += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     return total
 
 
@@ -250,29 +279,47 @@ def measure(server: tuple[object, tuple], target, *args) -> dict[str, float]:  #
 
 
 def feeds_main(which: str, corpus: Path) -> None:
-    from _feeds import corpus_feeds, serve as serve_feeds, synthetic_feeds
+    from _feeds import corpus_feeds, synthetic_feeds
+    from _feeds import serve as serve_feeds
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("process: the fetching process alone (wait4); tree: it with its forkserver and pool workers "
-          "(CPU: the machine's busy time less the feed server's; memory: peak of the summed PSS, sampled every 0.2 s)")
+    print(
+        "process: the fetching process alone (wait4); tree: it with its forkserver and pool workers "
+        "(CPU: the machine's busy time less the feed server's; memory: peak of the summed PSS, sampled every 0.2 s)"
+    )
     scenarios = []
     if which in ("synthetic", "both"):
-        scenarios.append(("100 feeds x 20 items, 2-5 KB, 50-300 ms", synthetic_feeds(), "Miniflux 2.2.6: 7.8 s, 2.9 CPU-s, 49 MB"))
+        scenarios.append(
+            ("100 feeds x 20 items, 2-5 KB, 50-300 ms", synthetic_feeds(), "Miniflux 2.2.6: 7.8 s, 2.9 CPU-s, 49 MB")
+        )
     if which in ("corpus", "both"):
-        scenarios.append(("121 feeds of the dev corpus's real items", corpus_feeds(corpus), "Miniflux 2.2.6: 24 s, 207 MB"))
-    print(f"{'scenario':<42} {'wall s':>7} {'CPU s':>6} {'tree CPU':>8} {'peak MB':>8} {'tree MB':>8} {'items':>6} {'stored':>7}  reference")
+        scenarios.append(
+            ("121 feeds of the dev corpus's real items", corpus_feeds(corpus), "Miniflux 2.2.6: 24 s, 207 MB")
+        )
+    print(
+        f"{'scenario':<42} {'wall s':>7} {'CPU s':>6} {'tree CPU':>8} {'peak MB':>8} {'tree MB':>8} "
+        f"{'items':>6} {'stored':>7}  reference"
+    )
     for name, bodies, reference in scenarios:
         with tempfile.TemporaryDirectory() as tmp:
             r = measure((serve_feeds, (bodies,)), feeds_load, f"sqlite:///{Path(tmp) / 'feeds.db'}", len(bodies))
-        print(f"{name:<42} {r['wall']:>7.2f} {r['cpu']:>6.1f} {r['tree_cpu']:>8.1f} {r['rss']:>8.0f} {r['tree_rss']:>8.0f}"
-              f" {r['items']:>6} {r['stored']:>7}  {reference}")  # fmt: skip
+        print(
+            f"{name:<42} {r['wall']:>7.2f} {r['cpu']:>6.1f} {r['tree_cpu']:>8.1f} {r['rss']:>8.0f} "
+            f"{r['tree_rss']:>8.0f}"
+            f" {r['items']:>6} {r['stored']:>7}  {reference}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--feeds", choices=("synthetic", "corpus", "both"),
-                        help="the RSS scenarios instead (compared with Miniflux's figures)")
-    parser.add_argument("--corpus", type=Path, default=Path(__file__).parent.parent.parent / "shared/datasets/cachenews-2025-02")
+    parser.add_argument(
+        "--feeds",
+        choices=("synthetic", "corpus", "both"),
+        help="the RSS scenarios instead (compared with Miniflux's figures)",
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(__file__).parent.parent.parent / "shared/datasets/cachenews-2025-02"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))  # _feeds: the loopback servers
     if args.feeds:
@@ -286,15 +333,29 @@ def main() -> None:
     limits = Limits()
     bound = lower_bound(limits.per_host, limits.host_delay, limits.backoff)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{SOURCES} sources x (1 list + {PAGES} pages), 50-500 ms per request, 5 % first-attempt 500s; "
-          f"per_host {limits.per_host}, host_delay {limits.host_delay} s")  # fmt: skip
+    print(
+        f"{SOURCES} sources x (1 list + {PAGES} pages), 50-500 ms per request, 5 % first-attempt 500s; "
+        f"per_host {limits.per_host}, host_delay {limits.host_delay} s"
+    )
     print(f"{'run':<28} {'wall s':>8} {'requests':>9} {'req/s':>7} {'articles':>9} {'peak RSS MB':>12} {'CPU s':>6}")
-    for name, r in (("newsdesk (fetch only)", plain), ("newsdesk + import", stored), ("seed system's way (8 procs)", seed)):
-        print(f"{name:<28} {r['wall']:>8.2f} {r['requests']:>9} {r['requests'] / r['wall']:>7.0f} {r['new']:>9} {r['rss']:>12.0f}"
-              f" {r['cpu']:>6.1f}")  # fmt: skip
+    for name, r in (
+        ("newsdesk (fetch only)", plain),
+        ("newsdesk + import", stored),
+        ("seed system's way (8 procs)", seed),
+    ):
+        print(
+            f"{name:<28} {r['wall']:>8.2f} {r['requests']:>9} {r['requests'] / r['wall']:>7.0f} {r['new']:>9} "
+            f"{r['rss']:>12.0f}"
+            f" {r['cpu']:>6.1f}"
+        )
     print(f"lower bound under the per-host limits: {bound:.2f} s")
-    print(f"speed-up over the seed system's way: fetch only {seed['wall'] / plain['wall']:.1f}x, with import {seed['wall'] / stored['wall']:.1f}x")
-    print(f"against the lower bound: fetch only {plain['wall'] / bound:.2f}x, with import {stored['wall'] / bound:.2f}x")
+    print(
+        f"speed-up over the seed system's way: fetch only {seed['wall'] / plain['wall']:.1f}x, with import "
+        f"{seed['wall'] / stored['wall']:.1f}x"
+    )
+    print(
+        f"against the lower bound: fetch only {plain['wall'] / bound:.2f}x, with import {stored['wall'] / bound:.2f}x"
+    )
 
 
 if __name__ == "__main__":

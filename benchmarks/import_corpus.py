@@ -80,9 +80,12 @@ def run_phase(db: str, corpus: Path, config: Path | None = None) -> dict:
         raise SystemExit(f"import failed: {' '.join(command)}")
     counts = json.loads(out)
     return {
-        "wall": wall, "counts": counts, "records": sum(v for v in counts.values() if isinstance(v, int)),
-        "peak_rss_mb": usage.ru_maxrss / 1024, "peak_pss_mb": peak_pss,
-    }  # fmt: skip
+        "wall": wall,
+        "counts": counts,
+        "records": sum(v for v in counts.values() if isinstance(v, int)),
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "peak_pss_mb": peak_pss,
+    }
 
 
 def write_copies(corpus: Path, copies: int, target: Path) -> Path:
@@ -115,12 +118,16 @@ def main() -> None:
         db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
         print(f"corpus {args.corpus} ({size_mb:.1f} MB), db {db.split('?')[0]}")
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-        print(f"{'phase':<10} {'records':>8} {'wall s':>8} {'art/s':>8} {'MB/s':>7} {'peak RSS MB':>12} {'peak PSS MB, all':>17}  counts")
+        print(
+            f"{'phase':<10} {'records':>8} {'wall s':>8} {'art/s':>8} {'MB/s':>7} {'peak RSS MB':>12} "
+            f"{'peak PSS MB, all':>17}  counts"
+        )
         for phase in ("first", "re-import"):
             r = run_phase(db, args.corpus, args.config)
             print(
                 f"{phase:<10} {r['records']:>8} {r['wall']:>8.2f} {r['records'] / r['wall']:>8.0f} "
-                f"{size_mb / r['wall']:>7.1f} {r['peak_rss_mb']:>12.0f} {r['peak_pss_mb']:>17.0f}  {json.dumps(r['counts'])}"
+                f"{size_mb / r['wall']:>7.1f} {r['peak_rss_mb']:>12.0f} {r['peak_pss_mb']:>17.0f}  "
+                f"{json.dumps(r['counts'])}"
             )
 
 

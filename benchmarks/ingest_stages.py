@@ -27,10 +27,10 @@ from _feeds import synthetic_feeds  # noqa: E402
 def main() -> None:
     import feedparser
 
+    from newsdesk import minhash, tokens
     from newsdesk.clean import clean_record, repair, sanitize, to_markdown
     from newsdesk.enrich import enrich, language, tags, tickers, warm
     from newsdesk.fetch.feeds import parse_feed
-    from newsdesk import minhash, tokens
     from newsdesk.plaintext import to_text
     from newsdesk.sources.records import parse_record
     from newsdesk.store import Store
@@ -49,8 +49,14 @@ def main() -> None:
     for feed in feeds:
         timed("feed: feedparser (before)", feedparser.parse, feed)
         for item in timed("feed: lxml (now)", parse_feed, feed):
-            raw = {"id": item["id"], "title": item["title"], "description": item["summary"], "link": item["link"],
-                   "pub_date": item["published"], "source": "bench"}  # fmt: skip
+            raw = {
+                "id": item["id"],
+                "title": item["title"],
+                "description": item["summary"],
+                "link": item["link"],
+                "pub_date": item["published"],
+                "source": "bench",
+            }
             records.append(timed("record", parse_record, raw, "bench", tz=ZoneInfo("Asia/Shanghai")))
     now = datetime.now(UTC)
     articles = []

@@ -35,12 +35,11 @@ from collections import Counter
 from pathlib import Path
 
 import jieba
+from _corpus import arguments, corpus_store
 
 from newsdesk.models import Article
 from newsdesk.search import search
 from newsdesk.tokens import normalize, query_runs
-
-from _corpus import arguments, corpus_store
 
 jieba.setLogLevel(60)
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -54,7 +53,9 @@ def query_sets(articles: list[Article], per_set: int, seed: int) -> dict[str, li
     sets: dict[str, list[tuple[str, str]]] = {"zh-words": [], "zh-substrings": [], "en-rare": [], "zh-rare-words": []}
     zh_frequency = Counter(w for a in chinese for w in set(jieba.lcut(normalize(a.title))))
     for article in rng.sample(chinese, len(chinese)):
-        words = list(dict.fromkeys(w for w in jieba.lcut(article.title) if len(w) >= 2 and _HAN.match(w) and w in jieba.dt.FREQ))
+        words = list(
+            dict.fromkeys(w for w in jieba.lcut(article.title) if len(w) >= 2 and _HAN.match(w) and w in jieba.dt.FREQ)
+        )
         if len(words) >= 2 and len(sets["zh-words"]) < per_set:
             sets["zh-words"].append((" ".join(rng.sample(words, 2)), article.uuid))
         if len(words) >= 2 and len(sets["zh-rare-words"]) < per_set:
@@ -82,10 +83,13 @@ def evaluate(run, queries, titles: dict[str, str]) -> dict[str, float]:
         aware.append(next((1 / n for n, u in enumerate(ranked, 1) if titles.get(u) == titles[target]), 0.0))
     latencies.sort()
     return {
-        "mrr": statistics.fmean(strict), "hit": sum(r > 0 for r in strict) / len(queries),
-        "dup_mrr": statistics.fmean(aware), "dup_hit": sum(r > 0 for r in aware) / len(queries),
-        "p50": latencies[len(latencies) // 2], "p95": latencies[int(len(latencies) * 0.95) - 1],
-    }  # fmt: skip
+        "mrr": statistics.fmean(strict),
+        "hit": sum(r > 0 for r in strict) / len(queries),
+        "dup_mrr": statistics.fmean(aware),
+        "dup_hit": sum(r > 0 for r in aware) / len(queries),
+        "p50": latencies[len(latencies) // 2],
+        "p95": latencies[int(len(latencies) * 0.95) - 1],
+    }
 
 
 def ceiling(queries, titles: dict[str, str]) -> float:
@@ -95,12 +99,11 @@ def ceiling(queries, titles: dict[str, str]) -> float:
     one the query was made from."""
     distinct = {title: {t for _, t in query_runs(title)} for title in set(titles.values())}
     total = 0.0
-    for query, target in queries:
+    for query, _target in queries:
         terms = [run for _, run in query_runs(query)]
         fitting = sum(
-            1 for title, words in distinct.items()
-            if all((t in words) if t.isascii() else (t in title) for t in terms)
-        )  # fmt: skip
+            1 for title, words in distinct.items() if all((t in words) if t.isascii() else (t in title) for t in terms)
+        )
         fitting = max(fitting, 1)
         total += sum(1 / rank for rank in range(1, min(fitting, 10) + 1)) / fitting
     return total / len(queries)
@@ -131,13 +134,17 @@ def main() -> None:
         ours = lambda q: [h.uuid for h in search(store, q, limit=10)]  # noqa: E731
         print(f"{len(articles)} articles in {store.dialect}; Python {sys.version.split()[0]}")
         print(f"{'':28} {'strict':>15} {'duplicate-aware':>17}")
-        print(f"{'set':14} {'engine':8} {'n':>4} {'MRR@10':>7} {'hit@10':>7} {'MRR@10':>8} {'hit@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
+        print(
+            f"{'set':14} {'engine':8} {'n':>4} {'MRR@10':>7} {'hit@10':>7} {'MRR@10':>8} {'hit@10':>7} "
+            f"{'p50 ms':>7} {'p95 ms':>7}"
+        )
         ceilings = {name: ceiling(queries, titles) for name, queries in sets.items()}
         for name, queries in sets.items():
             for engine, run in (("newsdesk", ours), ("FTS5", plain)):
                 r = evaluate(run, queries, titles)
                 print(
-                    f"{name:14} {engine:8} {len(queries):4} {r['mrr']:7.3f} {r['hit']:7.3f} {r['dup_mrr']:8.3f} {r['dup_hit']:7.3f} "
+                    f"{name:14} {engine:8} {len(queries):4} {r['mrr']:7.3f} {r['hit']:7.3f} "
+                    f"{r['dup_mrr']:8.3f} {r['dup_hit']:7.3f} "
                     f"{r['p50']:7.2f} {r['p95']:7.2f}"
                 )
             print(f"{name:14} {'ceiling':8} {len(queries):4} {'':7} {'':7} {ceilings[name]:8.3f}")

@@ -92,8 +92,11 @@ async def main() -> None:
     port = _port()
     server = subprocess.Popen([*newsdesk, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
     if os.environ.get("PROFILE"):
-        subprocess.Popen(["py-spy", "record", "-p", str(server.pid), "-o", os.environ["PROFILE"], "-d", "25", "-f", "raw", "--gil"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            ["py-spy", "record", "-p", str(server.pid), "-o", os.environ["PROFILE"], "-d", "25", "-f", "raw", "--gil"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     try:
         for _ in range(100):
             try:
@@ -103,15 +106,18 @@ async def main() -> None:
                 time.sleep(0.1)
         received = [{} for _ in range(args.streams)]
         ready, counter = asyncio.Event(), [0]
-        tasks = [asyncio.create_task(_listen(port, received[n], ready, counter, args.streams)) for n in range(args.streams)]
+        tasks = [
+            asyncio.create_task(_listen(port, received[n], ready, counter, args.streams)) for n in range(args.streams)
+        ]
         await asyncio.wait_for(ready.wait(), 60)
         visible: dict[str, float] = {}
         stop = threading.Event()
         watcher = threading.Thread(target=_watch, args=(db, visible, stop), daemon=True)
         watcher.start()
         started = time.monotonic()
-        importer = await asyncio.create_subprocess_exec(*newsdesk, "import", *folders, env=env,
-                                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        importer = await asyncio.create_subprocess_exec(
+            *newsdesk, "import", *folders, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         await importer.wait()
         took = time.monotonic() - started
         await asyncio.sleep(3)  # the last batch reaches the streams
@@ -127,12 +133,16 @@ async def main() -> None:
     delays.sort()
     print(f"machine: {os.uname().machine}, {os.cpu_count()} cores; newsdesk serve (1 process), {args.streams} streams")
     print(f"import of {', '.join(args.sources.split(','))}: {len(visible)} new articles in {took:.1f} s")
-    print(f"delivered {len(delays):,} of {pairs:,} (article, stream) pairs; CPU: server {server_cpu:.1f} s, "
-          f"this client {time.process_time():.1f} s")  # fmt: skip
+    print(
+        f"delivered {len(delays):,} of {pairs:,} (article, stream) pairs; CPU: server {server_cpu:.1f} s, "
+        f"this client {time.process_time():.1f} s"
+    )
     if delays:
         p95 = delays[int(len(delays) * 0.95) - 1]
-        print(f"delay from visible to received: p50 {statistics.median(delays) * 1000:.0f} ms, "
-              f"p95 {p95 * 1000:.0f} ms, max {delays[-1] * 1000:.0f} ms")  # fmt: skip
+        print(
+            f"delay from visible to received: p50 {statistics.median(delays) * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms, max {delays[-1] * 1000:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

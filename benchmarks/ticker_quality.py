@@ -15,8 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from newsdesk.plaintext import to_text
 from newsdesk.enrich.tickers import from_markup, from_text
+from newsdesk.plaintext import to_text
 from newsdesk.sources.files import find_files, read_records
 
 

@@ -7,10 +7,15 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
+from newsdesk.models import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -80,6 +85,18 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> tuple[str, dict]:
+    """The dev corpus imported once per test session into SQLite, for the tests that
+    only read it: (database URL, the import's counts)."""
+    if not CORPUS.exists():
+        pytest.skip(f"{CORPUS} is absent")
+    url = f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'corpus.db'}"
+    imported = newsdesk("import", str(CORPUS), "--json", db=url)
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    return url, json.loads(imported.stdout)
+
+
 def record(n: int, **fields) -> dict:
     """A record in the seed system's shape, with text written for these tests."""
     base = {
@@ -113,3 +130,48 @@ def newsdesk(*args: str, db: str | None = None, env: dict | None = None, check: 
     if check and result.returncode != 0:
         raise AssertionError(f"newsdesk {args} exited {result.returncode}: {result.stderr}")
     return result
+
+
+def start_newsdesk(*args: str, db: str | None = None, env: dict | None = None, **popen) -> subprocess.Popen:
+    """Start the real command line in a subprocess the test stops (a daemon, a server);
+    its output is text, unbuffered."""
+    command = [sys.executable, "-m", "newsdesk", *(["--db", db] if db else []), *args]
+    popen.setdefault("stdout", subprocess.PIPE)
+    popen.setdefault("stderr", subprocess.PIPE)
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    return subprocess.Popen(command, text=True, env=full_env, **popen)
+
+
+def wait_for(condition, seconds: float, what: str) -> None:
+    """Return once ``condition()`` is true; fail naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def json_source(folder: Path, name: str, url: str, extra: str = "") -> Path:
+    """A catalog folder holding JSON source ``name`` that reads ``url``
+    ({"items": [{"t": title, "u": link}]}), with ``extra`` YAML lines."""
+    folder.mkdir(exist_ok=True)
+    text = f"name: {name}\nkind: json\nurl: {url}\nitems: items\nfields: {{title: t, link: u}}\n{extra}"
+    (folder / f"{name}.yaml").write_text(text)
+    return folder
+
+
+def article(n: int, **fields) -> Article:
+    """A stored article, made directly (no pipeline): number ``n`` with ``fields`` changed."""
+    base = Article(
+        uuid=f"{n:032x}",
+        link=f"https://news.example.com/{n}",
+        source="example",
+        title=f"标题 {n}",
+        raw_html=f"<p>原文 {n}</p>",
+        html=f"<p>原文 {n}</p>",
+        markdown=f"原文 {n}",
+        text=f"原文 {n}",
+        summary=f"原文 {n}...",
+        published=datetime(2025, 2, 7, 16, 37, 50, tzinfo=timezone(timedelta(hours=8))),
+        content_hash=f"h{n}",
+    )
+    return replace(base, **fields)

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import newsdesk, record, write_data
 
 
@@ -17,7 +19,13 @@ def test_import_json_counts_and_exit_codes(tmp_path):
     bad = write_data(tmp_path / "bad.json", [record(3), {"title": "no link"}])
     result = newsdesk("import", str(bad), "--json", db=db)
     assert result.returncode == 1  # done, with a reported failure
-    assert json.loads(result.stdout) == {"new": 1, "updated": 0, "duplicate": 0, "rejected": 1, "reasons": {"no link": 1}}
+    assert json.loads(result.stdout) == {
+        "new": 1,
+        "updated": 0,
+        "duplicate": 0,
+        "rejected": 1,
+        "reasons": {"no link": 1},
+    }
     assert f"{bad} record 1: no link" in result.stderr
 
 
@@ -31,15 +39,19 @@ def test_db_comes_from_the_environment(tmp_path):
 def test_default_db_is_newsdesk_db_in_the_working_folder(tmp_path):
     path = write_data(tmp_path / "a.json", [record(1)])
     env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
-    subprocess.run([sys.executable, "-m", "newsdesk", "import", str(path)], cwd=tmp_path, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "newsdesk", "import", str(path)], cwd=tmp_path, env=env, check=True, capture_output=True
+    )
     assert (tmp_path / "newsdesk.db").exists()
 
 
 def test_usage_errors_exit_2(tmp_path):
     assert newsdesk("import").returncode == 2
     assert newsdesk("no-such-command").returncode == 2
-    assert newsdesk("export", "hugo", str(tmp_path), "--tags", "bogus", db=f"sqlite:///{tmp_path / 'x.db'}").returncode == 2
+    assert (
+        newsdesk("export", "hugo", str(tmp_path), "--tags", "bogus", db=f"sqlite:///{tmp_path / 'x.db'}").returncode
+        == 2
+    )
 
 
 def test_settings_errors_name_the_file_and_key(tmp_path):
@@ -53,7 +65,9 @@ def test_settings_errors_name_the_file_and_key(tmp_path):
 
 def test_settings_change_the_export(tmp_path):
     config = tmp_path / "newsdesk.toml"
-    config.write_text('[site]\ntitle = "我的新闻"\ntimezone = "UTC"\n[output]\nhugo = "' + str(tmp_path / "out") + '"\n')
+    config.write_text(
+        '[site]\ntitle = "我的新闻"\ntimezone = "UTC"\n[output]\nhugo = "' + str(tmp_path / "out") + '"\n'
+    )
     db = f"sqlite:///{tmp_path / 'c.db'}"
     newsdesk("import", str(write_data(tmp_path / "a.json", [record(1)])), db=db, check=True)
     newsdesk("--config", str(config), "export", "hugo", db=db, check=True)
@@ -74,6 +88,7 @@ def test_unreachable_database_is_a_clear_error(tmp_path):
     assert result.returncode == 1 and "store: cannot open" in result.stderr
 
 
+@pytest.mark.slow
 def test_four_processes_starting_on_a_fresh_database_all_succeed(db_url):
     """Schema creation takes turns (file lock / advisory lock): no 'table already exists'."""
     command = [sys.executable, "-m", "newsdesk", "--db", db_url, "search", "gold", "--json"]
@@ -82,12 +97,18 @@ def test_four_processes_starting_on_a_fresh_database_all_succeed(db_url):
     assert all(code == 0 for code, _ in outcomes), outcomes
 
 
+@pytest.mark.slow
 def test_settings_and_usage_errors_exit_2(tmp_path):
     db = f"sqlite:///{tmp_path / 'e.db'}"
     bad_url = newsdesk("search", "gold", db="foo://bar")
     assert bad_url.returncode == 2 and "bad database URL" in bad_url.stderr and "Traceback" not in bad_url.stderr
-    for option in (["--since", "0001-01-01"], ["--until", "9999-12-31T23:59:59-05:00"], ["--lang", "klingon"],
-                   ["--limit", "x"], ["--no-such-option"]):  # fmt: skip
+    for option in (
+        ["--since", "0001-01-01"],
+        ["--until", "9999-12-31T23:59:59-05:00"],
+        ["--lang", "klingon"],
+        ["--limit", "x"],
+        ["--no-such-option"],
+    ):
         result = newsdesk("search", "gold", *option, db=db)
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (option, result.stderr)
     for args in (["no-such-command"], ["search"], ["export", "nowhere"]):
@@ -97,8 +118,15 @@ def test_settings_and_usage_errors_exit_2(tmp_path):
 
 def test_search_prints_each_hit_once_with_source_date_and_link(tmp_path):
     db = f"sqlite:///{tmp_path / 's.db'}"
-    flash = record(1, title="快讯：黄金价格创历史新高，现货黄金突破2900美元", description="<p>快讯：黄金价格创历史新高，现货黄金突破2900美元</p>")
-    path = write_data(tmp_path / "a.json", [flash, record(2, title="Gold hits a record", description="<p>Gold rose to a record high.</p>")])
+    flash = record(
+        1,
+        title="快讯：黄金价格创历史新高，现货黄金突破2900美元",
+        description="<p>快讯：黄金价格创历史新高，现货黄金突破2900美元</p>",
+    )
+    path = write_data(
+        tmp_path / "a.json",
+        [flash, record(2, title="Gold hits a record", description="<p>Gold rose to a record high.</p>")],
+    )
     newsdesk("import", str(path), db=db, check=True)
     out = newsdesk("search", "黄金", db=db, env={"COLUMNS": "80"}).stdout
     assert out.count("现货黄金突破2900美元") == 1  # the flash's text is its title: shown once

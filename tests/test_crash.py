@@ -14,8 +14,10 @@ import pytest
 from tests.conftest import record
 
 pytestmark = pytest.mark.slow
-COLUMNS = "uuid, link, source, external_id, title, raw_html, html, markdown, text, summary, image, author, " \
-          "language, kind, kind_raw, published, content_hash, tags, tickers, cluster"
+COLUMNS = (
+    "uuid, link, source, external_id, title, raw_html, html, markdown, text, summary, image, author, "
+    "language, kind, kind_raw, published, content_hash, tags, tickers, cluster"
+)
 
 
 def _records(n: int) -> list[dict]:
@@ -37,7 +39,9 @@ def _snapshot(path) -> tuple[list, list]:
 def _import(db, data, config):
     return subprocess.Popen(
         [sys.executable, "-m", "newsdesk", "--db", f"sqlite:///{db}", "--config", str(config), "import", str(data)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from newsdesk.config import Settings
+from newsdesk.config import Settings, database_url
 from newsdesk.enrich import VERSION
 from newsdesk.pipeline import import_paths, reindex
 from newsdesk.search import search
 from newsdesk.store import Store
-from newsdesk.store.engine import MIGRATIONS, normalize_url
+from newsdesk.store.engine import MIGRATIONS
 from tests.conftest import newsdesk, record, write_data
 
 
@@ -37,8 +37,9 @@ def test_an_interrupted_reindex_resumes_where_it_stopped(db_url, tmp_path):
         assert sorted(h.uuid for h in search(store, "黄金", limit=100)) == before
 
 
+@pytest.mark.slow  # several command-line processes
 def test_a_database_from_before_search_is_upgraded_then_reindexed(sqlite_url):
-    engine = sa.create_engine(normalize_url(sqlite_url))
+    engine = sa.create_engine(database_url(sqlite_url))
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:

@@ -5,98 +5,32 @@ Exit codes: 0 ok, 1 done but with reported failures, 2 usage or settings error.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-)
 
-from newsdesk.config import DEFAULT_DB, Settings, load_settings
+from newsdesk.cli_common import State, app, err, export_app, opened, progress_bar, show_error
 from newsdesk.cli_search import parse_language, parse_when, print_hits
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import ArticleFilter
-from newsdesk.store import Store
 
 try:  # the click that Typer runs on: its own copy in recent versions
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - older Typer
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
-app = typer.Typer(
-    no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False
-)
-export_app = typer.Typer(no_args_is_help=True, help="Write stored articles out: `hugo` pages or `jsonl`.")
-app.add_typer(export_app, name="export")
-err = Console(stderr=True, highlight=False)
 WATCH_PAGES = 1000  # stories of a public watchlist in the static build
-
-
-@dataclass
-class State:
-    db: str
-    settings: Settings
-
-    def store(self) -> Store:
-        return Store(self.db)
-
-
-@app.callback()
-def main_options(
-    ctx: typer.Context,
-    db: Annotated[
-        Optional[str], typer.Option("--db", help=f"Database URL [env NEWSDESK_DB, default {DEFAULT_DB}].")
-    ] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML).")] = None,
-) -> None:
-    """newsdesk: a self-hosted news aggregator for financial news in Chinese and English.
-
-    Example: newsdesk --db sqlite:///news.db import news/data
-    """
-    ctx.obj = State(db=db or os.environ.get("NEWSDESK_DB") or DEFAULT_DB, settings=load_settings(config))
-
-
-def _progress(enabled: bool, *, in_bytes: bool = False) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn() if in_bytes else MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=not enabled,
-        transient=True,
-    )
-
-
-def _show_error(exc: NewsdeskError) -> None:
-    err.print(f"[red]error[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-
-
-@contextmanager
-def _opened(state: State) -> Iterator[Store]:
-    store = state.store()
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @app.command("import")
 def import_command(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="news/data folders, {\"data\": [...]} files or .jsonl files.")],
+    paths: Annotated[list[Path], typer.Argument(help='news/data folders, {"data": [...]} files or .jsonl files.')],
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Import the seed system's records; known articles are updated, never duplicated.
@@ -109,13 +43,13 @@ def import_command(
     state: State = ctx.obj
     found = list(find_files(paths))
     total = sum(f.size for f in found if isinstance(f, RecordFile))
-    with _opened(state) as store, _progress(sys.stderr.isatty(), in_bytes=True) as progress:
+    with opened(state) as store, progress_bar(sys.stderr.isatty(), in_bytes=True) as progress:
         task = progress.add_task("importing", total=total or None)
         report = import_files(
             store,
             found,
             state.settings,
-            on_error=_show_error,
+            on_error=show_error,
             on_file=lambda f: progress.advance(task, f.size),
         )
     if as_json:
@@ -123,17 +57,21 @@ def import_command(
     else:
         counts = ", ".join(f"{v} {k}" for k, v in report.counts().items())
         why = "; ".join(f"{n} {reason}" for reason, n in report.reasons.most_common())
-        err.print(f"{report.files} files: {counts}" + (f" ({why})" if why else "")
-                  + (f", {report.bad_files} unreadable" if report.bad_files else ""))  # fmt: skip
+        err.print(
+            f"{report.files} files: {counts}"
+            + (f" ({why})" if why else "")
+            + (f", {report.bad_files} unreadable" if report.bad_files else "")
+        )
     raise typer.Exit(1 if report.failed else 0)
 
 
 @export_app.command("hugo")
 def export_hugo_command(
     ctx: typer.Context,
-    folder: Annotated[Optional[Path], typer.Argument(help="Site folder [default: output.hugo setting].")] = None,
+    folder: Annotated[Path | None, typer.Argument(help="Site folder [default: output.hugo setting].")] = None,
     tags: Annotated[
-        str, typer.Option("--tags", help="Tag preset: 'seed' writes the source as the only tag; 'real' the article's tags.")
+        str,
+        typer.Option("--tags", help="Tag preset: 'seed' writes the source as the only tag; 'real' the article's tags."),
     ] = "seed",
     as_json: Annotated[bool, typer.Option("--json", help="Print the page count as JSON.")] = False,
 ) -> None:
@@ -147,7 +85,7 @@ def export_hugo_command(
         raise typer.BadParameter(f"unknown preset {tags!r}; choose from {', '.join(PRESETS)}", param_hint="--tags")
     state: State = ctx.obj
     target = folder or Path(state.settings.output_hugo)
-    with _opened(state) as store, _progress(sys.stderr.isatty()) as progress:
+    with opened(state) as store, progress_bar(sys.stderr.isatty()) as progress:
         task = progress.add_task("exporting", total=store.count())
         count = export_hugo(
             store.iter_articles(), target, state.settings, tags=tags, on_page=lambda _: progress.advance(task)
@@ -170,13 +108,15 @@ def export_jsonl_command(
     from newsdesk.publish.jsonl import export_jsonl
 
     state: State = ctx.obj
-    with _opened(state) as store, _progress(sys.stderr.isatty() and file != "-") as progress:
+    with opened(state) as store, progress_bar(sys.stderr.isatty() and file != "-") as progress:
         task = progress.add_task("exporting", total=store.count())
         if file == "-":
             count = export_jsonl(store.iter_articles(), sys.stdout, state.settings)
         else:
             with open(file, "w", encoding="utf-8") as out:
-                count = export_jsonl(store.iter_articles(), out, state.settings, on_article=lambda _: progress.advance(task))
+                count = export_jsonl(
+                    store.iter_articles(), out, state.settings, on_article=lambda _: progress.advance(task)
+                )
     if file != "-":
         err.print(f"{count} articles written to {file}")
 
@@ -184,11 +124,15 @@ def export_jsonl_command(
 @app.command("build")
 def build_command(
     ctx: typer.Context,
-    folder: Annotated[Optional[Path], typer.Argument(help="Output folder [default: output.site setting].")] = None,
+    folder: Annotated[Path | None, typer.Argument(help="Output folder [default: output.site setting].")] = None,
     per_page: Annotated[int, typer.Option("--per-page", min=1, help="Articles per list page.")] = 10,
-    theme: Annotated[Optional[Path], typer.Option("--theme", help="Folder of templates overriding the built-in ones.")] = None,
+    theme: Annotated[
+        Path | None, typer.Option("--theme", help="Folder of templates overriding the built-in ones.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the page counts as JSON.")] = False,
-    full: Annotated[bool, typer.Option("--full", help="Render every page, not only those whose inputs changed.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Render every page, not only those whose inputs changed.")
+    ] = False,
 ) -> None:
     """Build the static site: home, article, tag, source, language and public watchlist pages, feeds, sitemap.
 
@@ -202,18 +146,28 @@ def build_command(
     target = folder or Path(state.settings.output_site)
     if theme is not None and not theme.is_dir():
         raise typer.BadParameter(f"{theme} is not a folder", param_hint="--theme")
-    with _opened(state) as store, _progress(sys.stderr.isatty()) as progress:
+    with opened(state) as store, progress_bar(sys.stderr.isatty()) as progress:
         task = progress.add_task("building", total=None)
-        public = [w.name for w in load_watchers(store, state.settings, enabled_only=False).watchlists.values() if w.public]
+        public = [
+            w.name for w in load_watchers(store, state.settings, enabled_only=False).watchlists.values() if w.public
+        ]
         report = build_site(
-            store, target, state.settings, per_page=per_page, theme=theme, full=full,
-            on_page=lambda _: progress.advance(task), watchlists={n: store.watchlist_stories(n, WATCH_PAGES) for n in public},
-        )  # fmt: skip
+            store,
+            target,
+            state.settings,
+            per_page=per_page,
+            theme=theme,
+            full=full,
+            on_page=lambda _: progress.advance(task),
+            watchlists={n: store.watchlist_stories(n, WATCH_PAGES) for n in public},
+        )
     if as_json:
         typer.echo(json.dumps({**report.counts(), "folder": str(target)}))
     else:
-        err.print(f"{report.pages} pages in {target} ({report.rendered} rendered, {report.written} written, "
-                  f"{report.unchanged} unchanged, {report.removed} removed)")
+        err.print(
+            f"{report.pages} pages in {target} ({report.rendered} rendered, {report.written} written, "
+            f"{report.unchanged} unchanged, {report.removed} removed)"
+        )
 
 
 @app.command("serve")
@@ -229,19 +183,23 @@ def serve_command(
     """
     import uvicorn
 
-    from newsdesk.web import NoDelayProtocol, create_app
+    from newsdesk.web import NoDelayProtocol, app_for, create_app
 
     state: State = ctx.obj
     workers = workers or os.cpu_count() or 1
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"newsdesk: serving {state.db} on http://{shown}:{port}/ (API docs at /docs); Ctrl-C stops",
-              highlight=False, soft_wrap=True)  # fmt: skip
-    if workers > 1:  # uvicorn starts each worker from an import string: hand the settings over by environment
-        os.environ["NEWSDESK_DB"] = state.db
-        if state.settings.source_file:
-            os.environ["NEWSDESK_CONFIG"] = state.settings.source_file
-        uvicorn.run("newsdesk.web:from_environment", factory=True, host=host, port=port, workers=workers,
-                    http=NoDelayProtocol, loop="auto", log_level="warning")  # fmt: skip
+    err.print(
+        f"newsdesk: serving {state.db} on http://{shown}:{port}/ (API docs at /docs); Ctrl-C stops",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if workers > 1:  # each worker process makes its app from the database URL and the settings (pickled)
+        from uvicorn.supervisors import Multiprocess
+
+        make = functools.partial(app_for, state.db, state.settings)
+        config = uvicorn.Config(make, factory=True, host=host, port=port, workers=workers, http=NoDelayProtocol,
+                                loop="auto", log_level="warning")  # fmt: skip
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
         return
     store = state.store()
     try:
@@ -253,16 +211,22 @@ def serve_command(
 @app.command("search")
 def search_command(
     ctx: typer.Context,
-    query: Annotated[Optional[str], typer.Argument(help='Words (AND), "a phrase", -exclude, a OR b.')] = None,
+    query: Annotated[str | None, typer.Argument(help='Words (AND), "a phrase", -exclude, a OR b.')] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Results per query.")] = 10,
-    source: Annotated[Optional[str], typer.Option("--source", help="Only this source.")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="Only this language (zh matches zh-CN, zh-HK …).")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Published on or after (date or ISO time).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Published on or before (date or ISO time).")] = None,
-    ticker: Annotated[Optional[str], typer.Option("--ticker", help="Only articles about this ticker (AAPL, 0700.HK).")] = None,
-    tag: Annotated[Optional[str], typer.Option("--tag", help="Only articles with this tag.")] = None,
-    queries: Annotated[Optional[Path], typer.Option("--queries", help="File with one query per line (- for stdin).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help='One line per query: {"query": q, "results": [...]}.')] = False,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language (zh matches zh-CN, zh-HK …).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after (date or ISO time).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before (date or ISO time).")] = None,
+    ticker: Annotated[
+        str | None, typer.Option("--ticker", help="Only articles about this ticker (AAPL, 0700.HK).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only articles with this tag.")] = None,
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help="File with one query per line (- for stdin).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help='One line per query: {"query": q, "results": [...]}.')
+    ] = False,
 ) -> None:
     """Full-text search, Chinese-aware: 美联储 加息, "rate cut" -crypto, gold OR 黄金.
 
@@ -278,9 +242,13 @@ def search_command(
         raise typer.BadParameter("give a QUERY or --queries FILE (not both)")
     settings = state.settings
     where = ArticleFilter(
-        source=source, lang=parse_language(lang), ticker=ticker, tag=tag,
-        since=parse_when(since, settings, end=False, option="--since"), until=parse_when(until, settings, end=True, option="--until"),
-    )  # fmt: skip
+        source=source,
+        lang=parse_language(lang),
+        ticker=ticker,
+        tag=tag,
+        since=parse_when(since, settings, end=False, option="--since"),
+        until=parse_when(until, settings, end=True, option="--until"),
+    )
     if queries is None:
         lines = [query or ""]
     else:
@@ -288,7 +256,7 @@ def search_command(
         lines = [line.rstrip("\r\n") for line in stream if line.strip()]
     failed = False
     names = {} if as_json else display_names(settings.sources_folder)  # read once, not once a query
-    with _opened(state) as store:
+    with opened(state) as store:
         if stale := store.count_stale(VERSION):
             err.print(f"note: {stale} articles are not in the search index yet; run `newsdesk reindex`")
         for text in lines:
@@ -296,10 +264,10 @@ def search_command(
                 hits = search(store, text, limit=limit, where=where)
             except QueryError as exc:
                 if queries is None:
-                    _show_error(exc)
+                    show_error(exc)
                     raise typer.Exit(2) from None
                 failed = True
-                _show_error(exc)
+                show_error(exc)
                 if as_json:
                     typer.echo(json.dumps({"query": text, "error": exc.message, "results": []}, ensure_ascii=False))
                 continue
@@ -326,17 +294,17 @@ def reindex_command(
     from newsdesk.pipeline import reindex
 
     state: State = ctx.obj
-    with _opened(state) as store:
+    with opened(state) as store:
         if rebuild_all:
             store.mark_stale()
         total = store.count_stale(VERSION)
-        with _progress(sys.stderr.isatty()) as progress:
+        with progress_bar(sys.stderr.isatty()) as progress:
             task = progress.add_task("reindexing", total=total)
-            done = reindex(store, batch_size=batch, on_error=_show_error, on_batch=lambda n: progress.advance(task, n))
+            done = reindex(store, batch_size=batch, on_error=show_error, on_batch=lambda n: progress.advance(task, n))
     err.print(f"{done} articles reindexed")
 
 
-# The fetch, run and sources commands live in their own module; importing it registers them.
+# The fetch, run, sources and watch commands live in modules of their own; importing them registers them.
 from newsdesk import cli_sources, cli_watch  # noqa: E402, F401
 
 
@@ -350,8 +318,12 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click_errors.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "newsdesk"
-        err.print(f"[red]error[/red] {command}: {exc.format_message()} (see {command} --help)", markup=True,
-                  highlight=False, soft_wrap=True)  # fmt: skip
+        err.print(
+            f"[red]error[/red] {command}: {exc.format_message()} (see {command} --help)",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
+        )
         sys.exit(2)
     except (click_errors.ClickException, OSError) as exc:  # e.g. a --queries FILE that cannot be opened
         err.print(f"[red]error[/red] newsdesk: {exc}", markup=True, highlight=False, soft_wrap=True)
@@ -359,9 +331,9 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
     except ConfigError as exc:
-        _show_error(exc)
+        show_error(exc)
         sys.exit(2)
     except NewsdeskError as exc:
-        _show_error(exc)
+        show_error(exc)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -50,7 +50,9 @@ def print_hits(query: str, hits: list[Hit], tz: tzinfo, names: Mapping[str, str]
         title = _shorten(hit.title, 120)
         console.print(Text(f"{number}. ", style="bold").append(title, style="bold"), soft_wrap=True)
         when = hit.published.astimezone(tz).strftime("%Y-%m-%d %H:%M %z")  # the site's zone, said
-        console.print(Text(f"   {names.get(hit.source, hit.source)} · {when} · {hit.link}", style="dim"), soft_wrap=True)
+        console.print(
+            Text(f"   {names.get(hit.source, hit.source)} · {when} · {hit.link}", style="dim"), soft_wrap=True
+        )
         plain = html.unescape(re.sub(r"</?mark>", "", hit.snippet))
         if plain.strip() and not _same_start(plain, hit.title):
             text = Text("   ")
@@ -65,5 +67,8 @@ def _shorten(text: str, limit: int) -> str:
 
 def _same_start(snippet: str, title: str) -> bool:
     """Whether the passage only repeats the title (a flash's text is its title)."""
-    squeeze = lambda value: re.sub(r"\W+", "", value)[:40]  # noqa: E731
+
+    def squeeze(value: str) -> str:
+        return re.sub(r"\W+", "", value)[:40]
+
     return bool(squeeze(title)) and squeeze(snippet).startswith(squeeze(title)[:30])

@@ -1,8 +1,7 @@
-"""``newsdesk fetch``, ``newsdesk run`` and ``newsdesk sources``: the catalog and its health.
-
-Registered on the main command by :mod:`newsdesk.cli` (kept apart so that
-neither module grows past a screenful of commands).
-"""
+"""The commands about sources: ``fetch`` (one pass), ``run`` (the daemon or a
+PostgreSQL worker), ``workers`` and ``jobs`` (the queue), ``sources`` (the catalog,
+its health, enable/disable, ``test``). Registered on the app of :mod:`.cli_common`
+when :mod:`newsdesk.cli` imports this module."""
 
 from __future__ import annotations
 
@@ -11,13 +10,14 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from newsdesk.cli import State, _opened, _progress, app, err
+from newsdesk.cli_common import State, app, err, opened, progress_bar
+from newsdesk.config import is_postgresql
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import SourceHealth
 from newsdesk.sources.catalog import Source, configured_catalog, is_enabled
@@ -26,7 +26,7 @@ sources_app = typer.Typer(help="The source catalog with each source's health.", 
 app.add_typer(sources_app, name="sources")
 
 SourcesOption = Annotated[
-    Optional[list[Path]], typer.Option("--sources", help="Folder of source YAML files (adds to the built-in catalog).")
+    list[Path] | None, typer.Option("--sources", help="Folder of source YAML files (adds to the built-in catalog).")
 ]
 
 
@@ -51,7 +51,7 @@ FETCH_WAIT = 120.0  # seconds `newsdesk fetch` waits for a run of the same sourc
 @app.command("fetch")
 def fetch_command(
     ctx: typer.Context,
-    names: Annotated[Optional[list[str]], typer.Argument(help="Sources to fetch [default: every enabled one].")] = None,
+    names: Annotated[list[str] | None, typer.Argument(help="Sources to fetch [default: every enabled one].")] = None,
     folders: SourcesOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per source run.")] = False,
 ) -> None:
@@ -66,7 +66,7 @@ def fetch_command(
     from newsdesk.pipeline.daemon import active
 
     chosen = _chosen(catalog(state, folders), names, enabled_only=False)
-    with _opened(state) as store, _progress(err.is_terminal) as progress:
+    with opened(state) as store, progress_bar(err.is_terminal) as progress:
         if not names:
             chosen = active(chosen, store.health())
         task = progress.add_task("fetching", total=len(chosen))
@@ -79,12 +79,18 @@ def fetch_command(
         results = asyncio.run(fetch_cycle(chosen, store, state.settings, on_done=done, wait=FETCH_WAIT))
     if not as_json:
         for result in results:
-            mark = {"ok": "[green]ok[/green]", "failing": "[red]failing[/red]", "drifted": "[yellow]drifted[/yellow]",
-                    "busy": "[yellow]busy[/yellow]"}  # fmt: skip
+            mark = {
+                "ok": "[green]ok[/green]",
+                "failing": "[red]failing[/red]",
+                "drifted": "[yellow]drifted[/yellow]",
+                "busy": "[yellow]busy[/yellow]",
+            }
             line = f"{mark[result.state]} {result.name}: {result.new} new, {result.seen} seen, {result.items} listed"
             if result.reasons:
                 line += ", rejected: " + ", ".join(f"{n} {why}" for why, n in sorted(result.reasons.items()))
-            err.print(line + (f" — {result.error}" if result.error else ""), markup=True, highlight=False, soft_wrap=True)
+            err.print(
+                line + (f" — {result.error}" if result.error else ""), markup=True, highlight=False, soft_wrap=True
+            )
     if any(r.state != "ok" for r in results):
         raise typer.Exit(1)
 
@@ -92,9 +98,11 @@ def fetch_command(
 @app.command("run")
 def run_command(
     ctx: typer.Context,
-    names: Annotated[Optional[list[str]], typer.Argument(help="Sources to run [default: every enabled one].")] = None,
+    names: Annotated[list[str] | None, typer.Argument(help="Sources to run [default: every enabled one].")] = None,
     folders: SourcesOption = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Sources fetched at once by this worker (PostgreSQL).")] = 4,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Sources fetched at once by this worker (PostgreSQL).")
+    ] = 4,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per source run.")] = False,
 ) -> None:
     """The fetch daemon: every source on its own interval (or market-hours schedule), until SIGTERM/SIGINT.
@@ -116,18 +124,30 @@ def run_command(
         elif result.state != "ok":  # type: ignore[attr-defined]
             err.print(f"{result.state} {result.name}: {result.error}", highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
 
-    with _opened(state) as store:
+    with opened(state) as store:
         count = len(chosen) if names else len(active(chosen, store.health()))
         if store.dialect == "postgresql":
             from newsdesk.pipeline.workers import run_worker
 
             err.print(f"newsdesk run: Procrastinate worker, {count} sources in the catalog, concurrency {concurrency}")
-            asyncio.run(run_worker(state.db, store, state.settings, {s.name: s for s in chosen}, concurrency=concurrency,
-                                   on_result=show, secrets=os.environ))  # fmt: skip
+            asyncio.run(
+                run_worker(
+                    state.db,
+                    store,
+                    state.settings,
+                    {s.name: s for s in chosen},
+                    concurrency=concurrency,
+                    on_result=show,
+                    secrets=os.environ,
+                )
+            )
         else:
             err.print(f"newsdesk run: {count} sources; stop with Ctrl-C or SIGTERM")
-            asyncio.run(run_forever(chosen, store, state.settings, on_result=show, follow_overrides=not names,
-                                    secrets=os.environ))
+            asyncio.run(
+                run_forever(
+                    chosen, store, state.settings, on_result=show, follow_overrides=not names, secrets=os.environ
+                )
+            )
     err.print("newsdesk run: stopped")
 
 
@@ -140,7 +160,7 @@ def workers_command(ctx: typer.Context) -> None:
     from newsdesk.pipeline.workers import status
 
     state: State = ctx.obj
-    if not state.db.startswith("postgresql"):
+    if not is_postgresql(state.db):
         raise ConfigError("workers exist with PostgreSQL only (with SQLite, `newsdesk run` is one process)")
     typer.echo(json.dumps(asyncio.run(status(state.db)), ensure_ascii=False, indent=1))
 
@@ -162,7 +182,7 @@ def sources_command(
         return
     state: State = ctx.obj
     sources = catalog(state, folders)
-    with _opened(state) as store:
+    with opened(state) as store:
         health = store.health()
     rows = [_row(source, health.get(source.name)) for source in sources.values()]
     if as_json:
@@ -190,9 +210,17 @@ def _narrow_table(rows: list[dict[str, object]]) -> Table:
 def _wide_table(rows: list[dict[str, object]]) -> Table:
     table = Table("source", "kind", "lang", "enabled", "state", "last success", "new", "failures", "last error")
     for row in rows:
-        table.add_row(str(row["name"]), str(row["kind"]), str(row["language"] or ""), "yes" if row["enabled"] else "no",
-                      str(row["state"]), str(row["last_success"] or "")[:19], str(row["new_items"]), str(row["failures"]),
-                      str(row["last_error"] or row["disabled_reason"] or "")[:60])  # fmt: skip
+        table.add_row(
+            str(row["name"]),
+            str(row["kind"]),
+            str(row["language"] or ""),
+            "yes" if row["enabled"] else "no",
+            str(row["state"]),
+            str(row["last_success"] or "")[:19],
+            str(row["new_items"]),
+            str(row["failures"]),
+            str(row["last_error"] or row["disabled_reason"] or "")[:60],
+        )
     return table
 
 
@@ -209,11 +237,16 @@ def _age(when: object) -> str:
 
 def _row(source: Source, health: SourceHealth | None) -> dict[str, object]:
     return {
-        "name": source.name, "title": source.display_name, "kind": source.kind, "language": source.language,
+        "name": source.name,
+        "title": source.display_name,
+        "kind": source.kind,
+        "language": source.language,
         "enabled": is_enabled(source, health),
-        "disabled_reason": source.disabled_reason, "interval": source.interval, "url": source.url,
+        "disabled_reason": source.disabled_reason,
+        "interval": source.interval,
+        "url": source.url,
         **(health or SourceHealth(source.name, state="new")).as_json(),
-    }  # fmt: skip
+    }
 
 
 @sources_app.command("show")
@@ -225,10 +258,16 @@ def show_command(
     """One source: its definition, health, the last good sample and what broke its contract."""
     state, folders = ctx.obj
     source = _chosen(catalog(state, folders), [name], enabled_only=False)[0]
-    with _opened(state) as store:
+    with opened(state) as store:
         health = store.health([name]).get(name)
-    shown = {**_row(source, health), "file": source.file, "items": source.items, "fields": source.fields,
-             "last_good": health.last_good if health else None, "bad_sample": health.bad_sample if health else None}  # fmt: skip
+    shown = {
+        **_row(source, health),
+        "file": source.file,
+        "items": source.items,
+        "fields": source.fields,
+        "last_good": health.last_good if health else None,
+        "bad_sample": health.bad_sample if health else None,
+    }
     if as_json:
         typer.echo(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
         return
@@ -285,6 +324,6 @@ def jobs_command(ctx: typer.Context) -> None:
     from newsdesk.pipeline.workers import status
 
     state: State = ctx.obj
-    if not state.db.startswith("postgresql"):
+    if not is_postgresql(state.db):
         raise ConfigError("the job queue exists with PostgreSQL only")
     typer.echo(json.dumps(asyncio.run(status(state.db))["jobs"], ensure_ascii=False, indent=1))

@@ -7,15 +7,13 @@ import json
 import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli import State, _opened, app, err
+from newsdesk.cli_common import State, app, err, opened
 from newsdesk.errors import ConfigError
 from newsdesk.models import Watchlist
-from newsdesk.pipeline.ingest import load_watchers
-from newsdesk.watch import Watchers, parse_watchlist
 
 watch_app = typer.Typer(no_args_is_help=True, help="Watchlists: saved filters whose new articles are pushed to you.")
 app.add_typer(watch_app, name="watch")
@@ -27,32 +25,58 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 def add_command(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Watchlist name (lower case, digits, _ . -).")],
-    ticker: Annotated[Optional[list[str]], typer.Option("--ticker", help="A ticker (NVDA, 0700.HK, 600519.SH); repeat.")] = None,
-    query: Annotated[Optional[str], typer.Option("--query", help='A query in the search language: 英伟达 OR Nvidia, "rate cut", -crypto.')] = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", help="Only from this source; repeat.")] = None,
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", help="Only in this language (zh matches zh-HK); repeat.")] = None,
-    kind: Annotated[Optional[list[int]], typer.Option("--kind", help="Only this item kind (1 article, 2 flash); repeat.")] = None,
-    notify: Annotated[Optional[list[str]], typer.Option("--notify", help="An Apprise URL, or ${ENV_NAME} holding one; repeat.")] = None,
-    zone: Annotated[str, typer.Option("--zone", help="Time zone of the messages, digests and quiet hours.")] = "Asia/Shanghai",
-    every: Annotated[Optional[int], typer.Option("--every", help="A digest every N minutes (from midnight).")] = None,
-    at: Annotated[Optional[str], typer.Option("--at", help="A daily digest at HH:MM.")] = None,
-    quiet: Annotated[Optional[str], typer.Option("--quiet", help="Quiet hours, HH:MM-HH:MM: held to their end.")] = None,
-    public: Annotated[bool, typer.Option("--public", help="Serve its page and feeds at /watch/NAME/ (and build them).")] = False,
+    ticker: Annotated[
+        list[str] | None, typer.Option("--ticker", help="A ticker (NVDA, 0700.HK, 600519.SH); repeat.")
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", help='A query in the search language: 英伟达 OR Nvidia, "rate cut", -crypto.'),
+    ] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only from this source; repeat.")] = None,
+    lang: Annotated[
+        list[str] | None, typer.Option("--lang", help="Only in this language (zh matches zh-HK); repeat.")
+    ] = None,
+    kind: Annotated[
+        list[int] | None, typer.Option("--kind", help="Only this item kind (1 article, 2 flash); repeat.")
+    ] = None,
+    notify: Annotated[
+        list[str] | None, typer.Option("--notify", help="An Apprise URL, or ${ENV_NAME} holding one; repeat.")
+    ] = None,
+    zone: Annotated[
+        str, typer.Option("--zone", help="Time zone of the messages, digests and quiet hours.")
+    ] = "Asia/Shanghai",
+    every: Annotated[int | None, typer.Option("--every", help="A digest every N minutes (from midnight).")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="A daily digest at HH:MM.")] = None,
+    quiet: Annotated[str | None, typer.Option("--quiet", help="Quiet hours, HH:MM-HH:MM: held to their end.")] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="Serve its page and feeds at /watch/NAME/ (and build them).")
+    ] = False,
     per_hour: Annotated[int, typer.Option("--per-hour", help="At most N sends an hour; more wait and go as one.")] = 0,
 ) -> None:
     """Add or replace a watchlist kept in the database.
 
     Example: newsdesk watch add chips --ticker NVDA --query '英伟达 OR 辉达' --notify '${SLACK_URL}'
     """
-    definition: dict[str, Any] = {"tickers": ticker or [], "query": query, "sources": source or [], "languages": lang or [],
-                                  "kinds": kind or [], "notify": notify or [], "zone": zone, "quiet": quiet, "public": public,
-                                  "per_hour": per_hour}  # fmt: skip
+    definition: dict[str, Any] = {
+        "tickers": ticker or [],
+        "query": query,
+        "sources": source or [],
+        "languages": lang or [],
+        "kinds": kind or [],
+        "notify": notify or [],
+        "zone": zone,
+        "quiet": quiet,
+        "public": public,
+        "per_hour": per_hour,
+    }
     if every or at:
         definition.update(mode="digest", every=every or 60, at=at)
     definition = {k: v for k, v in definition.items() if v}
+    from newsdesk.watch import parse_watchlist
+
     parse_watchlist(name, definition)
     state: State = ctx.obj
-    with _opened(state) as store:
+    with opened(state) as store:
         store.save_watchlist(name, definition)
     err.print(f"watchlist {name} saved")
 
@@ -73,7 +97,7 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def show_command(ctx: typer.Context, name: str, as_json: JsonOption = False) -> None:
     """One watchlist's definition (notification URLs masked) and its latest alerts."""
     watchlist = _one(ctx.obj, name)
-    with _opened(ctx.obj) as store:
+    with opened(ctx.obj) as store:
         log = store.alert_log(name, limit=10)
     shown = {**watchlist.as_json(), "alerts": [_alert(a) for a in log]}
     typer.echo(json.dumps(shown, ensure_ascii=False, indent=2 if as_json else 1, default=str))
@@ -82,7 +106,7 @@ def show_command(ctx: typer.Context, name: str, as_json: JsonOption = False) -> 
 @watch_app.command("remove")
 def remove_command(ctx: typer.Context, name: str) -> None:
     """Remove a watchlist kept in the database (one of the settings file stays there)."""
-    with _opened(ctx.obj) as store:
+    with opened(ctx.obj) as store:
         if not store.remove_watchlist(name):
             raise ConfigError(f"no watchlist {name!r} in the database")
     err.print(f"watchlist {name} removed")
@@ -90,22 +114,40 @@ def remove_command(ctx: typer.Context, name: str) -> None:
 
 @watch_app.command("test")
 def test_command(
-    ctx: typer.Context, name: str, days: Annotated[int, typer.Option("--days", min=1, max=365)] = 7, as_json: JsonOption = False
+    ctx: typer.Context,
+    name: str,
+    days: Annotated[int, typer.Option("--days", min=1, max=365)] = 7,
+    as_json: JsonOption = False,
 ) -> None:
     """What the watchlist would have matched among the stored articles of the last days."""
     watchlist = _one(ctx.obj, name)
+    from newsdesk.watch import Watchers
+
     watchers = Watchers([replace(watchlist, enabled=True)])  # a disabled one can be tried out too
     since = datetime.now(UTC) - timedelta(days=days)
     found = []
-    with _opened(ctx.obj) as store:
+    with opened(ctx.obj) as store:
         for article in store.iter_articles():
             if article.published < since:
                 break  # newest first
             if watchers.match(article):
                 found.append(article)
     if as_json:
-        typer.echo(json.dumps([{"uuid": a.uuid, "title": a.title, "source": a.source, "published": a.published.isoformat(),
-                                "link": a.link} for a in found], ensure_ascii=False))  # fmt: skip
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "uuid": a.uuid,
+                        "title": a.title,
+                        "source": a.source,
+                        "published": a.published.isoformat(),
+                        "link": a.link,
+                    }
+                    for a in found
+                ],
+                ensure_ascii=False,
+            )
+        )
         return
     typer.echo(f"{len(found)} articles of the last {days} days match {name}")
     for article in found[:50]:
@@ -119,34 +161,46 @@ def send_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     from newsdesk.watch.deliver import deliver_due
 
     state: State = ctx.obj
-    with _opened(state) as store:
+    with opened(state) as store:
+        from newsdesk.pipeline.ingest import load_watchers
+
         watchers = load_watchers(store, state.settings)
         done = deliver_due(store, watchers.watchlists, os.environ, display_names(state.settings.sources_folder))
-    typer.echo(json.dumps(done.as_json()) if as_json else f"{done.sent} sent, {done.retrying} to retry, {done.failed} failed")
+    typer.echo(
+        json.dumps(done.as_json()) if as_json else f"{done.sent} sent, {done.retrying} to retry, {done.failed} failed"
+    )
     raise typer.Exit(1 if done.failed else 0)
 
 
 @watch_app.command("log")
 def log_command(
-    ctx: typer.Context, name: Annotated[Optional[str], typer.Argument(help="Only this watchlist.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50, as_json: JsonOption = False,
-) -> None:  # fmt: skip
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="Only this watchlist.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    as_json: JsonOption = False,
+) -> None:
     """The latest alerts: queued, sending, sent, or failed with the reason."""
-    with _opened(ctx.obj) as store:
+    with opened(ctx.obj) as store:
         log = [_alert(a) for a in store.alert_log(name, limit)]
     if as_json:
         typer.echo(json.dumps(log, ensure_ascii=False, default=str))
         return
     for a in log:
-        typer.echo(f"{a['created']:%Y-%m-%d %H:%M}  {a['watchlist']:<16} {a['state']:<8} {a['uuid']}  {a['last_error'] or ''}")
+        typer.echo(
+            f"{a['created']:%Y-%m-%d %H:%M}  {a['watchlist']:<16} {a['state']:<8} {a['uuid']}  {a['last_error'] or ''}"
+        )
 
 
 def _alert(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "watchlist", "cluster", "uuid", "created", "state", "attempts", "last_error", "sent")}
+    return {
+        k: row[k] for k in ("id", "watchlist", "cluster", "uuid", "created", "state", "attempts", "last_error", "sent")
+    }
 
 
 def _all(state: State) -> dict[str, Watchlist]:
-    with _opened(state) as store:
+    with opened(state) as store:
+        from newsdesk.pipeline.ingest import load_watchers
+
         return dict(sorted(load_watchers(store, state.settings, enabled_only=False).watchlists.items()))
 
 
@@ -155,4 +209,3 @@ def _one(state: State, name: str) -> Watchlist:
     if watchlist is None:
         raise ConfigError(f"no watchlist {name!r} (newsdesk watch list)")
     return watchlist
-

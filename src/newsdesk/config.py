@@ -15,13 +15,15 @@ A settings file looks like this (every key optional)::
     max_description_bytes = 5000000  # larger bodies are rejected, not cleaned
     batch_size = 500                 # records per transaction
 
-Settings are passed to the stages as a value; no stage reads a global.
+Settings are passed to the stages as a value; no stage reads a global (the
+environment variables of the table are read here, once, by :func:`load_settings`).
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,68 +33,67 @@ from newsdesk.errors import ConfigError
 DEFAULT_DB = "sqlite:///newsdesk.db"
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
-    section: str
-    key: str
-    default: Any
-    help: str
+def database_url(url: str) -> str:
+    """The SQLAlchemy URL of a database URL, the one form used everywhere: plain
+    ``postgresql://`` and ``postgres://`` use psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("site", "title", "newsdesk", "Site title used by the Hugo export and the built site."),
-    Setting("site", "base_url", "http://localhost:1313/", "Absolute URL the site is published at."),
-    Setting("site", "timezone", "Asia/Shanghai", "Zone for naive input dates and for dates shown."),
-    Setting("output", "hugo", "hugo-site", "Default folder of `newsdesk export hugo`."),
-    Setting("output", "site", "public", "Default folder of `newsdesk build`."),
-    Setting("output", "workers", 0, "Processes that render a large build (0: one per CPU core; 1: none)."),
-    Setting("sources", "folder", "", "A folder of source YAML files added to the built-in catalog."),
-    Setting("fetch", "concurrency", 16, "Requests in flight, all sources together."),
-    Setting("fetch", "per_host", 2, "Requests in flight to one host."),
-    Setting("fetch", "host_delay", 0.2, "Seconds between the starts of two requests to one host."),
-    Setting("fetch", "max_bytes", 5_000_000, "Largest response body read (bytes); larger ones fail the fetch."),
-    Setting("fetch", "retries", 2, "Retries after a timeout, a connection error, 429 or 5xx."),
-    Setting("workers", "tick", 5, "PostgreSQL workers: seconds between scheduling passes."),
-    Setting("workers", "heartbeat", 5.0, "PostgreSQL workers: seconds between a worker's heartbeats."),
-    Setting("workers", "stalled_after", 20.0, "PostgreSQL workers: a worker silent this long is dead; its jobs are retried."),
-    Setting("alerts", "webhook", "", "Slack-compatible webhook for source state changes (or env NEWSDESK_ALERT_WEBHOOK)."),
-    Setting("alerts", "notify", "", "Apprise URLs (space-separated) told of source state changes too (or env NEWSDESK_ALERT_NOTIFY)."),
-    Setting("alerts", "after_failures", 3, "Consecutive failed runs before a source is reported failing."),
-    Setting("web", "admin_token", "", "Token for the admin API (fetch now, enable/disable a source); or env NEWSDESK_ADMIN_TOKEN."),
-    Setting("web", "cache_seconds", 30, "How long `newsdesk serve` reuses a rendered page or search result once articles have changed (unchanged articles: until they change; 0: never)."),
-    Setting("import", "max_description_bytes", 5_000_000, "Bodies larger than this are rejected."),
-    Setting("import", "batch_size", 500, "Records written per transaction."),
-    Setting("import", "workers", 0, "Processes that clean and enrich records (0: one per CPU core; 1: none)."),
-)
+def is_postgresql(url: str) -> bool:
+    return database_url(url).startswith("postgresql")
+
+
+def _setting(default: Any, help: str, *, env: str | None = None) -> Any:
+    """A field of :class:`Settings`: its default, what it does, the environment
+    variable that gives it when the settings file does not."""
+    return field(default=default, metadata={"help": help, "env": env}, repr=env is None)
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything configurable, with the defaults of SETTINGS."""
+    """Everything configurable: the one table of settings. A field ``section_key`` is
+    the key ``key`` of the file's ``[section]`` table; README's settings table is
+    written from this one (``python -m newsdesk.config``) and a test checks it."""
 
-    site_title: str = "newsdesk"
-    site_base_url: str = "http://localhost:1313/"
-    site_timezone: str = "Asia/Shanghai"
-    output_hugo: str = "hugo-site"
-    output_site: str = "public"
-    output_workers: int = 0
-    web_cache_seconds: int = 30
-    web_admin_token: str = field(default="", repr=False)
-    sources_folder: str = ""
-    fetch_concurrency: int = 16
-    fetch_per_host: int = 2
-    fetch_host_delay: float = 0.2
-    fetch_max_bytes: int = 5_000_000
-    fetch_retries: int = 2
-    workers_tick: int = 5
-    workers_heartbeat: float = 5.0
-    workers_stalled_after: float = 20.0
-    alerts_webhook: str = ""
-    alerts_notify: str = ""
-    alerts_after_failures: int = 3
-    import_max_description_bytes: int = 5_000_000
-    import_batch_size: int = 500
-    import_workers: int = 0
+    site_title: str = _setting("newsdesk", "Site title (the built site, the Hugo export's `config.toml`).")
+    site_base_url: str = _setting("http://localhost:1313/", "Absolute URL the site is published at.")
+    site_timezone: str = _setting("Asia/Shanghai", "Zone of naive input dates and of dates shown.")
+    output_hugo: str = _setting("hugo-site", "Default folder of `newsdesk export hugo`.")
+    output_site: str = _setting("public", "Default folder of `newsdesk build`.")
+    output_workers: int = _setting(0, "Processes that render a large build (0: one per CPU core; 1: none).")
+    web_cache_seconds: int = _setting(
+        30,
+        "How long `newsdesk serve` reuses a rendered page or search result once articles have changed "
+        "(unchanged articles: until they change; 0: never).",
+    )
+    web_admin_token: str = _setting(
+        "", "Token of the admin API (fetch now, enable/disable a source, watchlists); empty: admin actions off.",
+        env="NEWSDESK_ADMIN_TOKEN",
+    )  # fmt: skip
+    sources_folder: str = _setting("", "A folder of source YAML files added to the built-in catalog.")
+    fetch_concurrency: int = _setting(16, "Requests in flight, all sources together.")
+    fetch_per_host: int = _setting(2, "Requests in flight to one host.")
+    fetch_host_delay: float = _setting(0.2, "Seconds between the starts of two requests to one host.")
+    fetch_max_bytes: int = _setting(5_000_000, "Largest response body read (bytes); larger ones fail the fetch.")
+    fetch_retries: int = _setting(2, "Retries after a timeout, a connection error, 429 or 5xx.")
+    workers_tick: int = _setting(5, "PostgreSQL workers: seconds between scheduling passes.")
+    workers_heartbeat: float = _setting(5.0, "PostgreSQL workers: seconds between a worker's heartbeats.")
+    workers_stalled_after: float = _setting(
+        20.0, "PostgreSQL workers: a worker silent this long is dead; its jobs are retried."
+    )
+    alerts_webhook: str = _setting(
+        "", "Slack-compatible webhook told of source state changes.", env="NEWSDESK_ALERT_WEBHOOK"
+    )
+    alerts_notify: str = _setting(
+        "", "Apprise URLs (space-separated) told of source state changes.", env="NEWSDESK_ALERT_NOTIFY"
+    )
+    alerts_after_failures: int = _setting(3, "Consecutive failed runs before a source is reported failing.")
+    import_max_description_bytes: int = _setting(5_000_000, "Bodies larger than this are rejected, not cleaned.")
+    import_batch_size: int = _setting(500, "Records written per transaction.")
+    import_workers: int = _setting(0, "Processes that clean and enrich records (0: one per CPU core; 1: none).")
     source_file: str | None = field(default=None, compare=False)
     watchlists: tuple[tuple[str, dict[str, Any]], ...] = field(default=(), compare=False)  # [watch.NAME] tables
 
@@ -101,15 +102,51 @@ class Settings:
         return ZoneInfo(self.site_timezone)
 
 
-def load_settings(path: str | Path | None) -> Settings:
-    """Read a TOML settings file; ``None`` gives the defaults.
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One row of the settings table (a field of :class:`Settings` that has ``help``)."""
+
+    section: str
+    key: str
+    default: Any
+    help: str
+    env: str | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}_{self.key}"
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name.split("_", 1)[0], f.name.split("_", 1)[1], f.default, f.metadata["help"], f.metadata["env"])
+    for f in fields(Settings)
+    if "help" in f.metadata
+)
+
+
+def markdown_table() -> str:
+    """The settings table as README shows it."""
+    rows = ["| key | default | environment | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = f"`{s.default!r}`" if isinstance(s.default, str) and not s.default else f"`{s.default}`"
+        env = f"`{s.env}`" if s.env else ""
+        rows.append(f"| `{s.section}.{s.key}` | {default.replace(chr(39), chr(34))} | {env} | {s.help} |")
+    return "\n".join(rows) + "\n"
+
+
+def load_settings(path: str | Path | None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read a TOML settings file (``None``: the defaults); a setting the file leaves
+    empty that has an environment variable takes its value from ``environ``.
 
     Raises ConfigError naming the file and the key for unknown keys, wrong types
     and unknown time zones.
     """
-    if path is None:
-        return Settings()
-    path = Path(path)
+    settings = _from_file(Path(path)) if path is not None else Settings()
+    found: dict[str, Any] = {s.name: environ[s.env] for s in SETTINGS if s.env and environ and environ.get(s.env)}
+    return replace(settings, **{name: value for name, value in found.items() if not getattr(settings, name)})
+
+
+def _from_file(path: Path) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -137,7 +174,7 @@ def load_settings(path: str | Path | None) -> Settings:
             values[f"{section}_{key}"] = value
     settings = Settings(**values)
     try:
-        settings.tz
+        ZoneInfo(settings.site_timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown time zone {settings.site_timezone!r}", where=str(path)) from None
     if settings.import_batch_size < 1:
@@ -147,3 +184,6 @@ def load_settings(path: str | Path | None) -> Settings:
             raise ConfigError(f"{name.replace('_', '.', 1)} must be 0 (one per core) or more", where=str(path))
     return settings
 
+
+if __name__ == "__main__":  # python -m newsdesk.config: the README's settings table
+    print(markdown_table(), end="")

@@ -69,7 +69,7 @@ def signature(title: str, text: str) -> bytes | None:
         return None
     with np.errstate(over="ignore"):  # a·x wraps modulo 2⁶⁴ before mod p, by design
         hashed = ((grams[:, None] * _A + _B) % _PRIME) & _MAX32
-    return hashed.min(axis=0).astype("<u4").tobytes()
+    return bytes(hashed.min(axis=0).astype("<u4").tobytes())
 
 
 def band_keys(sig: bytes) -> list[int]:

@@ -146,11 +146,16 @@ class SourceHealth:
     def as_json(self) -> dict[str, object]:
         """The public part (``newsdesk sources --json``, ``/api/sources``)."""
         return {
-            "state": self.state, "last_run": self.last_run.isoformat() if self.last_run else None,
-            "last_success": self.last_success.isoformat() if self.last_success else None, "last_error": self.last_error,
-            "failures": self.failures, "new_items": self.new_items, "seen_items": self.seen_items, "latency_ms": self.latency_ms,
+            "state": self.state,
+            "last_run": self.last_run.isoformat() if self.last_run else None,
+            "last_success": self.last_success.isoformat() if self.last_success else None,
+            "last_error": self.last_error,
+            "failures": self.failures,
+            "new_items": self.new_items,
+            "seen_items": self.seen_items,
+            "latency_ms": self.latency_ms,
             "rejected": dict(self.rejected or {}),
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +188,23 @@ class Watchlist:
     def as_json(self) -> dict[str, object]:
         """The definition, with notification URLs masked (they hold tokens)."""
         return {
-            "name": self.name, "tickers": list(self.tickers), "query": self.query, "sources": list(self.sources),
-            "languages": list(self.languages), "kinds": list(self.kinds), "notify": [mask_url(u) for u in self.notify],
-            "mode": self.mode, "every": self.every, "at": self.at, "quiet": self.quiet, "zone": self.zone,
-            "enabled": self.enabled, "public": self.public, "per_hour": self.per_hour, "origin": self.origin,
-        }  # fmt: skip
+            "name": self.name,
+            "tickers": list(self.tickers),
+            "query": self.query,
+            "sources": list(self.sources),
+            "languages": list(self.languages),
+            "kinds": list(self.kinds),
+            "notify": [mask_url(u) for u in self.notify],
+            "mode": self.mode,
+            "every": self.every,
+            "at": self.at,
+            "quiet": self.quiet,
+            "zone": self.zone,
+            "enabled": self.enabled,
+            "public": self.public,
+            "per_hour": self.per_hour,
+            "origin": self.origin,
+        }
 
 
 def mask_url(url: str) -> str:

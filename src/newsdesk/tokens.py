@@ -20,11 +20,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import opencc
 import Stemmer
 
-__all__ = ["CJK", "MAX_BODY_CHARS", "WORD", "article_tokens", "index_tokens", "normalize", "query_runs", "simplified", "stem"]
+__all__ = [
+    "CJK",
+    "MAX_BODY_CHARS",
+    "WORD",
+    "article_tokens",
+    "index_tokens",
+    "normalize",
+    "query_runs",
+    "simplified",
+    "stem",
+]
 
 MAX_BODY_CHARS = 20_000  # the start of a long article is enough to find it
 MAX_TOKEN_CHARS = 40  # longer "words" are base64, hashes or URLs glued together
@@ -34,24 +45,32 @@ CJK = re.compile(f"[{_CJK_RANGES}]")
 _RUNS = re.compile(f"([{_CJK_RANGES}]+)|([^\\W_{_CJK_RANGES}]+)")
 WORD = re.compile(f"[^\\W_{_CJK_RANGES}]+")  # a run of letters or digits outside CJK
 
-_t2s = opencc.OpenCC("t2s.json")
-_stemmer = Stemmer.Stemmer("english")
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    """OpenCC's Traditional → Simplified converter, loaded on first use (it reads dictionaries)."""
+    return opencc.OpenCC("t2s.json")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    return Stemmer.Stemmer("english")
 
 
 def normalize(text: str) -> str:
     """NFKC, case-folded, Simplified-Chinese form of ``text``."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return _t2s.convert(text) if CJK.search(text) else text
+    return simplified(text) if CJK.search(text) else text
 
 
 def simplified(text: str) -> str:
     """``text`` in Simplified Chinese (OpenCC t2s; other text unchanged)."""
-    return _t2s.convert(text)
+    return str(_t2s().convert(text))
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return str(_stemmer().stemWord(word))
 
 
 def query_runs(text: str) -> list[tuple[bool, str]]:

@@ -35,8 +35,10 @@ BASE = "https://news.example.com/a/1"
             "<table><tr><td colspan=2>1</td></tr></table>",
             '<table><tbody><tr><td colspan="2">1</td></tr></tbody></table>',
         ),
-        ("<blockquote>q</blockquote><figure><img src='https://e.com/i.png'><figcaption>c</figcaption></figure>",
-         '<blockquote>q</blockquote><figure><img alt="" src="https://e.com/i.png"><figcaption>c</figcaption></figure>'),
+        (
+            "<blockquote>q</blockquote><figure><img src='https://e.com/i.png'><figcaption>c</figcaption></figure>",
+            '<blockquote>q</blockquote><figure><img alt="" src="https://e.com/i.png"><figcaption>c</figcaption></figure>',
+        ),
         ("<svg><script>alert(1)</script></svg><math><mi>x</mi></math><p>ok</p>", "<p>ok</p>"),
         ('<form action="https://evil"><input value="x"><button>go</button></form><p>ok</p>', "<p>ok</p>"),
         ("<p>a<!-- comment -->b</p>", "<p>ab</p>"),
@@ -63,6 +65,11 @@ def test_depth_counts_only_open_elements():
 
 
 def test_images_keep_only_pixel_sizes_and_always_have_alt_text():
-    html = sanitize('<p><img src="https://a.example.com/1.png" width="100%" height="20">'
-                    '<img alt="logo" src="https://a.example.com/2.png" width="auto"></p>')  # fmt: skip
-    assert html == '<p><img alt="" src="https://a.example.com/1.png" height="20"><img alt="logo" src="https://a.example.com/2.png"></p>'
+    html = sanitize(
+        '<p><img src="https://a.example.com/1.png" width="100%" height="20">'
+        '<img alt="logo" src="https://a.example.com/2.png" width="auto"></p>'
+    )
+    assert (
+        html
+        == '<p><img alt="" src="https://a.example.com/1.png" height="20"><img alt="logo" src="https://a.example.com/2.png"></p>'
+    )

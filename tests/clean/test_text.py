@@ -9,7 +9,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_markdown_in_the_seed_style():
-    html = "<h2>标题</h2><p>第一段<strong>加粗</strong>其中</p><ul><li>一</li><li>二</li></ul><p><a href=\"https://e.com\">链接</a></p>"
+    html = '<h2>标题</h2><p>第一段<strong>加粗</strong>其中</p><ul><li>一</li><li>二</li></ul><p><a href="https://e.com">链接</a></p>'
     assert to_markdown(html) == "## 标题\n\n第一段**加粗**其中\n\n- 一\n- 二\n\n[链接](https://e.com)"
 
 
@@ -61,8 +61,10 @@ def test_titles_lose_tags_but_keep_lone_angle_brackets():
 
 
 def test_text_keeps_table_structure_and_drops_zero_width_characters():
-    html = ("<table><tr><th>Pos</th><th>Driver</th><th>Pts</th></tr><tr><td>1</td><td>Kyle Busch</td><td>5040</td></tr>"
-            "<tr><td>2</td><td>Kevin\u200b Harvick</td><td>5035</td></tr></table><p>After\u00adwards\ufeff.</p>")
+    html = (
+        "<table><tr><th>Pos</th><th>Driver</th><th>Pts</th></tr><tr><td>1</td><td>Kyle Busch</td><td>5040</td></tr>"
+        "<tr><td>2</td><td>Kevin\u200b Harvick</td><td>5035</td></tr></table><p>After\u00adwards\ufeff.</p>"
+    )
     assert to_text(html) == "Pos Driver Pts\n1 Kyle Busch 5040\n2 Kevin Harvick 5035\nAfterwards."
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
 from newsdesk.sources.records import link_uuid
@@ -21,12 +23,22 @@ OTHER = (
 )
 RECORDS = [
     record(1, title="美国1月非农就业不及预期", description=STORY, source="wire_a", language=None),
-    record(2, title="【快讯】非农数据低于预期 失业率降至4%", source="wire_b",
-           description=STORY.replace("<p>失业率意外降至4.0%，平均时薪环比增长0.5%。", "<p>") + "<p>免责声明：仅供参考。</p>"),
+    record(
+        2,
+        title="【快讯】非农数据低于预期 失业率降至4%",
+        source="wire_b",
+        description=STORY.replace("<p>失业率意外降至4.0%，平均时薪环比增长0.5%。", "<p>")
+        + "<p>免责声明：仅供参考。</p>",
+    ),
     record(3, title="欧洲央行再度降息", description=OTHER, source="wire_a"),
-    record(4, title="Nvidia slides", description="<p>Nvidia (NVDA) fell 3% as chip stocks slid on export worries.</p>",
-           source="wire_en", language="zh-CN"),
-]  # fmt: skip
+    record(
+        4,
+        title="Nvidia slides",
+        description="<p>Nvidia (NVDA) fell 3% as chip stocks slid on export worries.</p>",
+        source="wire_en",
+        language="zh-CN",
+    ),
+]
 
 
 def test_near_duplicates_share_a_cluster_and_enrichment_is_stored(db_url, tmp_path):
@@ -44,10 +56,13 @@ def test_near_duplicates_share_a_cluster_and_enrichment_is_stored(db_url, tmp_pa
         assert ("NVDA", 1) in store.tag_counts("ticker") and ("wire_a", 2) in store.tag_counts("source")
 
 
+@pytest.mark.slow  # several command-line processes
 def test_jsonl_and_hugo_real_tags_export_the_enrichment(sqlite_url, tmp_path):
     write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
     newsdesk("import", str(tmp_path / "data"), db=sqlite_url, check=True)
-    lines = [json.loads(line) for line in newsdesk("export", "jsonl", "-", db=sqlite_url, check=True).stdout.splitlines()]
+    lines = [
+        json.loads(line) for line in newsdesk("export", "jsonl", "-", db=sqlite_url, check=True).stdout.splitlines()
+    ]
     nvidia = next(line for line in lines if line["title"] == "Nvidia slides")
     assert nvidia["tickers"] == ["NVDA"] and nvidia["tags"][0] == "NVDA" and nvidia["cluster"] == nvidia["uuid"]
     assert len({line["cluster"] for line in lines}) == 3
@@ -75,17 +90,39 @@ def test_parallel_workers_store_exactly_what_one_process_stores(tmp_path):
 
 PRESS = "Griffon Corporation Announces First Quarter Results"
 REWRITES = [  # one press release told by three outlets in their own words, and a template
-    record(10, title=PRESS, source="wire_a", pub_date=1738917000,
-           description="<p>Griffon reported revenue of $632 million for the quarter, down 3% from a year ago.</p>"),
-    record(11, title=PRESS.upper() + "!", source="wire_b", pub_date=1738920000,
-           description="<p>The building products maker said net income rose to $70.9 million; its shares gained.</p>"),
-    record(12, title="格里芬公司公布第一季度业绩报告说明", source="wire_c", pub_date=1738921000,
-           description="<p>格里芬公司公布第一季度业绩。</p>"),
-    record(13, title=PRESS, source="wire_d", pub_date=1738917000 + 5 * 86400,  # five days later: another story
-           description="<p>A different quarter entirely, written about in other words by another desk.</p>"),
+    record(
+        10,
+        title=PRESS,
+        source="wire_a",
+        pub_date=1738917000,
+        description="<p>Griffon reported revenue of $632 million for the quarter, down 3% from a year ago.</p>",
+    ),
+    record(
+        11,
+        title=PRESS.upper() + "!",
+        source="wire_b",
+        pub_date=1738920000,
+        description="<p>The building products maker said net income rose to $70.9 million; its shares gained.</p>",
+    ),
+    record(
+        12,
+        title="格里芬公司公布第一季度业绩报告说明",
+        source="wire_c",
+        pub_date=1738921000,
+        description="<p>格里芬公司公布第一季度业绩。</p>",
+    ),
+    record(
+        13,
+        title=PRESS,
+        source="wire_d",
+        pub_date=1738917000 + 5 * 86400,  # five days later: another story
+        description="<p>A different quarter entirely, written about in other words by another desk.</p>",
+    ),
     record(14, title="Market Update", source="wire_a", pub_date=1738917000, description="<p>Stocks rose.</p>"),
-    record(15, title="Market Update", source="wire_b", pub_date=1738917100, description="<p>Bonds fell hard today.</p>"),
-]  # fmt: skip
+    record(
+        15, title="Market Update", source="wire_b", pub_date=1738917100, description="<p>Bonds fell hard today.</p>"
+    ),
+]
 
 
 def test_the_same_title_from_other_sources_joins_one_story_within_two_days(db_url, tmp_path):

@@ -25,8 +25,16 @@ def test_a_given_language_is_kept_when_the_text_agrees():
 
 
 def test_missing_or_wrong_languages_are_replaced():
-    assert resolve(None, "Apple beats estimates", "Revenue rose on strong iPhone sales and the company raised its outlook.") == "en"
-    spanish = "El banco central mantuvo las tasas de interés sin cambios y dijo que la inflación seguirá bajando durante el próximo año."
+    assert (
+        resolve(
+            None, "Apple beats estimates", "Revenue rose on strong iPhone sales and the company raised its outlook."
+        )
+        == "en"
+    )
+    spanish = (
+        "El banco central mantuvo las tasas de interés sin cambios y dijo que la inflación seguirá bajando "
+        "durante el próximo año."
+    )
     assert resolve("en", "Las tasas no cambian", spanish) == "es"
     assert resolve("en", "美联储主席表示将继续加息", "") == "zh-CN"
     assert resolve("zh-CN", "聯準會主席表示將繼續關注通膨", "") == "zh-TW"

@@ -81,9 +81,20 @@ def test_extract_puts_markup_first_and_removes_repeats():
 
 
 def test_symbol_spellings_are_normalized():
-    assert [normalize_symbol(s) for s in ["sh600519", "600519.SS", "00700", "700.HK", "brk-b", "AMZN.O", "GOOG", "^IXIC", "???"]] == [
-        "600519.SH", "600519.SH", "0700.HK", "0700.HK", "BRK.B", "AMZN", "GOOGL", "IXIC", None,
-    ]  # fmt: skip
+    assert [
+        normalize_symbol(s)
+        for s in ["sh600519", "600519.SS", "00700", "700.HK", "brk-b", "AMZN.O", "GOOG", "^IXIC", "???"]
+    ] == [
+        "600519.SH",
+        "600519.SH",
+        "0700.HK",
+        "0700.HK",
+        "BRK.B",
+        "AMZN",
+        "GOOGL",
+        "IXIC",
+        None,
+    ]
 
 
 def test_the_alias_table_covers_at_least_300_instruments():

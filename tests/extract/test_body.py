@@ -21,7 +21,11 @@ def page(name: str) -> str:
     ("name", "wanted", "unwanted"),
     [
         # NetEase: reader comments and "recommended" links next to the article.
-        ("netease_comments.html", ["合计交付量较去年同期增长约四成", "港股汽车板块整体上涨"], ["网友评论", "心疼", "央行宣布下调"]),
+        (
+            "netease_comments.html",
+            ["合计交付量较去年同期增长约四成", "港股汽车板块整体上涨"],
+            ["网友评论", "心疼", "央行宣布下调"],
+        ),
         # Sina: a short article beside a live feed of long, punctuation-rich entries.
         ("sina_live_feed.html", ["网传信息不实", "www.12306.cn"], ["牛骑士", "午盘小结", "相关新闻"]),
         # Hexun: a disclaimer block as long as a paragraph after the article.
@@ -31,8 +35,11 @@ def page(name: str) -> str:
         # A government CMS: everything in a <form>, <br>-separated text, hidden link lists.
         ("gov_cms.html", ["各区县统计局", "检查对象", "特此通知"], ["tjj.example.gov.cn", "主办单位", "机构概况"]),
         # English: a table, a caption, a logo.
-        ("english_table.html", ["wrapped up the regular-season championship", "three elimination rounds"],
-         ["logo", "Trending", "All rights reserved"]),
+        (
+            "english_table.html",
+            ["wrapped up the regular-season championship", "three elimination rounds"],
+            ["logo", "Trending", "All rights reserved"],
+        ),
     ],
 )
 def test_the_article_is_taken_and_the_furniture_left(name, wanted, unwanted):
@@ -77,7 +84,10 @@ def test_the_page_title_comes_from_og_title_h1_or_title(name, title):
 
 
 def test_title_without_the_site_suffix():
-    assert page_title("<html><head><title>Fed holds rates steady - Example Wire</title></head><body></body></html>") == "Fed holds rates steady"
+    assert (
+        page_title("<html><head><title>Fed holds rates steady - Example Wire</title></head><body></body></html>")
+        == "Fed holds rates steady"
+    )
 
 
 @pytest.mark.parametrize(

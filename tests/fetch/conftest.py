@@ -32,7 +32,9 @@ def localize(source: Source, base: str, **changes: Any) -> Source:
     detail = dataclasses.replace(source.detail, url=local(source.detail.url)) if source.detail else None
     more = tuple(local(u) for u in source.more_urls)
     changes.setdefault("allow_private", True)  # the stand-in site is on loopback
-    return dataclasses.replace(source, url=local(source.url), more_urls=more, link=local(source.link), detail=detail, **changes)
+    return dataclasses.replace(
+        source, url=local(source.url), more_urls=more, link=local(source.link), detail=detail, **changes
+    )
 
 
 def path_of(url: str, base: str) -> tuple[str, str]:
@@ -47,11 +49,10 @@ def serve(httpserver, url: str, body: str | bytes, content_type: str = "applicat
     base = httpserver.url_for("").rstrip("/")
     path, query = path_of(expand(url, "test"), base)
     path = unquote(path)  # the server sees the path decoded
-    if isinstance(body, str):
-        body = body.replace("{BASE}", base)
-    else:
-        body = body.replace(b"{BASE}", base.encode())
-    httpserver.expect_request(path, query_string=query or None).respond_with_data(body, content_type=content_type, **kwargs)
+    body = body.replace("{BASE}", base) if isinstance(body, str) else body.replace(b"{BASE}", base.encode())
+    httpserver.expect_request(path, query_string=query or None).respond_with_data(
+        body, content_type=content_type, **kwargs
+    )
 
 
 def run(sources: list[Source], store, settings: Settings = SETTINGS):
@@ -63,10 +64,19 @@ def catalog() -> dict[str, Source]:
     return load_catalog()
 
 
+class _QuickStopServer(HTTPServer):
+    """Stops in a fiftieth of a second, not half a second (werkzeug's default poll)."""
+
+    def thread_target(self) -> None:
+        assert self.server is not None
+        self.server.serve_forever(poll_interval=0.02)
+
+
 @pytest.fixture
 def httpserver():
-    """A threaded server: a slow handler must not hold up the other sources' requests."""
-    server = HTTPServer(host="127.0.0.1", threaded=True)
+    """A threaded server of its own for each test (a slow handler must not hold up the
+    other sources' requests, nor answer late into the next test's log)."""
+    server = _QuickStopServer(host="127.0.0.1", threaded=True)
     server.start()
     yield server
     server.clear()

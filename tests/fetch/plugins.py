@@ -8,7 +8,10 @@ def explode(source, fetcher):
 
 
 async def two_items(source, fetcher):
-    return [{"title": f"插件新闻 {n}", "link": f"https://plugin.example.com/{n}", "published": "2025-02-07 10:00:00"} for n in (1, 2)]
+    return [
+        {"title": f"插件新闻 {n}", "link": f"https://plugin.example.com/{n}", "published": "2025-02-07 10:00:00"}
+        for n in (1, 2)
+    ]
 
 
 def explode_page(text, url):

@@ -15,14 +15,26 @@ from tests.fetch.conftest import run
 PAGES = Path(__file__).parent.parent / "fixtures" / "extract"
 
 
-def _serve_pages(httpserver, pages: dict[str, str], fields: dict[str, str] | None = None, items=None, **options) -> Source:
+def _serve_pages(
+    httpserver, pages: dict[str, str], fields: dict[str, str] | None = None, items=None, **options
+) -> Source:
     listing = {"items": items if items is not None else [{"u": httpserver.url_for(path)} for path in pages]}
     httpserver.expect_request("/list").respond_with_data(json.dumps(listing), content_type="application/json")
     for path, name in pages.items():
-        httpserver.expect_request(path).respond_with_data((PAGES / name).read_bytes(), content_type="text/html; charset=utf-8")
+        httpserver.expect_request(path).respond_with_data(
+            (PAGES / name).read_bytes(), content_type="text/html; charset=utf-8"
+        )
     options.setdefault("detail", Detail())
-    return Source(name="pages", kind="json", url=httpserver.url_for("/list"), file="test", items="items",
-                  fields=fields or {"title": "t", "link": "u", "published": "d"}, allow_private=True, **options)  # fmt: skip
+    return Source(
+        name="pages",
+        kind="json",
+        url=httpserver.url_for("/list"),
+        file="test",
+        items="items",
+        fields=fields or {"title": "t", "link": "u", "published": "d"},
+        allow_private=True,
+        **options,
+    )
 
 
 def test_title_and_date_come_from_the_page_when_the_list_has_none(httpserver, sqlite_url):
@@ -75,11 +87,25 @@ def test_a_source_whose_pages_all_lack_a_body_has_drifted(httpserver, sqlite_url
 
 
 def test_title_less_flash_items_are_kept_with_a_title_from_their_text(httpserver, sqlite_url):
-    items = [{"id": "f1", "c": "<p>美国8月非农就业人口增加14.2万人，预期16.5万人。失业率4.2%。</p>", "u": "https://flash.example.com/f1"},
-             {"id": "f2", "c": "", "u": "https://flash.example.com/f2"}]  # fmt: skip
+    items = [
+        {
+            "id": "f1",
+            "c": "<p>美国8月非农就业人口增加14.2万人，预期16.5万人。失业率4.2%。</p>",
+            "u": "https://flash.example.com/f1",
+        },
+        {"id": "f2", "c": "", "u": "https://flash.example.com/f2"},
+    ]
     httpserver.expect_request("/list").respond_with_data(json.dumps({"items": items}), content_type="application/json")
-    source = Source(name="flash", kind="json", url=httpserver.url_for("/list"), file="test", items="items", item_kind=2,
-                    fields={"id": "id", "title": "t", "summary": "c", "link": "u"}, contract=None)  # fmt: skip
+    source = Source(
+        name="flash",
+        kind="json",
+        url=httpserver.url_for("/list"),
+        file="test",
+        items="items",
+        item_kind=2,
+        fields={"id": "id", "title": "t", "summary": "c", "link": "u"},
+        contract=None,
+    )
     with Store(sqlite_url) as store:
         [result] = run([source], store)
         assert result.new == 1 and result.reasons == {"no title or body": 1}
@@ -91,8 +117,10 @@ def test_a_body_much_shorter_than_the_list_summary_is_flagged_and_the_summary_ke
     summary = "<p>" + "The list gave the whole story, sentence after sentence, with every figure in it. " * 8 + "</p>"
     items = [{"u": httpserver.url_for("/teaser"), "t": "Short page", "s": summary}]
     httpserver.expect_request("/teaser").respond_with_data(
-        "<html><body><article><p>Only a teaser of the story, read the rest elsewhere, please.</p></article></body></html>",
-        content_type="text/html")  # fmt: skip
+        "<html><body><article><p>Only a teaser of the story, read the rest elsewhere, "
+        "please.</p></article></body></html>",
+        content_type="text/html",
+    )
     source = _serve_pages(httpserver, {}, fields={"title": "t", "link": "u", "summary": "s"}, items=items)
     with Store(sqlite_url) as store:
         [result] = run([source], store)

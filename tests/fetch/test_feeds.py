@@ -11,7 +11,8 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
      xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Wire</title>
 <item><title>Fed holds rates &amp; signals patience</title><link> https://wire.example.com/a/1 </link>
-<guid isPermaLink="false">wire-1</guid><pubDate>Fri, 21 Aug 2026 11:00:00 GMT</pubDate><dc:creator>A. Writer</dc:creator>
+<guid isPermaLink="false">wire-1</guid><pubDate>Fri, 21 Aug 2026 11:00:00 GMT</pubDate>
+<dc:creator>A. Writer</dc:creator>
 <description>short teaser</description><content:encoded><![CDATA[<p>The <b>full</b> story.</p>]]></content:encoded>
 <media:content url="https://img.example.com/1.jpg" medium="image"/></item>
 <item><title>美联储维持利率不变</title><guid>https://wire.example.com/a/2</guid><description>&lt;p&gt;正文&lt;/p&gt;</description>
@@ -34,10 +35,20 @@ xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="https://x.exampl
 
 def test_rss_items():
     first, second = parse_feed(RSS)
-    assert first == {"id": "wire-1", "title": "Fed holds rates & signals patience", "link": "https://wire.example.com/a/1",
-                     "published": "Fri, 21 Aug 2026 11:00:00 GMT", "author": "A. Writer",
-                     "summary": "<p>The <b>full</b> story.</p>", "image": "https://img.example.com/1.jpg"}  # fmt: skip
-    assert (second["link"], second["summary"], second["image"]) == ("https://wire.example.com/a/2", "<p>正文</p>", "https://img.example.com/2.png")
+    assert first == {
+        "id": "wire-1",
+        "title": "Fed holds rates & signals patience",
+        "link": "https://wire.example.com/a/1",
+        "published": "Fri, 21 Aug 2026 11:00:00 GMT",
+        "author": "A. Writer",
+        "summary": "<p>The <b>full</b> story.</p>",
+        "image": "https://img.example.com/1.jpg",
+    }
+    assert (second["link"], second["summary"], second["image"]) == (
+        "https://wire.example.com/a/2",
+        "<p>正文</p>",
+        "https://img.example.com/2.png",
+    )
 
 
 def test_atom_entries():
@@ -50,7 +61,11 @@ def test_atom_entries():
 
 def test_rss1_items():
     [item] = parse_feed(RDF)
-    assert (item["id"], item["link"], item["published"]) == ("https://x.example.com/3", "https://x.example.com/3", "2026-08-21T11:00:00Z")
+    assert (item["id"], item["link"], item["published"]) == (
+        "https://x.example.com/3",
+        "https://x.example.com/3",
+        "2026-08-21T11:00:00Z",
+    )
 
 
 @pytest.mark.parametrize("document", [RSS, ATOM, RDF])
@@ -62,7 +77,9 @@ def test_the_same_items_as_feedparser(document):
 
 
 def test_broken_feeds_go_to_feedparser():
-    broken = RSS.replace("</channel></rss>", "<item><title>Unclosed & bad</title><link>https://wire.example.com/a/3</link>")
+    broken = RSS.replace(
+        "</channel></rss>", "<item><title>Unclosed & bad</title><link>https://wire.example.com/a/3</link>"
+    )
     assert parse_feed(broken) is None and parse_feed("<html><body>not a feed</body></html>") is None
     source = Source(name="wire", kind="rss", url="https://wire.example.com/feed", file="t")
     found = items(source, broken, "https://wire.example.com/feed")
@@ -70,6 +87,9 @@ def test_broken_feeds_go_to_feedparser():
 
 
 def test_entities_are_not_expanded():
-    bomb = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><rss><channel><item><title>&b;</title></item></channel></rss>'
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<rss><channel><item><title>&b;</title></item></channel></rss>"
+    )
     parsed = parse_feed(bomb)
     assert parsed is None or all(len(i["title"] or "") < 100 for i in parsed)

@@ -19,11 +19,27 @@ from tests.fetch.conftest import run
 @pytest.mark.parametrize(
     "url",
     [
-        "http://127.0.0.1/", "http://2130706433/", "http://0x7f.1/", "http://127.1/", "http://0177.0.0.1/",
-        "http://0.0.0.0/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/",
-        "http://10.1.2.3/", "http://172.16.0.1/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/",
-        "http://100.64.0.1/", "http://224.0.0.1/", "http://240.0.0.1/", "http://255.255.255.255/", "http://[fe80::1]/",
-        "http://[fc00::1]/", "http://[ff02::1]/", "http://localhost:8000/api/sources",
+        "http://127.0.0.1/",
+        "http://2130706433/",
+        "http://0x7f.1/",
+        "http://127.1/",
+        "http://0177.0.0.1/",
+        "http://0.0.0.0/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:7f00:1]/",
+        "http://10.1.2.3/",
+        "http://172.16.0.1/",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/",
+        "http://224.0.0.1/",
+        "http://240.0.0.1/",
+        "http://255.255.255.255/",
+        "http://[fe80::1]/",
+        "http://[fc00::1]/",
+        "http://[ff02::1]/",
+        "http://localhost:8000/api/sources",
     ],
 )
 def test_non_public_addresses_are_refused_in_every_notation(url):
@@ -42,20 +58,39 @@ def test_public_addresses_pass(address):
 def _source(httpserver, links, **options):
     listing = {"items": [{"t": f"story {n}", "u": link} for n, link in enumerate(links)]}
     httpserver.expect_request("/list").respond_with_data(json.dumps(listing), content_type="application/json")
-    return Source(name="guarded", kind="json", url=httpserver.url_for("/list"), file="test", items="items",
-                  fields={"title": "t", "link": "u"}, detail=Detail(content=(".a",)), **options)  # fmt: skip
+    return Source(
+        name="guarded",
+        kind="json",
+        url=httpserver.url_for("/list"),
+        file="test",
+        items="items",
+        fields={"title": "t", "link": "u"},
+        detail=Detail(content=(".a",)),
+        **options,
+    )
 
 
 def test_item_links_to_private_addresses_are_not_fetched(httpserver, sqlite_url):
     port = httpserver.port
     allowed = f"127.0.0.1:{port}"
-    httpserver.expect_request("/ok").respond_with_data("<div class='a'><p>正文 public body</p></div>", content_type="text/html")
+    httpserver.expect_request("/ok").respond_with_data(
+        "<div class='a'><p>正文 public body</p></div>", content_type="text/html"
+    )
     httpserver.expect_request("/redirect").respond_with_response(
-        Response(status=302, headers={"Location": f"http://127.1:{port}/secret"}))
-    httpserver.expect_request("/secret").respond_with_data("<div class='a'><p>SECRET admin data</p></div>", content_type="text/html")
-    links = [httpserver.url_for("/ok"), f"http://localhost:{port}/secret", f"http://2130706433:{port}/secret",
-             f"http://[::1]:{port}/secret", f"http://0.0.0.0:{port}/secret", f"http://[::ffff:127.0.0.1]:{port}/secret",
-             httpserver.url_for("/redirect")]  # fmt: skip
+        Response(status=302, headers={"Location": f"http://127.1:{port}/secret"})
+    )
+    httpserver.expect_request("/secret").respond_with_data(
+        "<div class='a'><p>SECRET admin data</p></div>", content_type="text/html"
+    )
+    links = [
+        httpserver.url_for("/ok"),
+        f"http://localhost:{port}/secret",
+        f"http://2130706433:{port}/secret",
+        f"http://[::1]:{port}/secret",
+        f"http://0.0.0.0:{port}/secret",
+        f"http://[::ffff:127.0.0.1]:{port}/secret",
+        httpserver.url_for("/redirect"),
+    ]
     source = _source(httpserver, links, allow_private=(allowed,))  # only the list's own host:port is let through
     with Store(sqlite_url) as store:
         [result] = run([source], store)
@@ -66,12 +101,12 @@ def test_item_links_to_private_addresses_are_not_fetched(httpserver, sqlite_url)
 
 
 def test_a_source_may_opt_in_to_private_addresses(httpserver, sqlite_url):
-    httpserver.expect_request("/intranet").respond_with_data("<div class='a'><p>内网 intranet body</p></div>", content_type="text/html")
+    httpserver.expect_request("/intranet").respond_with_data(
+        "<div class='a'><p>内网 intranet body</p></div>", content_type="text/html"
+    )
     links = [f"http://localhost:{httpserver.port}/intranet"]
     with Store(sqlite_url) as store:
         [refused] = run([_source(httpserver, links)], store)
         assert refused.state == "failing" and "non-public address" in (refused.error or "")
         [result] = run([_source(httpserver, links, allow_private=True)], store)
         assert result.state == "ok" and result.new == 1
-
-

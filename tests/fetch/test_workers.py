@@ -9,31 +9,27 @@ heartbeat is stale; nothing committed is lost.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 
+import pytest
 from werkzeug import Response
 
 from newsdesk.store import Store
+from tests.conftest import json_source, start_newsdesk, wait_for
+
+pytestmark = pytest.mark.slow
 
 NAMES = ["aaa_slow", "bbb", "ccc", "ddd", "eee", "fff"]
-
-
-def _wait(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def test_three_workers_share_the_catalog_and_survive_a_kill_9(pg_url, httpserver, tmp_path):
     slow_calls = []
     lock = threading.Lock()
+    killed = threading.Event()
 
     def listing(name: str):
         def handler(request):
@@ -42,42 +38,41 @@ def test_three_workers_share_the_catalog_and_survive_a_kill_9(pg_url, httpserver
                     slow_calls.append(time.monotonic())
                     first = len(slow_calls) == 1
                 if first:
-                    time.sleep(15)  # the worker holding this job is killed meanwhile
+                    killed.wait(60)  # the worker holding this job is killed meanwhile
             items = [{"t": f"{name} 新闻 {n}", "u": f"https://{name}.example.com/{n}"} for n in range(2)]
             return Response(json.dumps({"items": items}, ensure_ascii=False), content_type="application/json")
 
         return handler
 
     folder = tmp_path / "sources"
-    folder.mkdir()
     for name in NAMES:
         httpserver.expect_request(f"/{name}").respond_with_handler(listing(name))
-        (folder / f"{name}.yaml").write_text(
-            f"name: {name}\nkind: json\nurl: {httpserver.url_for('/' + name)}\nitems: items\nfields: {{title: t, link: u}}\n"
-            "interval: 600\ntimeout: 30\n"
-        )
+        json_source(folder, name, httpserver.url_for("/" + name), "interval: 600\ntimeout: 30\n")
     config = tmp_path / "settings.toml"
-    config.write_text("[fetch]\nhost_delay = 0\nretries = 0\n[workers]\ntick = 1\nheartbeat = 0.5\nstalled_after = 4.0\n")
+    config.write_text(
+        "[fetch]\nhost_delay = 0\nretries = 0\n[workers]\ntick = 1\nheartbeat = 0.5\nstalled_after = 4.0\n"
+    )
     with Store(pg_url) as store:  # the schema exists before three workers race to it
         store.count()
 
     def worker(concurrency: int) -> subprocess.Popen:
-        command = [sys.executable, "-m", "newsdesk", "--db", pg_url, "--config", str(config), "run", *NAMES,
-                   "--sources", str(folder), "--concurrency", str(concurrency), "--json"]  # fmt: skip
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+        return start_newsdesk("--config", str(config), "run", *NAMES, "--sources", str(folder),
+                              "--concurrency", str(concurrency), "--json", db=pg_url)  # fmt: skip
 
     first = worker(1)  # alone, with one slot: it takes the first source, the slow one
     try:
-        _wait(lambda: slow_calls, 60, "the slow source to be requested")
+        wait_for(lambda: slow_calls, 60, "the slow source to be requested")
         others = [worker(2), worker(2)]
-        time.sleep(1)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
+        killed.set()
         with Store(pg_url) as store:
             try:
-                _wait(lambda: len(store.health()) == len(NAMES) and all(h.last_success for h in store.health().values()), 60,
-                      "every source, the slow one again, to be fetched")  # fmt: skip
+                wait_for(
+                    lambda: len(store.health()) == len(NAMES) and all(h.last_success for h in store.health().values()),
+                    60,
+                    "every source, the slow one again, to be fetched",
+                )
             except AssertionError:
                 for process in others:
                     process.send_signal(signal.SIGTERM)

@@ -12,8 +12,7 @@ from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
 from newsdesk.publish.hugo import export_hugo, render_page, slug
 from newsdesk.store import Store
-from tests.conftest import SEED_PAGE, SEED_RECORD, newsdesk, record, write_data
-from tests.store.test_store import article
+from tests.conftest import SEED_PAGE, SEED_RECORD, article, newsdesk, record, write_data
 
 HUGO = shutil.which("hugo")
 needs_hugo = pytest.mark.skipif(HUGO is None, reason="hugo is not installed (make test installs the Debian package)")
@@ -33,7 +32,14 @@ def test_seed_record_exports_to_the_seed_page(shared, tmp_path):
 
 @pytest.mark.parametrize(
     "title",
-    ['He said "no" \\ twice', "line\nbreak\ttab", "colon: # hash - dash", "\u2028sep\u0085nel\x7fdel", "'single'", "---"],
+    [
+        'He said "no" \\ twice',
+        "line\nbreak\ttab",
+        "colon: # hash - dash",
+        "\u2028sep\u0085nel\x7fdel",
+        "'single'",
+        "---",
+    ],
 )
 def test_front_matter_survives_hostile_titles(title):
     page = render_page(replace(article(1), title=title, summary=title), Settings())
@@ -65,7 +71,9 @@ def _import(db_url: str, folder: Path, records: list) -> None:
 
 
 def _hugo_build(site: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([HUGO, "-s", str(site), "-d", str(site / "public")], capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [HUGO, "-s", str(site), "-d", str(site / "public")], capture_output=True, text=True, timeout=600
+    )
 
 
 @needs_hugo
@@ -83,9 +91,9 @@ def test_real_hugo_builds_one_page_per_article(sqlite_url, tmp_path):
 
 @needs_hugo
 @pytest.mark.slow
-def test_whole_corpus_export_builds_with_hugo(corpus, tmp_path):
-    db = f"sqlite:///{tmp_path / 'corpus.db'}"
-    newsdesk("import", str(corpus), db=db, check=True)
+@pytest.mark.xdist_group("corpus")
+def test_whole_corpus_export_builds_with_hugo(corpus_db, tmp_path):
+    db, _ = corpus_db
     exported = newsdesk("export", "hugo", str(tmp_path / "site"), "--json", db=db, check=True)
     pages = int(exported.stdout.split('"pages": ')[1].split(",")[0])
     result = _hugo_build(tmp_path / "site")

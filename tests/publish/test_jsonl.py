@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from newsdesk.config import Settings
 from newsdesk.publish.jsonl import FIELDS, export_jsonl
-from tests.store.test_store import article
+from tests.conftest import article
 
 
 def test_one_object_per_line_with_every_field():

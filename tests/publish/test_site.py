@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
@@ -32,14 +33,28 @@ def _tree(folder: Path) -> set[str]:
 
 
 def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
-    write_data(tmp_path / "data" / "wire" / "news.json", [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n) for n in range(25)])
+    write_data(
+        tmp_path / "data" / "wire" / "news.json",
+        [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n) for n in range(25)],
+    )
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
         counts = _build(store, tmp_path / "site", per_page=10)
     site = tmp_path / "site"
     files = _tree(site)
-    assert {"index.html", "page/1/index.html", "404.html", "sitemap.xml", "style.css", "widgets.html", "site.js",
-            "index.xml", "atom.xml", "feed.json", "sources/example_source/index.html"} <= files  # fmt: skip
+    assert {
+        "index.html",
+        "page/1/index.html",
+        "404.html",
+        "sitemap.xml",
+        "style.css",
+        "widgets.html",
+        "site.js",
+        "index.xml",
+        "atom.xml",
+        "feed.json",
+        "sources/example_source/index.html",
+    } <= files
     assert "page/2/index.html" not in files
     assert sum(f.startswith("posts/") for f in files) == 25
     assert counts["pages"] == len(files) - 2 and counts["written"] == counts["pages"]  # - manifest and token cache
@@ -60,8 +75,13 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
 
 def test_an_article_page_has_date_source_tags_original_and_also_reported_by(sqlite_url, tmp_path):
     story = "<p>" + "美国劳工部公布的数据显示，1月非农就业人数增加14.3万人，低于市场预期。失业率降至4.0%。" * 3 + "</p>"
-    write_data(tmp_path / "data" / "a" / "news.json", [record(1, description=story, source="wire_a", pub_date="2025-02-07 16:37:50")])
-    write_data(tmp_path / "data" / "b" / "news.json", [record(2, description=story + "<p>免责声明</p>", source="wire_b")])
+    write_data(
+        tmp_path / "data" / "a" / "news.json",
+        [record(1, description=story, source="wire_a", pub_date="2025-02-07 16:37:50")],
+    )
+    write_data(
+        tmp_path / "data" / "b" / "news.json", [record(2, description=story + "<p>免责声明</p>", source="wire_b")]
+    )
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
         first = store.get(next(a.uuid for a in store.iter_articles() if a.source == "wire_a"))
@@ -80,17 +100,29 @@ def test_hostile_titles_bodies_and_names_cannot_script_or_escape_the_folder(sqli
     site = tmp_path / "site"
     for path in site.rglob("*.html"):
         text = path.read_text()
-        assert "<script>window" not in text and "onerror=" not in text and "javascript:" not in text and "<iframe" not in text
+        assert (
+            "<script>window" not in text
+            and "onerror=" not in text
+            and "javascript:" not in text
+            and "<iframe" not in text
+        )
     assert all(p.resolve().is_relative_to(site.resolve()) for p in site.rglob("*"))
-    assert slugify("../../etc/passwd") == "etc-passwd" and slugify("///") .startswith("t-")
+    assert slugify("../../etc/passwd") == "etc-passwd" and slugify("///").startswith("t-")
     assert not feedparser.parse((site / "index.xml").read_text()).bozo
 
 
 def test_a_build_after_new_articles_rewrites_only_what_changed_and_equals_a_full_build(sqlite_url, tmp_path):
-    words = "央行 利率 通胀 就业 原油 黄金 美元 欧元 日元 港股 美股 债券 基金 芯片 电池 汽车 地产 银行 保险 消费".split()
-    body = lambda n: "<p>" + "，".join(words[(n * 7 + k * k) % len(words)] + f"{n * 13 + k}" for k in range(12)) + "。</p>"  # noqa: E731
-    records = [record(n, title=f"新闻 {n}", description=body(n), pub_date=f"2025-02-0{1 + n // 10} 10:00:{n:02d}")
-               for n in range(60)]  # fmt: skip
+    words = (
+        "央行 利率 通胀 就业 原油 黄金 美元 欧元 日元 港股 美股 债券 基金 芯片 电池 汽车 地产 银行 保险 消费".split()
+    )
+
+    def body(n: int) -> str:
+        return "<p>" + "，".join(words[(n * 7 + k * k) % len(words)] + f"{n * 13 + k}" for k in range(12)) + "。</p>"
+
+    records = [
+        record(n, title=f"新闻 {n}", description=body(n), pub_date=f"2025-02-0{1 + n // 10} 10:00:{n:02d}")
+        for n in range(60)
+    ]
     write_data(tmp_path / "one" / "wire" / "news.json", records[:55])
     write_data(tmp_path / "two" / "wire" / "news.json", records[55:])
     with Store(sqlite_url) as store:
@@ -118,6 +150,7 @@ def _same(one: Path, other: Path) -> bool:
     return _tree(one) == _tree(other) and filecmp.cmpfiles(one, other, names, shallow=False)[1:] == ([], [])
 
 
+@pytest.mark.slow  # several command-line processes
 def test_a_theme_folder_overrides_templates_and_the_cli_reports_counts(sqlite_url, tmp_path):
     write_data(tmp_path / "data" / "wire" / "news.json", [record(1)])
     newsdesk("import", str(tmp_path / "data"), db=sqlite_url, check=True)
@@ -157,8 +190,10 @@ def test_numbered_pages_reach_one_up_two_down_and_the_first():
 
 
 def test_an_undated_article_says_first_seen_and_feeds_give_no_publication_date(sqlite_url, tmp_path):
-    write_data(tmp_path / "data" / "wire" / "news.json",
-               [record(1, pub_date="2025-02-07 16:37:50"), record(2, title="无日期的文章 undated", pub_date=None)])  # fmt: skip
+    write_data(
+        tmp_path / "data" / "wire" / "news.json",
+        [record(1, pub_date="2025-02-07 16:37:50"), record(2, title="无日期的文章 undated", pub_date=None)],
+    )
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
         undated = next(a for a in store.iter_articles() if not a.dated)
@@ -179,9 +214,18 @@ def test_an_undated_article_says_first_seen_and_feeds_give_no_publication_date(s
 
 def test_flashes_are_timeline_rows_and_card_summaries_end_at_a_boundary(sqlite_url, tmp_path):
     flash_text = "美国1月ADP就业人数增加18.3万人，预期15万人，前值12.2万人。"
-    article = "<p>" + "Treasury yields climbed on Friday as traders weighed stronger payrolls data and the outlook. " * 3 + "</p>"
-    write_data(tmp_path / "data" / "wire" / "news.json",
-               [record(1, title="", description=f"<p>{flash_text}</p>", kind=2), record(2, title="Yields climb", description=article)])  # fmt: skip
+    article = (
+        "<p>"
+        + "Treasury yields climbed on Friday as traders weighed stronger payrolls data and the outlook. " * 3
+        + "</p>"
+    )
+    write_data(
+        tmp_path / "data" / "wire" / "news.json",
+        [
+            record(1, title="", description=f"<p>{flash_text}</p>", kind=2),
+            record(2, title="Yields climb", description=article),
+        ],
+    )
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
         _build(store, tmp_path / "site")
@@ -196,9 +240,9 @@ def test_flashes_are_timeline_rows_and_card_summaries_end_at_a_boundary(sqlite_u
 
 
 def test_article_headings_sit_under_the_page_title_without_skipping_levels():
-    from newsdesk.publish.site import outline
+    from newsdesk.publish.templating import outline
 
-    assert outline("<h4>a</h4><p>x</p><h6 class=\"y\">b</h6><h3>c</h3><h4>d</h4>") == (
+    assert outline('<h4>a</h4><p>x</p><h6 class="y">b</h6><h3>c</h3><h4>d</h4>') == (
         '<h2>a</h2><p>x</p><h3 class="y">b</h3><h2>c</h2><h3>d</h3>'
     )
     assert outline("<h1>t</h1><h1>u</h1>") == "<h2>t</h2><h2>u</h2>"

@@ -34,7 +34,9 @@ def node() -> str:
 
 
 def _search(node: str, site: Path, *queries: str) -> dict[str, list[str]]:
-    out = subprocess.run([node, str(RUNNER), str(site), *queries], capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [node, str(RUNNER), str(site), *queries], capture_output=True, text=True, check=True, timeout=60
+    )
     return {q: [hit["title"] for hit in hits] for q, hits in json.loads(out.stdout).items()}
 
 
@@ -43,7 +45,19 @@ def test_the_static_index_answers_chinese_traditional_and_english_queries(node, 
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
         build_site(store, tmp_path / "site", Settings())
-    found = _search(node, tmp_path / "site", "美联储 降息", "席表示", "联准会", "減息", "NVIDIA deepseek", "黄金", "gold 黄金", "nothing", "🚀")
+    found = _search(
+        node,
+        tmp_path / "site",
+        "美联储 降息",
+        "席表示",
+        "联准会",
+        "減息",
+        "NVIDIA deepseek",
+        "黄金",
+        "gold 黄金",
+        "nothing",
+        "🚀",
+    )
     assert found["美联储 降息"] == ["美联储主席表示不急于降息"]
     assert found["席表示"] == ["美联储主席表示不急于降息"]  # a substring across words
     assert found["联准会"] == found["減息"] == ["聯準會官員：年內或減息兩次"]  # Simplified query, Traditional text
@@ -56,8 +70,11 @@ def test_the_static_index_answers_chinese_traditional_and_english_queries(node, 
 
 def test_python_and_javascript_hash_tokens_alike(node, tmp_path):
     tokens = ["美联", "a", "nvidia", "😀x", "ǅ", ""]
-    script = "const s=require('fs').readFileSync(process.argv[1],'utf8');const c={globalThis:{}};require('vm').runInNewContext(s,c);" \
-             "console.log(JSON.stringify(JSON.parse(process.argv[2]).map(c.globalThis.newsdeskSearch.fnv1a)))"
+    script = (
+        "const s=require('fs').readFileSync(process.argv[1],'utf8');const "
+        "c={globalThis:{}};require('vm').runInNewContext(s,c);"
+        "console.log(JSON.stringify(JSON.parse(process.argv[2]).map(c.globalThis.newsdeskSearch.fnv1a)))"
+    )
     js = Path(__file__).parents[2] / "src" / "newsdesk" / "publish" / "templates" / "search.js"
     out = subprocess.run([node, "-e", script, str(js), json.dumps(tokens)], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [fnv1a(t) for t in tokens]

@@ -22,13 +22,28 @@ TEXTS = [
     ("黄金价格创新高", "<p>现货黄金突破2900美元，避险需求升温。</p>"),
     ("Rates: cut or not?", "<p>Analysts debate whether the cut comes; a rate path is unclear.</p>"),
 ]
-QUERIES = ["美联储", "美聯儲 降息", '"rate cut"', "rate cut", "crypto -bitcoin", "gold OR 黄金", "金", "英伟达 OR nvidia",
-           '"cut rate"', "fed -crypto", "rates", "黄金 -白银", "silver OR gold rose"]  # fmt: skip
+QUERIES = [
+    "美联储",
+    "美聯儲 降息",
+    '"rate cut"',
+    "rate cut",
+    "crypto -bitcoin",
+    "gold OR 黄金",
+    "金",
+    "英伟达 OR nvidia",
+    '"cut rate"',
+    "fed -crypto",
+    "rates",
+    "黄金 -白银",
+    "silver OR gold rose",
+]
 
 
 @pytest.fixture
 def store(db_url, tmp_path):
-    records = [record(n, title=title, description=body, source=f"wire_{n % 3}") for n, (title, body) in enumerate(TEXTS)]
+    records = [
+        record(n, title=title, description=body, source=f"wire_{n % 3}") for n, (title, body) in enumerate(TEXTS)
+    ]
     write_data(tmp_path / "data" / "wire" / "news.json", records)
     with Store(db_url) as opened:
         import_paths(opened, [tmp_path / "data"], Settings())

@@ -27,16 +27,35 @@ def test_traditional_query_is_simplified():
 
 @pytest.mark.parametrize(
     "text",
-    ['"unbalanced', "a OR", "OR a", "- a", "a -", "((a))", "a AND b", "NEAR(a b)", "title:x", "a*", "^a",
-     "'; DROP TABLE articles; --", 'a" OR "1"="1', "a\x00b", "🚀 moon", "比特币🚀BTC", "Ünïcödé ñ"],
-)  # fmt: skip
+    [
+        '"unbalanced',
+        "a OR",
+        "OR a",
+        "- a",
+        "a -",
+        "((a))",
+        "a AND b",
+        "NEAR(a b)",
+        "title:x",
+        "a*",
+        "^a",
+        "'; DROP TABLE articles; --",
+        'a" OR "1"="1',
+        "a\x00b",
+        "🚀 moon",
+        "比特币🚀BTC",
+        "Ünïcödé ñ",
+    ],
+)
 def test_hostile_queries_parse_to_plain_tokens(text):
     query = parse(text)
     for token in (t for group in query.groups for item in group for p in item for t in p.tokens):
         assert token.replace(" ", "").isalnum(), token
 
 
-@pytest.mark.parametrize("text", ["", "   ", "-a", '-"x y"', "🚀🚀", "!!! ??? ...", "OR", "OR OR OR", '"', "\\", "{}[]<>"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "-a", '-"x y"', "🚀🚀", "!!! ??? ...", "OR", "OR OR OR", '"', "\\", "{}[]<>"]
+)
 def test_queries_without_words_are_a_clear_error(text):
     with pytest.raises(QueryError, match="no words"):
         parse(text)

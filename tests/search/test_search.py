@@ -17,20 +17,53 @@ from newsdesk.store import Store
 from tests.conftest import newsdesk, record, write_data
 
 ARTICLES = [
-    record(1, title="美联储主席表示不急于降息", description="<p>美联储周三维持利率不变，主席称通胀仍然偏高。</p>",
-           source="wire_cn", pub_date="2025-02-03 10:00:00"),
-    record(2, title="聯準會官員：年內或減息兩次", description="<p>多位聯準會官員表示，今年或有兩次減息。</p>",
-           source="wire_tw", language="zh-TW", pub_date="2025-02-04 10:00:00"),
-    record(3, title="Fed officials see two rate cuts this year",
-           description="<p>Officials at the Federal Reserve expect rates to fall twice. Crypto traders cheered.</p>",
-           source="wire_en", language="en", pub_date="2025-02-05 10:00:00"),
-    record(4, title="Gold climbs as dollar slips", description="<p>Spot gold rose 1% while silver was flat.</p>",
-           source="wire_en", language="en", pub_date="2025-02-06 10:00:00"),
-    record(5, title="Markets wrap", description="<p>Stocks rose. Nvidia (NVDA) led chipmakers; the Fed was quiet.</p>",
-           source="wire_en", language="en", pub_date="2025-02-07 10:00:00"),
-    record(6, title="腾讯控股(00700)发布新游戏", description="<p>腾讯股价上涨，市场关注游戏业务。</p>",
-           source="wire_cn", pub_date="2025-02-07 11:00:00"),
-]  # fmt: skip
+    record(
+        1,
+        title="美联储主席表示不急于降息",
+        description="<p>美联储周三维持利率不变，主席称通胀仍然偏高。</p>",
+        source="wire_cn",
+        pub_date="2025-02-03 10:00:00",
+    ),
+    record(
+        2,
+        title="聯準會官員：年內或減息兩次",
+        description="<p>多位聯準會官員表示，今年或有兩次減息。</p>",
+        source="wire_tw",
+        language="zh-TW",
+        pub_date="2025-02-04 10:00:00",
+    ),
+    record(
+        3,
+        title="Fed officials see two rate cuts this year",
+        description="<p>Officials at the Federal Reserve expect rates to fall twice. Crypto traders cheered.</p>",
+        source="wire_en",
+        language="en",
+        pub_date="2025-02-05 10:00:00",
+    ),
+    record(
+        4,
+        title="Gold climbs as dollar slips",
+        description="<p>Spot gold rose 1% while silver was flat.</p>",
+        source="wire_en",
+        language="en",
+        pub_date="2025-02-06 10:00:00",
+    ),
+    record(
+        5,
+        title="Markets wrap",
+        description="<p>Stocks rose. Nvidia (NVDA) led chipmakers; the Fed was quiet.</p>",
+        source="wire_en",
+        language="en",
+        pub_date="2025-02-07 10:00:00",
+    ),
+    record(
+        6,
+        title="腾讯控股(00700)发布新游戏",
+        description="<p>腾讯股价上涨，市场关注游戏业务。</p>",
+        source="wire_cn",
+        pub_date="2025-02-07 11:00:00",
+    ),
+]
 
 
 @pytest.fixture
@@ -101,8 +134,25 @@ def test_the_index_follows_an_update_in_the_same_save(store, tmp_path):
     assert ids(search(store, '"gold climbs"')) == []
 
 
-HOSTILE = ['"unbalanced', "OR", "-", "a OR", "'; DROP TABLE articles; --", "NEAR(a b)", "title:x", "*", "^",
-           'a" OR "1"="1', "🚀", "比特币🚀BTC", "x" * 10_000, "(((", "AND", "NOT", "美联储" * 300]  # fmt: skip
+HOSTILE = [
+    '"unbalanced',
+    "OR",
+    "-",
+    "a OR",
+    "'; DROP TABLE articles; --",
+    "NEAR(a b)",
+    "title:x",
+    "*",
+    "^",
+    'a" OR "1"="1',
+    "🚀",
+    "比特币🚀BTC",
+    "x" * 10_000,
+    "(((",
+    "AND",
+    "NOT",
+    "美联储" * 300,
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -37,7 +37,19 @@ def test_naive_dates_are_read_in_the_given_zone():
 
 @pytest.mark.parametrize(
     "value",
-    ["", "the day after", "2025-13-45 99:99:99", "0000-00-00 00:00:00", "9999-12-31 23:59:59", 0, -5, 10**30, True, [], {}],
+    [
+        "",
+        "the day after",
+        "2025-13-45 99:99:99",
+        "0000-00-00 00:00:00",
+        "9999-12-31 23:59:59",
+        0,
+        -5,
+        10**30,
+        True,
+        [],
+        {},
+    ],
 )
 def test_garbage_is_refused_with_a_reason(value):
     with pytest.raises(ValueError, match=r"date|epoch"):
@@ -75,6 +87,8 @@ def test_one_parser_reads_feed_site_and_relative_forms(value, expected):
 def test_import_and_fetch_share_the_parser():
     from newsdesk.sources.dates import parse_published
 
-    assert parse_published("Fri, 21 Aug 2026 11:00:00 GMT", SHANGHAI) == parse_date("Fri, 21 Aug 2026 11:00:00 GMT", SHANGHAI)
+    assert parse_published("Fri, 21 Aug 2026 11:00:00 GMT", SHANGHAI) == parse_date(
+        "Fri, 21 Aug 2026 11:00:00 GMT", SHANGHAI
+    )
     assert parse_published("", SHANGHAI) is None
     assert parse_published("1724209200", SHANGHAI, "epoch") == datetime(2024, 8, 21, 3, 0, tzinfo=UTC)

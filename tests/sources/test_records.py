@@ -65,7 +65,10 @@ def test_bad_records_are_refused_naming_the_place_and_the_reason(raw, message, r
         (record(1, id="https://example.com/guid/" + "x" * 300), lambda r: r.external_id.startswith("md5:")),
         (record(1, title="长" * 5000), lambda r: len(r.title) == 1000),
         (record(1, language="a-language-tag-far-too-long"), lambda r: r.language == "a-language-tag-far-t"),
-        (record(1, pub_date="Fri, 21 Aug 2026 11:00:00 GMT"), lambda r: r.published.isoformat() == "2026-08-21T11:00:00+00:00"),
+        (
+            record(1, pub_date="Fri, 21 Aug 2026 11:00:00 GMT"),
+            lambda r: r.published.isoformat() == "2026-08-21T11:00:00+00:00",
+        ),
     ],
 )
 def test_imperfect_records_are_kept(raw, check):

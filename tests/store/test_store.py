@@ -1,31 +1,13 @@
 """The store on real SQLite files and the real PostgreSQL (db_url runs each test on both)."""
 
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from newsdesk.models import Article
 from newsdesk.store import Store
+from tests.conftest import article
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-
-def article(n: int, **fields) -> Article:
-    base = Article(
-        uuid=f"{n:032x}",
-        link=f"https://news.example.com/{n}",
-        source="example",
-        title=f"标题 {n}",
-        raw_html=f"<p>原文 {n}</p>",
-        html=f"<p>原文 {n}</p>",
-        markdown=f"原文 {n}",
-        text=f"原文 {n}",
-        summary=f"原文 {n}...",
-        published=datetime(2025, 2, 7, 16, 37, 50, tzinfo=timezone(timedelta(hours=8))),
-        content_hash=f"h{n}",
-    )
-    return replace(base, **fields)
 
 
 def test_migrations_create_the_schema_once(db_url):
@@ -45,7 +27,13 @@ def test_round_trip_keeps_every_field_and_an_aware_utc_date(db_url):
     assert (got.first_seen, got.updated) == (T0, T0)
     # Not enriched: no tags, and a cluster of its own (named by its uuid).
     assert (got.image, got.author, got.language, got.kind, got.tags, got.tickers, got.cluster) == (
-        "https://i.example.com/1.png", "作者", "zh-CN", 2, [], [], f"{1:032x}",
+        "https://i.example.com/1.png",
+        "作者",
+        "zh-CN",
+        2,
+        [],
+        [],
+        f"{1:032x}",
     )
 
 

@@ -25,12 +25,25 @@ from tests.conftest import record, write_data
 STORY = "<p>英伟达周一股价大涨8%，市值重回3万亿美元，芯片股全线走强，分析师上调目标价。</p>"
 RECORDS = [
     record(1, title="英伟达股价大涨8% 市值重回3万亿", description=STORY, source="wire_a", pub_date=1738917000),
-    record(2, title="英伟达股价大涨8%，市值重回3万亿美元", description=STORY + "<p>免责声明：仅供参考。</p>",
-           source="wire_b", pub_date=1738917100),  # the same story from another outlet
-    record(3, title="輝達供應商台積電擴產", description="<p>輝達主要供應商台積電宣布擴產，市場看好AI晶片需求。</p>",
-           source="wire_tw", pub_date=1738917200, language="zh-TW"),  # Traditional script
-    record(4, title="黄金价格创新高", description="<p>现货黄金突破2900美元。</p>", source="wire_a", pub_date=1738917300),
-]  # fmt: skip
+    record(
+        2,
+        title="英伟达股价大涨8%，市值重回3万亿美元",
+        description=STORY + "<p>免责声明：仅供参考。</p>",
+        source="wire_b",
+        pub_date=1738917100,
+    ),  # the same story from another outlet
+    record(
+        3,
+        title="輝達供應商台積電擴產",
+        description="<p>輝達主要供應商台積電宣布擴產，市場看好AI晶片需求。</p>",
+        source="wire_tw",
+        pub_date=1738917200,
+        language="zh-TW",
+    ),  # Traditional script
+    record(
+        4, title="黄金价格创新高", description="<p>现货黄金突破2900美元。</p>", source="wire_a", pub_date=1738917300
+    ),
+]
 
 
 def _links(text: str) -> list[str]:
@@ -60,15 +73,25 @@ def test_one_alert_per_story_delivered_to_a_webhook(db_url, tmp_path, httpserver
         watchers = load_watchers(store, Settings())
         done = deliver_due(store, watchers.watchlists, {"GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"})
         assert done.as_json() == {"sent": 3, "retrying": 0, "failed": 0, "held": 0}
-        bodies = {json.loads(request.data)["title"]: json.loads(request.data)["message"] for request, _ in httpserver.log}
+        bodies = {
+            json.loads(request.data)["title"]: json.loads(request.data)["message"] for request, _ in httpserver.log
+        }
         assert len(httpserver.log) == 2  # the stories of one watchlist that came due together: one message
         assert "輝達" in bodies["[chips] 2 new stories"] and "英伟达" in bodies["[chips] 2 new stories"]
         assert bodies["[chips] 2 new stories"].count("also reported by wire_b") == 1  # record 2: the story of record 1
         assert [t for t in bodies if t.startswith("[gold] ")] == ["[gold] 黄金价格创新高"]
         assert all(_links(body) and "CST" in body for body in bodies.values())
         assert sorted(link for body in bodies.values() for link in _links(body)) == [
-            "https://news.example.com/articles/1", "https://news.example.com/articles/3", "https://news.example.com/articles/4"]
-        assert deliver_due(store, watchers.watchlists, {}).as_json() == {"sent": 0, "retrying": 0, "failed": 0, "held": 0}
+            "https://news.example.com/articles/1",
+            "https://news.example.com/articles/3",
+            "https://news.example.com/articles/4",
+        ]
+        assert deliver_due(store, watchers.watchlists, {}).as_json() == {
+            "sent": 0,
+            "retrying": 0,
+            "failed": 0,
+            "held": 0,
+        }
         assert {a["state"] for a in store.alert_log()} == {"sent"}
 
 
@@ -86,9 +109,15 @@ def test_a_failing_target_is_retried_with_the_reason_logged(db_url, tmp_path, ht
 
 
 def test_watchlists_are_checked_field_by_field():
-    for definition, words in (({}, "tickers or a query"), ({"query": "-x"}, "no words"), ({"tickers": ["NVDA"], "mode": "weekly"}, "mode"),
-                              ({"query": "a", "notify": ["not a url"]}, "Apprise"), ({"query": "a", "zone": "Mars/Base"}, "zone"),
-                              ({"query": "a", "colour": "red"}, "colour"), ({"query": "a", "per_hour": -1}, "per_hour")):  # fmt: skip
+    for definition, words in (
+        ({}, "tickers or a query"),
+        ({"query": "-x"}, "no words"),
+        ({"tickers": ["NVDA"], "mode": "weekly"}, "mode"),
+        ({"query": "a", "notify": ["not a url"]}, "Apprise"),
+        ({"query": "a", "zone": "Mars/Base"}, "zone"),
+        ({"query": "a", "colour": "red"}, "colour"),
+        ({"query": "a", "per_hour": -1}, "per_hour"),
+    ):
         with pytest.raises(ConfigError, match=words):
             parse_watchlist("w", definition)
     assert parse_watchlist("w", {"tickers": ["nvda"]}).tickers == ("NVDA",)
@@ -99,8 +128,16 @@ def test_two_senders_racing_send_each_alert_once(pg_url, tmp_path, httpserver):
     import threading
 
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
-    stories = [record(100 + n, title=f"黄金第{n}次创新高，避险需求升温{n}", source=f"wire_{n % 3}", pub_date=1738917000 + n,
-                      description=f"<p>黄金。{_noise(n)}</p>") for n in range(40)]  # fmt: skip
+    stories = [
+        record(
+            100 + n,
+            title=f"黄金第{n}次创新高，避险需求升温{n}",
+            source=f"wire_{n % 3}",
+            pub_date=1738917000 + n,
+            description=f"<p>黄金。{_noise(n)}</p>",
+        )
+        for n in range(40)
+    ]
     with Store(pg_url) as store:
         _watch(store, "gold", query="黄金", notify=[f"json://127.0.0.1:{httpserver.port}/hook"])
         write_data(tmp_path / "data" / "wire" / "news.json", stories)
@@ -108,7 +145,10 @@ def test_two_senders_racing_send_each_alert_once(pg_url, tmp_path, httpserver):
         queued = len(store.alert_log("gold", limit=1000))
         watchlists = load_watchers(store, Settings()).watchlists
         results = []
-        senders = [threading.Thread(target=lambda: results.append(deliver_due(Store(pg_url), watchlists, {}))) for _ in range(3)]
+        senders = [
+            threading.Thread(target=lambda: results.append(deliver_due(Store(pg_url), watchlists, {})))
+            for _ in range(3)
+        ]
         for sender in senders:
             sender.start()
         for sender in senders:
@@ -192,7 +232,10 @@ def test_alerts_go_by_email_to_a_real_smtp_server(sqlite_url, tmp_path):
         smtp.stop()
     assert done.sent == 1 and len(inbox.messages) == 1, store_log[0]["last_error"]
     mail = email.message_from_bytes(inbox.messages[0], policy=email.policy.default)
-    assert "黄金价格创新高" in str(mail["subject"]) and "https://news.example.com/articles/4" in mail.get_body().get_content()
+    assert (
+        "黄金价格创新高" in str(mail["subject"])
+        and "https://news.example.com/articles/4" in mail.get_body().get_content()
+    )
 
 
 def test_a_public_watchlist_has_a_page_and_feeds_a_private_one_does_not(sqlite_url, tmp_path):
@@ -214,7 +257,9 @@ def test_a_public_watchlist_has_a_page_and_feeds_a_private_one_does_not(sqlite_u
             assert not rss.bozo and len(rss.entries) == 2
             assert len(client.get("/watch/chips/feed.json").json()["items"]) == 2
             assert client.get("/watch/chips/atom.xml").status_code == 200
-            assert [client.get(p).status_code for p in ("/watch/gold/", "/watch/gold/index.xml", "/watch/none/")] == [404] * 3
+            assert [client.get(p).status_code for p in ("/watch/gold/", "/watch/gold/index.xml", "/watch/none/")] == [
+                404
+            ] * 3
     from tests.conftest import newsdesk
 
     newsdesk("build", str(tmp_path / "site"), db=sqlite_url, check=True)  # the static site: the public one only
@@ -233,8 +278,14 @@ def test_a_digest_waits_for_its_time_and_lists_the_stories_in_one_message(sqlite
 
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     with Store(sqlite_url) as store:
-        _watch(store, "chips", query="英伟达 OR 辉达", mode="digest", every=30,
-               notify=[f"json://127.0.0.1:{httpserver.port}/hook"])  # fmt: skip
+        _watch(
+            store,
+            "chips",
+            query="英伟达 OR 辉达",
+            mode="digest",
+            every=30,
+            notify=[f"json://127.0.0.1:{httpserver.port}/hook"],
+        )
         write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
         import_paths(store, [tmp_path / "data"], Settings())
         watchlists = load_watchers(store, Settings()).watchlists
@@ -254,8 +305,16 @@ def test_over_its_sends_an_hour_a_watchlist_holds_alerts_and_sends_them_together
     from newsdesk.store.schema import alerts
 
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
-    stories = [record(200 + n, title=f"黄金第{n}次创新高", source="wire_a", pub_date=1738917000 + n,
-                      description=f"<p>黄金。{_noise(n)}</p>") for n in range(4)]  # fmt: skip
+    stories = [
+        record(
+            200 + n,
+            title=f"黄金第{n}次创新高",
+            source="wire_a",
+            pub_date=1738917000 + n,
+            description=f"<p>黄金。{_noise(n)}</p>",
+        )
+        for n in range(4)
+    ]
     with Store(sqlite_url) as store:
         _watch(store, "gold", query="黄金", per_hour=1, notify=[f"json://127.0.0.1:{httpserver.port}/hook"])
         watchlists = load_watchers(store, Settings()).watchlists
@@ -269,7 +328,9 @@ def test_over_its_sends_an_hour_a_watchlist_holds_alerts_and_sends_them_together
         assert len(held) == 3 and {a["next_try"] for a in held} == {first["sent"] + timedelta(hours=1)}
         assert all(a["attempts"] == 0 for a in held)  # waiting is not a failed attempt
         with store.engine.begin() as conn:  # an hour later
-            conn.execute(sa.update(alerts).where(alerts.c.id == first["id"]).values(sent=first["sent"] - timedelta(hours=1)))
+            conn.execute(
+                sa.update(alerts).where(alerts.c.id == first["id"]).values(sent=first["sent"] - timedelta(hours=1))
+            )
             conn.execute(sa.update(alerts).where(alerts.c.state == "queued").values(next_try=datetime.now(UTC)))
         assert deliver_due(store, watchlists, {}).sent == 3
     assert [json.loads(r.data)["title"] for r, _ in httpserver.log][1:] == ["[gold] 3 new stories"]

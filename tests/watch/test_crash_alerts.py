@@ -28,14 +28,24 @@ def _records(n: int) -> list[dict]:
     for i in range(n):
         rng = random.Random(i)
         body = "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(400))
-        rows.append(record(i, title=f"{topics[i % 6]}第{i}号消息：市场动态{i}", pub_date=1738917470 + i,
-                           description=f"<p>{topics[i % 6]}。{body}</p>"))  # fmt: skip
+        rows.append(
+            record(
+                i,
+                title=f"{topics[i % 6]}第{i}号消息：市场动态{i}",
+                pub_date=1738917470 + i,
+                description=f"<p>{topics[i % 6]}。{body}</p>",
+            )
+        )
     return rows
 
 
 def _run(db, config, *args):
-    return subprocess.Popen([sys.executable, "-m", "newsdesk", "--db", f"sqlite:///{db}", "--config", str(config), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsdesk", "--db", f"sqlite:///{db}", "--config", str(config), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _count(db, sql) -> int:
@@ -61,7 +71,9 @@ def test_kill_9_between_store_and_send_delivers_after_restart_once(tmp_path, htt
     data = tmp_path / "big.jsonl"
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _records(2400)) + "\n")
     config = tmp_path / "c.toml"
-    config.write_text(f'[import]\nbatch_size = 20\n\n[watch.gold]\nquery = "黄金"\nnotify = ["json://127.0.0.1:{httpserver.port}/hook"]\n')
+    config.write_text(
+        f'[import]\nbatch_size = 20\n\n[watch.gold]\nquery = "黄金"\nnotify = ["json://127.0.0.1:{httpserver.port}/hook"]\n'
+    )
     db = tmp_path / "killed.db"
     victim = _run(db, config, "import", str(data))
     deadline = time.monotonic() + 120

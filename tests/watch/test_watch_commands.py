@@ -4,15 +4,35 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import newsdesk, record, write_data
 
 
+@pytest.mark.slow  # several command-line processes
 def test_watch_commands_add_list_test_and_remove(sqlite_url, tmp_path):
-    write_data(tmp_path / "data" / "wire" / "news.json",
-               [record(1, title="英伟达股价大涨", description="<p>英伟达(NVDA.O)大涨。</p>", pub_date=None)])  # fmt: skip
+    write_data(
+        tmp_path / "data" / "wire" / "news.json",
+        [record(1, title="英伟达股价大涨", description="<p>英伟达(NVDA.O)大涨。</p>", pub_date=None)],
+    )
     newsdesk("import", str(tmp_path / "data"), db=sqlite_url, check=True)
-    added = newsdesk("watch", "add", "chips", "--ticker", "nvda", "--query", "英伟达", "--every", "30", "--quiet", "22:00-07:00",
-                     "--notify", "tgram://123:secret/456", db=sqlite_url, check=True)  # fmt: skip
+    added = newsdesk(
+        "watch",
+        "add",
+        "chips",
+        "--ticker",
+        "nvda",
+        "--query",
+        "英伟达",
+        "--every",
+        "30",
+        "--quiet",
+        "22:00-07:00",
+        "--notify",
+        "tgram://123:secret/456",
+        db=sqlite_url,
+        check=True,
+    )
     assert "saved" in added.stderr
     [listed] = json.loads(newsdesk("watch", "list", "--json", db=sqlite_url, check=True).stdout)
     assert listed["tickers"] == ["NVDA"] and listed["mode"] == "digest" and listed["every"] == 30

@@ -8,25 +8,19 @@ periodic look). Every story reaches the real receiver once.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import signal
-import subprocess
-import sys
 import time
 
+import pytest
+
 from newsdesk.store import Store
-from tests.conftest import newsdesk, record, write_data
+from tests.conftest import json_source, newsdesk, record, start_newsdesk, wait_for, write_data
+
+pytestmark = pytest.mark.slow
 
 SOURCES = ["gold_a", "gold_b"]
-
-
-def _wait(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def _noise(seed: int, size: int) -> str:
@@ -36,14 +30,10 @@ def _noise(seed: int, size: int) -> str:
 
 
 def _catalog(httpserver, folder) -> None:
-    folder.mkdir()
     for k, name in enumerate(SOURCES):
         items = [{"t": f"黄金：{_noise(k * 100 + n, 30)}", "u": f"https://{name}.example.com/{n}"} for n in range(12)]
         httpserver.expect_request(f"/{name}").respond_with_json({"items": items})
-        (folder / f"{name}.yaml").write_text(
-            f"name: {name}\nkind: json\nurl: {httpserver.url_for('/' + name)}\nitems: items\nfields: {{title: t, link: u}}\n"
-            "interval: 600\ntimeout: 30\n"
-        )
+        json_source(folder, name, httpserver.url_for("/" + name), "interval: 600\ntimeout: 30\n")
 
 
 def test_two_workers_send_each_alert_once_as_jobs(pg_url, httpserver, tmp_path):
@@ -53,18 +43,27 @@ def test_two_workers_send_each_alert_once_as_jobs(pg_url, httpserver, tmp_path):
     config.write_text("[fetch]\nhost_delay = 0\nretries = 0\n[workers]\ntick = 1\nheartbeat = 0.5\n")
     with Store(pg_url) as store:
         store.save_watchlist("gold", {"query": "黄金", "notify": ["${GOLD_HOOK}"]})
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"}
-    command = [sys.executable, "-m", "newsdesk", "--db", pg_url, "--config", str(config), "run", *SOURCES,
-               "--sources", str(tmp_path / "sources")]  # fmt: skip
-    workers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
-    imported = [record(500 + n, title=f"进口黄金第{n}批到港", source="wire", pub_date=1738917000 + n,
-                       description=f"<p>黄金。{_noise(1000 + n, 300)}</p>") for n in range(5)]  # fmt: skip
+    env = {"GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"}
+    args = ["--config", str(config), "run", *SOURCES, "--sources", str(tmp_path / "sources")]
+    workers = [start_newsdesk(*args, db=pg_url, env=env) for _ in range(2)]
+    imported = [
+        record(
+            500 + n,
+            title=f"进口黄金第{n}批到港",
+            source="wire",
+            pub_date=1738917000 + n,
+            description=f"<p>黄金。{_noise(1000 + n, 300)}</p>",
+        )
+        for n in range(5)
+    ]
     write_data(tmp_path / "data" / "wire" / "news.json", imported)
     try:
         with Store(pg_url) as store:
-            _wait(lambda: len(store.alert_log("gold", 100)) >= 24, 90, "the fetched articles' alerts")
+            wait_for(lambda: len(store.alert_log("gold", 100)) >= 24, 90, "the fetched articles' alerts")
             newsdesk("import", str(tmp_path / "data"), db=pg_url, check=True)  # queued outside the workers
-            _wait(lambda: [a["state"] for a in store.alert_log("gold", 100)] == ["sent"] * 29, 60, "every alert sent")
+            wait_for(
+                lambda: [a["state"] for a in store.alert_log("gold", 100)] == ["sent"] * 29, 60, "every alert sent"
+            )
             time.sleep(2)  # more periodic looks: nothing may go twice
             log = store.alert_log("gold", 100)
     finally:
@@ -72,7 +71,11 @@ def test_two_workers_send_each_alert_once_as_jobs(pg_url, httpserver, tmp_path):
             worker.send_signal(signal.SIGTERM)
         outputs = [worker.communicate(timeout=60) for worker in workers]
     assert all(w.returncode == 0 for w in workers), [err[-2000:] for _, err in outputs]
-    links = [link for request, _ in httpserver.log if request.path == "/hook"
-             for link in re.findall(r"https?://\S+", json.loads(request.data)["message"])]  # fmt: skip
+    links = [
+        link
+        for request, _ in httpserver.log
+        if request.path == "/hook"
+        for link in re.findall(r"https?://\S+", json.loads(request.data)["message"])
+    ]
     assert len(links) == len(set(links)) == len(log) == 29
     assert all(a["attempts"] == 1 for a in log)

@@ -11,11 +11,19 @@ import uvicorn
 
 from tests.conftest import record
 
-RECORDS = [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n, source=f"wire_{n % 2}")
-           for n in range(23)]  # fmt: skip
-RECORDS.append(record(100, title="<script>window.pwned=1</script>苹果 Apple (AAPL) 财报",  # noqa: E501
-                      description='<p>苹果公司<script>window.pwned=1</script><img src=x onerror="window.pwned=1"></p>',
-                      source="wire_x", pub_date=1738917000))  # fmt: skip
+RECORDS = [
+    record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n, source=f"wire_{n % 2}")
+    for n in range(23)
+]
+RECORDS.append(
+    record(
+        100,
+        title="<script>window.pwned=1</script>苹果 Apple (AAPL) 财报",  # noqa: E501
+        description='<p>苹果公司<script>window.pwned=1</script><img src=x onerror="window.pwned=1"></p>',
+        source="wire_x",
+        pub_date=1738917000,
+    )
+)
 
 
 @contextlib.contextmanager
@@ -36,10 +44,3 @@ def running(application):
     finally:
         server.should_exit = True
         thread.join(5)
-
-
-def source_folder(folder, name: str, url: str):
-    """A catalog folder holding one JSON source ``name`` that reads ``url`` ({"items": [{"t", "u"}]})."""
-    folder.mkdir(exist_ok=True)
-    (folder / f"{name}.yaml").write_text(f"name: {name}\nkind: json\nurl: {url}\nitems: items\nfields: {{title: t, link: u}}\n")
-    return folder

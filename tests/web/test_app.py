@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import time
 
 import httpx
@@ -13,15 +12,22 @@ import pytest
 from newsdesk.config import Settings
 from newsdesk.store import Store
 from newsdesk.web import create_app
-from tests.conftest import newsdesk, record, write_data
-from tests.web.helpers import RECORDS, running, source_folder
+from tests.conftest import json_source, newsdesk, record, start_newsdesk, write_data
+from tests.web.helpers import RECORDS, running
+
 
 def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
     home = server.get("/")
     assert home.status_code == 200 and home.text.count('class="card"') == 14  # 24 articles: 14 + one archive page
-    assert 'href="/page/1/"' in home.text and "最新 Recent" in home.text and "site.js" not in home.text  # widgets inline
+    assert (
+        'href="/page/1/"' in home.text and "最新 Recent" in home.text and "site.js" not in home.text
+    )  # widgets inline
     archive = server.get("/page/1/")
-    assert archive.status_code == 200 and archive.text.count('class="card"') == 10 and 'rel="prev" href="/"' in archive.text
+    assert (
+        archive.status_code == 200
+        and archive.text.count('class="card"') == 10
+        and 'rel="prev" href="/"' in archive.text
+    )
     assert [server.get(f"/page/{n}/").status_code for n in (0, 2, -1)] == [404, 404, 404]
     uuid = server.get("/api/articles", params={"limit": 1}).json()["articles"][0]["uuid"]
     page = server.get(f"/posts/{uuid}/")
@@ -63,19 +69,31 @@ def test_api_articles_filters_and_cursor_pagination(server):
     third = server.get("/api/articles", params={"limit": 10, "cursor": second["next_cursor"]}).json()
     uuids = [a["uuid"] for page in (first, second, third) for a in page["articles"]]
     assert len(uuids) == len(set(uuids)) == 24 and third["next_cursor"] is None
-    assert {a["source"] for a in server.get("/api/articles", params={"source": "wire_1"}).json()["articles"]} == {"wire_1"}
-    assert [a["title"] for a in server.get("/api/articles", params={"ticker": "aapl"}).json()["articles"]][0].endswith("财报")
+    assert {a["source"] for a in server.get("/api/articles", params={"source": "wire_1"}).json()["articles"]} == {
+        "wire_1"
+    }
+    assert [a["title"] for a in server.get("/api/articles", params={"ticker": "aapl"}).json()["articles"]][0].endswith(
+        "财报"
+    )
     one = server.get(f"/api/articles/{uuids[0]}").json()
     assert one["uuid"] == uuids[0] and "html" in one and "markdown" in one
 
 
 def test_api_search_sources_tags_and_openapi(server):
     found = server.get("/api/search", params={"q": "美联储 测试内容", "limit": 3}).json()
-    assert found["query"] == "美联储 测试内容" and len(found["results"]) == 3 and "<mark>测试内容</mark>" in found["results"][0]["snippet"]
+    assert (
+        found["query"] == "美联储 测试内容"
+        and len(found["results"]) == 3
+        and "<mark>测试内容</mark>" in found["results"][0]["snippet"]
+    )
     assert server.get("/api/search", params={"q": "-only"}).status_code == 400
     assert server.get("/api/search", params={"q": "x" * 5000}).status_code == 422
     listed = {s["name"]: s for s in server.get("/api/sources").json()["sources"]}
-    assert {name: listed[name]["articles"] for name in ("wire_0", "wire_1", "wire_x")} == {"wire_0": 12, "wire_1": 11, "wire_x": 1}
+    assert {name: listed[name]["articles"] for name in ("wire_0", "wire_1", "wire_x")} == {
+        "wire_0": 12,
+        "wire_1": 11,
+        "wire_x": 1,
+    }
     assert not listed["wire_0"]["in_catalog"] and listed["jin10_articles_articles"]["in_catalog"]
     assert listed["jin10_articles_articles"]["health"]["state"] == "new" and listed["fx168"]["enabled"] is False
     assert {"tag": "AAPL", "articles": 1} in server.get("/api/tags", params={"kind": "ticker"}).json()["tags"]
@@ -84,9 +102,17 @@ def test_api_search_sources_tags_and_openapi(server):
 
 @pytest.mark.parametrize(
     "path",
-    ["/posts/../../etc/passwd", "/posts/%2e%2e%2f%2e%2e%2fetc%2fpasswd/", "/tags/..%2F..%2Fetc/", "/..%2f..%2fetc/passwd",
-     "/posts/0123/", "/nothing/here", "/api/articles/not-a-uuid", "/api/nothing"],
-)  # fmt: skip
+    [
+        "/posts/../../etc/passwd",
+        "/posts/%2e%2e%2f%2e%2e%2fetc%2fpasswd/",
+        "/tags/..%2F..%2Fetc/",
+        "/..%2f..%2fetc/passwd",
+        "/posts/0123/",
+        "/nothing/here",
+        "/api/articles/not-a-uuid",
+        "/api/nothing",
+    ],
+)
 def test_unknown_paths_and_traversal_are_404_with_json_errors_on_the_api(server, path):
     response = server.get(path)
     assert response.status_code == 404
@@ -96,7 +122,13 @@ def test_unknown_paths_and_traversal_are_404_with_json_errors_on_the_api(server,
 
 
 def test_bad_api_input_is_a_json_error_never_a_500(server):
-    for params in ({"limit": 0}, {"limit": "x"}, {"since": "yesterday"}, {"cursor": "!!!"}, {"since": "2025-02-05T00:00:00"}):
+    for params in (
+        {"limit": 0},
+        {"limit": "x"},
+        {"since": "yesterday"},
+        {"cursor": "!!!"},
+        {"since": "2025-02-05T00:00:00"},
+    ):
         response = server.get("/api/articles", params=params)
         assert response.status_code in (400, 422) and "error" in response.json()
     bad_kind = server.get("/api/tags", params={"kind": "nope"})
@@ -134,19 +166,20 @@ def test_hostile_article_renders_without_script(server):
     assert "window.pwned=1 苹果 Apple (AAPL) 财报" in page  # the title's tags are gone, its text stays
 
 
+@pytest.mark.slow
 def test_serve_with_worker_processes_and_no_cache_shows_new_articles_at_once(sqlite_url, tmp_path):
-    """`newsdesk serve --workers 2` (uvicorn's process manager, settings by environment)
+    """`newsdesk serve --workers 2` (uvicorn's process manager, the settings handed to each process)
     with web.cache_seconds = 0: an article imported while it runs is on the next page view."""
     write_data(tmp_path / "one" / "wire" / "news.json", RECORDS[:3])
     write_data(tmp_path / "two" / "wire" / "news.json", [record(500, title="迟到的新闻 late news")])
     config = tmp_path / "settings.toml"
-    config.write_text("[web]\ncache_seconds = 0\n[site]\ntitle = \"工作进程 workers\"\n")
+    config.write_text('[web]\ncache_seconds = 0\n[site]\ntitle = "工作进程 workers"\n')
     newsdesk("import", str(tmp_path / "one"), db=sqlite_url, check=True)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "newsdesk", "--db", sqlite_url, "--config", str(config), "serve", "--port", str(port), "--workers", "2"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    args = ["--config", str(config), "serve", "--port", str(port), "--workers", "2"]
+    server = start_newsdesk(*args, db=sqlite_url, stdout=subprocess.DEVNULL)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             deadline = time.monotonic() + 30
@@ -155,19 +188,23 @@ def test_serve_with_worker_processes_and_no_cache_shows_new_articles_at_once(sql
                     home = client.get("/")
                     break
                 except httpx.TransportError:
-                    assert time.monotonic() < deadline and server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                    assert time.monotonic() < deadline and server.poll() is None, (
+                        server.stderr.read() if server.stderr else ""
+                    )
                     time.sleep(0.2)
             assert "工作进程 workers" in home.text and "late news" not in home.text
             newsdesk("import", str(tmp_path / "two"), db=sqlite_url, check=True)
             assert "late news" in client.get("/").text
-            assert client.get("/api/search", params={"q": "迟到"}).json()["results"][0]["title"] == "迟到的新闻 late news"
+            assert (
+                client.get("/api/search", params={"q": "迟到"}).json()["results"][0]["title"] == "迟到的新闻 late news"
+            )
             docs = client.get("/docs")
             assert docs.status_code == 200 and "/static-offline-docs/swagger-ui-bundle.js" in docs.text  # no CDN
             assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
     finally:
         server.terminate()
         server.wait(15)
-    assert f"serving {sqlite_url} on http://127.0.0.1:{port}/" in (server.stderr.read().decode() if server.stderr else "")
+    assert f"serving {sqlite_url} on http://127.0.0.1:{port}/" in (server.stderr.read() if server.stderr else "")
 
 
 def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, tmp_path, httpserver):
@@ -175,16 +212,21 @@ def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, t
     it, a source is fetched now (from a loopback server) and disabled/enabled."""
     import json as jsonlib
 
-
     httpserver.expect_request("/list").respond_with_data(
-        jsonlib.dumps({"items": [{"t": "管理员触发 admin fetch", "u": "https://x.example.com/admin/1"}]}), content_type="application/json")
-    folder = source_folder(tmp_path / "sources", "mine", httpserver.url_for("/list"))
+        jsonlib.dumps({"items": [{"t": "管理员触发 admin fetch", "u": "https://x.example.com/admin/1"}]}),
+        content_type="application/json",
+    )
+    folder = json_source(tmp_path / "sources", "mine", httpserver.url_for("/list"))
     store = Store(sqlite_url)
-    settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1)
+    settings = Settings(
+        web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1
+    )
     with running(create_app(store, settings)) as client, running(create_app(store, Settings())) as anonymous:
         assert anonymous.post("/api/admin/sources/mine/disable").status_code == 403
         assert client.post("/api/admin/sources/mine/disable").status_code == 401
-        assert client.post("/api/admin/sources/mine/disable", headers={"Authorization": "Bearer nope"}).status_code == 401
+        assert (
+            client.post("/api/admin/sources/mine/disable", headers={"Authorization": "Bearer nope"}).status_code == 401
+        )
         auth = {"Authorization": "Bearer s3cret-token"}
         assert client.post("/api/admin/sources/nope/disable", headers=auth).status_code == 404
         assert client.post("/api/admin/sources/mine/disable", headers=auth).json() == {"name": "mine", "enabled": False}
@@ -203,27 +245,37 @@ def test_admin_actions_need_the_token_and_fetch_or_toggle_a_source(sqlite_url, t
     store.close()
 
 
-
-
 def test_concurrent_admin_fetches_of_one_source_run_it_once(sqlite_url, tmp_path, httpserver):
     """Two admin fetches of the same source at once: one runs it, the other answers 409."""
     import json as jsonlib
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from werkzeug import Response
 
+    refused = threading.Event()
+
     def slow_list(request):
-        time.sleep(1.5)
+        refused.wait(30)  # held until the other fetch has been answered 409
         items = [{"t": "并发 concurrent fetch", "u": "https://x.example.com/concurrent/1"}]
         return Response(jsonlib.dumps({"items": items}), content_type="application/json")
 
     httpserver.expect_request("/slow").respond_with_handler(slow_list)
-    folder = source_folder(tmp_path / "sources", "slow", httpserver.url_for("/slow"))
-    settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1)
+    folder = json_source(tmp_path / "sources", "slow", httpserver.url_for("/slow"))
+    settings = Settings(
+        web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0, import_workers=1
+    )
     auth = {"Authorization": "Bearer s3cret-token"}
     with Store(sqlite_url) as store, running(create_app(store, settings)) as client:
+
+        def fetch(_: int):
+            answer = client.post("/api/admin/sources/slow/fetch", headers=auth, timeout=30)
+            if answer.status_code == 409:
+                refused.set()
+            return answer
+
         with ThreadPoolExecutor(2) as pool:
-            answers = list(pool.map(lambda _: client.post("/api/admin/sources/slow/fetch", headers=auth, timeout=30), range(2)))
+            answers = list(pool.map(fetch, range(2)))
         assert sorted(a.status_code for a in answers) == [200, 409]
         assert [a.json()["run"]["new"] for a in answers if a.status_code == 200] == [1]
         assert sum(r.path == "/slow" for r, _ in httpserver.log) == 1
@@ -231,6 +283,9 @@ def test_concurrent_admin_fetches_of_one_source_run_it_once(sqlite_url, tmp_path
 
 def test_a_ticker_page_says_what_the_ticker_is_and_how_often_it_is_in_the_news(server):
     page = server.get("/tags/AAPL/").text
-    assert '<section class="ticker-head" aria-label="AAPL">' in page and "<strong>Apple Inc</strong> · 苹果公司 · US" in page
+    assert (
+        '<section class="ticker-head" aria-label="AAPL">' in page
+        and "<strong>Apple Inc</strong> · 苹果公司 · US" in page
+    )
     assert page.count('title="20') == 30  # one bar a day for the last 30 days
     assert "ticker-head" not in server.get("/tags/wire_0/").text  # not a ticker: no header

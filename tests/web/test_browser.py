@@ -20,30 +20,64 @@ from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import ROOT, record, write_data
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "tools" / "web-checks" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 XSS = [
-    "<script>window.pwned=1</script>", '<img src="x" onerror="window.pwned=1">', '<svg onload="window.pwned=1"></svg>',
-    '<a href="javascript:window.pwned=1" id="js">click</a>', '<iframe srcdoc="<script>parent.pwned=1</script>"></iframe>',
-    '<math><mtext><table><mglyph><style><img src=x onerror="window.pwned=1">', '<object data="javascript:window.pwned=1"></object>',
-    '<input autofocus onfocus="window.pwned=1">', '<details open ontoggle="window.pwned=1">x</details>',
-    '<video><source onerror="window.pwned=1"></video>', '"><script>window.pwned=1</script>',
+    "<script>window.pwned=1</script>",
+    '<img src="x" onerror="window.pwned=1">',
+    '<svg onload="window.pwned=1"></svg>',
+    '<a href="javascript:window.pwned=1" id="js">click</a>',
+    '<iframe srcdoc="<script>parent.pwned=1</script>"></iframe>',
+    '<math><mtext><table><mglyph><style><img src=x onerror="window.pwned=1">',
+    '<object data="javascript:window.pwned=1"></object>',
+    '<input autofocus onfocus="window.pwned=1">',
+    '<details open ontoggle="window.pwned=1">x</details>',
+    '<video><source onerror="window.pwned=1"></video>',
+    '"><script>window.pwned=1</script>',
     '<noscript><p title="</noscript><img src=x onerror=window.pwned=1>"></noscript>',
-    '<form><button formaction="javascript:window.pwned=1">go</button></form>', '<body onload="window.pwned=1">',
-    '<div style="background:url(javascript:window.pwned=1)">css</div>', '<base href="javascript:window.pwned=1//">',
-    '<meta http-equiv="refresh" content="0;url=javascript:window.pwned=1">', '<embed src="javascript:window.pwned=1">',
-]  # fmt: skip
+    '<form><button formaction="javascript:window.pwned=1">go</button></form>',
+    '<body onload="window.pwned=1">',
+    '<div style="background:url(javascript:window.pwned=1)">css</div>',
+    '<base href="javascript:window.pwned=1//">',
+    '<meta http-equiv="refresh" content="0;url=javascript:window.pwned=1">',
+    '<embed src="javascript:window.pwned=1">',
+]
 RECORDS = [record(n, title=f"美联储第{n}次会议 Fed meeting {n}", image="", pub_date=1738917470 + n) for n in range(23)]
 RECORDS += [
     record(50, title="Nvidia slides as DeepSeek rattles chip stocks", language="en", image="", pub_date=1738917000),
-    *[record(70 + n, title="", description=f"【快讯】美国1月非农就业人口增加{n}万人，预期17万人。", kind=2, image="",
-             source="flash_wire", pub_date=1738917490 + n) for n in range(3)],
-    record(66, title='<script>window.pwned=1</script>XSS 测试 "quoted" <img src=x onerror=window.pwned=1>',
-           description="<p>正文</p>" + "".join(XSS), image="javascript:window.pwned=1", pub_date=1738916000),
-]  # fmt: skip
+    *[
+        record(
+            70 + n,
+            title="",
+            description=f"【快讯】美国1月非农就业人口增加{n}万人，预期17万人。",
+            kind=2,
+            image="",
+            source="flash_wire",
+            pub_date=1738917490 + n,
+        )
+        for n in range(3)
+    ],
+    record(
+        66,
+        title='<script>window.pwned=1</script>XSS 测试 "quoted" <img src=x onerror=window.pwned=1>',
+        description="<p>正文</p>" + "".join(XSS),
+        image="javascript:window.pwned=1",
+        pub_date=1738916000,
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +108,9 @@ def sites(tmp_path_factory, browser):
     import_paths(store, [folder / "data"], Settings())
     build_site(store, folder / "public", Settings())
     served_port, static_port = _free_port(), _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store, Settings()), host="127.0.0.1", port=served_port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(store, Settings()), host="127.0.0.1", port=served_port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder / "public"))
     static = http.server.ThreadingHTTPServer(("127.0.0.1", static_port), handler)
@@ -83,8 +119,13 @@ def sites(tmp_path_factory, browser):
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     xss = next(a.uuid for a in store.iter_articles() if "XSS" in a.title)
-    yield {"served": f"http://127.0.0.1:{served_port}/", "static": f"http://127.0.0.1:{static_port}/", "xss": xss,
-           "store": store, "folder": folder}  # fmt: skip
+    yield {
+        "served": f"http://127.0.0.1:{served_port}/",
+        "static": f"http://127.0.0.1:{static_port}/",
+        "xss": xss,
+        "store": store,
+        "folder": folder,
+    }
     server.should_exit = True
     static.shutdown()
     store.close()
@@ -213,7 +254,8 @@ def test_at_phone_width_the_search_box_is_on_top_and_five_items_fit(browser, sit
         box = page.locator(".header-search input")
         assert box.is_visible() and box.bounding_box()["y"] < 100
         tops = page.eval_on_selector_all(
-            ".entries > article, main > article", "items => items.map(i => i.getBoundingClientRect().bottom)")
+            ".entries > article, main > article", "items => items.map(i => i.getBoundingClientRect().bottom)"
+        )
         assert sum(bottom <= 844 for bottom in tops) >= 5, kind
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
         page.screenshot(path=str(ARTIFACTS / f"phone-{kind}.png"))
@@ -234,6 +276,8 @@ def test_no_serious_accessibility_violations(browser, sites, path):
     page.goto(sites["served"] + path.format(xss=sites["xss"]))
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     context.close()

@@ -13,8 +13,8 @@ from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
 from newsdesk.publish.site import build_site
 from newsdesk.store import Store
-from tests.conftest import record, write_data
-from tests.web.helpers import RECORDS, running, source_folder
+from tests.conftest import json_source, record, write_data
+from tests.web.helpers import RECORDS, running
 
 MAX_DEPTH = 3
 
@@ -95,10 +95,17 @@ def test_first_run_page_and_the_sources_page_with_its_admin_form(sqlite_url, tmp
     from newsdesk.web import create_app
 
     httpserver.expect_request("/list").respond_with_data(
-        json.dumps({"items": [{"t": "来源页面 sources page", "u": "https://x.example.com/s/1"}]}), content_type="application/json")
-    folder = source_folder(tmp_path / "sources", "mine", httpserver.url_for("/list"))
-    settings = Settings(web_admin_token="s3cret-token", sources_folder=str(folder), fetch_host_delay=0.0,
-                        import_workers=1, web_cache_seconds=0)  # fmt: skip
+        json.dumps({"items": [{"t": "来源页面 sources page", "u": "https://x.example.com/s/1"}]}),
+        content_type="application/json",
+    )
+    folder = json_source(tmp_path / "sources", "mine", httpserver.url_for("/list"))
+    settings = Settings(
+        web_admin_token="s3cret-token",
+        sources_folder=str(folder),
+        fetch_host_delay=0.0,
+        import_workers=1,
+        web_cache_seconds=0,
+    )
     with Store(sqlite_url) as store, running(create_app(store, settings)) as client:
         home = client.get("/").text
         assert "newsdesk run" in home and "newsdesk import PATH" in home and 'href="/sources/"' in home

@@ -20,14 +20,31 @@ from newsdesk.web import create_app
 from tests.conftest import ROOT, record, write_data
 from tests.web.helpers import RECORDS, running
 
+pytestmark = pytest.mark.slow
+
 VNU = ROOT / "tools" / "web-checks" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-FLASHES = [record(300 + n, title="", description=f"【快讯】美国1月非农就业人口增加{n}万人，预期17万人。", kind=2,
-                  source="flash_wire", image="", pub_date=1738917600 + n) for n in range(3)]  # fmt: skip
+FLASHES = [
+    record(
+        300 + n,
+        title="",
+        description=f"【快讯】美国1月非农就业人口增加{n}万人，预期17万人。",
+        kind=2,
+        source="flash_wire",
+        image="",
+        pub_date=1738917600 + n,
+    )
+    for n in range(3)
+]
 MORE = [
     record(400, title="Undated 无日期", pub_date=None, source="wire_0"),
-    record(401, title="Image with width", description='<p>图<img src="https://img.example.com/a.png" width="100%"></p>'
-           '<h4>Deep heading</h4><p>text</p>', source="wire_1", pub_date=1738917100),
-]  # fmt: skip
+    record(
+        401,
+        title="Image with width",
+        description='<p>图<img src="https://img.example.com/a.png" width="100%"></p><h4>Deep heading</h4><p>text</p>',
+        source="wire_1",
+        pub_date=1738917100,
+    ),
+]
 
 
 def _checker() -> list[str]:
@@ -52,33 +69,63 @@ def pages(tmp_path_factory):
     with running(create_app(store, Settings())) as client:
         uuid = client.get("/api/articles", params={"limit": 1}).json()["articles"][0]["uuid"]
         wide = client.get("/api/search", params={"q": "Deep heading"}).json()["results"][0]["uuid"]
-        paths = ["/", "/page/1/", f"/posts/{uuid}/", f"/posts/{wide}/", "/tags/AAPL/", "/sources/wire_0/", "/lang/zh-CN/",
-                 "/sources/", "/search/", "/search/?q=Fed", "/search/?q=Fed&sort=date&page=2", "/search/?q=-x",
-                 "/?source=wire_0", "/no/such/page"]  # fmt: skip
+        paths = [
+            "/",
+            "/page/1/",
+            f"/posts/{uuid}/",
+            f"/posts/{wide}/",
+            "/tags/AAPL/",
+            "/sources/wire_0/",
+            "/lang/zh-CN/",
+            "/sources/",
+            "/search/",
+            "/search/?q=Fed",
+            "/search/?q=Fed&sort=date&page=2",
+            "/search/?q=-x",
+            "/?source=wire_0",
+            "/no/such/page",
+        ]
         for n, path in enumerate(paths):
             (served / f"{n:02d}.html").write_text(client.get(path).text, encoding="utf-8")
         feeds = {name: client.get(f"/{name}").text for name in ("index.xml", "atom.xml", "feed.json")}
     store.close()
     built = folder / "public"
-    static = [built / "index.html", built / "page" / "1" / "index.html", built / "404.html", built / "search" / "index.html",
-              next((built / "posts").glob("*/index.html")), next((built / "tags").glob("*/index.html")),
-              next((built / "sources").glob("*/index.html")), next((built / "lang").glob("*/index.html"))]  # fmt: skip
+    static = [
+        built / "index.html",
+        built / "page" / "1" / "index.html",
+        built / "404.html",
+        built / "search" / "index.html",
+        next((built / "posts").glob("*/index.html")),
+        next((built / "tags").glob("*/index.html")),
+        next((built / "sources").glob("*/index.html")),
+        next((built / "lang").glob("*/index.html")),
+    ]
     return {"files": sorted(served.glob("*.html")) + static, "feeds": feeds, "built": built}
 
 
 def test_every_page_kind_has_no_markup_errors(pages):
-    result = subprocess.run([*_checker(), "--errors-only", "--format", "json", *map(str, pages["files"])],
-                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    result = subprocess.run(
+        [*_checker(), "--errors-only", "--format", "json", *map(str, pages["files"])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"
+    ]
     assert errors == []
     assert len(pages["files"]) == 22
 
 
 def test_the_checker_does_find_errors(tmp_path):
     bad = tmp_path / "bad.html"
-    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><img src="a.png" width="100%"></body></html>')
-    result = subprocess.run([*_checker(), "--errors-only", "--format", "json", str(bad)], capture_output=True, text=True, timeout=120)
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><img src="a.png" width="100%"></body></html>'
+    )
+    result = subprocess.run(
+        [*_checker(), "--errors-only", "--format", "json", str(bad)], capture_output=True, text=True, timeout=120
+    )
     assert len(json.loads(result.stderr)["messages"]) >= 2  # no alt, a width that is not a number
 
 

@@ -7,6 +7,7 @@ import json
 import threading
 
 import httpx
+import pytest
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
@@ -14,9 +15,21 @@ from newsdesk.store import Store
 from tests.conftest import record, write_data
 
 NEW = [
-    record(200, title="Nvidia (NVDA) 英伟达 rallies", description="<p>Nvidia NVDA shares rose 5%.</p>", source="wire_live"),
-    record(201, title="黄金价格上涨", description="<p>黄金价格今日上涨，避险需求升温，市场关注美联储。</p>", source="wire_live"),
-    record(202, title="NVDA supplier news", description="<p>A supplier of Nvidia (NASDAQ: NVDA) reported.</p>", source="other_live"),
+    record(
+        200, title="Nvidia (NVDA) 英伟达 rallies", description="<p>Nvidia NVDA shares rose 5%.</p>", source="wire_live"
+    ),
+    record(
+        201,
+        title="黄金价格上涨",
+        description="<p>黄金价格今日上涨，避险需求升温，市场关注美联储。</p>",
+        source="wire_live",
+    ),
+    record(
+        202,
+        title="NVDA supplier news",
+        description="<p>A supplier of Nvidia (NASDAQ: NVDA) reported.</p>",
+        source="other_live",
+    ),
 ]
 
 
@@ -52,6 +65,7 @@ def _listen(base: str, params: dict[str, str]) -> Listener:
     return listener
 
 
+@pytest.mark.slow
 def test_new_articles_reach_every_matching_stream_once(server, db_url, tmp_path):
     base = str(server.base_url).rstrip("/")
     streams = {
@@ -80,8 +94,11 @@ def test_new_articles_reach_every_matching_stream_once(server, db_url, tmp_path)
 
 
 def test_bad_stream_parameters_are_json_errors(server):
-    for params, status in (({"since": "yesterday"}, 422), ({"since": "2025-02-05T00:00:00"}, 422),
-                           ({"until": "9999-12-31T20:00:00-05:00"}, 400)):  # fmt: skip
+    for params, status in (
+        ({"since": "yesterday"}, 422),
+        ({"since": "2025-02-05T00:00:00"}, 422),
+        ({"until": "9999-12-31T20:00:00-05:00"}, 400),
+    ):
         response = server.get("/api/stream", params=params)
         assert response.status_code == status, params
         assert "error" in response.json()

@@ -16,12 +16,50 @@ from newsdesk.errors import CleanError
 from newsdesk.urls import SAFE_SCHEMES, safe_url
 
 TAGS = {
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "pre", "code",
-    "ul", "ol", "li", "dl", "dt", "dd",
-    "strong", "b", "em", "i", "u", "s", "del", "sub", "sup", "mark", "small",
-    "a", "img", "figure", "figcaption", "blockquote", "q", "cite",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-}  # fmt: skip
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "br",
+    "hr",
+    "pre",
+    "code",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "del",
+    "sub",
+    "sup",
+    "mark",
+    "small",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "q",
+    "cite",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+}
 ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -31,9 +69,23 @@ ATTRIBUTES = {
 }
 # Dropped together with everything inside them.
 CONTENT_TAGS = {
-    "script", "style", "ad", "iframe", "object", "embed", "noscript", "template",
-    "svg", "math", "head", "title", "select", "textarea", "button", "form",
-}  # fmt: skip
+    "script",
+    "style",
+    "ad",
+    "iframe",
+    "object",
+    "embed",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "head",
+    "title",
+    "select",
+    "textarea",
+    "button",
+    "form",
+}
 URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 VOID = {"br", "hr", "img"}
 MAX_DEPTH = 100

@@ -34,7 +34,9 @@ def enrich(article: Article) -> Article:
     article.tickers = tickers.extract(article.raw_html, article.title, article.text)
     topics = [t for t in tags.topics(article.title, article.text, article.language) if not _repeats(t, article.tickers)]
     credited = agencies.mentioned(article.title, article.text)
-    article.tags = list(dict.fromkeys([*article.tickers, *topics, *credited, agencies.canonical(article.source) or article.source]))
+    article.tags = list(
+        dict.fromkeys([*article.tickers, *topics, *credited, agencies.canonical(article.source) or article.source])
+    )
     article.minhash = minhash.signature(article.title, article.text)
     article.tokens = article_tokens(article.title, article.text)
     article.enriched = VERSION

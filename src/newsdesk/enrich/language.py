@@ -16,7 +16,6 @@ when it names the detected language (``zh-HK`` is kept for Traditional text,
 from __future__ import annotations
 
 import re
-
 from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder

@@ -18,8 +18,6 @@ from functools import cache
 from importlib import resources
 from types import ModuleType
 
-from wordfreq import zipf_frequency
-
 from newsdesk import agencies
 from newsdesk.enrich.tickers import aliases
 from newsdesk.tokens import CJK, simplified, stem
@@ -45,7 +43,8 @@ _EN_GENERIC = frozenset(
     february march april june july august september october november december also could would should might
     including however while about after before their there these those other which where when will with from
     this that have been were they them than into over under more most less data first last next read article
-    click here reuters bloomberg editor editing reporting tipranks factset zacks refinitiv lseg benzinga marketbeat""".split()
+    click here reuters bloomberg editor editing reporting tipranks factset zacks refinitiv lseg benzinga
+    marketbeat""".split()
 )
 
 
@@ -127,4 +126,6 @@ def _english(title: str, text: str) -> list[str]:
 @cache
 def _zipf(word: str) -> float:
     # The "small" list (4 MB, not 36): a word missing from it is rare enough to weigh fully.
-    return zipf_frequency(word, "en", wordlist="small")
+    from wordfreq import zipf_frequency  # here: loading it costs a tenth of a second, and few commands tag
+
+    return float(zipf_frequency(word, "en", wordlist="small"))

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import unquote
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from urllib.parse import unquote
 
 import ahocorasick
 from selectolax.lexbor import LexborHTMLParser
@@ -55,21 +56,44 @@ _CANONICAL = {"GOOG": "GOOGL", "BRK.A": "BRK.B", "FB": "META", "SP500": "SPX"}
 LOOKALIKES = frozenset(
     """A I II III IV V VI AI AR VR EV EVS US USA UK EU UN UAE CEO CFO COO CTO CIO CMO EPS IPO FCF GDP CPI PPI PCE PMI
     ETF ETFS FDA SEC FTC DOJ IRS FOMC FED ECB BOJ BOE PBOC RBA IMF WTO OPEC NATO API APIS SAAS YOY QOQ MOM ROE ROI ROA
-    ROIC EBIT EBITDA NAV AUM ESG LLC INC LTD PLC CO CORP LP ADR ADRS ADS USD CNY RMB HKD EUR JPY GBP AUD CAD CHF TTM GAAP
-    AGM EGM LNG LPG OTC NYC IT PC TV GPU GPUS CPU CPUS ARR MAU DAU GMV FY FYE YTD Q1 Q2 Q3 Q4 H1 H2 EST ET PT GMT UTC
-    AM PM OK NO TBD TBA NA NM RSI MACD SMA EMA DCF PE PS PB PEG EV IRR NPV R&D M&A B2B B2C DTC SUV EVTOL ICE BEV PHEV
-    HEV NEV CEO'S NFT NFTS DEFI DAO BTC ETH SOL GOP DNC NBA NFL MLB WHO CDC NIH EPA FAA FCC DOE DOD DHS CIA FBI NSA
+    ROIC EBIT EBITDA NAV AUM ESG LLC INC LTD PLC CO CORP LP ADR ADRS ADS USD CNY RMB HKD EUR JPY GBP AUD CAD CHF TTM
+    GAAP AGM EGM LNG LPG OTC NYC IT PC TV GPU GPUS CPU CPUS ARR MAU DAU GMV FY FYE YTD Q1 Q2 Q3 Q4 H1 H2 EST ET PT GMT
+    UTC AM PM OK NO TBD TBA NA NM RSI MACD SMA EMA DCF PE PS PB PEG EV IRR NPV R&D M&A B2B B2C DTC SUV EVTOL ICE BEV
+    PHEV HEV NEV CEO'S NFT NFTS DEFI DAO BTC ETH SOL GOP DNC NBA NFL MLB WHO CDC NIH EPA FAA FCC DOE DOD DHS CIA FBI NSA
     IRA HSA FAQ PDF URL LLM LLMS GENAI AGI ML NLP IOT SSD HDD DRAM NAND HBM ASIC FPGA SOC EDA OEM ODM CAGR BPS YIELD
     OPEX CAPEX SG&A COGS EBT NII NIM CET1 LTV CAC SKU KPI OKR HR PR IR USPS JOLTS CFTC CBDC AWS DJIA NYSE NASDAQ
     DOGE SAMR WGC NHTSA OCC FDIC FHFA NAFTA USMCA CHIPS HK SAR PRC CCP NPC CPPCC MIIT NDRC CSRC PBC SAFE""".split()
 )
 _FX168_CODES = {
-    "DINIW": "DXY", "SPCIW": "SPX", "INDIW": "DJI", "NASDAQ": "IXIC", "HSI": "HSI", "FEAUUS": "XAUUSD",
-    "FEAGUS": "XAGUSD", "FEXHNG": "NG", "BINBTC": "BTCUSD", "BINETH": "ETHUSD", "FESJPY": "USDJPY",
-    "FESEUR": "EURUSD", "FESGBP": "GBPUSD", "FESCAD": "USDCAD", "FESCHF": "USDCHF", "FESAUD": "AUDUSD",
-    "MTUKOB": "UKOIL", "CONC": "USOIL", "SXO600": "SXXP",
-}  # fmt: skip
-_INDEX_CODES = {"^GSPC": "SPX", "^DJI": "DJI", "^IXIC": "IXIC", "^NDX": "NDX", "^HSI": "HSI", "^VIX": "VIX", "^RUT": "RUT"}
+    "DINIW": "DXY",
+    "SPCIW": "SPX",
+    "INDIW": "DJI",
+    "NASDAQ": "IXIC",
+    "HSI": "HSI",
+    "FEAUUS": "XAUUSD",
+    "FEAGUS": "XAGUSD",
+    "FEXHNG": "NG",
+    "BINBTC": "BTCUSD",
+    "BINETH": "ETHUSD",
+    "FESJPY": "USDJPY",
+    "FESEUR": "EURUSD",
+    "FESGBP": "GBPUSD",
+    "FESCAD": "USDCAD",
+    "FESCHF": "USDCHF",
+    "FESAUD": "AUDUSD",
+    "MTUKOB": "UKOIL",
+    "CONC": "USOIL",
+    "SXO600": "SXXP",
+}
+_INDEX_CODES = {
+    "^GSPC": "SPX",
+    "^DJI": "DJI",
+    "^IXIC": "IXIC",
+    "^NDX": "NDX",
+    "^HSI": "HSI",
+    "^VIX": "VIX",
+    "^RUT": "RUT",
+}
 _QUOTE_LINKS = [
     re.compile(r"finance\.yahoo\.com/quote/([^/?#]+)", re.IGNORECASE),
     re.compile(r"seekingalpha\.com/symbol/([^/?#]+)", re.IGNORECASE),
@@ -232,7 +256,7 @@ def describe(symbol: str) -> dict[str, str] | None:
     names = names_of().get(symbol)
     if names is None:
         return None
-    suffix = symbol[symbol.rfind("."):] if "." in symbol else ""
+    suffix = symbol[symbol.rfind(".") :] if "." in symbol else ""
     if suffix in _EXCHANGE_OF:
         exchange = _EXCHANGE_OF[suffix]
     elif symbol in _INDEX_CODES.values():
@@ -272,5 +296,5 @@ def _english_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![\w&.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w&-])")
 
 
-def _unique(symbols: object) -> list[str]:
-    return list(dict.fromkeys(s for s in symbols if s))  # type: ignore[union-attr]
+def _unique(symbols: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(s for s in symbols if s))

@@ -57,8 +57,15 @@ def main_content(page: str, url: str = "") -> Body | None:
 def _trafilatura_body(page: lxml_html.HtmlElement, url: str) -> Body | None:
     import trafilatura  # heavy: loaded when the first page needs it
 
-    found = trafilatura.extract(page, url=url or None, output_format="html", include_comments=False,
-                                include_tables=True, include_images=False, favor_precision=True)  # fmt: skip
+    found = trafilatura.extract(
+        page,
+        url=url or None,
+        output_format="html",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        favor_precision=True,
+    )
     if not found:
         return None
     inner = re.sub(r"^\s*<html>\s*<body>|</body>\s*</html>\s*$", "", found).strip()
@@ -119,4 +126,4 @@ def _gate(precise: Body | None, dense: Body | None) -> Body | None:
 
 
 def _weight(body: Body) -> float:
-    return body.quality * len(_SPACE.sub("", body.text)) ** 0.5
+    return float(body.quality * len(_SPACE.sub("", body.text)) ** 0.5)

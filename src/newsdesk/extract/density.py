@@ -12,6 +12,7 @@ paragraph-counting extractor takes for the article.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree, html
@@ -19,10 +20,51 @@ from lxml import etree, html
 __all__ = ["Container", "best_container", "clean", "parse", "prune"]
 
 # Dropped before scoring, with their content: never article text.
-DROP = ("script", "style", "noscript", "iframe", "textarea", "select", "button", "nav", "footer",
-        "svg", "template", "object", "embed", "head", "aside")  # fmt: skip
-INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "u", "font", "br", "img", "sup", "sub", "small", "mark",
-                    "code", "abbr", "cite", "q", "s", "del", "ins", "label", "time", "wbr"})  # fmt: skip
+DROP = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "textarea",
+    "select",
+    "button",
+    "nav",
+    "footer",
+    "svg",
+    "template",
+    "object",
+    "embed",
+    "head",
+    "aside",
+)
+INLINE = frozenset(
+    {
+        "a",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "font",
+        "br",
+        "img",
+        "sup",
+        "sub",
+        "small",
+        "mark",
+        "code",
+        "abbr",
+        "cite",
+        "q",
+        "s",
+        "del",
+        "ins",
+        "label",
+        "time",
+        "wbr",
+    }
+)
 CONTAINERS = frozenset({"div", "article", "section", "td", "main", "body", "blockquote", "center", "font", "span"})
 # Class or id words of page furniture: comment threads, related and recommended lists, share bars.
 JUNK = re.compile(
@@ -148,7 +190,9 @@ def best_container(tree: html.HtmlElement) -> Container | None:
             entry = stats.setdefault(ancestor, _Stats())
             entry.score += score / max(depth, 1)  # a block and its parent alike, then less and less
     best: Container | None = None
-    eligible = [(node, entry) for node, entry in stats.items() if node.tag in CONTAINERS or node.tag in ("p", "pre", "html")]
+    eligible = [
+        (node, entry) for node, entry in stats.items() if node.tag in CONTAINERS or node.tag in ("p", "pre", "html")
+    ]
     # Link density and class names only reorder the leaders: the rest need not be measured.
     eligible = sorted(eligible, key=lambda pair: pair[1].score, reverse=True)[:12]
     sizes = _sizes(tree)
@@ -182,7 +226,7 @@ def _chars(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
 
 
-def _ancestors(node: html.HtmlElement):  # noqa: ANN202 - a generator of elements
+def _ancestors(node: html.HtmlElement) -> Iterator[html.HtmlElement]:
     """``node`` itself (a block with its own text), then its parents."""
     current: html.HtmlElement | None = node
     while current is not None:
@@ -212,9 +256,14 @@ def prune(node: html.HtmlElement) -> html.HtmlElement:
             continue
         text = _SPACE.sub("", child.text_content())
         names = f"{child.get('class', '')} {child.get('id', '')}"
-        if names.strip() and JUNK.search(names) and not GOOD.search(names):
-            child.drop_tree()
-        elif len(text) > 0 and _link_chars(child) > 0.6 * len(text) and child.tag not in ("td", "th", "tr", "li"):
+        if (
+            names.strip()
+            and JUNK.search(names)
+            and not GOOD.search(names)
+            or len(text) > 0
+            and _link_chars(child) > 0.6 * len(text)
+            and child.tag not in ("td", "th", "tr", "li")
+        ):
             child.drop_tree()
     for child in node.iter("div", "section", "article", "center", "header", "main"):
         # A block holding only text keeps its own line once the sanitizer drops the tag.

@@ -49,8 +49,9 @@ def page_date(page: str, url: str, tz: tzinfo) -> datetime | None:
     from htmldate import find_date  # heavy: loaded when a page needs it
 
     try:
-        found = find_date(page, url=url or None, outputformat="%Y-%m-%dT%H:%M:%S", original_date=True,
-                          extensive_search=True)  # fmt: skip
+        found = find_date(
+            page, url=url or None, outputformat="%Y-%m-%dT%H:%M:%S", original_date=True, extensive_search=True
+        )
     except (ValueError, TypeError):  # a hostile page may trip the library; no date is an answer
         return None
     if not found:

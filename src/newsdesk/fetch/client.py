@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import certifi
@@ -63,7 +64,11 @@ class Response:
     @property
     def validators(self) -> dict[str, str]:
         """What to send next time for a conditional GET."""
-        return {k: v for k, v in (("etag", self.headers.get("etag")), ("last-modified", self.headers.get("last-modified"))) if v}
+        return {
+            k: v
+            for k, v in (("etag", self.headers.get("etag")), ("last-modified", self.headers.get("last-modified")))
+            if v
+        }
 
 
 class _Host:
@@ -81,6 +86,7 @@ class Fetcher:
         self._slots = asyncio.Semaphore(self.limits.concurrency)
         self._hosts: dict[str, _Host] = defaultdict(lambda: _Host(self.limits.per_host))
         self._clients: dict[tuple[str | None, str], httpx.AsyncClient] = {}
+        self._browser_sessions: dict[str | None, Any] = {}  # curl_cffi's, by proxy, opened on first use
         self._transport = transport
         self._ssl: ssl.SSLContext | None = None
         self.requests = 0
@@ -95,6 +101,10 @@ class Fetcher:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+        if self._browser_sessions:
+            from newsdesk.fetch import browser_tls
+
+            await browser_tls.close(self._browser_sessions)
 
     def _client(self, proxy: str | None, host: str) -> httpx.AsyncClient:
         # One small pool per host: httpcore scans every connection of a pool on each
@@ -105,11 +115,15 @@ class Fetcher:
             if self._ssl is None:  # loading the CA bundle takes ~20 ms: once, not per host
                 self._ssl = ssl.create_default_context(cafile=certifi.where())
             self._clients[key] = httpx.AsyncClient(
-                verify=self._ssl, timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
-                follow_redirects=True, max_redirects=limits.max_redirects, proxy=proxy, transport=self._transport,
+                verify=self._ssl,
+                timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
+                follow_redirects=True,
+                max_redirects=limits.max_redirects,
+                proxy=proxy,
+                transport=self._transport,
                 limits=httpx.Limits(max_connections=limits.per_host + 2, max_keepalive_connections=limits.per_host),
                 headers={"user-agent": USER_AGENT, "accept-encoding": "gzip, deflate"},
-            )  # fmt: skip
+            )
         return self._clients[key]
 
     async def get(
@@ -151,8 +165,17 @@ class Fetcher:
                     await self._wait_turn(host)
                     async with self._slots:
                         return await asyncio.wait_for(
-                            self._once(self._client(proxy, parts.hostname), url, method, sent, json_body, source, backend, proxy,
-                                       guard),
+                            self._once(
+                                self._client(proxy, parts.hostname),
+                                url,
+                                method,
+                                sent,
+                                json_body,
+                                source,
+                                backend,
+                                proxy,
+                                guard,
+                            ),
                             timeout or limits.total_timeout,
                         )
             except _Retry as retry:
@@ -182,20 +205,41 @@ class Fetcher:
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def _once(self, client: httpx.AsyncClient, url: str, method: str, headers: dict[str, str], json_body: object,
-                    source: str, backend: str, proxy: str | None, guard: bool | Collection[str]) -> Response:  # fmt: skip
+    async def _once(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        method: str,
+        headers: dict[str, str],
+        json_body: object,
+        source: str,
+        backend: str,
+        proxy: str | None,
+        guard: bool | Collection[str],
+    ) -> Response:
         started = time.monotonic()
         self.requests += 1
         if backend == "curl_cffi":
             from newsdesk.fetch import browser_tls
 
             status, final, headers_out, body = await browser_tls.fetch(
-                url, method, headers, json_body, proxy, max_bytes=self.limits.max_bytes,
-                max_redirects=0 if guard else self.limits.max_redirects, timeout=self.limits.read_timeout, source=source)  # fmt: skip
+                url,
+                method,
+                headers,
+                json_body,
+                proxy,
+                max_bytes=self.limits.max_bytes,
+                max_redirects=0 if guard else self.limits.max_redirects,
+                timeout=self.limits.read_timeout,
+                source=source,
+                sessions=self._browser_sessions,
+            )
         else:
             status, final, headers_out, body = await self._httpx(client, url, method, headers, json_body, source, guard)
         if status in RETRY_STATUS:
-            raise _Retry(FetchError(f"HTTP {status} from {url}", where=source), _retry_after(headers_out.get("retry-after")))
+            raise _Retry(
+                FetchError(f"HTTP {status} from {url}", where=source), _retry_after(headers_out.get("retry-after"))
+            )
         if status == 304:
             return Response(final, 304, "", headers_out, not_modified=True, elapsed=time.monotonic() - started)
         if status >= 400:
@@ -203,8 +247,16 @@ class Fetcher:
         text = decode(body, _charset(headers_out.get("content-type", "")))
         return Response(final, status, text, headers_out, elapsed=time.monotonic() - started)
 
-    async def _httpx(self, client: httpx.AsyncClient, url: str, method: str, headers: dict[str, str], json_body: object,
-                     source: str, guard: bool | Collection[str]) -> tuple[int, str, dict[str, str], bytes]:  # fmt: skip
+    async def _httpx(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        method: str,
+        headers: dict[str, str],
+        json_body: object,
+        source: str,
+        guard: bool | Collection[str],
+    ) -> tuple[int, str, dict[str, str], bytes]:
         request = client.build_request(method, url, headers=headers, json=json_body)
         response = await client.send(request, stream=True, follow_redirects=not guard)
         hops = 0
@@ -225,7 +277,9 @@ class Fetcher:
                 async for chunk in response.aiter_bytes():
                     body += chunk
                     if len(body) > self.limits.max_bytes:
-                        raise FetchError(f"response from {url} is larger than {self.limits.max_bytes:,} bytes", where=source)
+                        raise FetchError(
+                            f"response from {url} is larger than {self.limits.max_bytes:,} bytes", where=source
+                        )
         finally:
             await response.aclose()
         return response.status_code, str(response.url), {k.lower(): v for k, v in response.headers.items()}, bytes(body)
@@ -239,7 +293,7 @@ def _charset(content_type: str) -> str | None:
     for part in content_type.split(";")[1:]:
         key, _, value = part.strip().partition("=")
         if key.lower() == "charset" and value:
-            return value.strip('"\' ')
+            return value.strip("\"' ")
     return None
 
 
@@ -280,7 +334,9 @@ def decode(body: bytes, declared: str | None) -> str:
         except UnicodeDecodeError:
             continue
         wide = [c for c in text if ord(c) > 0x7F]
-        if wide and sum("\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in wide) > 0.9 * len(wide):
+        if wide and sum(
+            "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in wide
+        ) > 0.9 * len(wide):
             return text
     guess = charset_normalizer.from_bytes(body).best()
     return str(guess) if guess is not None else body.decode("utf-8", errors="replace")

@@ -29,7 +29,8 @@ import jmespath
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError, FetchError, NewsdeskError, ParseError
 from newsdesk.fetch.client import Fetcher, Limits
-from newsdesk.fetch.parse import embedded_json, items as parse_items, link_of
+from newsdesk.fetch.parse import embedded_json, link_of
+from newsdesk.fetch.parse import items as parse_items
 from newsdesk.sources.catalog import Source
 from newsdesk.sources.dates import parse_published
 
@@ -39,9 +40,13 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def limits_from(settings: Settings) -> Limits:
-    return Limits(concurrency=settings.fetch_concurrency, per_host=settings.fetch_per_host,
-                  host_delay=settings.fetch_host_delay, max_bytes=settings.fetch_max_bytes,
-                  retries=settings.fetch_retries)  # fmt: skip
+    return Limits(
+        concurrency=settings.fetch_concurrency,
+        per_host=settings.fetch_per_host,
+        host_delay=settings.fetch_host_delay,
+        max_bytes=settings.fetch_max_bytes,
+        retries=settings.fetch_retries,
+    )
 
 
 def expand(value: Any, source: str) -> Any:
@@ -64,8 +69,13 @@ def expand(value: Any, source: str) -> Any:
 def redact(text: str, source: Source) -> str:
     """``text`` with the values of the source's ``${ENV}`` secrets masked (an error
     message may quote a URL or header that carries one)."""
-    names = set(_ENV.findall(" ".join([source.url, *source.more_urls, *source.headers.values(), str(source.body or ""),
-                                       source.proxy or ""])))  # fmt: skip
+    names = set(
+        _ENV.findall(
+            " ".join(
+                [source.url, *source.more_urls, *source.headers.values(), str(source.body or ""), source.proxy or ""]
+            )
+        )
+    )
     for name in names:
         secret = os.environ.get(name)
         if secret and len(secret) >= 4:
@@ -73,7 +83,9 @@ def redact(text: str, source: Source) -> str:
     return text
 
 
-async def list_items(source: Source, fetcher: Fetcher, validators: dict[str, str] | None) -> tuple[list[dict[str, Any]], dict[str, str] | None, bool]:
+async def list_items(
+    source: Source, fetcher: Fetcher, validators: dict[str, str] | None
+) -> tuple[list[dict[str, Any]], dict[str, str] | None, bool]:
     """The source's items (its lists, or its plugin), the list's new validators, and
     whether the list answered 304 (``newsdesk sources test --live`` shows the items)."""
     if source.plugin:
@@ -82,11 +94,16 @@ async def list_items(source: Source, fetcher: Fetcher, validators: dict[str, str
     found: list[dict[str, Any]] = []
     for url in (source.url, *source.more_urls):
         response = await fetcher.get(
-            expand(url, source.name), source=source.name, method=source.method,
-            headers=expand(source.headers, source.name), json_body=expand(source.body, source.name),
-            validators=validators if conditional else None, timeout=source.timeout, proxy=expand(source.proxy, source.name),
+            expand(url, source.name),
+            source=source.name,
+            method=source.method,
+            headers=expand(source.headers, source.name),
+            json_body=expand(source.body, source.name),
+            validators=validators if conditional else None,
+            timeout=source.timeout,
+            proxy=expand(source.proxy, source.name),
             backend=source.backend,
-        )  # fmt: skip
+        )
         if response.not_modified:
             return [], validators, True
         links = {item.get("link") for item in found}
@@ -114,7 +131,9 @@ async def _plugin(source: Source, fetcher: Fetcher) -> list[dict[str, Any]]:
     except Exception as exc:  # noqa: BLE001 - plugin code is third-party code
         raise ParseError(f"plugin {source.plugin} raised {type(exc).__name__}: {exc}", where=source.name) from None
     if not isinstance(found, list) or not all(isinstance(i, dict) for i in found):
-        raise ParseError(f"plugin {source.plugin} returned {type(found).__name__}, not a list of items", where=source.name)
+        raise ParseError(
+            f"plugin {source.plugin} returned {type(found).__name__}, not a list of items", where=source.name
+        )
     return found[: source.max_items]
 
 
@@ -160,9 +179,15 @@ async def detail_page(source: Source, fetcher: Fetcher, item: dict[str, Any], gu
     assert source.detail is not None
     detail = source.detail
     url = link_of(detail.url, item)
-    response = await fetcher.get(url, source=source.name, headers=expand(source.headers, source.name),
-                                 timeout=source.timeout, proxy=expand(source.proxy, source.name), backend=source.backend,
-                                 guard=guard)  # fmt: skip
+    response = await fetcher.get(
+        url,
+        source=source.name,
+        headers=expand(source.headers, source.name),
+        timeout=source.timeout,
+        proxy=expand(source.proxy, source.name),
+        backend=source.backend,
+        guard=guard,
+    )
     text = response.text
     if detail.json_in:
         text = embedded_json(text, detail.json_in, f"{source.name} ({url})")

@@ -52,29 +52,33 @@ def _text(node: etree._Element | None) -> str | None:
 def _rss_item(item: etree._Element, ns: str = "") -> dict[str, Any]:
     guid = _text(item.find(f"{ns}guid"))
     link = _text(item.find(f"{ns}link"))
-    if not link and guid and item.find(f"{ns}guid").get("isPermaLink", "true") != "false":  # type: ignore[union-attr]
+    guid_node = item.find(f"{ns}guid")
+    if not link and guid and guid_node is not None and guid_node.get("isPermaLink", "true") != "false":
         link = guid if guid.startswith(("http://", "https://")) else None
     return {
         "id": guid or item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or link,
-        "title": _text(item.find(f"{ns}title")), "link": link,
+        "title": _text(item.find(f"{ns}title")),
+        "link": link,
         "published": _text(item.find(f"{ns}pubDate")) or _text(item.find(f"{_DC}date")),
         "author": _text(item.find(f"{ns}author")) or _text(item.find(f"{_DC}creator")),
-        "summary": _text(item.find(_CONTENT)) or _text(item.find(f"{ns}description")), "image": _image(item),
-    }  # fmt: skip
+        "summary": _text(item.find(_CONTENT)) or _text(item.find(f"{ns}description")),
+        "image": _image(item),
+    }
 
 
 def _atom_entry(entry: etree._Element) -> dict[str, Any]:
     links = entry.findall(f"{_ATOM}link")
-    link = next((l.get("href") for l in links if l.get("rel", "alternate") == "alternate"), None)
+    link = next((a.get("href") for a in links if a.get("rel", "alternate") == "alternate"), None)
     author = entry.find(f"{_ATOM}author")
     return {
-        "id": _text(entry.find(f"{_ATOM}id")), "title": _atom_text(entry.find(f"{_ATOM}title"), html_out=False),
+        "id": _text(entry.find(f"{_ATOM}id")),
+        "title": _atom_text(entry.find(f"{_ATOM}title"), html_out=False),
         "link": link or (links[0].get("href") if links else None),
         "published": _text(entry.find(f"{_ATOM}published")) or _text(entry.find(f"{_ATOM}updated")),
         "author": _text(author.find(f"{_ATOM}name")) if author is not None else None,
         "summary": _atom_text(entry.find(f"{_ATOM}content")) or _atom_text(entry.find(f"{_ATOM}summary")),
         "image": _image(entry),
-    }  # fmt: skip
+    }
 
 
 def _atom_text(node: etree._Element | None, *, html_out: bool = True) -> str | None:
@@ -98,8 +102,8 @@ def _image(item: etree._Element) -> str | None:
         if node is None:
             node = item.find(f"{_MEDIA}group/{name}")
         if node is not None and node.get("url"):
-            return node.get("url")
+            return str(node.get("url"))
     for enclosure in item.iterfind("enclosure"):
         if str(enclosure.get("type", "")).startswith("image/") and enclosure.get("url"):
-            return enclosure.get("url")
+            return str(enclosure.get("url"))
     return None

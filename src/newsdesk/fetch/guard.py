@@ -33,8 +33,15 @@ def is_public(address: IPAddress) -> bool:
             return is_public(mapped)
         if address.teredo:
             return False
-    return not (address.is_private or address.is_loopback or address.is_link_local or address.is_multicast
-                or address.is_reserved or address.is_unspecified or not address.is_global)  # fmt: skip
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
 
 
 def _literal(host: str) -> IPAddress | None:

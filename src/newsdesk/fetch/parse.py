@@ -75,11 +75,17 @@ def _rss(text: str, where: str) -> list[dict[str, Any]]:
         media = entry.get("media_content") or entry.get("media_thumbnail") or []
         enclosures = [e for e in entry.get("enclosures", []) if str(e.get("type", "")).startswith("image/")]
         image = (media[0].get("url") if media else None) or (enclosures[0].get("href") if enclosures else None)
-        found.append({
-            "id": entry.get("id"), "title": entry.get("title"), "link": entry.get("link"),
-            "published": entry.get("published") or entry.get("updated"), "author": entry.get("author"),
-            "summary": body or entry.get("summary"), "image": image,
-        })  # fmt: skip
+        found.append(
+            {
+                "id": entry.get("id"),
+                "title": entry.get("title"),
+                "link": entry.get("link"),
+                "published": entry.get("published") or entry.get("updated"),
+                "author": entry.get("author"),
+                "summary": body or entry.get("summary"),
+                "image": image,
+            }
+        )
     return found
 
 

@@ -15,5 +15,13 @@ from __future__ import annotations
 from newsdesk.pipeline.ingest import ImportReport, import_files, import_paths, import_records, reindex
 from newsdesk.pipeline.refresh import RunResult, fetch_cycle, fetch_source
 
-__all__ = ["ImportReport", "RunResult", "fetch_cycle", "fetch_source", "import_files", "import_paths", "import_records",
-           "reindex"]  # fmt: skip
+__all__ = [
+    "ImportReport",
+    "RunResult",
+    "fetch_cycle",
+    "fetch_source",
+    "import_files",
+    "import_paths",
+    "import_records",
+    "reindex",
+]

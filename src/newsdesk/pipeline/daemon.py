@@ -16,16 +16,16 @@ import logging
 import random
 import signal
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from newsdesk.config import Settings
 from newsdesk.errors import NewsdeskError
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import limits_from
+from newsdesk.models import SourceHealth, Watchlist
 from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.pipeline.refresh import RunResult, fetch_source
-from newsdesk.models import SourceHealth, Watchlist
 from newsdesk.sources.catalog import Source, display_names, is_enabled
 from newsdesk.store import Store
 from newsdesk.watch.deliver import Delivery, deliver_due
@@ -83,8 +83,9 @@ class WatchlistCache:
         return deliver_due(self.store, self.get(), secrets, self.names, only=only)
 
 
-async def send_alerts(store: Store, settings: Settings, stop: asyncio.Event, secrets: Mapping[str, str],
-                      wake: asyncio.Event | None = None) -> None:  # fmt: skip
+async def send_alerts(
+    store: Store, settings: Settings, stop: asyncio.Event, secrets: Mapping[str, str], wake: asyncio.Event | None = None
+) -> None:
     """Deliver the watchlists' alerts as they are queued, until ``stop``: a look every
     :data:`ALERT_POLL` seconds, and at once when ``wake`` is set (a run saved articles)."""
     cache = WatchlistCache(store, settings)
@@ -102,10 +103,15 @@ async def send_alerts(store: Store, settings: Settings, stop: asyncio.Event, sec
 
 
 async def run_forever(
-    sources: list[Source], store: Store, settings: Settings, *, stop: asyncio.Event | None = None,
-    on_result: Callable[[RunResult], None] | None = None, follow_overrides: bool = True,
+    sources: list[Source],
+    store: Store,
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
+    follow_overrides: bool = True,
     secrets: Mapping[str, str] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Fetch ``sources`` on their schedules until ``stop`` is set or a signal arrives;
     with ``follow_overrides``, only those :func:`active` at each moment (admins
     enable and disable sources while it runs). With ``secrets`` (the environment, for

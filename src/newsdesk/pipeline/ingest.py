@@ -11,16 +11,16 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
-from multiprocessing import get_all_start_methods, get_context
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from newsdesk.clean import clean_record
+from newsdesk.config import Settings
 from newsdesk.enrich import VERSION as ENRICH_VERSION
 from newsdesk.enrich import enrich, warm
-from newsdesk.config import Settings
 from newsdesk.errors import EnrichError, NewsdeskError, ParseError
 from newsdesk.models import Article, Record
 from newsdesk.sources.files import RecordFile, find_files, read_records
@@ -137,7 +137,10 @@ def import_groups(
 def load_watchers(store: Store, settings: Settings, *, enabled_only: bool = True) -> Watchers:
     """The (enabled) watchlists of the settings file and of the database (the database's
     win on a name both define)."""
-    defined = {name: parse_watchlist(name, data, origin=settings.source_file or "settings") for name, data in settings.watchlists}
+    defined = {
+        name: parse_watchlist(name, data, origin=settings.source_file or "settings")
+        for name, data in settings.watchlists
+    }
     defined.update({name: parse_watchlist(name, data) for name, data in store.watchlist_definitions().items()})
     return Watchers(defined.values(), enabled_only=enabled_only)
 
@@ -231,8 +234,9 @@ class Workers:
         if self._pool is None:
             if self.start == "fork":
                 warm()  # forked workers share the loaded models with this process (copy-on-write)
-            self._pool = ProcessPoolExecutor(self.count, mp_context=get_context(self.start),
-                                             initializer=None if self.start == "fork" else warm)  # fmt: skip
+            self._pool = ProcessPoolExecutor(
+                self.count, mp_context=get_context(self.start), initializer=None if self.start == "fork" else warm
+            )
             for _ in range(self.count):  # ProcessPoolExecutor forks lazily; make it fork here
                 self._pool.submit(int).result()
         return self._pool
@@ -285,7 +289,9 @@ def _start(store: Store, batch: list[Record], tally: Tally, workers: Workers, pr
     return _Batch(fresh, workers.prepare(fresh, now), now)
 
 
-def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter, watchers: Watchers = NO_WATCHERS) -> None:
+def _finish(
+    store: Store, batch: _Batch | None, tally: Tally, error: Reporter, watchers: Watchers = NO_WATCHERS
+) -> None:
     """Collect the cleaned articles of ``batch`` and save them in one transaction."""
     if batch is None:
         return
@@ -314,7 +320,9 @@ def _finish(store: Store, batch: _Batch | None, tally: Tally, error: Reporter, w
             report.new += 1
         stored.setdefault(record.uuid, set()).add(record.content_hash)
         versions.append((record.uuid, record.content_hash))
-    matches = {a.uuid: [(n, watchers.due(n, batch.now)) for n in names] for a in new.values() if (names := watchers.match(a))}
+    matches = {
+        a.uuid: [(n, watchers.due(n, batch.now)) for n in names] for a in new.values() if (names := watchers.match(a))
+    }
     store.save(list(new.values()), list(changed.values()), batch.now, versions, matches)
 
 

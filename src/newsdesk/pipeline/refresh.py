@@ -17,12 +17,10 @@ import asyncio
 import contextlib
 import os
 import socket
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -35,13 +33,14 @@ from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import Page, broken_contract, detail_page, item_date, limits_from, list_items, redact
 from newsdesk.fetch.parse import detail_html
 from newsdesk.models import Record, SourceHealth
+from newsdesk.pipeline.ingest import import_records
+from newsdesk.pipeline.writes import Coalescer, written
 from newsdesk.plaintext import to_text
-from newsdesk.pipeline.ingest import ImportReport, Workers, import_groups, import_records
 from newsdesk.sources.catalog import Source
 from newsdesk.sources.records import link_uuid, parse_record
 from newsdesk.store import Store
 
-__all__ = ["LEASE_SECONDS", "Coalescer", "RunResult", "fetch_cycle", "fetch_source"]
+__all__ = ["LEASE_SECONDS", "RunResult", "fetch_cycle", "fetch_source"]
 
 PARALLEL_SOURCES = 8  # a cycle over fewer sources cleans in this process: starting workers costs more
 SHORT_BODY_MIN = 200  # characters of list summary above which a much shorter page body is suspect
@@ -66,74 +65,23 @@ class RunResult:
     seconds: float = 0.0
 
     def as_json(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+        return {k: getattr(self, k) for k in self.__slots__}
 
 
 Importer = Callable[[Store, list[Record], Settings], Any]
 Ingest = Callable[[list[Record]], Awaitable[Any]]  # records in, an import report out
 
 
-class Coalescer:
-    """The imports of concurrent source runs, written together.
-
-    Records that arrive while a write is going on wait and go into the next one:
-    one transaction and one lookup for many sources instead of one each, and
-    batches large enough for the processes that clean and enrich. One report per
-    run comes back.
-    """
-
-    GATHER = 0.05  # seconds a write waits for other runs to join it
-
-    def __init__(self, store: Store, settings: Settings, *, parallel: bool = True) -> None:
-        """``parallel``: start the cleaning processes (worth it for many sources, not for a few)."""
-        self.store, self.settings = store, settings
-        # Forked while this process has one thread, the workers share its loaded models;
-        # later (threads running, whose held locks a fork would copy) from a forkserver.
-        alone = threading.active_count() == 1
-        count = settings.import_workers if parallel else 1
-        self.workers = Workers(count, start="fork" if alone else "forkserver")
-        if alone and self.workers.count > 1:
-            self.workers.start_now()
-        self._pending: list[tuple[list[Record], asyncio.Future[ImportReport]]] = []
-        self._wakeup = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    async def __call__(self, records: list[Record]) -> ImportReport:
-        done: asyncio.Future[ImportReport] = asyncio.get_running_loop().create_future()
-        self._pending.append((records, done))
-        self._wakeup.set()
-        if self._task is None:
-            self._task = asyncio.ensure_future(self._drain())
-        return await done
-
-    async def _drain(self) -> None:
-        while True:
-            await self._wakeup.wait()
-            self._wakeup.clear()
-            await asyncio.sleep(self.GATHER)
-            waiting, self._pending = self._pending, []
-            if not waiting:
-                continue
-            try:
-                reports = await _written(import_groups, self.store, [r for r, _ in waiting], self.settings, self.workers)
-            except Exception as exc:  # noqa: BLE001 - each run reports it as its own failure
-                for _, done in waiting:
-                    done.set_exception(exc)
-                continue
-            for (_, done), report in zip(waiting, reports, strict=True):
-                done.set_result(report)
-
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-        await asyncio.get_running_loop().run_in_executor(None, self.workers.close)
-
-
 async def fetch_cycle(
-    sources: Iterable[Source], store: Store, settings: Settings, *, on_done: Callable[[RunResult], None] | None = None,
-    fetcher: Fetcher | None = None, importer: Importer | None = None, wait: float = 0.0,
-) -> list[RunResult]:  # fmt: skip
+    sources: Iterable[Source],
+    store: Store,
+    settings: Settings,
+    *,
+    on_done: Callable[[RunResult], None] | None = None,
+    fetcher: Fetcher | None = None,
+    importer: Importer | None = None,
+    wait: float = 0.0,
+) -> list[RunResult]:
     """Run ``sources`` concurrently (within the fetch limits); one result each.
     ``importer`` replaces the import pipeline (the fetch benchmark counts records instead)."""
     own = fetcher is None
@@ -143,7 +91,9 @@ async def fetch_cycle(
     try:
 
         async def one(source: Source) -> RunResult:
-            result = await fetch_source(source, fetcher, store, settings, importer=importer, wait=wait, ingest=coalescer)
+            result = await fetch_source(
+                source, fetcher, store, settings, importer=importer, wait=wait, ingest=coalescer
+            )
             if on_done:
                 on_done(result)
             return result
@@ -156,8 +106,16 @@ async def fetch_cycle(
             await fetcher.close()
 
 
-async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings: Settings, *,
-                       importer: Importer | None = None, wait: float = 0.0, ingest: Ingest | None = None) -> RunResult:  # fmt: skip
+async def fetch_source(
+    source: Source,
+    fetcher: Fetcher,
+    store: Store,
+    settings: Settings,
+    *,
+    importer: Importer | None = None,
+    wait: float = 0.0,
+    ingest: Ingest | None = None,
+) -> RunResult:
     """Fetch ``source`` once, import what is new, record its health (and alert on a change).
 
     While another run holds the source's lease this one waits up to ``wait``
@@ -169,14 +127,16 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
     except NewsdeskError:  # the database is away: fetch anyway, the import will say so
         claimed = True
     if not claimed:
-        return RunResult(source.name, state="busy", error=f"fetch: {source.name}: another run of this source is in progress")
+        return RunResult(
+            source.name, state="busy", error=f"fetch: {source.name}: another run of this source is in progress"
+        )
     keeper = asyncio.ensure_future(_keep_lease(store, source.name, owner))
     try:
         if ingest is None:
             chosen = importer or _import
 
             async def ingest(records: list[Record]) -> Any:
-                return await _written(chosen, store, records, settings)
+                return await written(chosen, store, records, settings)
 
         result = await _run(source, fetcher, store, settings, ingest, owner)
         released = True  # with the health, in one transaction
@@ -188,7 +148,7 @@ async def fetch_source(source: Source, fetcher: Fetcher, store: Store, settings:
         keeper.cancel()
         try:
             if not released:
-                await _written(store.release_run, source.name, owner)
+                await written(store.release_run, source.name, owner)
         except NewsdeskError:
             pass  # the lease expires by itself
 
@@ -197,15 +157,13 @@ async def _keep_lease(store: Store, name: str, owner: str) -> None:
     """Renew the lease while the run goes on, so that a short lease frees a killed run's source soon."""
     while True:
         await asyncio.sleep(LEASE_SECONDS / 3)
-        try:
+        with contextlib.suppress(NewsdeskError):  # tried again at the next beat; the lease outlives one miss
             await asyncio.to_thread(store.claim_run, name, owner, LEASE_SECONDS)
-        except NewsdeskError:
-            pass  # tried again at the next beat; the lease outlives one miss
 
 
 async def _claim(store: Store, source: Source, owner: str, wait: float) -> bool:
     deadline = time.monotonic() + wait
-    while not await _written(store.claim_run, source.name, owner, LEASE_SECONDS):
+    while not await written(store.claim_run, source.name, owner, LEASE_SECONDS):
         if time.monotonic() >= deadline:
             return False
         await asyncio.sleep(0.2)
@@ -220,7 +178,9 @@ class _NoBodies(Exception):
         self.reasons = reasons
 
 
-async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Settings, ingest: Ingest, owner: str) -> RunResult:
+async def _run(
+    source: Source, fetcher: Fetcher, store: Store, settings: Settings, ingest: Ingest, owner: str
+) -> RunResult:
     started = time.monotonic()
     result = RunResult(source.name)
     try:  # read under the lease: no other run of this source writes it meanwhile
@@ -247,14 +207,23 @@ async def _run(source: Source, fetcher: Fetcher, store: Store, settings: Setting
     except NewsdeskError as exc:
         result.state, result.error = "failing", redact(str(exc), source)
     except Exception as exc:  # noqa: BLE001 - a source's bug must not stop the others or the daemon
-        result.state, result.error = "failing", redact(f"fetch: {source.name}: unexpected {type(exc).__name__}: {exc}", source)
+        result.state, result.error = (
+            "failing",
+            redact(f"fetch: {source.name}: unexpected {type(exc).__name__}: {exc}", source),
+        )
     result.seconds = round(time.monotonic() - started, 3)
     await _record_health(store, settings, source, health, result, validators, found, offending, owner)
     return result
 
 
-async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Settings, found: list[dict[str, Any]],
-                   flagged: dict[str, int]) -> tuple[list[Record], Counter[str], int]:  # fmt: skip
+async def _records(
+    source: Source,
+    fetcher: Fetcher,
+    store: Store,
+    settings: Settings,
+    found: list[dict[str, Any]],
+    flagged: dict[str, int],
+) -> tuple[list[Record], Counter[str], int]:
     """Records of the items not stored yet (details fetched), the reasons of those
     rejected, and how many were already stored; suspect items counted in ``flagged``."""
     rejected: Counter[str] = Counter()
@@ -273,22 +242,35 @@ async def _records(source: Source, fetcher: Fetcher, store: Store, settings: Set
     for number, item in enumerate(fresh):
         published = item.get("page_date") or item_date(source, item.get("published"), now)
         raw = {
-            "id": item.get("id"), "title": _text(item.get("title")), "description": _text(item.get("summary")) or "",
-            "image": _text(item.get("image")), "link": str(item["link"]), "source": source.name,
-            "pub_date": published.isoformat() if published else None, "kind": source.item_kind,
-            "language": source.language, "author": _text(item.get("author")),
-        }  # fmt: skip
+            "id": item.get("id"),
+            "title": _text(item.get("title")),
+            "description": _text(item.get("summary")) or "",
+            "image": _text(item.get("image")),
+            "link": str(item["link"]),
+            "source": source.name,
+            "pub_date": published.isoformat() if published else None,
+            "kind": source.item_kind,
+            "language": source.language,
+            "author": _text(item.get("author")),
+        }
         try:
-            records.append(parse_record(raw, f"{source.name} item {number} ({raw['link'][:200]})", tz=source.tz,
-                                        default_source=source.name,
-                                        max_description_bytes=settings.import_max_description_bytes))  # fmt: skip
+            records.append(
+                parse_record(
+                    raw,
+                    f"{source.name} item {number} ({str(item['link'])[:200]})",
+                    tz=source.tz,
+                    default_source=source.name,
+                    max_description_bytes=settings.import_max_description_bytes,
+                )
+            )
         except RecordError as exc:
             rejected[exc.reason or "rejected"] += 1
     return records, rejected, len(usable) - len(fresh)
 
 
-async def _with_details(source: Source, fetcher: Fetcher, fresh: list[dict[str, Any]],
-                        rejected: Counter[str]) -> list[dict[str, Any]]:  # fmt: skip
+async def _with_details(
+    source: Source, fetcher: Fetcher, fresh: list[dict[str, Any]], rejected: Counter[str]
+) -> list[dict[str, Any]]:
     """The items whose detail pages gave a body, each with that body as its summary."""
     pages = await asyncio.gather(*(_detail(source, fetcher, item) for item in fresh), return_exceptions=True)
     failed = [p for p in pages if isinstance(p, BaseException)]
@@ -354,24 +336,21 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-_WRITER: list[ThreadPoolExecutor] = []
-
-
-async def _written(work: Callable[..., Any], *args: Any) -> Any:
-    """Run a database write (cleaning and enrichment included) in this process's one
-    writer thread: fetching goes on meanwhile, and writes never race each other."""
-    if not _WRITER:
-        _WRITER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-writer"))
-    return await asyncio.get_running_loop().run_in_executor(_WRITER[0], lambda: work(*args))
-
-
 def _import(store: Store, records: list[Record], settings: Settings) -> Any:
     return import_records(store, records, settings, workers=1)
 
 
-async def _record_health(store: Store, settings: Settings, source: Source, health: SourceHealth, result: RunResult,
-                         validators: dict[str, str] | None, found: list[dict[str, Any]],
-                         offending: dict[str, Any] | None, owner: str) -> None:  # fmt: skip
+async def _record_health(
+    store: Store,
+    settings: Settings,
+    source: Source,
+    health: SourceHealth,
+    result: RunResult,
+    validators: dict[str, str] | None,
+    found: list[dict[str, Any]],
+    offending: dict[str, Any] | None,
+    owner: str,
+) -> None:
     now = datetime.now(UTC)
     health.last_run, health.latency_ms = now, int(result.seconds * 1000)
     health.new_items, health.seen_items, health.rejected = result.new, result.seen, result.reasons or None
@@ -388,11 +367,11 @@ async def _record_health(store: Store, settings: Settings, source: Source, healt
     if message:
         await alerts.send(settings, message, source.name)
     try:
-        await _written(lambda: store.save_health(health, release=owner))
+        await written(lambda: store.save_health(health, release=owner))
     except NewsdeskError as exc:
         result.error = f"{result.error or ''}; {exc}".lstrip("; ")
         with contextlib.suppress(NewsdeskError):  # else the lease expires by itself
-            await _written(store.release_run, source.name, owner)
+            await written(store.release_run, source.name, owner)
 
 
 def _sample(item: dict[str, Any]) -> dict[str, Any]:

@@ -36,10 +36,10 @@ import psycopg
 from procrastinate import exceptions as procrastinate_errors
 from sqlalchemy.engine import make_url
 
-from newsdesk.config import Settings
+from newsdesk.config import Settings, database_url
 from newsdesk.fetch.client import Fetcher
-from newsdesk.pipeline.daemon import WatchlistCache, active, interval_of
 from newsdesk.fetch.documents import limits_from
+from newsdesk.pipeline.daemon import WatchlistCache, active, interval_of
 from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.sources.catalog import Source
 from newsdesk.store import Store
@@ -51,7 +51,7 @@ _SCHEMA_LOCK = 72_114_007  # advisory lock: one worker installs Procrastinate's 
 
 def conninfo(db_url: str) -> str:
     """libpq connection string of a SQLAlchemy PostgreSQL URL (options such as search_path kept)."""
-    url = make_url(db_url).set(drivername="postgresql")
+    url = make_url(database_url(db_url)).set(drivername="postgresql")
     return url.render_as_string(hide_password=False)
 
 
@@ -61,8 +61,12 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
     tick, stalled_after = settings.workers_tick, settings.workers_stalled_after
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(db_url)))
 
-    @app.task(name="newsdesk.fetch_source", queue="fetch", pass_context=True,
-              retry=procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5))  # fmt: skip
+    @app.task(
+        name="newsdesk.fetch_source",
+        queue="fetch",
+        pass_context=True,
+        retry=procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
+    )
     async def fetch_source_job(context: procrastinate.JobContext, name: str) -> dict[str, Any]:
         state = context.additional_context["newsdesk"]
         source = state["catalog"].get(name)
@@ -75,8 +79,12 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
             await defer_sends(state["store"])
         return result.as_json()
 
-    @app.task(name="newsdesk.send_alerts", queue="alerts", pass_context=True,
-              retry=procrastinate.RetryStrategy(max_attempts=3, exponential_wait=2))  # fmt: skip
+    @app.task(
+        name="newsdesk.send_alerts",
+        queue="alerts",
+        pass_context=True,
+        retry=procrastinate.RetryStrategy(max_attempts=3, exponential_wait=2),
+    )
     async def send_alerts_job(context: procrastinate.JobContext, watchlist: str) -> dict[str, int]:
         state = context.additional_context["newsdesk"]
         cache: WatchlistCache = state["watchlists"]
@@ -99,15 +107,24 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
         return {"deferred": await defer_sends(context.additional_context["newsdesk"]["store"])}
 
     @app.periodic(cron=f"* * * * * */{tick}", periodic_id="newsdesk")
-    @app.task(name="newsdesk.schedule", queue="schedule", queueing_lock="newsdesk.schedule", lock="newsdesk.schedule",
-              pass_context=True)  # fmt: skip  # one pass at a time, whichever worker runs it
+    @app.task(
+        name="newsdesk.schedule",
+        queue="schedule",
+        queueing_lock="newsdesk.schedule",
+        lock="newsdesk.schedule",
+        pass_context=True,
+    )  # one pass at a time, whichever worker runs it
     async def schedule(context: procrastinate.JobContext, timestamp: int) -> dict[str, int]:
         state = context.additional_context["newsdesk"]
         manager = app.job_manager
         store: Store = state["store"]
         # Queued and running jobs first, then health: a run that ends in between has
         # written its health (last_run) before its job is done, so it is seen either way.
-        busy = {job.lock for status in ("todo", "doing") for job in await manager.list_jobs_async(queue="fetch", status=status)}
+        busy = {
+            job.lock
+            for status in ("todo", "doing")
+            for job in await manager.list_jobs_async(queue="fetch", status=status)
+        }
         health = store.health()
         now = datetime.now(UTC)
         deferred = 0
@@ -118,7 +135,9 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
             if source.name in busy:
                 continue
             try:
-                await fetch_source_job.configure(lock=source.name, queueing_lock=source.name).defer_async(name=source.name)
+                await fetch_source_job.configure(lock=source.name, queueing_lock=source.name).defer_async(
+                    name=source.name
+                )
                 deferred += 1
             except procrastinate_errors.AlreadyEnqueued:
                 pass
@@ -150,36 +169,59 @@ async def install_schema(app: procrastinate.App, db_url: str) -> None:
 
 
 async def run_worker(
-    db_url: str, store: Store, settings: Settings, catalog: dict[str, Source], *, concurrency: int = 4,
-    on_result: Callable[[RunResult], None] | None = None, app: procrastinate.App | None = None,
+    db_url: str,
+    store: Store,
+    settings: Settings,
+    catalog: dict[str, Source],
+    *,
+    concurrency: int = 4,
+    on_result: Callable[[RunResult], None] | None = None,
+    app: procrastinate.App | None = None,
     secrets: Mapping[str, str] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Run one worker until SIGTERM/SIGINT (Procrastinate finishes the jobs in flight).
     ``secrets`` (the environment) gives the watchlists' ``${NAME}`` targets."""
     app = app or make_app(db_url, settings)
     async with app.open_async(), Fetcher(limits_from(settings)) as fetcher:
         await install_schema(app, db_url)
-        context = {"store": store, "settings": settings, "catalog": catalog, "fetcher": fetcher, "on_result": on_result,
-                   "secrets": secrets or {}, "watchlists": WatchlistCache(store, settings)}  # fmt: skip
+        context = {
+            "store": store,
+            "settings": settings,
+            "catalog": catalog,
+            "fetcher": fetcher,
+            "on_result": on_result,
+            "secrets": secrets or {},
+            "watchlists": WatchlistCache(store, settings),
+        }
         await app.run_worker_async(
-            queues=["fetch", "schedule", "alerts"], concurrency=concurrency, additional_context={"newsdesk": context},
-            install_signal_handlers=True, update_heartbeat_interval=settings.workers_heartbeat,
-            stalled_worker_timeout=settings.workers_stalled_after, delete_jobs="successful",
-        )  # fmt: skip
+            queues=["fetch", "schedule", "alerts"],
+            concurrency=concurrency,
+            additional_context={"newsdesk": context},
+            install_signal_handlers=True,
+            update_heartbeat_interval=settings.workers_heartbeat,
+            stalled_worker_timeout=settings.workers_stalled_after,
+            delete_jobs="successful",
+        )
 
 
 async def status(db_url: str) -> dict[str, Any]:
     """Workers (with their last heartbeat) and jobs by queue and status: ``newsdesk workers`` / ``jobs``."""
     async with await psycopg.AsyncConnection.connect(conninfo(db_url)) as conn:
-        if (await (await conn.execute("SELECT to_regclass('procrastinate_jobs')")).fetchone())[0] is None:
+        found = await (await conn.execute("SELECT to_regclass('procrastinate_jobs')")).fetchone()
+        if found is None or found[0] is None:
             return {"workers": [], "jobs": []}
-        workers = await (await conn.execute(
-            "SELECT id, last_heartbeat FROM procrastinate_workers ORDER BY id")).fetchall()  # fmt: skip
-        jobs = await (await conn.execute(
-            "SELECT queue_name, status::text, count(*), array_agg(DISTINCT lock) FROM procrastinate_jobs"
-            " GROUP BY 1, 2 ORDER BY 1, 2")).fetchall()  # fmt: skip
+        workers = await (
+            await conn.execute("SELECT id, last_heartbeat FROM procrastinate_workers ORDER BY id")
+        ).fetchall()
+        jobs = await (
+            await conn.execute(
+                "SELECT queue_name, status::text, count(*), array_agg(DISTINCT lock) FROM procrastinate_jobs"
+                " GROUP BY 1, 2 ORDER BY 1, 2"
+            )
+        ).fetchall()
     return {
         "workers": [{"id": w, "last_heartbeat": beat.isoformat()} for w, beat in workers],
-        "jobs": [{"queue": q, "status": s, "count": n, "sources": sorted(x for x in locks if x)} for q, s, n, locks in jobs],
+        "jobs": [
+            {"queue": q, "status": s, "count": n, "sources": sorted(x for x in locks if x)} for q, s, n, locks in jobs
+        ],
     }
-

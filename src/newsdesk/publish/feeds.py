@@ -17,13 +17,11 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from xml.sax.saxutils import escape, quoteattr
 from collections.abc import Sequence
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
 
-if TYPE_CHECKING:
-    from newsdesk.publish.site import Entry
+from newsdesk.publish.entry import Entry
 
 __all__ = ["Items", "atom", "json_feed", "rss", "sitemaps"]
 
@@ -94,19 +92,29 @@ class Items:
 
     def _json(self, entry: Entry) -> str:
         item = {
-            "id": entry.uuid, "url": self.site + entry.path, "external_url": entry.link, "title": entry.title,
-            "summary": entry.summary, "content_text": entry.summary or entry.title,
-            "content_html": f"<p>{html.escape(entry.summary or entry.title, quote=False)}</p>", "tags": list(entry.tags),
+            "id": entry.uuid,
+            "url": self.site + entry.path,
+            "external_url": entry.link,
+            "title": entry.title,
+            "summary": entry.summary,
+            "content_text": entry.summary or entry.title,
+            "content_html": f"<p>{html.escape(entry.summary or entry.title, quote=False)}</p>",
+            "tags": list(entry.tags),
             **({"date_published": entry.published.isoformat()} if entry.dated else {}),
-            "authors": [{"name": entry.source}], **({"image": entry.image} if entry.image else {}),
-        }  # fmt: skip
+            "authors": [{"name": entry.source}],
+            **({"image": entry.image} if entry.image else {}),
+        }
         return json.dumps(item, ensure_ascii=False)
 
 
 def rss(items: Items, base: str, title: str, entries: Sequence[Entry]) -> str:
     site = items.site
-    head = [_tag("title", title), _tag("link", site + base), _tag("description", title),
-            _tag("atom:link", href=f"{site}{base}index.xml", rel="self", type="application/rss+xml")]  # fmt: skip
+    head = [
+        _tag("title", title),
+        _tag("link", site + base),
+        _tag("description", title),
+        _tag("atom:link", href=f"{site}{base}index.xml", rel="self", type="application/rss+xml"),
+    ]
     if entries:
         head.append(_tag("lastBuildDate", format_datetime(entries[0].published)))
     body = "".join(items.get("rss", e) for e in entries)
@@ -116,8 +124,13 @@ def rss(items: Items, base: str, title: str, entries: Sequence[Entry]) -> str:
 def atom(items: Items, base: str, title: str, entries: Sequence[Entry]) -> str:
     site = items.site
     updated = entries[0].published.isoformat() if entries else "1970-01-01T00:00:00+00:00"
-    head = [_tag("title", title), _tag("id", site + base), _tag("link", href=f"{site}{base}atom.xml", rel="self"),
-            _tag("link", href=site + base, rel="alternate"), _tag("updated", updated)]  # fmt: skip
+    head = [
+        _tag("title", title),
+        _tag("id", site + base),
+        _tag("link", href=f"{site}{base}atom.xml", rel="self"),
+        _tag("link", href=site + base, rel="alternate"),
+        _tag("updated", updated),
+    ]
     body = "".join(items.get("atom", e) for e in entries)
     return f'{_XML_DECLARATION}<feed xmlns="{_ATOM}">{"".join(head)}{body}</feed>\n'
 
@@ -140,8 +153,10 @@ def sitemaps(site: str, paths: Sequence[str]) -> dict[str, str]:
     files = {}
     for number, chunk in enumerate(chunks, 1):
         urls = "".join(f"<url>{_tag('loc', site + path)}</url>" for path in chunk)
-        files["sitemap.xml" if len(chunks) == 1 else f"sitemap-{number}.xml"] = f"{_XML_DECLARATION}<urlset xmlns=\"{_SITEMAP}\">{urls}</urlset>\n"
+        files["sitemap.xml" if len(chunks) == 1 else f"sitemap-{number}.xml"] = (
+            f'{_XML_DECLARATION}<urlset xmlns="{_SITEMAP}">{urls}</urlset>\n'
+        )
     if len(chunks) > 1:
         maps = "".join(f"<sitemap>{_tag('loc', site + name)}</sitemap>" for name in files)
-        files["sitemap.xml"] = f"{_XML_DECLARATION}<sitemapindex xmlns=\"{_SITEMAP}\">{maps}</sitemapindex>\n"
+        files["sitemap.xml"] = f'{_XML_DECLARATION}<sitemapindex xmlns="{_SITEMAP}">{maps}</sitemapindex>\n'
     return files

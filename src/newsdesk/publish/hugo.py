@@ -116,7 +116,7 @@ tag = "tags"
 LAYOUTS = {
     "_default/baseof.html": (
         '<!DOCTYPE html>\n<html lang="{{ .Site.LanguageCode }}"><head><meta charset="utf-8">'
-        "<title>{{ .Title }}</title></head>\n<body>{{ block \"main\" . }}{{ end }}</body></html>\n"
+        '<title>{{ .Title }}</title></head>\n<body>{{ block "main" . }}{{ end }}</body></html>\n'
     ),
     "_default/single.html": (
         '{{ define "main" }}<article><h1>{{ .Title }}</h1>'

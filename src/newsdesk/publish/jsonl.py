@@ -10,9 +10,24 @@ from newsdesk.config import Settings
 from newsdesk.models import Article
 
 FIELDS = (
-    "uuid", "link", "title", "source", "language", "kind", "published", "summary", "text",
-    "html", "markdown", "image", "author", "tags", "tickers", "cluster", "first_seen",
-)  # fmt: skip
+    "uuid",
+    "link",
+    "title",
+    "source",
+    "language",
+    "kind",
+    "published",
+    "summary",
+    "text",
+    "html",
+    "markdown",
+    "image",
+    "author",
+    "tags",
+    "tickers",
+    "cluster",
+    "first_seen",
+)
 
 
 def article_json(article: Article, settings: Settings) -> dict[str, object]:

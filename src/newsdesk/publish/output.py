@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newsdesk.errors import PublishError
 
@@ -44,8 +45,13 @@ class BuildReport:
     removed: int = 0
 
     def counts(self) -> dict[str, int]:
-        return {"pages": self.pages, "written": self.written, "unchanged": self.unchanged,
-                "rendered": self.rendered, "removed": self.removed}  # fmt: skip
+        return {
+            "pages": self.pages,
+            "written": self.written,
+            "unchanged": self.unchanged,
+            "rendered": self.rendered,
+            "removed": self.removed,
+        }
 
 
 @dataclass(slots=True)
@@ -57,8 +63,9 @@ class _Job:
 class Output:
     """The output folder of one build, with the page keys of the previous one."""
 
-    def __init__(self, folder: Path, site_key: str, *, full: bool = False,
-                 on_page: Callable[[str], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, folder: Path, site_key: str, *, full: bool = False, on_page: Callable[[str], None] | None = None
+    ) -> None:
         """``on_page`` is called with each page rendered (for a progress display)."""
         self.folder, self.site_key, self.on_page = folder, site_key, on_page
         self.report = BuildReport()
@@ -89,14 +96,6 @@ class Output:
             self._count(path, key)
         self.report.rendered += len(pages)
         self._jobs.append(_Job(pages, render))
-
-    def write(self, path: str, key: str, text: str) -> None:
-        """Write ``path`` now (a page whose text is already made)."""
-        self._count(path, key)
-        self.report.rendered += 1
-        self._store(path, text)
-        if self.on_page:
-            self.on_page(path)
 
     def _store(self, path: str, text: str) -> None:
         target = os.path.join(self._root, path)  # strings, not Paths: this runs 100,000 times
@@ -161,7 +160,7 @@ class Output:
             with os.fdopen(read, "rb") as pipe:
                 message = pipe.read()
             os.waitpid(pid, 0)
-            result = json.loads(message) if message else {"error": "the render process died"}
+            result: dict[str, Any] = json.loads(message) if message else {"error": "the render process died"}
             if "error" in result:
                 failures.append(result["error"])
                 continue
@@ -180,7 +179,10 @@ class Output:
             if after_fork:
                 after_fork()
             self._render(share)
-            result: dict[str, object] = {"written": self.report.written - before[0], "unchanged": self.report.unchanged - before[1]}
+            result: dict[str, object] = {
+                "written": self.report.written - before[0],
+                "unchanged": self.report.unchanged - before[1],
+            }
         except BaseException as exc:  # noqa: BLE001 - whatever it is, the parent must hear of it
             result = {"error": str(exc)}
         os.write(pipe, json.dumps(result).encode())

@@ -18,36 +18,42 @@ is the same as a full build into an empty folder.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 import newsdesk
 from newsdesk import agencies
 from newsdesk.config import Settings
 from newsdesk.models import Article
 from newsdesk.publish import feeds, static_search
-from newsdesk.publish.hugo import slug as article_slug
-from newsdesk.sources.catalog import display_names
+from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.output import BuildReport, Output, digest, files_digest, save_json
+from newsdesk.publish.templating import environment, excerpt, slugify
+from newsdesk.sources.catalog import display_names
 
-__all__ = ["BuildReport", "Entry", "build_site", "entry", "environment", "list_pages", "page_context", "pager", "slugify"]
+__all__ = [
+    "BuildReport",
+    "Entry",
+    "build_site",
+    "entry",
+    "environment",
+    "list_pages",
+    "page_context",
+    "pager",
+    "slugify",
+]
 
 RECENT = 10
 TAG_LIST = 40
 FEED_ITEMS = 20
 BODY_BATCH = 500
-_UNSAFE = re.compile(r"[^\w-]+")
 _STATIC = ("style.css", "search.js", "site.js")
 
 
@@ -56,111 +62,6 @@ class Articles(Protocol):
 
     def iter_articles(self, *, bodies: bool = True) -> Iterable[Article]: ...
     def get_many(self, uuids: Iterable[str]) -> Mapping[str, Article]: ...
-
-
-@dataclass(slots=True, frozen=True)
-class Entry:
-    """What list pages, widgets and feeds need of an article (the body stays in the store)."""
-
-    uuid: str
-    title: str
-    link: str
-    source: str
-    language: str
-    published: datetime
-    summary: str
-    image: str
-    tags: tuple[str, ...]
-    cluster: str
-    version: str = ""  # changes whenever anything an article page shows changes
-    dated: bool = True  # false: ``published`` is when newsdesk first saw it
-    kind: int = 1  # the seed system's item kind: 2 is a flash (a line of news, no headline of its own)
-
-    @property
-    def path(self) -> str:
-        return f"posts/{self.uuid}/"
-
-
-def slugify(value: str) -> str:
-    """A file-system and URL safe name for a tag, source or language.
-
-    Letters (any script), digits, ``_`` and ``-`` stay; anything else becomes
-    ``-``; nothing survives ``..`` or ``/``. An empty result is replaced by a hash.
-    """
-    text = _UNSAFE.sub("-", value).strip("-")[:80]
-    return text or "t-" + hashlib.md5(value.encode("utf-8")).hexdigest()[:10]
-
-
-def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] | None = None) -> Environment:
-    """Templates of ``theme`` over the built-in ones; filters ``slug``, ``local``
-    (a date in the site zone, ``strftime`` format), ``zone`` (that zone's offset),
-    ``iso`` — cached, since a build shows each article's date on many pages — and
-    ``source_name`` (a source's display name, from ``names``)."""
-    shown = dict(names or {})
-    loaders = [FileSystemLoader(str(theme))] if theme else []
-    loaders.append(PackageLoader("newsdesk.publish", "templates"))
-    # auto_reload off: a template is read once, not stat()-ed on every render.
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True), keep_trailing_newline=True,
-                      auto_reload=False)
-
-    @functools.lru_cache(maxsize=100_000)
-    def local(value: datetime, format: str = "%Y-%m-%d %H:%M") -> str:
-        return value.astimezone(tz).strftime(format)
-
-    @functools.lru_cache(maxsize=100_000)
-    def zone(value: datetime) -> str:
-        offset = value.astimezone(tz).strftime("%z")
-        return "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}".replace(":00", "")
-
-    env.filters.update(slug=functools.lru_cache(maxsize=100_000)(slugify), local=local, excerpt=excerpt, zone=zone, outline=outline,
-                       iso=functools.lru_cache(maxsize=100_000)(_iso), source_name=lambda name: shown.get(name, name))  # fmt: skip
-    return env
-
-
-_CUT = re.compile(r"[\s，。、；：！？,.;:!?]")
-
-
-def excerpt(summary: str) -> str:
-    """A card's summary cut at a word or clause boundary (the stored one is the seed
-    system's first 50 characters, cut anywhere), with an ellipsis when cut."""
-    text = summary.removesuffix("...").rstrip()
-    if not summary.endswith("..."):
-        return text
-    cuts = [m.start() for m in _CUT.finditer(text)]
-    if cuts and cuts[-1] >= len(text) // 2:
-        text = text[: cuts[-1]]
-    return text.rstrip(" ，、；：,;:") + "…"
-
-
-_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
-
-
-def outline(html: str) -> str:
-    """An article body's headings under the page's ``h1``: the levels it uses, in rank
-    order, become h2, h3 …, and none is more than one level below the one before it
-    (``html`` is the sanitizer's output: well-formed tags)."""
-    levels = sorted({int(m[2]) for m in _HEADING.finditer(html) if not m[1]})
-    if not levels:
-        return html
-    rank = {level: min(6, 2 + n) for n, level in enumerate(levels)}
-    open_levels: list[int] = []
-    previous = 1
-
-    def retag(match: re.Match[str]) -> str:
-        nonlocal previous
-        if match[1]:
-            return f"</h{open_levels.pop() if open_levels else 2}"
-        level = min(rank[int(match[2])], previous + 1)
-        open_levels.append(level)
-        previous = level
-        return f"<h{level}"
-
-    return _HEADING.sub(retag, html)
-
-
-def _iso(value: datetime) -> str:
-    """An HTML ``datetime`` value: whole seconds (the checker refuses microseconds)."""
-    return value.isoformat(timespec="seconds")
 
 
 def build_site(
@@ -179,9 +80,15 @@ def build_site(
     read in batches, only for the article pages that are rendered. ``watchlists``:
     the public ones' stories, newest alert first (``watch/NAME/`` and its feeds)."""
     env = environment(theme, settings.tz, display_names(settings.sources_folder))
-    entries = sorted((entry(a) for a in store.iter_articles(bodies=False)), key=lambda e: (e.published, e.uuid), reverse=True)
-    prints = {e.uuid: digest(e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster, e.dated, e.kind)
-              for e in entries}  # fmt: skip
+    entries = sorted(
+        (entry(a) for a in store.iter_articles(bodies=False)), key=lambda e: (e.published, e.uuid), reverse=True
+    )
+    prints = {
+        e.uuid: digest(
+            e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster, e.dated, e.kind
+        )
+        for e in entries
+    }
     groups = _groups(entries)
     tag_list = _tag_list(groups["tags"])
     context = page_context(settings, entries[:RECENT], tag_list)
@@ -200,11 +107,19 @@ def build_site(
         members = [e for e in map(entry, stories) if e.uuid in prints]
         _lists(env, out, context, f"watch/{name}/", f"关注 Watchlist · {name}", members, per_page, prints)
         _feeds(out, items, f"watch/{name}/", f"{settings.site_title} · {name}", members, prints)
-    out.page("widgets.html", digest([prints[e.uuid] for e in entries[:RECENT]], tag_list),
-             lambda: env.get_template("widgets.html").render(context, root=""))  # fmt: skip
+    out.page(
+        "widgets.html",
+        digest([prints[e.uuid] for e in entries[:RECENT]], tag_list),
+        lambda: env.get_template("widgets.html").render(context, root=""),
+    )
     out.page("404.html", "", lambda: env.get_template("404.html").render(context, root="/"))
-    out.page("search/index.html", "", lambda: env.get_template("search.html").render(
-        context, query="", hits=[], error=None, static_search=True, root="../"))  # fmt: skip
+    out.page(
+        "search/index.html",
+        "",
+        lambda: env.get_template("search.html").render(
+            context, query="", hits=[], error=None, static_search=True, root="../"
+        ),
+    )
     for name in _STATIC:
         out.page(name, "", lambda name=name: env.loader.get_source(env, name)[0])  # type: ignore[union-attr,misc]
     _search_index(out, entries, prints, settings)
@@ -212,7 +127,9 @@ def build_site(
     return out.finish(workers=settings.output_workers or os.cpu_count() or 1, after_fork=getattr(store, "forked", None))
 
 
-def page_context(settings: Settings, recent: list[Entry], tag_list: list[tuple[str, int]], *, inline: bool = False) -> dict[str, object]:
+def page_context(
+    settings: Settings, recent: list[Entry], tag_list: list[tuple[str, int]], *, inline: bool = False
+) -> dict[str, object]:
     """What every page's layout needs: the site, the recent and tag list widgets
     (rendered into the page when ``inline``, else loaded from ``widgets.html``)."""
     site = {"title": settings.site_title, "base_url": settings.site_base_url.rstrip("/") + "/"}
@@ -247,26 +164,19 @@ def pager(base: str, number: int, sealed: int) -> dict[str, object]:
     older = f"{base}page/{sealed}/" if number == 0 and sealed else f"{base}page/{number - 1}/" if number > 1 else None
     top = sealed if number == 0 else number
     shown = [n for n in range(min(top + 1, sealed), max(top - 3, 0), -1) if n >= 1]
-    pages = [(n, f"{base}page/{n}/") for n in shown]
+    pages: list[tuple[int, str | None]] = [(n, f"{base}page/{n}/") for n in shown]
     if shown and shown[-1] > 1:
-        pages += [(0, None)] * (shown[-1] > 2) + [(1, f"{base}page/1/")]  # type: ignore[list-item]
+        pages += [(0, None)] * (shown[-1] > 2) + [(1, f"{base}page/1/")]
     return {"number": number, "previous": newer, "next": older, "pages": pages, "front": base}
-
-
-def entry(article: Article) -> Entry:
-    version = digest(article.content_hash, article.updated, article.enriched, article.tickers, article.author)
-    return Entry(
-        uuid=article_slug(article), title=article.title, link=article.link, source=article.source,
-        language=article.language or "", published=article.published, summary=article.summary,
-        image=article.image or "", tags=tuple(article.tags or [article.source]), cluster=article.cluster or article.uuid,
-        version=version, dated=article.dated, kind=article.kind,
-    )  # fmt: skip
 
 
 def _site_key(theme: Path | None, settings: Settings, per_page: int) -> str:
     """Everything every page depends on: templates (built-in and theme), settings, version."""
-    files = [(f"builtin/{p.name}", p.read_bytes()) for p in resources.files("newsdesk.publish").joinpath("templates").iterdir()
-             if p.is_file()]  # fmt: skip
+    files = [
+        (f"builtin/{p.name}", p.read_bytes())
+        for p in resources.files("newsdesk.publish").joinpath("templates").iterdir()
+        if p.is_file()
+    ]
     if theme:
         files += [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in theme.rglob("*") if p.is_file()]
     names = sorted(display_names(settings.sources_folder).items())  # pages show sources by these
@@ -276,25 +186,37 @@ def _site_key(theme: Path | None, settings: Settings, per_page: int) -> str:
 
 def _tag_list(tags: dict[str, list[Entry]]) -> list[tuple[str, int]]:
     """The tag widget: the most used topics and tickers (no source or agency names)."""
-    counts = [(tag, len(members)) for tag, members in tags.items()
-              if not agencies.canonical(tag) and any(e.source != tag for e in members)]  # fmt: skip
+    counts = [
+        (tag, len(members))
+        for tag, members in tags.items()
+        if not agencies.canonical(tag) and any(e.source != tag for e in members)
+    ]
     return sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:TAG_LIST]
 
 
 def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
-    groups: dict[str, dict[str, list[Entry]]] = {k: defaultdict(list) for k in ("tags", "sources", "languages", "clusters")}
-    for entry in entries:
-        for tag in entry.tags:
-            groups["tags"][tag].append(entry)
-        groups["sources"][entry.source].append(entry)
-        if entry.language:
-            groups["languages"][entry.language].append(entry)
-        groups["clusters"][entry.cluster].append(entry)
+    groups: dict[str, dict[str, list[Entry]]] = {
+        k: defaultdict(list) for k in ("tags", "sources", "languages", "clusters")
+    }
+    for e in entries:
+        for tag in e.tags:
+            groups["tags"][tag].append(e)
+        groups["sources"][e.source].append(e)
+        if e.language:
+            groups["languages"][e.language].append(e)
+        groups["clusters"][e.cluster].append(e)
     return groups
 
 
-def _article_pages(store: Articles, env: Environment, out: Output, context: dict, entries: list[Entry],
-                   clusters: Mapping[str, list[Entry]], prints: Mapping[str, str]) -> None:  # fmt: skip
+def _article_pages(
+    store: Articles,
+    env: Environment,
+    out: Output,
+    context: dict[str, Any],
+    entries: list[Entry],
+    clusters: Mapping[str, list[Entry]],
+    prints: Mapping[str, str],
+) -> None:
     todo: list[tuple[Entry, list[Entry], str]] = []
     for e in entries:
         also = [m for m in clusters.get(e.cluster, []) if m.uuid != e.uuid]
@@ -309,23 +231,38 @@ def _article_pages(store: Articles, env: Environment, out: Output, context: dict
 
     for start in range(0, len(todo), BODY_BATCH):
         batch = todo[start : start + BODY_BATCH]
-        out.pages([(e.path + "index.html", key) for e, _, key in batch], lambda batch=batch: render(batch))
+        out.pages([(e.path + "index.html", key) for e, _, key in batch], functools.partial(render, batch))
 
 
-def _lists(env: Environment, out: Output, context: dict, base: str, title: str, members: Sequence[Entry],
-           per_page: int, prints: Mapping[str, str]) -> None:  # fmt: skip
+def _lists(
+    env: Environment,
+    out: Output,
+    context: dict[str, Any],
+    base: str,
+    title: str,
+    members: Sequence[Entry],
+    per_page: int,
+    prints: Mapping[str, str],
+) -> None:
     template = env.get_template("list.html")
     pages = list_pages(len(members), per_page)
     sealed = len(pages) - 1
+
+    def render(path: str, chunk: Sequence[Entry], number: int) -> str:
+        links = pager(base, number, sealed)
+        root = "../" * path.count("/")
+        return template.render(context, title=title, entries=chunk, pager=links, root=root, feed=base)
+
     for number, start, stop in pages:
         path = f"{base}page/{number}/" if number else base
         chunk = members[start:stop]
         key = digest(title, pager(base, number, sealed), [prints[e.uuid] for e in chunk])
-        out.page(f"{path}index.html", key, lambda path=path, chunk=chunk, number=number: template.render(
-            context, title=title, entries=chunk, pager=pager(base, number, sealed), root="../" * path.count("/"), feed=base))  # fmt: skip
+        out.page(f"{path}index.html", key, functools.partial(render, path, chunk, number))
 
 
-def _feeds(out: Output, items: feeds.Items, base: str, title: str, members: Sequence[Entry], prints: Mapping[str, str]) -> None:
+def _feeds(
+    out: Output, items: feeds.Items, base: str, title: str, members: Sequence[Entry], prints: Mapping[str, str]
+) -> None:
     latest = members[:FEED_ITEMS]
     key = digest(title, [prints[e.uuid] for e in latest])
     out.page(f"{base}index.xml", key, lambda: feeds.rss(items, base, title, latest))
@@ -336,7 +273,11 @@ def _feeds(out: Output, items: feeds.Items, base: str, title: str, members: Sequ
 def _sitemaps(out: Output, site: str) -> None:
     pages = sorted(f.removesuffix("index.html") for f in out.keys if f.endswith("index.html"))
     key = digest(site, pages)
-    names = [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // feeds.SITEMAP_URLS) + 1)] if len(pages) > feeds.SITEMAP_URLS else []
+    names = (
+        [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // feeds.SITEMAP_URLS) + 1)]
+        if len(pages) > feeds.SITEMAP_URLS
+        else []
+    )
     pending = [name for name in ["sitemap.xml", *names] if not out.current(name, key)]
     if pending:
         out.pages([(name, key) for name in pending], lambda: [feeds.sitemaps(site, pages)[name] for name in pending])
@@ -367,9 +308,12 @@ def _search_index(out: Output, entries: list[Entry], prints: Mapping[str, str], 
             return found
 
         files = static_search.index_files(
-            entries, lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"), tokens, label=label,
+            entries,
+            lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            tokens,
+            label=label,
             summary=lambda e: "" if e.title.startswith(excerpt(e.summary).rstrip("…")) else excerpt(e.summary),
-        )  # fmt: skip
+        )
         if made != cached:
             folder.mkdir(parents=True, exist_ok=True)
             save_json(folder / TOKEN_CACHE, made)
@@ -387,5 +331,3 @@ def _token_cache(folder: Path) -> dict[str, object]:
     except (OSError, ValueError):
         return {}
     return cached if isinstance(cached, dict) else {}
-
-

@@ -16,12 +16,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
 
+from newsdesk.publish.entry import Entry
 from newsdesk.tokens import index_tokens, simplified
-
-if TYPE_CHECKING:
-    from newsdesk.publish.site import Entry
 
 __all__ = ["SHARDS", "file_names", "fnv1a", "index_files", "static_tokens"]
 
@@ -47,9 +44,13 @@ def file_names() -> list[str]:
     return ["search/docs.json", *(f"search/shard-{n:02d}.json" for n in range(SHARDS)), "search/t2s.json"]
 
 
-def index_files(entries: Sequence[Entry], date: Callable[[Entry], str],
-                tokens: Callable[[Entry], Iterable[str]] | None = None,
-                label: Callable[[str], str] = str, summary: Callable[[Entry], str] = lambda e: e.summary) -> dict[str, str]:  # fmt: skip
+def index_files(
+    entries: Sequence[Entry],
+    date: Callable[[Entry], str],
+    tokens: Callable[[Entry], Iterable[str]] | None = None,
+    label: Callable[[str], str] = str,
+    summary: Callable[[Entry], str] = lambda e: e.summary,
+) -> dict[str, str]:
     """``{relative path: text}`` of every file of the static search index
     (``tokens`` gives an entry's tokens, e.g. from a cache; default :func:`static_tokens`;
     ``label`` a source's display name; ``summary`` the snippet of an entry)."""
@@ -85,4 +86,3 @@ def _t2s_map(used: set[str]) -> dict[str, str]:
 
 def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
-

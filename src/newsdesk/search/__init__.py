@@ -45,15 +45,22 @@ class Hit:
 
 
 def search(
-    store: Store, query: str | Query, *, limit: int = 10, where: ArticleFilter | None = None,
-    newest: bool = False, offset: int = 0,
-) -> list[Hit]:  # fmt: skip
+    store: Store,
+    query: str | Query,
+    *,
+    limit: int = 10,
+    where: ArticleFilter | None = None,
+    newest: bool = False,
+    offset: int = 0,
+) -> list[Hit]:
     """The best ``limit`` articles for ``query`` (``newest``: the newest matches), after
     skipping ``offset``; raises QueryError for a query that cannot be searched (the
     message says why)."""
     parsed = parse(query) if isinstance(query, str) else query
     limit = max(1, min(limit, MAX_LIMIT))
-    ranked = store.search(_expression(store, parsed), where or ArticleFilter(), limit, newest=newest, offset=max(0, offset))
+    ranked = store.search(
+        _expression(store, parsed), where or ArticleFilter(), limit, newest=newest, offset=max(0, offset)
+    )
     found = store.get_many((uuid for uuid, _ in ranked), markup=False)
     hits = []
     for uuid, score in ranked:

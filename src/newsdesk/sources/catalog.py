@@ -38,7 +38,16 @@ from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
 from newsdesk.sources.schedule import Schedule, parse_schedule
 
-__all__ = ["Contract", "Detail", "Source", "configured_catalog", "display_names", "is_enabled", "load_catalog", "load_source"]
+__all__ = [
+    "Contract",
+    "Detail",
+    "Source",
+    "configured_catalog",
+    "display_names",
+    "is_enabled",
+    "load_catalog",
+    "load_source",
+]
 
 KINDS = ("rss", "json", "html")
 FIELDS = ("id", "title", "link", "published", "image", "author", "summary")
@@ -139,7 +148,9 @@ def load_catalog(folders: Iterable[Path] = (), *, builtin: bool = True) -> dict[
     files: list[Path] = []
     if builtin:
         shipped = importlib.resources.files("newsdesk.sources").joinpath("catalog")
-        files += sorted((Path(str(p)) for p in shipped.iterdir() if p.name.endswith((".yaml", ".yml"))), key=lambda p: p.name)
+        files += sorted(
+            (Path(str(p)) for p in shipped.iterdir() if p.name.endswith((".yaml", ".yml"))), key=lambda p: p.name
+        )
     for folder in folders:
         if not folder.is_dir():
             raise ConfigError("not a folder of source files", where=str(folder))
@@ -183,7 +194,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
     for key in data:
         if key not in known:
             raise ConfigError(f"unknown field {key!r}", where=where)
-    name = _string(data, "name", where, required=True)
+    name = _string(data, "name", where, required=True) or ""
     if not _NAME.fullmatch(name):
         raise ConfigError(f"field 'name': {name!r} is not a source key (lower case, digits, _ . -)", where=where)
     kind = _string(data, "kind", where, required=True)
@@ -225,20 +236,38 @@ def _source(data: dict[str, Any], where: str) -> Source:
     if plugin and not re.fullmatch(r"[\w.]+:\w+", plugin):
         raise ConfigError(f"field 'plugin': {plugin!r} is not module.path:function", where=where)
     return Source(
-        name=name, kind=kind, url=url, more_urls=tuple(urls[1:]), file=where, method=method,
+        name=name,
+        kind=kind,
+        url=url,
+        more_urls=tuple(urls[1:]),
+        file=where,
+        method=method,
         headers={str(k): str(v) for k, v in _mapping(data, "headers", where).items()},
-        body=data.get("body"), items=str(data.get("items") or ""), fields={k: str(v) for k, v in fields.items()},
+        body=data.get("body"),
+        items=str(data.get("items") or ""),
+        fields={k: str(v) for k, v in fields.items()},
         json_in=_string(data, "json_in", where),
-        link=_string(data, "link", where), published_format=_string(data, "published_format", where),
-        timezone=timezone, filters=filters, language=_string(data, "language", where),
-        item_kind=_number(data, "item_kind", where, 1, int), interval=_number(data, "interval", where, 300, int),
+        link=_string(data, "link", where),
+        published_format=_string(data, "published_format", where),
+        timezone=timezone,
+        filters=filters,
+        language=_string(data, "language", where),
+        item_kind=_number(data, "item_kind", where, 1, int),
+        interval=_number(data, "interval", where, 300, int),
         schedule=parse_schedule(data["schedule"], where) if data.get("schedule") else None,
-        timeout=_number(data, "timeout", where, 15.0, float), max_items=_number(data, "max_items", where, 50, int),
-        enabled=_flag(data, "enabled", where), disabled_reason=_string(data, "disabled_reason", where),
-        proxy=_string(data, "proxy", where), allow_private=_allow_private(data, where), backend=backend, plugin=plugin, detail=_detail(data, where),
-        contract=_contract(data, where), description=_string(data, "description", where) or "",
+        timeout=_number(data, "timeout", where, 15.0, float),
+        max_items=_number(data, "max_items", where, 50, int),
+        enabled=_flag(data, "enabled", where),
+        disabled_reason=_string(data, "disabled_reason", where),
+        proxy=_string(data, "proxy", where),
+        allow_private=_allow_private(data, where),
+        backend=backend,
+        plugin=plugin,
+        detail=_detail(data, where),
+        contract=_contract(data, where),
+        description=_string(data, "description", where) or "",
         title=_string(data, "title", where) or "",
-    )  # fmt: skip
+    )
 
 
 def _detail(data: dict[str, Any], where: str) -> Detail | None:
@@ -258,9 +287,14 @@ def _detail(data: dict[str, Any], where: str) -> Detail | None:
     if extract and not re.fullmatch(r"[\w.]+:\w+", extract):
         raise ConfigError(f"field 'detail.extract': {extract!r} is not module.path:function", where=where)
     # Neither selectors, nor JSON, nor code: the extraction chain (newsdesk.extract) finds the body.
-    return Detail(url=_string(raw, "url", where, prefix="detail.") or "{link}", content=content,
-                  remove=tuple(_strings(raw, "remove", where, prefix="detail.")), json=body, extract=extract,
-                  json_in=_string(raw, "json_in", where, prefix="detail."))  # fmt: skip
+    return Detail(
+        url=_string(raw, "url", where, prefix="detail.") or "{link}",
+        content=content,
+        remove=tuple(_strings(raw, "remove", where, prefix="detail.")),
+        json=body,
+        extract=extract,
+        json_in=_string(raw, "json_in", where, prefix="detail."),
+    )
 
 
 def _contract(data: dict[str, Any], where: str) -> Contract | None:
@@ -276,8 +310,11 @@ def _contract(data: dict[str, Any], where: str) -> Contract | None:
     for name in required:
         if name not in FIELDS:
             raise ConfigError(f"field 'contract.required': {name!r} is not one of {', '.join(FIELDS)}", where=where)
-    return Contract(min_items=_number(raw, "min_items", where, 1, int, prefix="contract."), required=required,
-                    published=_flag(raw, "published", where, default=False))  # fmt: skip
+    return Contract(
+        min_items=_number(raw, "min_items", where, 1, int, prefix="contract."),
+        required=required,
+        published=_flag(raw, "published", where, default=False),
+    )
 
 
 def _check_jmespath(expression: Any, key: str, where: str) -> None:

@@ -22,15 +22,48 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _MS_THRESHOLD = 100_000_000_000  # an epoch above this is in milliseconds (year 5138 in seconds)
 
 # Forms sites print that ISO 8601 parsing does not take (tried in order, naive).
-_FORMS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M",
-          "%Y年%m月%d日%H:%M", "%Y年%m月%d日", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%d %b %Y %H:%M", "%d %B %Y %H:%M",
-          "%d %b %Y", "%d %B %Y", "%b %d, %Y %I:%M %p", "%B %d, %Y %I:%M %p", "%b %d, %Y %H:%M", "%b %d, %Y",
-          "%B %d, %Y", "%m/%d/%Y %H:%M", "%m/%d/%Y")  # fmt: skip
+_FORMS = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日",
+    "%Y.%m.%d %H:%M",
+    "%Y.%m.%d",
+    "%d %b %Y %H:%M",
+    "%d %B %Y %H:%M",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y %I:%M %p",
+    "%B %d, %Y %I:%M %p",
+    "%b %d, %Y %H:%M",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+)
 _SPACES = re.compile(r"\s+")
-_UNITS = {"秒": "seconds", "分钟": "minutes", "分": "minutes", "小时": "hours", "天": "days", "周": "weeks",
-          "second": "seconds", "sec": "seconds", "minute": "minutes", "min": "minutes", "hour": "hours",
-          "hr": "hours", "day": "days", "week": "weeks"}  # fmt: skip
-_AGO = re.compile(r"^(\d+)\s*(秒|分钟|分|小时|天|周)前$|^(\d+)\s*(second|sec|minute|min|hour|hr|day|week)s?\s+ago$", re.I)
+_UNITS = {
+    "秒": "seconds",
+    "分钟": "minutes",
+    "分": "minutes",
+    "小时": "hours",
+    "天": "days",
+    "周": "weeks",
+    "second": "seconds",
+    "sec": "seconds",
+    "minute": "minutes",
+    "min": "minutes",
+    "hour": "hours",
+    "hr": "hours",
+    "day": "days",
+    "week": "weeks",
+}
+_AGO = re.compile(
+    r"^(\d+)\s*(秒|分钟|分|小时|天|周)前$|^(\d+)\s*(second|sec|minute|min|hour|hr|day|week)s?\s+ago$", re.I
+)
 _DAY_WORDS = {"今天": 0, "today": 0, "昨天": 1, "yesterday": 1, "前天": 2}
 _ON_DAY = re.compile(r"^(今天|昨天|前天|today|yesterday)\s*(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.I)
 _NOW_WORDS = frozenset({"刚刚", "刚才", "just now", "now"})
@@ -73,7 +106,9 @@ def parse_date(value: object, tz: tzinfo, form: str | None = None, *, now: datet
     return _checked(found, text)
 
 
-def parse_published(value: object, tz: tzinfo, form: str | None = None, *, now: datetime | None = None) -> datetime | None:
+def parse_published(
+    value: object, tz: tzinfo, form: str | None = None, *, now: datetime | None = None
+) -> datetime | None:
     """A fetched item's date: ``None`` when there is none; ValueError when unreadable."""
     if value is None or value == "":
         return None
@@ -150,10 +185,10 @@ def _relative(text: str, tz: tzinfo, now: datetime) -> datetime | None:
         return day.replace(hour=int(match[2]), minute=int(match[3]), second=int(match[4] or 0), microsecond=0)
     match = _NO_YEAR.match(text)
     if match:
-        month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+        month, mday, hour, minute, second = (int(g) if g else 0 for g in match.groups())
         for year in (local.year, local.year - 1):  # the latest such day not after now
             try:
-                found = datetime(year, month, day, hour, minute, second, tzinfo=tz)
+                found = datetime(year, month, mday, hour, minute, second, tzinfo=tz)
             except ValueError:
                 continue
             if found <= local + timedelta(days=1):

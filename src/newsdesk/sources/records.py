@@ -95,8 +95,11 @@ def parse_record(
         raise RecordError("neither a title nor a body", where=origin, reason="no title or body")
     size = len(description.encode("utf-8", "surrogatepass"))
     if size > max_description_bytes:
-        raise RecordError(f"description is {size / 1e6:.1f} MB (limit {max_description_bytes / 1e6:.1f} MB)",
-                          where=origin, reason="body too large")  # fmt: skip
+        raise RecordError(
+            f"description is {size / 1e6:.1f} MB (limit {max_description_bytes / 1e6:.1f} MB)",
+            where=origin,
+            reason="body too large",
+        )
     published = None
     if record.get("pub_date") not in (None, ""):
         try:

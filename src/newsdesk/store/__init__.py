@@ -8,8 +8,8 @@ their link, and a known article with a changed record is updated in place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,17 +24,35 @@ __all__ = ["Store"]
 
 _BODIES = ("raw_html", "html", "markdown", "text")  # the large columns
 _UPDATABLE = (
-    "link", "source", "external_id", "title", "raw_html", "html", "markdown", "text",
-    "summary", "image", "author", "language", "kind", "kind_raw", "published",
-    "content_hash", "updated", "tags", "tickers", "cluster", "enriched", "dated",
-)  # fmt: skip
+    "link",
+    "source",
+    "external_id",
+    "title",
+    "raw_html",
+    "html",
+    "markdown",
+    "text",
+    "summary",
+    "image",
+    "author",
+    "language",
+    "kind",
+    "kind_raw",
+    "published",
+    "content_hash",
+    "updated",
+    "tags",
+    "tickers",
+    "cluster",
+    "enriched",
+    "dated",
+)
 
 
 class Store:
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
         self.engine = engines.create(url)
         self.dialect = self.engine.dialect.name
 
@@ -60,9 +78,13 @@ class Store:
         return found
 
     def save(
-        self, new: list[Article], changed: list[Article], now: datetime, versions: Iterable[tuple[str, str]] = (),
+        self,
+        new: list[Article],
+        changed: list[Article],
+        now: datetime,
+        versions: Iterable[tuple[str, str]] = (),
         matches: Mapping[str, list[tuple[str, datetime]]] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Insert ``new`` and update ``changed`` articles in one transaction, and
         remember their record versions plus the ``(uuid, content_hash)`` pairs of
         ``versions`` (ones superseded within the batch); queue an alert for each
@@ -76,7 +98,7 @@ class Store:
                     rows = [_row(a, now, first_seen=True) for a in new]
                     conn.execute(insert(articles).on_conflict_do_nothing(index_elements=["uuid"]), rows)
                 if changed:
-                    values = {col: sa.bindparam(col) for col in _UPDATABLE}
+                    values: dict[str, Any] = {col: sa.bindparam(col) for col in _UPDATABLE}
                     statement = articles.update().where(articles.c.uuid == sa.bindparam("b_uuid")).values(values)
                     conn.execute(statement, [_row(a, now, first_seen=False) for a in changed])
                 if matches:
@@ -112,7 +134,7 @@ class Store:
         with self._connect() as conn:
             result = conn.execution_options(yield_per=batch).execute(query).mappings()
             for row in result:
-                yield _article(row) if bodies else Article(**row, **dict.fromkeys(_BODIES, ""))
+                yield _article(row) if bodies else _bodiless(row)
 
     def get_many(self, uuids: Iterable[str], *, markup: bool = True) -> dict[str, Article]:
         """Articles by uuid (missing ones are left out); ``markup=False`` leaves
@@ -124,7 +146,7 @@ class Store:
         with self._connect() as conn:
             for where in bulk.matching(conn, articles.c.uuid, wanted):
                 for row in conn.execute(query.where(where)).mappings():
-                    found[row["uuid"]] = Article(**row, **dict.fromkeys(skipped, ""))
+                    found[row["uuid"]] = Article(**{**row, **dict.fromkeys(skipped, "")})
         return found
 
     def search(
@@ -182,7 +204,9 @@ class Store:
     def tag_counts(self, kind: str | tuple[str, ...] | None = None, *, limit: int = 100) -> list[tuple[str, int]]:
         """Most used tags (of a kind, or kinds, of ``models.TAG_KINDS``), with article counts."""
         count = sa.func.count().label("n")
-        query = sa.select(article_tags.c.tag, count).group_by(article_tags.c.tag).order_by(count.desc(), article_tags.c.tag)
+        query = (
+            sa.select(article_tags.c.tag, count).group_by(article_tags.c.tag).order_by(count.desc(), article_tags.c.tag)
+        )
         if kind:
             query = query.where(article_tags.c.kind.in_([kind] if isinstance(kind, str) else kind))
         with self._connect() as conn:
@@ -196,7 +220,7 @@ class Store:
         skipping ``offset`` rows (numbered site pages)."""
         query = listing.page_query(where, limit, after, offset=offset, skip=_BODIES)
         with self._connect() as conn:
-            return [Article(**row, **dict.fromkeys(_BODIES, "")) for row in conn.execute(query).mappings()]
+            return [_bodiless(row) for row in conn.execute(query).mappings()]
 
     def arrival_keys(self, after: tuple[datetime, str], limit: int = 2000) -> list[tuple[datetime, str]]:
         """``(first_seen, uuid)`` of the articles first seen after ``after``, in order of
@@ -215,7 +239,7 @@ class Store:
         with self._connect() as conn:
             for where in bulk.matching(conn, articles.c.uuid, uuids):
                 for row in conn.execute(query.where(where)).mappings():
-                    found[row["uuid"]] = Article(**row, **dict.fromkeys(_BODIES, ""))
+                    found[row["uuid"]] = _bodiless(row)
         return [found[key] for key in uuids if key in found]
 
     def version(self) -> object:
@@ -364,5 +388,11 @@ def _row(article: Article, now: datetime, *, first_seen: bool) -> dict[str, obje
     return row
 
 
+def _bodiless(row: sa.RowMapping) -> Article:
+    """An article of a row read without the large columns (they are empty)."""
+    fields: dict[str, Any] = {**row, **dict.fromkeys(_BODIES, "")}
+    return Article(**fields)
+
+
 def _article(row: sa.RowMapping) -> Article:
-    return Article(**{key: row[key] for key in row.keys()})
+    return Article(**row)

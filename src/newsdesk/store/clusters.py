@@ -67,7 +67,7 @@ def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
             candidates = set(nearest[article.uuid]) | set(_nearest(keys[article.uuid], seen))
             best_score = THRESHOLD
             for other in sorted(c for c in candidates if c in known and known[c].minhash):
-                score = similarity(article.minhash, known[other].minhash)
+                score = similarity(article.minhash, known[other].minhash or b"")
                 if score >= best_score:
                     best, best_score = other, score
         if best is None and article.uuid in titles:

@@ -12,17 +12,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from newsdesk.config import database_url
 from newsdesk.errors import ConfigError, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def normalize_url(url: str) -> str:
-    """Accept plain ``postgresql://`` URLs and use psycopg 3 for them."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +33,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def create(url: str) -> Engine:
     """Create an engine for ``url`` and bring its schema to the newest migration."""
-    url = normalize_url(url)
+    url = database_url(url)
     try:
         engine = sa.create_engine(url, future=True)
     except (sa.exc.ArgumentError, ImportError) as exc:

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from newsdesk.models import SourceHealth
 from newsdesk.errors import StoreError
+from newsdesk.models import SourceHealth
 from newsdesk.store.schema import source_health, source_runs
 
 __all__ = ["claim", "read", "release", "release_in", "write"]
@@ -29,7 +29,9 @@ def write(conn: sa.Connection, health: SourceHealth) -> None:
     """Insert or replace the row of ``health.name``."""
     values = asdict(health)
     insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(source_health).values(values)
-    conn.execute(insert.on_conflict_do_update(index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"}))
+    conn.execute(
+        insert.on_conflict_do_update(index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"})
+    )
 
 
 def claim(engine: sa.Engine, name: str, owner: str, seconds: float) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -43,7 +44,7 @@ def write(conn: sa.Connection, batch: Sequence[Article]) -> None:
     rows = []
     for article in batch:
         title, body = tokens(article)
-        row = {"uuid": article.uuid, "source": article.source, "language": article.language}
+        row: dict[str, Any] = {"uuid": article.uuid, "source": article.source, "language": article.language}
         if sqlite:
             row.update(rowid=rowid(article.uuid), published=_sqlite_time(article.published))
             row.update(title=title, body=body)
@@ -65,7 +66,8 @@ def write(conn: sa.Connection, batch: Sequence[Article]) -> None:
             sa.text(
                 "INSERT INTO search_index (uuid, source, language, published, doc)"
                 " SELECT u, s, l, p, CAST(d AS tsvector) FROM unnest(CAST(:uuid AS text[]), CAST(:source AS text[]),"
-                " CAST(:language AS text[]), CAST(:published AS timestamptz[]), CAST(:doc AS text[])) AS t(u, s, l, p, d)"
+                " CAST(:language AS text[]), CAST(:published AS timestamptz[]), CAST(:doc AS text[])) AS t(u, "
+                "s, l, p, d)"
                 " ON CONFLICT (uuid) DO UPDATE SET source = excluded.source, language = excluded.language,"
                 " published = excluded.published, doc = excluded.doc"
             ),
@@ -115,7 +117,8 @@ def search(
         # detoasting every tsvector: 28 ms against 6 ms through the GIN index.
         conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
         sql = (
-            "SELECT f.uuid, ts_rank(f.doc, q, 1) AS score, f.published FROM search_index f, CAST(:expression AS tsquery) AS q "
+            "SELECT f.uuid, ts_rank(f.doc, q, 1) AS score, f.published FROM search_index f, CAST(:expression "
+            "AS tsquery) AS q "
             f"WHERE f.doc @@ q {filters} ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
     return [(row[0], float(row[1])) for row in conn.execute(sa.text(sql), params)]
@@ -151,6 +154,8 @@ def _filters(where: ArticleFilter, sqlite: bool) -> tuple[str, dict[str, object]
     for name, kind in (("ticker", "= 'ticker'"), ("tag", "IS NOT NULL")):
         value = getattr(where, name)
         if value:
-            clauses.append(f"EXISTS (SELECT 1 FROM article_tags t WHERE t.uuid = f.uuid AND t.tag = :{name} AND t.kind {kind})")
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM article_tags t WHERE t.uuid = f.uuid AND t.tag = :{name} AND t.kind {kind})"
+            )
             params[name] = value.upper() if name == "ticker" else value
     return "".join(f" AND {c}" for c in clauses), params

@@ -9,6 +9,7 @@ bodies of the 9,000 articles before it."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -41,8 +42,13 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
 
 
 def page_query(
-    where: ArticleFilter, limit: int, after: tuple[datetime, str] | None = None, *, offset: int = 0, skip: tuple[str, ...] = ()
-) -> sa.Select[tuple]:
+    where: ArticleFilter,
+    limit: int,
+    after: tuple[datetime, str] | None = None,
+    *,
+    offset: int = 0,
+    skip: tuple[str, ...] = (),
+) -> sa.Select[tuple[Any, ...]]:
     """Newest first; ``after`` is the (published, uuid) of the last row already seen;
     the columns named in ``skip`` are left out."""
     c = articles.c

@@ -15,20 +15,44 @@ from newsdesk.models import Article
 from newsdesk.store import bulk
 from newsdesk.store.schema import alerts, articles, watchlists
 
-__all__ = ["claim", "due_watchlists", "finish", "log", "postpone", "queue", "reports", "read_watchlists", "remove_watchlist", "sends",
-           "write_watchlist"]
+__all__ = [
+    "claim",
+    "due_watchlists",
+    "finish",
+    "log",
+    "postpone",
+    "queue",
+    "reports",
+    "read_watchlists",
+    "remove_watchlist",
+    "sends",
+    "write_watchlist",
+]
 
 
 def _insert(conn: sa.Connection, table: sa.Table) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
-def queue(conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, list[tuple[str, datetime]]], now: datetime) -> None:
+def queue(
+    conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, list[tuple[str, datetime]]], now: datetime
+) -> None:
     """An alert for each (watchlist, story) of ``matches`` (uuid → watchlist names, each
     with when its alert is due) that has none yet: a story that already alerted a
     watchlist does not alert it again."""
-    rows = [{"watchlist": name, "cluster": a.cluster or a.uuid, "uuid": a.uuid, "created": now, "state": "queued",
-             "attempts": 0, "next_try": due} for a in batch for name, due in matches.get(a.uuid, ())]  # fmt: skip
+    rows = [
+        {
+            "watchlist": name,
+            "cluster": a.cluster or a.uuid,
+            "uuid": a.uuid,
+            "created": now,
+            "state": "queued",
+            "attempts": 0,
+            "next_try": due,
+        }
+        for a in batch
+        for name, due in matches.get(a.uuid, ())
+    ]
     if rows:
         conn.execute(_insert(conn, alerts).on_conflict_do_nothing(index_elements=["watchlist", "cluster"]), rows)
 
@@ -54,11 +78,15 @@ def claim(engine: sa.Engine, limit: int, lease: float, watchlist: str | None = N
     due = _due(now) if watchlist is None else sa.and_(_due(now), c.watchlist == watchlist)
     until = now + timedelta(seconds=lease, microseconds=random.randrange(1_000_000))
     with engine.begin() as conn:
-        rows = {r["id"]: dict(r) for r in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings()}
+        rows = {
+            r["id"]: dict(r) for r in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings()
+        }
         if not rows:
             return []
         conn.execute(alerts.update().where(c.id.in_(list(rows)), due).values(state="sending", next_try=until))
-        mine = conn.execute(sa.select(c.id).where(c.id.in_(list(rows)), c.state == "sending", c.next_try == until)).scalars()
+        mine = conn.execute(
+            sa.select(c.id).where(c.id.in_(list(rows)), c.state == "sending", c.next_try == until)
+        ).scalars()
         return [rows[alert_id] for alert_id in sorted(mine)]
 
 
@@ -68,9 +96,18 @@ def finish(engine: sa.Engine, results: Sequence[tuple[int, bool, str | None, dat
     now = datetime.now(UTC)
     with engine.begin() as conn:
         for alert_id, sent, error, retry_at in results:
-            values: dict[str, Any] = {"state": "sent", "sent": now, "last_error": None} if sent else {
-                "state": "queued" if retry_at else "failed", "last_error": (error or "")[:2000], "next_try": retry_at or now}
-            conn.execute(alerts.update().where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, **values))
+            values: dict[str, Any] = (
+                {"state": "sent", "sent": now, "last_error": None}
+                if sent
+                else {
+                    "state": "queued" if retry_at else "failed",
+                    "last_error": (error or "")[:2000],
+                    "next_try": retry_at or now,
+                }
+            )
+            conn.execute(
+                alerts.update().where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, **values)
+            )
 
 
 def postpone(engine: sa.Engine, ids: Sequence[int], until: datetime) -> None:
@@ -92,7 +129,9 @@ def reports(conn: sa.Connection, clusters: Sequence[str]) -> dict[str, list[tupl
     c = articles.c
     found: dict[str, list[tuple[datetime, str, str, str]]] = {}
     for where in bulk.matching(conn, c.cluster, list(clusters)):
-        for cluster, published, uuid, source, link in conn.execute(sa.select(c.cluster, c.published, c.uuid, c.source, c.link).where(where)):
+        for cluster, published, uuid, source, link in conn.execute(
+            sa.select(c.cluster, c.published, c.uuid, c.source, c.link).where(where)
+        ):
             found.setdefault(cluster, []).append((published, uuid, source, link))
     return {cluster: [row[1:] for row in sorted(rows)] for cluster, rows in found.items()}
 
@@ -111,7 +150,10 @@ def stories(conn: sa.Connection, watchlist: str, limit: int) -> list[str]:
 
 
 def read_watchlists(conn: sa.Connection) -> dict[str, dict[str, Any]]:
-    return {name: dict(definition) for name, definition in conn.execute(sa.select(watchlists.c.name, watchlists.c.definition))}
+    return {
+        name: dict(definition)
+        for name, definition in conn.execute(sa.select(watchlists.c.name, watchlists.c.definition))
+    }
 
 
 def write_watchlist(conn: sa.Connection, name: str, definition: dict[str, Any]) -> None:

@@ -72,14 +72,20 @@ def message(stories: list[Story], watchlist: Watchlist) -> tuple[str, str]:
         lines.append(f"{story.source} · {when}{tickers}\n{article.link}{also}")
     if len(stories) == 1:
         return f"[{watchlist.name}] {stories[0].article.title}", lines[0]
-    listed = "\n\n".join(f"{n}. {story.article.title}\n{line}" for n, (story, line) in enumerate(zip(stories, lines, strict=True), 1))
+    listed = "\n\n".join(
+        f"{n}. {story.article.title}\n{line}" for n, (story, line) in enumerate(zip(stories, lines, strict=True), 1)
+    )
     return f"[{watchlist.name}] {len(stories)} new stories", listed
 
 
 def deliver_due(
-    store: Store, watchlists: Mapping[str, Watchlist], secrets: Mapping[str, str], names: Mapping[str, str] | None = None,
-    *, only: str | None = None,
-) -> Delivery:  # fmt: skip
+    store: Store,
+    watchlists: Mapping[str, Watchlist],
+    secrets: Mapping[str, str],
+    names: Mapping[str, str] | None = None,
+    *,
+    only: str | None = None,
+) -> Delivery:
     """Send every alert due now (of watchlist ``only``, or of all); the alerts of one
     watchlist that came due together go as one message (at most :data:`PER_MESSAGE`
     stories), :data:`SENDERS` messages at a time. Returns what happened."""
@@ -102,7 +108,9 @@ def deliver_due(
             for name, alerts in groups.items():
                 for start in range(0, len(alerts), PER_MESSAGE):
                     part = alerts[start : start + PER_MESSAGE]
-                    sends.append((part, pool.submit(_send, watchlists[name], [stories[a["id"]] for a in part], secrets)))
+                    sends.append(
+                        (part, pool.submit(_send, watchlists[name], [stories[a["id"]] for a in part], secrets))
+                    )
             for part, sending in sends:
                 error = sending.result()
                 results += [_outcome(alert, error, done) for alert in part]
@@ -110,7 +118,9 @@ def deliver_due(
     return done
 
 
-def _hold_over_limit(store: Store, watchlists: Mapping[str, Watchlist], groups: dict[str, list[dict[str, Any]]], done: Delivery) -> None:
+def _hold_over_limit(
+    store: Store, watchlists: Mapping[str, Watchlist], groups: dict[str, list[dict[str, Any]]], done: Delivery
+) -> None:
     """Take out of ``groups`` the alerts of watchlists that had their ``per_hour`` sends in
     the last hour: they wait until the oldest of those is an hour old, and then go
     together with whatever else came due by then."""
@@ -126,20 +136,27 @@ def _hold_over_limit(store: Store, watchlists: Mapping[str, Watchlist], groups: 
             done.held += len(held)
 
 
-def _stories(store: Store, articles: Mapping[str, Article], alerts: list[dict[str, Any]], names: Mapping[str, str]) -> dict[int, Story]:
+def _stories(
+    store: Store, articles: Mapping[str, Article], alerts: list[dict[str, Any]], names: Mapping[str, str]
+) -> dict[int, Story]:
     """Each alert's story: its article, and the other sources of its cluster so far."""
     reports = store.story_reports(sorted({a["cluster"] for a in alerts}))
     stories = {}
     for alert in alerts:
         article = articles[alert["uuid"]]
-        others = dict.fromkeys(names.get(source, source) for uuid, source, _ in reports.get(alert["cluster"], ())
-                               if uuid != article.uuid and source != article.source)  # fmt: skip
+        others = dict.fromkeys(
+            names.get(source, source)
+            for uuid, source, _ in reports.get(alert["cluster"], ())
+            if uuid != article.uuid and source != article.source
+        )
         shown = names.get(article.source, article.source)
         stories[alert["id"]] = Story(article, shown, tuple(o for o in others if o != shown))
     return stories
 
 
-def _outcome(alert: dict[str, Any], error: str | None, done: Delivery, *, retry: bool = True) -> tuple[int, bool, str | None, datetime | None]:
+def _outcome(
+    alert: dict[str, Any], error: str | None, done: Delivery, *, retry: bool = True
+) -> tuple[int, bool, str | None, datetime | None]:
     """One send's record: sent, to be retried after a growing pause, or given up."""
     if error is None:
         done.sent += 1
@@ -168,7 +185,8 @@ def _senders(urls: tuple[str, ...]) -> apprise.Apprise | None:
 
 def _send(watchlist: Watchlist, stories: list[Story], secrets: Mapping[str, str]) -> str | None:
     """None when every target took it; else why not (secrets masked)."""
-    urls, missing = [], []
+    urls: list[str] = []
+    missing: list[str] = []
     for url in watchlist.notify:
         resolved = _SECRET.sub(lambda m: secrets.get(m[1], "\x00" + m[1]), url)
         (missing if "\x00" in resolved else urls).append(resolved if "\x00" not in resolved else url)
@@ -180,7 +198,7 @@ def _send(watchlist: Watchlist, stories: list[Story], secrets: Mapping[str, str]
     if sender is None:
         return "not an Apprise URL: " + ", ".join(u.split("://", 1)[0] + "://…" for u in urls)
     title, body = message(stories, watchlist)
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+    with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
         if sender.notify(body=body, title=title):
             return None
         said = captured.getvalue().strip().splitlines()

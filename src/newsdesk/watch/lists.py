@@ -17,8 +17,22 @@ __all__ = ["parse_watchlist"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+|\$\{[A-Z_][A-Z0-9_]*\}")
-_FIELDS = {"tickers", "query", "sources", "languages", "kinds", "notify", "mode", "every", "at", "quiet", "zone", "enabled",
-           "public", "per_hour"}
+_FIELDS = {
+    "tickers",
+    "query",
+    "sources",
+    "languages",
+    "kinds",
+    "notify",
+    "mode",
+    "every",
+    "at",
+    "quiet",
+    "zone",
+    "enabled",
+    "public",
+    "per_hour",
+}
 
 
 def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "database") -> Watchlist:
@@ -50,7 +64,9 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
     notify = _strings(data, "notify", where)
     for url in notify:
         if not _URL.fullmatch(url):
-            raise ConfigError("field 'notify': an Apprise URL (json://host/path, mailto://…) or ${ENV_NAME}", where=where)
+            raise ConfigError(
+                "field 'notify': an Apprise URL (json://host/path, mailto://…) or ${ENV_NAME}", where=where
+            )
     mode, every, at, quiet = data.get("mode", "instant"), data.get("every", 60), data.get("at"), data.get("quiet")
     if mode not in ("instant", "digest"):
         raise ConfigError("field 'mode': instant or digest", where=where)
@@ -77,9 +93,24 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
     per_hour = data.get("per_hour", 0)
     if not isinstance(per_hour, int) or isinstance(per_hour, bool) or not 0 <= per_hour <= 3600:
         raise ConfigError("field 'per_hour': sends an hour at the most, 0 (no limit) to 3600", where=where)
-    return Watchlist(name, tickers, query, tuple(_strings(data, "sources", where)), tuple(languages), tuple(kinds),
-                     tuple(notify), mode, every, str(at) if at else None, str(quiet) if quiet else None, str(zone), enabled,
-                     public, origin, per_hour)  # fmt: skip
+    return Watchlist(
+        name,
+        tickers,
+        query,
+        tuple(_strings(data, "sources", where)),
+        tuple(languages),
+        tuple(kinds),
+        tuple(notify),
+        mode,
+        every,
+        str(at) if at else None,
+        str(quiet) if quiet else None,
+        str(zone),
+        enabled,
+        public,
+        origin,
+        per_hour,
+    )
 
 
 def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 
 from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from newsdesk.config import Settings
+from newsdesk.store import Store
 from newsdesk.web.app import create_app
 
-__all__ = ["NoDelayProtocol", "create_app", "from_environment"]
+__all__ = ["NoDelayProtocol", "app_for", "create_app"]
 
 
-def from_environment() -> FastAPI:
-    """The app for a worker process of ``newsdesk serve --workers N``: database
-    from ``NEWSDESK_DB``, settings from the file named by ``NEWSDESK_CONFIG``."""
-    from newsdesk.config import DEFAULT_DB, load_settings
-    from newsdesk.store import Store
-
-    settings = load_settings(os.environ.get("NEWSDESK_CONFIG") or None)
-    return create_app(Store(os.environ.get("NEWSDESK_DB") or DEFAULT_DB), settings)
+def app_for(db: str, settings: Settings) -> FastAPI:
+    """The app of a worker process of ``newsdesk serve --workers N`` (each opens the store)."""
+    return create_app(Store(db), settings)
 
 
 class NoDelayProtocol(HttpToolsProtocol):
@@ -34,7 +30,7 @@ class NoDelayProtocol(HttpToolsProtocol):
     every keep-alive request took 40 ms.
     """
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

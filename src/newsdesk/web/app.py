@@ -10,37 +10,35 @@ proper status code; anything that is not a page or an endpoint — including
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-from urllib.parse import urlencode
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.config import Settings
+from newsdesk.enrich.tickers import describe
 from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
+from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
-from newsdesk.enrich.tickers import describe
-from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
+from newsdesk.web import cursors, filters, sources
 from newsdesk.web import feeds as feed_routes
-from newsdesk.web import filters
-from newsdesk.web import sources
 from newsdesk.web import stream as live
 from newsdesk.web import watchlists as watch_routes
 from newsdesk.web.cache import PageCache
-from newsdesk.web.dates import When, aware, in_range
+from newsdesk.web.dates import When, aware
 from newsdesk.web.headers import SecurityHeaders
 from newsdesk.web.problems import responses
 
@@ -53,7 +51,9 @@ _UUID = re.compile(r"[0-9a-f]{32}")
 
 def create_app(store: Store, settings: Settings) -> FastAPI:
     # Swagger UI and ReDoc served from the package's own files: the docs work offline.
-    app = FastAPIOffline(title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources.")
+    app = FastAPIOffline(
+        title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources."
+    )
     app.add_middleware(SecurityHeaders)
     env = environment(None, settings.tz, display_names(settings.sources_folder))
     cache = PageCache(settings.web_cache_seconds, store.version)
@@ -61,7 +61,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     def context() -> dict[str, Any]:
         def make() -> dict[str, Any]:
             recent = [entry(a) for a in store.page(ArticleFilter(), RECENT)]
-            return {**page_context(settings, recent, store.tag_counts(("ticker", "topic"), limit=TAG_LIST), inline=True), "served": True}
+            return {
+                **page_context(settings, recent, store.tag_counts(("ticker", "topic"), limit=TAG_LIST), inline=True),
+                "served": True,
+            }
 
         return cache.get("context", make)
 
@@ -118,11 +121,18 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             members = store.page(where, stop - start, offset=start) if stop > start else []
             first_run = _health_summary(store) if base == "" and total == 0 and not chosen.values else None
             return env.get_template("list.html").render(
-                context(), title=title, entries=[entry(a) for a in members], pager=pager(base, number, sealed),
-                root="/", feed=base, first_run=first_run, filters=chosen, total=total,
+                context(),
+                title=title,
+                entries=[entry(a) for a in members],
+                pager=pager(base, number, sealed),
+                root="/",
+                feed=base,
+                first_run=first_run,
+                filters=chosen,
+                total=total,
                 stream=_stream_url(where) if number == 0 else None,
                 ticker=ticker_header(own.tag) if own.tag and number == 0 else None,
-            )  # fmt: skip
+            )
 
         return HTMLResponse(await cached(f"list:{base}:{number}:{chosen.query}", make))
 
@@ -140,8 +150,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         # Where and what, never the input itself: it may be bytes, or anything a client sent.
-        details = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-                   for e in exc.errors()]  # fmt: skip
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()
+        ]
         return JSONResponse({"error": "invalid request", "details": details}, status_code=422)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -149,7 +161,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     async def home(request: Request, number: int | None = None) -> HTMLResponse:
         return await listing("", settings.site_title, ArticleFilter(), _page_number(number), request)
 
-    for prefix, kind, field in (("tags", "tags", "tag"), ("sources", "sources", "source"), ("lang", "languages", "lang")):
+    for prefix, kind, field in (
+        ("tags", "tags", "tag"),
+        ("sources", "sources", "source"),
+        ("lang", "languages", "lang"),
+    ):
         route = _list_route(prefix, kind, field, names_now, listing, label)
         app.add_api_route(f"/{prefix}/{{slug}}/", route, include_in_schema=False)
         app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}/", route, include_in_schema=False)
@@ -165,24 +181,39 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/search/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
-        request: Request, q: Annotated[str, Query(max_length=1000)] = "", sort: Literal["relevance", "date"] = "relevance",
+        request: Request,
+        q: Annotated[str, Query(max_length=1000)] = "",
+        sort: Literal["relevance", "date"] = "relevance",
         page: Annotated[int, Query(ge=1, le=MAX_LIMIT // SEARCH_PAGE)] = 1,
-    ) -> HTMLResponse:  # fmt: skip
+    ) -> HTMLResponse:
         chosen = filters.from_request(request, settings.tz)
         found: dict[str, Any] = {"hits": [], "error": None, "total": 0}
         if q.strip():
             try:
                 found["total"] = count(store, q, where=chosen.where)
-                found["hits"] = search(store, q, limit=SEARCH_PAGE, where=chosen.where, newest=sort == "date",
-                                       offset=(page - 1) * SEARCH_PAGE)  # fmt: skip
+                found["hits"] = search(
+                    store,
+                    q,
+                    limit=SEARCH_PAGE,
+                    where=chosen.where,
+                    newest=sort == "date",
+                    offset=(page - 1) * SEARCH_PAGE,
+                )
             except QueryError as exc:
                 found["error"] = exc.message
         last = max(1, -(-min(found["total"], MAX_LIMIT) // SEARCH_PAGE))
         carry = urlencode({"q": q, **chosen.values, **({"sort": sort} if sort != "relevance" else {})})
         html = env.get_template("search.html").render(
-            context(), query=q, root="/", filters=chosen, sort=sort, carry=carry, **found,
-            pages=_numbered(page, last), number=page,
-        )  # fmt: skip
+            context(),
+            query=q,
+            root="/",
+            filters=chosen,
+            sort=sort,
+            carry=carry,
+            **found,
+            pages=_numbered(page, last),
+            number=page,
+        )
         return HTMLResponse(html, status_code=400 if found["error"] else 200)
 
     @app.get("/style.css", include_in_schema=False)
@@ -206,19 +237,26 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     app.include_router(live.router(live.Hub(store, payload)))
 
-    @app.get("/api/articles", summary="Articles, newest first, with filters and cursor pagination", responses=responses(400))
+    @app.get(
+        "/api/articles", summary="Articles, newest first, with filters and cursor pagination", responses=responses(400)
+    )
     def api_articles(
-        source: str | None = None, lang: str | None = None, since: When = None, until: When = None,
-        ticker: str | None = None, tag: str | None = None, cursor: Annotated[str | None, Query(max_length=400)] = None,
+        source: str | None = None,
+        lang: str | None = None,
+        since: When = None,
+        until: When = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> dict[str, Any]:
         where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
-        rows = store.page(where, limit + 1, _decode_cursor(cursor))
+        rows = store.page(where, limit + 1, cursors.decode(cursor))
         more = len(rows) > limit
         rows = rows[:limit]
         return {
             "articles": [_summary(a, settings) for a in rows],
-            "next_cursor": _encode_cursor(rows[-1]) if more and rows else None,
+            "next_cursor": cursors.encode(rows[-1]) if more and rows else None,
         }
 
     @app.get("/api/articles/{uuid}", summary="One article, with its HTML, Markdown and text", responses=responses(404))
@@ -227,11 +265,17 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     @app.get("/api/search", summary="Full-text search (Chinese-aware)", responses=responses(400), response_model=None)
     async def api_search(
-        q: Annotated[str, Query(min_length=1, max_length=1000)], source: str | None = None, lang: str | None = None,
-        since: When = None, until: When = None, ticker: str | None = None, tag: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=100)] = 10, offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
+        q: Annotated[str, Query(min_length=1, max_length=1000)],
+        source: str | None = None,
+        lang: str | None = None,
+        since: When = None,
+        until: When = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 10,
+        offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
         sort: Literal["relevance", "date"] = "relevance",
-    ) -> Response:  # fmt: skip
+    ) -> Response:
         where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
 
         def make() -> bytes:
@@ -247,8 +291,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return Response(body, media_type="application/json")
 
     @app.get("/api/tags", summary="Most used tags (kind: ticker, topic, agency or source)", responses=responses())
-    def api_tags(kind: Literal["ticker", "topic", "agency", "source"] | None = None,
-                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:  # fmt: skip
+    def api_tags(
+        kind: Literal["ticker", "topic", "agency", "source"] | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
         return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
 
     def render(template: str, **values: Any) -> str:
@@ -301,7 +347,9 @@ def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any, la
         name = (await names(kind)).get(slug)
         if name is None:
             raise HTTPException(404)
-        return await listing(f"{prefix}/{slug}/", label(kind, name), ArticleFilter(**{field: name}), _page_number(number), request)
+        where = filters.only(field, name)
+        page: HTMLResponse = await listing(f"{prefix}/{slug}/", label(kind, name), where, _page_number(number), request)
+        return page
 
     return route
 
@@ -320,26 +368,9 @@ def _article_or_404(store: Store, uuid: str) -> Article:
     return article
 
 
+_SUMMARY = "uuid link title source language published first_seen summary image tags tickers cluster".split()
+
+
 def _summary(article: Article, settings: Settings) -> dict[str, Any]:
     data = article_json(article, settings)
-    return {k: data[k] for k in ("uuid", "link", "title", "source", "language", "published", "first_seen", "summary", "image", "tags",
-                                "tickers", "cluster")}  # fmt: skip
-
-
-def _encode_cursor(article: Article) -> str:
-    raw = f"{article.published.isoformat()}|{article.uuid}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        published, uuid = raw.split("|")
-        when = datetime.fromisoformat(published)
-        if when.tzinfo is None or not _UUID.fullmatch(uuid):
-            raise ValueError(raw)
-    except ValueError:
-        raise HTTPException(400, "bad cursor") from None
-    return in_range(when), uuid
+    return {k: data[k] for k in _SUMMARY}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 __all__ = ["PageCache"]
+
+T = TypeVar("T")
 
 
 class PageCache:
@@ -42,20 +45,20 @@ class PageCache:
     def _current(self, hit: tuple[float, object, Any]) -> bool:
         return hit[1] == self.version() or time.monotonic() - hit[0] < self.seconds
 
-    def get(self, key: str, make: Any) -> Any:
+    def get(self, key: str, make: Callable[[], T]) -> T:
         if self.seconds <= 0:
             return make()
         hit = self._items.get(key)
         if hit and self._current(hit):
-            return hit[2]
+            return hit[2]  # type: ignore[no-any-return]  # what make() returned for this key
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         if not lock.acquire(blocking=hit is None):
-            return hit[2]  # type: ignore[index]  # being made again: the old value meanwhile
+            return hit[2]  # type: ignore[index,no-any-return]  # being made again: the old value meanwhile
         try:
             latest = self._items.get(key)
             if latest and latest is not hit and self._current(latest):
-                return latest[2]
+                return latest[2]  # type: ignore[no-any-return]
             version = self.version()
             value = make()
             if len(self._items) > 5000:

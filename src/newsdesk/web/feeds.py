@@ -19,6 +19,7 @@ from newsdesk.models import ArticleFilter
 from newsdesk.publish import feeds
 from newsdesk.publish.site import FEED_ITEMS, entry
 from newsdesk.store import Store
+from newsdesk.web.filters import only
 
 __all__ = ["router"]
 
@@ -31,7 +32,11 @@ GROUPS = {"tags": ("tags", "tag"), "sources": ("sources", "source"), "lang": ("l
 
 
 def router(
-    store: Store, settings: Settings, cache: Any, names: Callable[[str], dict[str, str]], label: Callable[[str, str], str]
+    store: Store,
+    settings: Settings,
+    cache: Any,
+    names: Callable[[str], dict[str, str]],
+    label: Callable[[str, str], str],
 ) -> APIRouter:
     """The feed and sitemap routes; ``cache``, ``names`` (slug → name of a tag, source
     or language) and ``label`` (kind, name → what a title shows) are the web app's."""
@@ -57,7 +62,13 @@ def router(
             name = names(kind).get(slug) if kind else None
             if name is None:
                 raise HTTPException(404)
-            return feed(request, file, f"{prefix}/{slug}/", f"{settings.site_title} · {label(kind, name)}", ArticleFilter(**{field: name}))
+            return feed(
+                request,
+                file,
+                f"{prefix}/{slug}/",
+                f"{settings.site_title} · {label(kind, name)}",
+                only(field, name),
+            )
 
         api.add_api_route(f"/{file}", site_feed, methods=["GET"], include_in_schema=False)
         api.add_api_route(f"/{{prefix}}/{{slug}}/{file}", group_feed, methods=["GET"], include_in_schema=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, tzinfo
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
@@ -13,7 +14,7 @@ from fastapi import HTTPException, Request
 from newsdesk.models import LANGUAGE_TAG, ArticleFilter
 from newsdesk.sources.dates import day_or_time
 
-__all__ = ["FIELDS", "PageFilters", "from_request"]
+__all__ = ["FIELDS", "PageFilters", "from_request", "only"]
 
 FIELDS = ("source", "lang", "ticker", "tag", "since", "until")
 
@@ -32,8 +33,16 @@ class PageFilters:
 
     def applied_to(self, base: ArticleFilter) -> ArticleFilter:
         """``base`` (the page's own: a tag, a source) narrowed by these filters."""
-        chosen = {f.name: getattr(self.where, f.name) for f in dataclasses.fields(self.where) if getattr(self.where, f.name)}
+        chosen = {
+            f.name: getattr(self.where, f.name) for f in dataclasses.fields(self.where) if getattr(self.where, f.name)
+        }
         return dataclasses.replace(base, **chosen)
+
+
+def only(field: str, value: str) -> ArticleFilter:
+    """The filter of one list page: ``field`` (tag, source, language) equal to ``value``."""
+    where: dict[str, Any] = {field: value}
+    return ArticleFilter(**where)
 
 
 def from_request(request: Request, tz: tzinfo) -> PageFilters:
@@ -42,9 +51,13 @@ def from_request(request: Request, tz: tzinfo) -> PageFilters:
     if "lang" in values and not LANGUAGE_TAG.fullmatch(values["lang"]):
         raise HTTPException(400, f"lang: {values['lang']!r} is not a language tag (zh, zh-CN, en)")
     where = ArticleFilter(
-        source=values.get("source"), lang=values.get("lang"), ticker=values.get("ticker"), tag=values.get("tag"),
-        since=_date(values.get("since"), tz, end=False, name="since"), until=_date(values.get("until"), tz, end=True, name="until"),
-    )  # fmt: skip
+        source=values.get("source"),
+        lang=values.get("lang"),
+        ticker=values.get("ticker"),
+        tag=values.get("tag"),
+        since=_date(values.get("since"), tz, end=False, name="since"),
+        until=_date(values.get("until"), tz, end=True, name="until"),
+    )
     return PageFilters(values, where)
 
 

@@ -11,16 +11,24 @@ __all__ = ["CSP", "DOCS_CSP", "SecurityHeaders"]
 
 # No inline script anywhere (site.js and live.js are files); images from any https host
 # (articles' thumbnails).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")  # fmt: skip
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' https: data:; worker-src 'self' blob:; frame-ancestors 'none'")  # fmt: skip
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' https: data:; worker-src 'self' blob:; frame-ancestors 'none'"
+)
 _DOCS = frozenset(("/docs", "/redoc", "/docs/oauth2-redirect"))
 
 
 def _headers(csp: str) -> list[tuple[bytes, bytes]]:
-    return [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"), (b"referrer-policy", b"strict-origin-when-cross-origin")]  # fmt: skip
+    return [
+        (b"content-security-policy", csp.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    ]
 
 
 _PAGES, _DOCS_PAGES = _headers(CSP), _headers(DOCS_CSP)

@@ -15,7 +15,6 @@ actions answer 403: nothing can be changed anonymously.
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlencode
@@ -34,7 +33,7 @@ __all__ = ["admin_token", "require_admin", "router"]
 
 
 def admin_token(settings: Settings) -> str | None:
-    return settings.web_admin_token or os.environ.get("NEWSDESK_ADMIN_TOKEN") or None
+    return settings.web_admin_token or None
 
 
 def require_admin(settings: Settings, authorization: str | None) -> None:
@@ -97,17 +96,31 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
         source_or_404(name)
         store.set_enabled(name, action == "enable")
 
-    @api.get("/api/sources", summary="Sources: the catalog with health, article counts and newest article", responses=responses())
+    @api.get(
+        "/api/sources",
+        summary="Sources: the catalog with health, article counts and newest article",
+        responses=responses(),
+    )
     def api_sources() -> dict[str, Any]:
         return {"sources": overview()}
 
-    @api.post("/api/admin/sources/{name}/fetch", summary="Fetch a source now (admin token)", responses=responses(401, 403, 404, 409))
+    @api.post(
+        "/api/admin/sources/{name}/fetch",
+        summary="Fetch a source now (admin token)",
+        responses=responses(401, 403, 404, 409),
+    )
     async def admin_fetch(name: str, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         authorize(authorization)
         return {"run": await fetch_now(name)}
 
-    @api.post("/api/admin/sources/{name}/{action}", summary="Enable or disable a source (admin token)", responses=responses(401, 403, 404))
-    def admin_toggle(name: str, action: Literal["enable", "disable"], authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    @api.post(
+        "/api/admin/sources/{name}/{action}",
+        summary="Enable or disable a source (admin token)",
+        responses=responses(401, 403, 404),
+    )
+    def admin_toggle(
+        name: str, action: Literal["enable", "disable"], authorization: Annotated[str | None, Header()] = None
+    ) -> dict[str, Any]:
         authorize(authorization)
         toggle(name, action)
         return {"name": name, "enabled": action == "enable"}
@@ -137,11 +150,17 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
     return api
 
 
-def _source_json(name: str, source: Source | None, health: SourceHealth | None, counts: tuple[int, Any] | None) -> dict[str, Any]:
+def _source_json(
+    name: str, source: Source | None, health: SourceHealth | None, counts: tuple[int, Any] | None
+) -> dict[str, Any]:
     return {
-        "name": name, "title": source.display_name if source else name, "in_catalog": source is not None,
+        "name": name,
+        "title": source.display_name if source else name,
+        "in_catalog": source is not None,
         "kind": source.kind if source else None,
-        "language": source.language if source else None, "enabled": is_enabled(source, health),
-        "articles": counts[0] if counts else 0, "newest": counts[1].isoformat() if counts and counts[1] else None,
+        "language": source.language if source else None,
+        "enabled": is_enabled(source, health),
+        "articles": counts[0] if counts else 0,
+        "newest": counts[1].isoformat() if counts and counts[1] else None,
         "health": (health or SourceHealth(name, state="new")).as_json(),
-    }  # fmt: skip
+    }

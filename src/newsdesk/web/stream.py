@@ -36,6 +36,7 @@ OVERLAP = timedelta(seconds=3)
 BACKLOG = 600  # polls (5 minutes) a slow stream may lag behind before it is closed
 log = logging.getLogger("newsdesk.web")
 
+
 class Batch:
     """One poll's new articles, each with its encoded ``event: article``."""
 
@@ -135,13 +136,22 @@ def router(hub: Hub) -> APIRouter:
         "/api/stream",
         summary="New articles as they arrive (Server-Sent Events), with the list filters",
         response_class=EventSourceResponse,
-        responses={200: {"content": {"text/event-stream": {}}, "description": "`event: article`, data: the article as in /api/articles"},
-                   **responses(400)},
+        responses={
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "`event: article`, data: the article as in /api/articles",
+            },
+            **responses(400),
+        },
     )
     async def stream(
-        source: str | None = None, lang: str | None = None, ticker: str | None = None,
-        tag: str | None = None, since: When = None, until: When = None,
-    ) -> EventSourceResponse:  # fmt: skip
+        source: str | None = None,
+        lang: str | None = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        since: When = None,
+        until: When = None,
+    ) -> EventSourceResponse:
         where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
         queue = await hub.open()
         return EventSourceResponse(_events(hub, queue, where), ping=15, headers={"x-accel-buffering": "no"})
@@ -149,7 +159,9 @@ def router(hub: Hub) -> APIRouter:
     return routes
 
 
-async def _events(hub: Hub, queue: asyncio.Queue[Batch | None], where: ArticleFilter) -> AsyncIterator[dict[str, str] | bytes]:
+async def _events(
+    hub: Hub, queue: asyncio.Queue[Batch | None], where: ArticleFilter
+) -> AsyncIterator[dict[str, str] | bytes]:
     try:
         yield {"event": "ready", "data": "{}"}
         while (batch := await queue.get()) is not None:

@@ -43,14 +43,26 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         """A public watchlist's stories, newest alert first."""
         watchlist = public(name)
         entries = [entry(a) for a in store.watchlist_stories(name, 50)]
-        return HTMLResponse(render("list.html", title=f"关注 Watchlist · {watchlist.name}", entries=entries,
-                                   pager=pager(f"watch/{name}/", 0, 0), feed=f"watch/{name}/"))  # fmt: skip
+        return HTMLResponse(
+            render(
+                "list.html",
+                title=f"关注 Watchlist · {watchlist.name}",
+                entries=entries,
+                pager=pager(f"watch/{name}/", 0, 0),
+                feed=f"watch/{name}/",
+            )
+        )
 
     def feed(name: str, file: str) -> Response:
         watchlist = public(name)
         make, media = FORMATS[file]
         latest = [entry(a) for a in store.watchlist_stories(name, FEED_ITEMS)]
-        text = make(feeds.Items(settings.site_base_url.rstrip("/") + "/"), f"watch/{name}/", f"{settings.site_title} · {watchlist.name}", latest)
+        text = make(
+            feeds.Items(settings.site_base_url.rstrip("/") + "/"),
+            f"watch/{name}/",
+            f"{settings.site_title} · {watchlist.name}",
+            latest,
+        )
         return Response(text, media_type=media)
 
     def feed_route(file: str) -> Any:
@@ -64,19 +76,28 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
 
     def everything() -> Watchers:
         try:
-            return load(store, settings, enabled_only=False)
+            watchers: Watchers = load(store, settings, enabled_only=False)
+            return watchers
         except ConfigError as exc:
             raise HTTPException(400, exc.message) from None
 
-    @api.get("/api/admin/watchlists", summary="Watchlists of the settings file and the database (admin token)",
-             responses=responses(400, 401, 403))  # fmt: skip
+    @api.get(
+        "/api/admin/watchlists",
+        summary="Watchlists of the settings file and the database (admin token)",
+        responses=responses(400, 401, 403),
+    )
     def list_watchlists(authorization: Token = None) -> dict[str, Any]:
         require_admin(settings, authorization)
         return {"watchlists": [w.as_json() for w in everything().watchlists.values()]}
 
-    @api.put("/api/admin/watchlists/{name}", summary="Add or replace a watchlist kept in the database (admin token)",
-             responses=responses(400, 401, 403))  # fmt: skip
-    def put_watchlist(name: Name, definition: Annotated[dict[str, Any], Body()], authorization: Token = None) -> dict[str, Any]:
+    @api.put(
+        "/api/admin/watchlists/{name}",
+        summary="Add or replace a watchlist kept in the database (admin token)",
+        responses=responses(400, 401, 403),
+    )
+    def put_watchlist(
+        name: Name, definition: Annotated[dict[str, Any], Body()], authorization: Token = None
+    ) -> dict[str, Any]:
         require_admin(settings, authorization)
         try:
             watchlist = parse_watchlist(name, definition)
@@ -85,8 +106,11 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         store.save_watchlist(name, definition)
         return watchlist.as_json()
 
-    @api.delete("/api/admin/watchlists/{name}", summary="Remove a watchlist kept in the database (admin token)",
-                responses=responses(401, 403, 404))  # fmt: skip
+    @api.delete(
+        "/api/admin/watchlists/{name}",
+        summary="Remove a watchlist kept in the database (admin token)",
+        responses=responses(401, 403, 404),
+    )
     def delete_watchlist(name: Name, authorization: Token = None) -> dict[str, Any]:
         require_admin(settings, authorization)
         if not store.remove_watchlist(name):
@@ -94,16 +118,25 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         return {"removed": name}
 
     # PUT and DELETE are two routes: a 405 from either would name only its own method.
-    @api.api_route("/api/admin/watchlists/{name}", methods=["GET", "POST", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False)
+    @api.api_route(
+        "/api/admin/watchlists/{name}", methods=["GET", "POST", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False
+    )
     def other_methods(name: str) -> None:
         raise HTTPException(405, "Method Not Allowed", headers={"Allow": "PUT, DELETE"})
 
-    @api.get("/api/admin/watchlists/{name}/log", summary="The latest alerts of a watchlist (admin token)",
-             responses=responses(401, 403))  # fmt: skip
+    @api.get(
+        "/api/admin/watchlists/{name}/log",
+        summary="The latest alerts of a watchlist (admin token)",
+        responses=responses(401, 403),
+    )
     def watchlist_log(name: Name, authorization: Token = None) -> dict[str, Any]:
         require_admin(settings, authorization)
         keys = ("id", "cluster", "uuid", "created", "state", "attempts", "last_error", "sent")
-        return {"alerts": [{k: str(a[k]) if a[k] is not None and k in ("created", "sent") else a[k] for k in keys}
-                           for a in store.alert_log(name, 100)]}  # fmt: skip
+        return {
+            "alerts": [
+                {k: str(a[k]) if a[k] is not None and k in ("created", "sent") else a[k] for k in keys}
+                for a in store.alert_log(name, 100)
+            ]
+        }
 
     return api

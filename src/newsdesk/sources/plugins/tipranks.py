@@ -15,8 +15,13 @@ from typing import Any
 __all__ = ["article_body"]
 
 _STATE = re.compile(r"window\.__STATE__\s*=\s*JSON\.parse\(")
-_CUTS = ("<p>See more", "<p></p><p>For detailed", '<div class="tipranks-extra-content">',
-         '<div id="trending" class="trending-posts">', "\n<figure")  # fmt: skip
+_CUTS = (
+    "<p>See more",
+    "<p></p><p>For detailed",
+    '<div class="tipranks-extra-content">',
+    '<div id="trending" class="trending-posts">',
+    "\n<figure",
+)
 _PROMO = re.compile(r"<ul>(?:(?!</ul>).)*?invest with confidence\.\s*</li></ul>", re.S)
 
 
@@ -43,7 +48,7 @@ def _find_article(node: Any, depth: int = 0) -> dict[str, Any] | None:
     if isinstance(node, dict):
         if isinstance(node.get("content"), str) and "<" in node["content"] and "date" in node:
             return node
-        children = node.values()
+        children: list[Any] = list(node.values())
     elif isinstance(node, list):
         children = node
     else:

@@ -1,0 +1,86 @@
+"""What the ``newsdesk`` command's modules share: the Typer app, the console for
+messages, the state the main options make (database URL, settings), the opened
+store and the progress bar. ``cli`` registers the commands of ``cli_sources`` and
+``cli_watch`` on this app by importing them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from newsdesk.config import DEFAULT_DB, Settings, database_url, load_settings
+from newsdesk.errors import NewsdeskError
+from newsdesk.store import Store
+
+__all__ = ["State", "app", "err", "export_app", "opened", "progress_bar", "show_error"]
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+export_app = typer.Typer(no_args_is_help=True, help="Write stored articles out: `hugo` pages or `jsonl`.")
+app.add_typer(export_app, name="export")
+err = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class State:
+    db: str
+    settings: Settings
+
+    def store(self) -> Store:
+        return Store(self.db)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option("--db", help=f"Database URL [env NEWSDESK_DB, default {DEFAULT_DB}].")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML).")] = None,
+) -> None:
+    """newsdesk: a self-hosted news aggregator for financial news in Chinese and English.
+
+    Example: newsdesk --db sqlite:///news.db import news/data
+    """
+    ctx.obj = State(
+        db=database_url(db or os.environ.get("NEWSDESK_DB") or DEFAULT_DB), settings=load_settings(config, os.environ)
+    )
+
+
+def progress_bar(enabled: bool, *, in_bytes: bool = False) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn() if in_bytes else MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not enabled,
+        transient=True,
+    )
+
+
+def show_error(exc: NewsdeskError) -> None:
+    err.print(f"[red]error[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def opened(state: State) -> Iterator[Store]:
+    store = state.store()
+    try:
+        yield store
+    finally:
+        store.close()

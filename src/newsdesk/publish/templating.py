@@ -1,0 +1,111 @@
+"""The templates of the built and served site: the Jinja environment (a theme's
+templates over the built-in ones) and its filters — ``slug``, ``local``, ``zone``,
+``iso``, ``excerpt``, ``outline``, ``source_name``."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+
+__all__ = ["environment", "excerpt", "outline", "slugify"]
+
+_UNSAFE = re.compile(r"[^\w-]+")
+
+
+def slugify(value: str) -> str:
+    """A file-system and URL safe name for a tag, source or language.
+
+    Letters (any script), digits, ``_`` and ``-`` stay; anything else becomes
+    ``-``; nothing survives ``..`` or ``/``. An empty result is replaced by a hash.
+    """
+    text = _UNSAFE.sub("-", value).strip("-")[:80]
+    return text or "t-" + hashlib.md5(value.encode("utf-8")).hexdigest()[:10]
+
+
+def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] | None = None) -> Environment:
+    """Templates of ``theme`` over the built-in ones; filters ``slug``, ``local``
+    (a date in the site zone, ``strftime`` format), ``zone`` (that zone's offset),
+    ``iso`` — cached, since a build shows each article's date on many pages — and
+    ``source_name`` (a source's display name, from ``names``)."""
+    shown = dict(names or {})
+    loaders: list[BaseLoader] = [FileSystemLoader(str(theme))] if theme else []
+    loaders.append(PackageLoader("newsdesk.publish", "templates"))
+    # auto_reload off: a template is read once, not stat()-ed on every render.
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default=True),
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+    @functools.lru_cache(maxsize=100_000)
+    def local(value: datetime, format: str = "%Y-%m-%d %H:%M") -> str:
+        return value.astimezone(tz).strftime(format)
+
+    @functools.lru_cache(maxsize=100_000)
+    def zone(value: datetime) -> str:
+        offset = value.astimezone(tz).strftime("%z")
+        return "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}".replace(":00", "")
+
+    env.filters.update(
+        slug=functools.lru_cache(maxsize=100_000)(slugify),
+        local=local,
+        excerpt=excerpt,
+        zone=zone,
+        outline=outline,
+        iso=functools.lru_cache(maxsize=100_000)(_iso),
+        source_name=lambda name: shown.get(name, name),
+    )
+    return env
+
+
+_CUT = re.compile(r"[\s，。、；：！？,.;:!?]")
+
+
+def excerpt(summary: str) -> str:
+    """A card's summary cut at a word or clause boundary (the stored one is the seed
+    system's first 50 characters, cut anywhere), with an ellipsis when cut."""
+    text = summary.removesuffix("...").rstrip()
+    if not summary.endswith("..."):
+        return text
+    cuts = [m.start() for m in _CUT.finditer(text)]
+    if cuts and cuts[-1] >= len(text) // 2:
+        text = text[: cuts[-1]]
+    return text.rstrip(" ，、；：,;:") + "…"
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def outline(html: str) -> str:
+    """An article body's headings under the page's ``h1``: the levels it uses, in rank
+    order, become h2, h3 …, and none is more than one level below the one before it
+    (``html`` is the sanitizer's output: well-formed tags)."""
+    levels = sorted({int(m[2]) for m in _HEADING.finditer(html) if not m[1]})
+    if not levels:
+        return html
+    rank = {level: min(6, 2 + n) for n, level in enumerate(levels)}
+    open_levels: list[int] = []
+    previous = 1
+
+    def retag(match: re.Match[str]) -> str:
+        nonlocal previous
+        if match[1]:
+            return f"</h{open_levels.pop() if open_levels else 2}"
+        level = min(rank[int(match[2])], previous + 1)
+        open_levels.append(level)
+        previous = level
+        return f"<h{level}"
+
+    return _HEADING.sub(retag, html)
+
+
+def _iso(value: datetime) -> str:
+    """An HTML ``datetime`` value: whole seconds (the checker refuses microseconds)."""
+    return value.isoformat(timespec="seconds")
