@@ -194,7 +194,14 @@ def serve_command(
         soft_wrap=True,
     )
     if workers > 1:  # each worker process makes its app from the database URL and the settings (pickled)
+        import tempfile
+
         from uvicorn.supervisors import Multiprocess
+
+        # prometheus-client's multiprocess mode is set by this variable, read as the
+        # worker processes (which inherit it) define their metrics: /metrics adds theirs up.
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="newsdesk-metrics-")
 
         make = functools.partial(app_for, state.db, state.settings)
         config = uvicorn.Config(make, factory=True, host=host, port=port, workers=workers, http=NoDelayProtocol,
@@ -302,6 +309,37 @@ def reindex_command(
             task = progress.add_task("reindexing", total=total)
             done = reindex(store, batch_size=batch, on_error=show_error, on_batch=lambda n: progress.advance(task, n))
     err.print(f"{done} articles reindexed")
+
+
+@app.command("prune")
+def prune_command(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would go; remove nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts by source as JSON.")] = False,
+    vacuum: Annotated[bool, typer.Option("--vacuum", help="Then give the space back (SQLite VACUUM).")] = False,
+) -> None:
+    """Remove the articles older than retention.days (retention.flash_days for flash items,
+    a source's own retention_days over both), with their index entries, tags, clusters'
+    keys, versions and alerts. Resumable: a prune cut short is finished by the next.
+
+    Example: newsdesk --config settings.toml prune --dry-run
+    """
+    from newsdesk.pipeline.prune import prune
+    from newsdesk.sources.catalog import configured_catalog
+
+    state: State = ctx.obj
+    sources = configured_catalog(state.settings.sources_folder).values()
+    with opened(state) as store:
+        gone = prune(store, state.settings, sources, dry_run=dry_run)
+        if vacuum and not dry_run:
+            store.vacuum()
+    if as_json:
+        typer.echo(
+            json.dumps({"dry_run": dry_run, "articles": sum(gone.values()), "sources": dict(sorted(gone.items()))})
+        )
+    else:
+        verb = "would remove" if dry_run else "removed"
+        err.print(f"{verb} {sum(gone.values())} articles" + "".join(f"\n  {n:>7}  {s}" for s, n in gone.most_common()))
 
 
 # The fetch, run, sources and watch commands live in modules of their own; importing them registers them.

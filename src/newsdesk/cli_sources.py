@@ -104,6 +104,10 @@ def run_command(
         int, typer.Option("--concurrency", min=1, help="Sources fetched at once by this worker (PostgreSQL).")
     ] = 4,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per source run.")] = False,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option("--metrics-port", min=1, max=65535, help="Serve /metrics (Prometheus) on 127.0.0.1:PORT."),
+    ] = None,
 ) -> None:
     """The fetch daemon: every source on its own interval (or market-hours schedule), until SIGTERM/SIGINT.
 
@@ -125,6 +129,14 @@ def run_command(
             err.print(f"{result.state} {result.name}: {result.error}", highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
 
     with opened(state) as store:
+        if metrics_port:
+            from prometheus_client import start_http_server
+
+            from newsdesk import telemetry
+
+            start_http_server(
+                metrics_port, "127.0.0.1", telemetry.registry(telemetry.StoreCollector(lambda: store.engine))
+            )
         count = len(chosen) if names else len(active(chosen, store.health()))
         if store.dialect == "postgresql":
             from newsdesk.pipeline.workers import run_worker

@@ -91,6 +91,8 @@ class Settings:
         "", "Apprise URLs (space-separated) told of source state changes.", env="NEWSDESK_ALERT_NOTIFY"
     )
     alerts_after_failures: int = _setting(3, "Consecutive failed runs before a source is reported failing.")
+    retention_days: int = _setting(0, "Days an article is kept, by publication time (0: for ever); a source may say.")
+    retention_flash_days: int = _setting(0, "Days a flash item (kind 2) is kept (0: as retention.days).")
     import_max_description_bytes: int = _setting(5_000_000, "Bodies larger than this are rejected, not cleaned.")
     import_batch_size: int = _setting(500, "Records written per transaction.")
     import_workers: int = _setting(0, "Processes that clean and enrich records (0: one per CPU core; 1: none).")

@@ -28,6 +28,7 @@ import certifi
 import charset_normalizer
 import httpx
 
+from newsdesk import telemetry
 from newsdesk.errors import FetchError
 from newsdesk.fetch.guard import check_public
 
@@ -236,6 +237,8 @@ class Fetcher:
             )
         else:
             status, final, headers_out, body = await self._httpx(client, url, method, headers, json_body, source, guard)
+        telemetry.FETCH_STATUS.labels(str(status)).inc()
+        telemetry.FETCH_LATENCY.observe(time.monotonic() - started)
         if status in RETRY_STATUS:
             raise _Retry(
                 FetchError(f"HTTP {status} from {url}", where=source), _retry_after(headers_out.get("retry-after"))

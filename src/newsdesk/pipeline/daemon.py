@@ -6,12 +6,14 @@ jitter so that sources started together drift apart. A source is never run
 twice at once. On SIGTERM or SIGINT no new run starts; the runs in flight finish
 (their writes are whole transactions) and the loop returns. Beside the fetches, the
 watchlists' queued alerts are sent as soon as a run saved articles, and looked for
-every quarter second (digests, retries: :func:`send_alerts`).
+every quarter second (digests, retries: :func:`send_alerts`). With a retention set,
+articles past it are removed at start and then daily (:func:`prune_daily`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import signal
@@ -25,12 +27,13 @@ from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import limits_from
 from newsdesk.models import SourceHealth, Watchlist
 from newsdesk.pipeline.ingest import load_watchers
+from newsdesk.pipeline.prune import DAILY, prune
 from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.sources.catalog import Source, display_names, is_enabled
 from newsdesk.store import Store
 from newsdesk.watch.deliver import Delivery, deliver_due
 
-__all__ = ["WatchlistCache", "active", "interval_of", "run_forever", "send_alerts"]
+__all__ = ["WatchlistCache", "active", "interval_of", "keeps_everything", "prune_daily", "run_forever", "send_alerts"]
 
 JITTER = 0.1
 log = logging.getLogger("newsdesk.run")
@@ -102,6 +105,23 @@ async def send_alerts(
             waiter.cancel()
 
 
+async def prune_daily(store: Store, settings: Settings, sources: list[Source], stop: asyncio.Event) -> None:
+    """Apply retention now and then once a day, until ``stop``."""
+    while not stop.is_set():
+        try:
+            gone = await asyncio.to_thread(prune, store, settings, sources)
+            if gone:
+                log.info("retention: removed %d articles", sum(gone.values()))
+        except NewsdeskError as exc:  # the database busy or away: the next day tries again
+            log.warning("retention: %s", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), DAILY)
+
+
+def keeps_everything(settings: Settings, sources: list[Source]) -> bool:
+    return not (settings.retention_days or settings.retention_flash_days or any(s.retention_days for s in sources))
+
+
 async def run_forever(
     sources: list[Source],
     store: Store,
@@ -125,6 +145,11 @@ async def run_forever(
     allowed: set[str] | None = None
     wake = asyncio.Event()  # a run that saved articles wakes the alert sender
     sender = asyncio.ensure_future(send_alerts(store, settings, stop, secrets, wake)) if secrets is not None else None
+    pruner = (
+        None
+        if keeps_everything(settings, sources)
+        else asyncio.ensure_future(prune_daily(store, settings, sources, stop))
+    )
     async with Fetcher(limits_from(settings)) as fetcher:
         stopping = asyncio.ensure_future(stop.wait())
         try:
@@ -155,8 +180,9 @@ async def run_forever(
                 result = await task
                 if on_result:
                     on_result(result)
-            if sender:
-                stop.set()
-                await sender
+            stop.set()
+            for helper in (sender, pruner):
+                if helper:
+                    await helper
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)

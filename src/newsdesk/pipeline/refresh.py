@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from newsdesk import extract
+from newsdesk import extract, telemetry
 from newsdesk.config import Settings
 from newsdesk.errors import NewsdeskError, RecordError
 from newsdesk.fetch import alerts
@@ -139,6 +139,7 @@ async def fetch_source(
                 return await written(chosen, store, records, settings)
 
         result = await _run(source, fetcher, store, settings, ingest, owner)
+        _count(result)
         released = True  # with the health, in one transaction
         return result
     except BaseException:
@@ -151,6 +152,13 @@ async def fetch_source(
                 await written(store.release_run, source.name, owner)
         except NewsdeskError:
             pass  # the lease expires by itself
+
+
+def _count(result: RunResult) -> None:
+    telemetry.RUNS.labels(result.name, result.state).inc()
+    for outcome in ("new", "updated", "seen", "rejected"):
+        if number := getattr(result, outcome):
+            telemetry.ITEMS.labels(result.name, outcome).inc(number)
 
 
 async def _keep_lease(store: Store, name: str, owner: str) -> None:

@@ -12,7 +12,8 @@ same tasks:
 - ``newsdesk.send_alerts(watchlist)``: sends the watchlist's alerts that are due
   (:func:`newsdesk.watch.deliver.deliver_due`), deferred by a fetch job that saved
   articles, and by ``newsdesk.alerts``, periodic every second, for the rest (digests
-  coming due, retries, alerts queued by ``newsdesk import``).
+  coming due, retries, alerts queued by ``newsdesk import``);
+- ``newsdesk.prune``, periodic, daily at 03:17 UTC: retention (:mod:`.prune`).
 
 A source is due when its last run ended an interval ago (its health row, so the
 interval holds across workers) and it has no job queued or running; its jobs
@@ -40,6 +41,7 @@ from newsdesk.config import Settings, database_url
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import limits_from
 from newsdesk.pipeline.daemon import WatchlistCache, active, interval_of
+from newsdesk.pipeline.prune import prune
 from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.sources.catalog import Source
 from newsdesk.store import Store
@@ -152,6 +154,14 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
         for job in stalled:
             await app.job_manager.retry_job(job)
         return {"revived": len(stalled)}
+
+    @app.periodic(cron="17 3 * * *", periodic_id="newsdesk-prune")  # daily, 03:17 UTC
+    @app.task(name="newsdesk.prune", queue="schedule", queueing_lock="newsdesk.prune", lock="newsdesk.prune",
+              pass_context=True)  # fmt: skip
+    async def prune_job(context: procrastinate.JobContext, timestamp: int) -> dict[str, int]:
+        state = context.additional_context["newsdesk"]
+        gone = await asyncio.to_thread(prune, state["store"], state["settings"], list(state["catalog"].values()))
+        return dict(gone)
 
     return app
 

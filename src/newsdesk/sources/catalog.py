@@ -112,6 +112,7 @@ class Source:
     contract: Contract | None = None
     description: str = ""
     title: str = ""  # the display name (pages, feeds, alerts); the name when empty
+    retention_days: int | None = None  # days its articles are kept (0: for ever); None: retention.days
 
     @property
     def display_name(self) -> str:
@@ -257,6 +258,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
         schedule=parse_schedule(data["schedule"], where) if data.get("schedule") else None,
         timeout=_number(data, "timeout", where, 15.0, float),
         max_items=_number(data, "max_items", where, 50, int),
+        retention_days=_number(data, "retention_days", where, 0, int) if "retention_days" in data else None,
         enabled=_flag(data, "enabled", where),
         disabled_reason=_string(data, "disabled_reason", where),
         proxy=_string(data, "proxy", where),

@@ -7,6 +7,7 @@ their link, and a known article with a changed record is updated in place.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -16,8 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
-from newsdesk.store import bulk, clusters, health, index, listing, outbox
+from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention
 from newsdesk.store import engine as engines
+from newsdesk.store.outbox import WatchlistStore
 from newsdesk.store.schema import article_tags, article_versions, articles
 
 __all__ = ["Store"]
@@ -49,7 +51,7 @@ _UPDATABLE = (
 )
 
 
-class Store:
+class Store(WatchlistStore):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str) -> None:
@@ -308,55 +310,26 @@ class Store:
             record.enabled = enabled
             health.write(conn, record)
 
-    def watchlist_definitions(self) -> dict[str, dict[str, Any]]:
-        """The watchlists kept in the database: name → definition."""
+    def expired(self, cutoffs: retention.Cutoffs) -> Counter[str]:
+        """How many articles of each source ``cutoffs`` would remove."""
         with self._connect() as conn:
-            return outbox.read_watchlists(conn)
+            return retention.expired(conn, cutoffs)
 
-    def save_watchlist(self, name: str, definition: dict[str, Any]) -> None:
-        with self.engine.begin() as conn:
-            outbox.write_watchlist(conn, name, definition)
+    def vacuum(self) -> None:
+        """Give the space of removed rows back to the file system (SQLite; PostgreSQL's
+        autovacuum reuses it) and refresh the planner's statistics."""
+        if self.dialect == "sqlite":
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM"))
+                conn.execute(sa.text("PRAGMA optimize"))
 
-    def remove_watchlist(self, name: str) -> bool:
-        with self.engine.begin() as conn:
-            return outbox.remove_watchlist(conn, name)
-
-    def claim_alerts(self, limit: int = 50, lease: float = 120, watchlist: str | None = None) -> list[dict[str, Any]]:
-        """Alerts due now (of ``watchlist``), each claimed by this sender for ``lease`` seconds."""
-        return outbox.claim(self.engine, limit, lease, watchlist)
-
-    def due_watchlists(self) -> list[str]:
-        """Watchlists with alerts due now."""
-        with self._connect() as conn:
-            return outbox.due_watchlists(conn)
-
-    def postpone_alerts(self, ids: list[int], until: datetime) -> None:
-        outbox.postpone(self.engine, ids, until)
-
-    def alert_sends(self, watchlist: str, since: datetime) -> list[datetime]:
-        """When ``watchlist`` was sent something since ``since`` (one time per send)."""
-        with self._connect() as conn:
-            return outbox.sends(conn, watchlist, since)
-
-    def story_reports(self, clusters: list[str]) -> dict[str, list[tuple[str, str, str]]]:
-        """Every article of these stories: cluster → ``(uuid, source, link)``, oldest first."""
-        with self._connect() as conn:
-            return outbox.reports(conn, clusters)
-
-    def finish_alerts(self, results: list[tuple[int, bool, str | None, datetime | None]]) -> None:
-        """Record sends: ``(alert id, sent, error, retry_at)`` each (see :func:`outbox.finish`)."""
-        outbox.finish(self.engine, results)
-
-    def watchlist_stories(self, watchlist: str, limit: int = 50) -> list[Article]:
-        """The articles that alerted ``watchlist`` (one per story), newest alert first, without bodies."""
-        with self._connect() as conn:
-            uuids = outbox.stories(conn, watchlist, limit)
-        return self.arrivals(uuids)
-
-    def alert_log(self, watchlist: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        """The newest alerts (of one watchlist), with their delivery state."""
-        with self._connect() as conn:
-            return outbox.log(conn, watchlist, limit)
+    def prune(self, cutoffs: retention.Cutoffs) -> Counter[str]:
+        """Remove the articles ``cutoffs`` select, with their index entries, tags, cluster
+        keys, versions and alerts (1,000 a transaction); how many of each source went."""
+        try:
+            return retention.remove(self.engine, cutoffs)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"could not prune: {exc}") from None
 
     def _connect(self) -> sa.Connection:
         try:

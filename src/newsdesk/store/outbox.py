@@ -163,3 +163,66 @@ def write_watchlist(conn: sa.Connection, name: str, definition: dict[str, Any]) 
 
 def remove_watchlist(conn: sa.Connection, name: str) -> bool:
     return conn.execute(watchlists.delete().where(watchlists.c.name == name)).rowcount > 0
+
+
+class WatchlistStore:
+    """The store's methods for watchlists and their alerts (:class:`newsdesk.store.Store`
+    has them; they open connections as its other methods do)."""
+
+    engine: sa.Engine
+
+    def _connect(self) -> sa.Connection:
+        raise NotImplementedError
+
+    def arrivals(self, uuids: list[str]) -> list[Article]:
+        raise NotImplementedError
+
+    def watchlist_definitions(self) -> dict[str, dict[str, Any]]:
+        """The watchlists kept in the database: name → definition."""
+        with self._connect() as conn:
+            return read_watchlists(conn)
+
+    def save_watchlist(self, name: str, definition: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            write_watchlist(conn, name, definition)
+
+    def remove_watchlist(self, name: str) -> bool:
+        with self.engine.begin() as conn:
+            return remove_watchlist(conn, name)
+
+    def claim_alerts(self, limit: int = 50, lease: float = 120, watchlist: str | None = None) -> list[dict[str, Any]]:
+        """Alerts due now (of ``watchlist``), each claimed by this sender for ``lease`` seconds."""
+        return claim(self.engine, limit, lease, watchlist)
+
+    def due_watchlists(self) -> list[str]:
+        """Watchlists with alerts due now."""
+        with self._connect() as conn:
+            return due_watchlists(conn)
+
+    def postpone_alerts(self, ids: list[int], until: datetime) -> None:
+        postpone(self.engine, ids, until)
+
+    def alert_sends(self, watchlist: str, since: datetime) -> list[datetime]:
+        """When ``watchlist`` was sent something since ``since`` (one time per send)."""
+        with self._connect() as conn:
+            return sends(conn, watchlist, since)
+
+    def story_reports(self, clusters: list[str]) -> dict[str, list[tuple[str, str, str]]]:
+        """Every article of these stories: cluster → ``(uuid, source, link)``, oldest first."""
+        with self._connect() as conn:
+            return reports(conn, clusters)
+
+    def finish_alerts(self, results: list[tuple[int, bool, str | None, datetime | None]]) -> None:
+        """Record sends: ``(alert id, sent, error, retry_at)`` each (see :func:`finish`)."""
+        finish(self.engine, results)
+
+    def watchlist_stories(self, watchlist: str, limit: int = 50) -> list[Article]:
+        """The articles that alerted ``watchlist`` (one per story), newest alert first, without bodies."""
+        with self._connect() as conn:
+            uuids = stories(conn, watchlist, limit)
+        return self.arrivals(uuids)
+
+    def alert_log(self, watchlist: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest alerts (of one watchlist), with their delivery state."""
+        with self._connect() as conn:
+            return log(conn, watchlist, limit)

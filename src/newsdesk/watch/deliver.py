@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import apprise
 
+from newsdesk import telemetry
 from newsdesk.models import Article, Watchlist
 from newsdesk.store import Store
 
@@ -134,6 +135,7 @@ def _hold_over_limit(
             held = groups.pop(name)
             store.postpone_alerts([a["id"] for a in held], recent[-limit] + _HOUR)
             done.held += len(held)
+            telemetry.ALERTS.labels("held").inc(len(held))
 
 
 def _stories(
@@ -159,11 +161,14 @@ def _outcome(
 ) -> tuple[int, bool, str | None, datetime | None]:
     """One send's record: sent, to be retried after a growing pause, or given up."""
     if error is None:
+        telemetry.ALERTS.labels("sent").inc()
         done.sent += 1
         return alert["id"], True, None, None
     if retry and alert["attempts"] + 1 < MAX_ATTEMPTS:
+        telemetry.ALERTS.labels("retrying").inc()
         done.retrying += 1
         return alert["id"], False, error, datetime.now(UTC) + timedelta(seconds=_FIRST_PAUSE * 2 ** alert["attempts"])
+    telemetry.ALERTS.labels("failed").inc()
     done.failed += 1
     return alert["id"], False, error, None
 

@@ -23,6 +23,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from newsdesk import telemetry
 from newsdesk.config import Settings
 from newsdesk.enrich.tickers import describe
 from newsdesk.errors import QueryError
@@ -41,6 +42,7 @@ from newsdesk.web.cache import PageCache
 from newsdesk.web.dates import When, aware
 from newsdesk.web.headers import SecurityHeaders
 from newsdesk.web.problems import responses
+from newsdesk.web.timing import RequestTiming
 
 __all__ = ["create_app"]
 
@@ -55,6 +57,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources."
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestTiming)
     env = environment(None, settings.tz, display_names(settings.sources_folder))
     cache = PageCache(settings.web_cache_seconds, store.version)
 
@@ -155,6 +158,14 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             for e in exc.errors()
         ]
         return JSONResponse({"error": "invalid request", "details": details}, status_code=422)
+
+    metrics = telemetry.StoreCollector(lambda: store.engine)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        """Prometheus text format: this server's requests, the fetch and alert figures of
+        the processes sharing its metrics folder, and what the database says."""
+        return Response(telemetry.exposition(metrics), media_type=telemetry.CONTENT_TYPE_LATEST)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/page/{number}/", response_class=HTMLResponse, include_in_schema=False)
