@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -112,6 +113,12 @@ def record(n: int, **fields) -> dict:
     }
     base.update(fields)
     return base
+
+
+def noise(seed: int, size: int = 300) -> str:
+    """CJK text no other seed's shares: bodies of stories that do not cluster together."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(size))
 
 
 def write_data(path: Path, records: list) -> Path:

@@ -208,7 +208,7 @@ def serve_command(
                                 loop="auto", log_level="warning")  # fmt: skip
         Multiprocess(config, sockets=[config.bind_socket()]).run()
         return
-    store = state.store()
+    store = state.store(mapped=True)
     try:
         uvicorn.run(create_app(store, state.settings), host=host, port=port, http=NoDelayProtocol, log_level="warning")
     finally:

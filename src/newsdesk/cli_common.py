@@ -40,8 +40,8 @@ class State:
     db: str
     settings: Settings
 
-    def store(self) -> Store:
-        return Store(self.db)
+    def store(self, *, mapped: bool = False) -> Store:
+        return Store(self.db, mapped=mapped)
 
 
 @app.callback()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import random
 import re
 import socket
 
@@ -20,7 +19,7 @@ from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.store import Store
 from newsdesk.watch import parse_watchlist
 from newsdesk.watch.deliver import deliver_due
-from tests.conftest import record, write_data
+from tests.conftest import noise, record, write_data
 
 STORY = "<p>英伟达周一股价大涨8%，市值重回3万亿美元，芯片股全线走强，分析师上调目标价。</p>"
 RECORDS = [
@@ -48,12 +47,6 @@ RECORDS = [
 
 def _links(text: str) -> list[str]:
     return re.findall(r"https?://\S+", text)
-
-
-def _noise(seed: int) -> str:
-    """Text no other seed's shares: stories that do not cluster together."""
-    rng = random.Random(seed)
-    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(300))
 
 
 def _watch(store: Store, name: str, **definition) -> None:
@@ -134,7 +127,7 @@ def test_two_senders_racing_send_each_alert_once(pg_url, tmp_path, httpserver):
             title=f"黄金第{n}次创新高，避险需求升温{n}",
             source=f"wire_{n % 3}",
             pub_date=1738917000 + n,
-            description=f"<p>黄金。{_noise(n)}</p>",
+            description=f"<p>黄金。{noise(n)}</p>",
         )
         for n in range(40)
     ]
@@ -311,7 +304,7 @@ def test_over_its_sends_an_hour_a_watchlist_holds_alerts_and_sends_them_together
             title=f"黄金第{n}次创新高",
             source="wire_a",
             pub_date=1738917000 + n,
-            description=f"<p>黄金。{_noise(n)}</p>",
+            description=f"<p>黄金。{noise(n)}</p>",
         )
         for n in range(4)
     ]
@@ -352,3 +345,29 @@ def test_digest_times_and_quiet_hours():
     assert local(mode="digest", every=15, zone="America/New_York").astimezone(ZoneInfo("America/New_York")).minute == 45
     with pytest.raises(ConfigError, match="HH:MM"):
         parse_watchlist("w", {"query": "a", "quiet": "late"})
+
+
+@pytest.mark.parametrize(
+    ("scheme", "path", "found"),
+    [
+        ("form", "/form-hook", lambda r: r.form.get("title", "") + r.form.get("message", "")),  # generic form webhook
+        ("xml", "/xml-hook", lambda r: r.get_data(as_text=True)),  # generic XML webhook
+        (
+            "ntfy",
+            "/",
+            lambda r: r.json["title"] + r.json["message"] if r.json["topic"] == "gold" else "",
+        ),  # self-hosted
+    ],
+)
+def test_other_apprise_scheme_families_reach_a_loopback_receiver(sqlite_url, tmp_path, httpserver, scheme, path, found):
+    httpserver.expect_request(path, method="POST").respond_with_data("{}", content_type="application/json")
+    target = f"{scheme}://127.0.0.1:{httpserver.port}{'/gold' if scheme == 'ntfy' else path}"  # ntfy: the topic
+    with Store(sqlite_url) as store:
+        _watch(store, "gold", query="黄金", notify=[target])
+        write_data(tmp_path / "data" / "wire" / "news.json", RECORDS[3:])
+        import_paths(store, [tmp_path / "data"], Settings())
+        done = deliver_due(store, load_watchers(store, Settings()).watchlists, {})
+    assert done.sent == 1, store.alert_log("gold")
+    [(request, _)] = httpserver.log
+    text = found(request)
+    assert "黄金价格创新高" in text and "https://news.example.com/articles/4" in text

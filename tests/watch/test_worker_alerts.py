@@ -8,7 +8,6 @@ periodic look). Every story reaches the real receiver once.
 from __future__ import annotations
 
 import json
-import random
 import re
 import signal
 import time
@@ -16,22 +15,16 @@ import time
 import pytest
 
 from newsdesk.store import Store
-from tests.conftest import json_source, newsdesk, record, start_newsdesk, wait_for, write_data
+from tests.conftest import json_source, newsdesk, noise, record, start_newsdesk, wait_for, write_data
 
 pytestmark = pytest.mark.slow
 
 SOURCES = ["gold_a", "gold_b"]
 
 
-def _noise(seed: int, size: int) -> str:
-    """Text no other seed's shares: stories that do not cluster together."""
-    rng = random.Random(seed)
-    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(size))
-
-
 def _catalog(httpserver, folder) -> None:
     for k, name in enumerate(SOURCES):
-        items = [{"t": f"黄金：{_noise(k * 100 + n, 30)}", "u": f"https://{name}.example.com/{n}"} for n in range(12)]
+        items = [{"t": f"黄金：{noise(k * 100 + n, 30)}", "u": f"https://{name}.example.com/{n}"} for n in range(12)]
         httpserver.expect_request(f"/{name}").respond_with_json({"items": items})
         json_source(folder, name, httpserver.url_for("/" + name), "interval: 600\ntimeout: 30\n")
 
@@ -52,7 +45,7 @@ def test_two_workers_send_each_alert_once_as_jobs(pg_url, httpserver, tmp_path):
             title=f"进口黄金第{n}批到港",
             source="wire",
             pub_date=1738917000 + n,
-            description=f"<p>黄金。{_noise(1000 + n, 300)}</p>",
+            description=f"<p>黄金。{noise(1000 + n, 300)}</p>",
         )
         for n in range(5)
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import ModuleType
 
@@ -123,7 +123,7 @@ def _english(title: str, text: str) -> list[str]:
     return [surface[key].most_common(1)[0][0] for key, _ in best]
 
 
-@cache
+@lru_cache(maxsize=200_000)  # the vocabulary keeps growing with the news
 def _zipf(word: str) -> float:
     # The "small" list (4 MB, not 36): a word missing from it is rare enough to weigh fully.
     from wordfreq import zipf_frequency  # here: loading it costs a tenth of a second, and few commands tag

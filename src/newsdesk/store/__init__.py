@@ -54,8 +54,11 @@ _UPDATABLE = (
 class Store(WatchlistStore):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = engines.create(url)
+    def __init__(self, url: str, *, mapped: bool = False) -> None:
+        """``mapped``: SQLite reads through memory-mapped I/O — for a server, whose reads
+        are its work; an import or a fetch daemon would see its resident memory grow
+        with the database."""
+        self.engine = engines.create(url, mapped=mapped)
         self.dialect = self.engine.dialect.name
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ __all__ = ["NoDelayProtocol", "app_for", "create_app"]
 
 def app_for(db: str, settings: Settings) -> FastAPI:
     """The app of a worker process of ``newsdesk serve --workers N`` (each opens the store)."""
-    return create_app(Store(db), settings)
+    return create_app(Store(db, mapped=True), settings)
 
 
 class NoDelayProtocol(HttpToolsProtocol):
