@@ -40,3 +40,19 @@ def test_one_thread_makes_a_missing_value_while_the_others_wait():
     for thread in threads:
         thread.join()
     assert results == ["page"] * 8 and len(calls) == 1
+
+
+def test_with_seconds_zero_a_shared_value_lives_only_while_the_articles_are_unchanged():
+    version = ["v1"]
+    made = []
+
+    def make() -> int:
+        made.append(1)
+        return len(made)
+
+    shared = PageCache(0, lambda: version[0], while_unchanged=True)
+    assert shared.get("widget", make) == 1 and shared.get("widget", make) == 1  # unchanged: reused
+    version[0] = "v2"
+    time.sleep(1.1)  # the version is read at most once a second
+    assert shared.fresh("widget") is None and shared.get("widget", make) == 2
+    assert PageCache(0, lambda: "v").get("page", make) == 3  # without it, 0 is no cache at all

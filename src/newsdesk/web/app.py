@@ -60,6 +60,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app.add_middleware(RequestTiming)
     env = environment(None, settings.tz, display_names(settings.sources_folder))
     cache = PageCache(settings.web_cache_seconds, store.version)
+    # The tag widget and the slug tables: site-wide, costly on a large database (a
+    # GROUP BY over every tag), the same for every page until the articles change.
+    shared = PageCache(settings.web_cache_seconds, store.version, while_unchanged=True)
 
     def context() -> dict[str, Any]:
         def make() -> dict[str, Any]:
@@ -69,7 +72,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                 "served": True,
             }
 
-        return cache.get("context", make)
+        return shared.get("context", make)
 
     def names(kind: str) -> dict[str, str]:
         def make() -> dict[str, str]:
@@ -81,7 +84,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                 values = [lang for lang, _ in store.language_counts()]
             return {slugify(v): v for v in values}
 
-        return cache.get(f"names:{kind}", make)
+        return shared.get(f"names:{kind}", make)
 
     def label(kind: str, name: str) -> str:
         """What a page or feed title shows for a tag, source or language."""
@@ -94,7 +97,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return value if value is not None else await run_in_threadpool(cache.get, key, make)
 
     async def names_now(kind: str) -> dict[str, str]:
-        value = cache.fresh(f"names:{kind}")
+        value = shared.fresh(f"names:{kind}")
         return value if value is not None else await run_in_threadpool(names, kind)
 
     def ticker_header(symbol: str) -> dict[str, Any] | None:

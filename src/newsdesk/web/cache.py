@@ -20,8 +20,11 @@ class PageCache:
     the others are answered with the old value (no stampede when 20 requests find the
     home page outdated at once)."""
 
-    def __init__(self, seconds: int, version: Any) -> None:
+    def __init__(self, seconds: int, version: Any, *, while_unchanged: bool = False) -> None:
+        """``while_unchanged``: values live while the articles are unchanged even when
+        ``seconds`` is 0 (site-wide figures that many pages show)."""
         self.seconds = seconds
+        self.while_unchanged = while_unchanged
         self._version = version
         self._seen: tuple[float, object] = (-1.0, None)
         self._items: dict[str, tuple[float, object, Any]] = {}
@@ -46,7 +49,7 @@ class PageCache:
         return hit[1] == self.version() or time.monotonic() - hit[0] < self.seconds
 
     def get(self, key: str, make: Callable[[], T]) -> T:
-        if self.seconds <= 0:
+        if self.seconds <= 0 and not self.while_unchanged:
             return make()
         hit = self._items.get(key)
         if hit and self._current(hit):
