@@ -65,3 +65,27 @@ def test_known_handles_more_ids_than_one_query_takes(db_url):
     with Store(db_url) as store:
         store.save([article(n) for n in range(1200)], [], T0)
         assert len(store.known(f"{n:032x}" for n in range(0, 2400))) == 1200
+
+
+def test_a_tag_page_reads_the_tag_index_in_date_order_with_cursors_and_dates(db_url):
+    from datetime import datetime as dt
+
+    from newsdesk.models import ArticleFilter
+
+    with Store(db_url) as store:
+        made = [
+            article(n, published=dt(2025, 2, 1 + n % 20, 8, n, tzinfo=UTC), tags=["黄金", "GLD"] if n % 2 else ["原油"])
+            for n in range(40)
+        ]
+        store.save(made, [], datetime.now(UTC))
+        gold = sorted(
+            (a for a in made if a.tags and "黄金" in a.tags), key=lambda a: (a.published, a.uuid), reverse=True
+        )
+        first = store.page(ArticleFilter(tag="黄金"), 5)
+        assert [a.uuid for a in first] == [a.uuid for a in gold[:5]]
+        after = (first[-1].published, first[-1].uuid)
+        assert [a.uuid for a in store.page(ArticleFilter(tag="黄金"), 5, after)] == [a.uuid for a in gold[5:10]]
+        assert [a.uuid for a in store.page(ArticleFilter(tag="黄金"), 5, offset=15)] == [a.uuid for a in gold[15:20]]
+        since = ArticleFilter(tag="黄金", since=dt(2025, 2, 15, tzinfo=UTC))
+        assert {a.uuid for a in store.page(since, 50)} == {a.uuid for a in gold if a.published >= since.since}
+        assert store.page(ArticleFilter(tag="黄金", source="nowhere"), 5) == []  # other filters: the general query

@@ -350,7 +350,8 @@ def _enrichment(conn: sa.Connection, batch: list[Article]) -> None:
     clusters.assign(conn, batch)
     for where in bulk.matching(conn, article_tags.c.uuid, [a.uuid for a in batch]):
         conn.execute(article_tags.delete().where(where))
-    bulk.insert(conn, article_tags, [{"uuid": a.uuid, "tag": t, "kind": k} for a in batch for t, k in tag_kinds(a)])
+    rows = [{"uuid": a.uuid, "tag": t, "kind": k, "published": a.published} for a in batch for t, k in tag_kinds(a)]
+    bulk.insert(conn, article_tags, rows)
     index.write(conn, batch)
 
 

@@ -41,6 +41,25 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
     return found
 
 
+def _tag_page(where: ArticleFilter, after: tuple[datetime, str] | None) -> sa.Select[tuple[Any, ...]] | None:
+    """A tag's (or ticker's) newest uuids as a range of the ``(tag, published, uuid)``
+    index, when the filter is one tag and dates only (a tag page); else None."""
+    if bool(where.tag) == bool(where.ticker) or where.source or where.lang:
+        return None
+    t = article_tags.c
+    chosen = sa.select(t.uuid).where(t.tag == (where.ticker.upper() if where.ticker else where.tag))
+    if where.ticker:
+        chosen = chosen.where(t.kind == "ticker")
+    if where.since:
+        chosen = chosen.where(t.published >= where.since)
+    if where.until:
+        chosen = chosen.where(t.published <= where.until)
+    if after:
+        published, uuid = after
+        chosen = chosen.where(sa.or_(t.published < published, sa.and_(t.published == published, t.uuid < uuid)))
+    return chosen.order_by(t.published.desc(), t.uuid.desc())
+
+
 def page_query(
     where: ArticleFilter,
     limit: int,
@@ -52,10 +71,13 @@ def page_query(
     """Newest first; ``after`` is the (published, uuid) of the last row already seen;
     the columns named in ``skip`` are left out."""
     c = articles.c
-    chosen = sa.select(c.uuid).where(*conditions(where))
-    if after:
-        published, uuid = after
-        chosen = chosen.where(sa.or_(c.published < published, sa.and_(c.published == published, c.uuid < uuid)))
-    chosen = chosen.order_by(c.published.desc(), c.uuid.desc()).limit(limit).offset(offset or None)
+    chosen = _tag_page(where, after)
+    if chosen is None:
+        chosen = sa.select(c.uuid).where(*conditions(where))
+        if after:
+            published, uuid = after
+            chosen = chosen.where(sa.or_(c.published < published, sa.and_(c.published == published, c.uuid < uuid)))
+        chosen = chosen.order_by(c.published.desc(), c.uuid.desc())
+    chosen = chosen.limit(limit).offset(offset or None)
     columns = [col for col in c if col.name not in skip]
     return sa.select(*columns).where(c.uuid.in_(chosen)).order_by(c.published.desc(), c.uuid.desc())

@@ -94,7 +94,9 @@ article_tags = sa.Table(
     sa.Column("uuid", sa.String(32), primary_key=True),
     sa.Column("tag", sa.String(200), primary_key=True),
     sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("published", UTCDateTime),  # the article's, so that a tag's newest are an index range (0007)
     sa.Index("ix_article_tags_tag", "tag"),
+    sa.Index("ix_article_tags_tag_published", "tag", "published", "uuid"),
     sa.Index("ix_article_tags_kind_tag", "kind", "tag"),  # tag counts of a kind read the index only (0005)
 )
 
