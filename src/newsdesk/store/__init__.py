@@ -113,7 +113,7 @@ class Store(WatchlistStore):
                     rows = [{"uuid": uuid, "content_hash": digest} for uuid, digest in sorted(seen)]
                     conn.execute(insert(article_versions).on_conflict_do_nothing(), rows)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"could not save {len(new) + len(changed)} articles: {exc}") from None
+            raise StoreError(f"could not save {len(new) + len(changed)} articles: {_reason(exc)}") from None
 
     def forked(self) -> None:
         """In a forked child process: drop the parent's connections without closing them."""
@@ -204,7 +204,7 @@ class Store(WatchlistStore):
                 statement = statement.values({col: sa.bindparam(col) for col in columns})
                 conn.execute(statement, [{"b_uuid": a.uuid, **{c: getattr(a, c) for c in columns}} for a in batch])
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"could not save the enrichment of {len(batch)} articles: {exc}") from None
+            raise StoreError(f"could not save the enrichment of {len(batch)} articles: {_reason(exc)}") from None
 
     def tag_counts(self, kind: str | tuple[str, ...] | None = None, *, limit: int = 100) -> list[tuple[str, int]]:
         """Most used tags (of a kind, or kinds, of ``models.TAG_KINDS``), with article counts."""
@@ -297,7 +297,7 @@ class Store(WatchlistStore):
                 if release:
                     health.release_in(conn, record.name, release)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"could not save the health of source {record.name}: {exc}") from None
+            raise StoreError(f"could not save the health of source {record.name}: {_reason(exc)}") from None
 
     def claim_run(self, name: str, owner: str, seconds: float) -> bool:
         """Take the lease of source ``name`` for ``seconds`` (False: another run holds it)."""
@@ -332,7 +332,7 @@ class Store(WatchlistStore):
         try:
             return retention.remove(self.engine, cutoffs)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"could not prune: {exc}") from None
+            raise StoreError(f"could not prune: {_reason(exc)}") from None
 
     def _connect(self) -> sa.Connection:
         try:
@@ -363,6 +363,11 @@ def _row(article: Article, now: datetime, *, first_seen: bool) -> dict[str, obje
     else:
         row["b_uuid"] = article.uuid
     return row
+
+
+def _reason(exc: sa.exc.SQLAlchemyError) -> str:
+    """The database's own words (not the statement and its thousands of parameters)."""
+    return str(getattr(exc, "orig", None) or exc).strip()
 
 
 def _bodiless(row: sa.RowMapping) -> Article:
