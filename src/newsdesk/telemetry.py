@@ -61,7 +61,7 @@ def registry(collector: Collector | None = None) -> CollectorRegistry:
         MultiProcessCollector(found)  # type: ignore[no-untyped-call]
     else:
         for metric in (RUNS, ITEMS, FETCH_LATENCY, FETCH_STATUS, ALERTS, REQUEST_LATENCY):
-            found.register(_Reader(metric))
+            found.register(metric)  # a metric is read by every registry it is in
     if collector is not None:
         found.register(collector)
     return found
@@ -72,16 +72,6 @@ def exposition(collector: Collector | None = None) -> bytes:
     return bytes(generate_latest(registry(collector)))
 
 
-class _Reader(Collector):
-    """One of this process's metrics, read into another registry."""
-
-    def __init__(self, metric: Any) -> None:
-        self.metric = metric
-
-    def collect(self) -> Iterator[Any]:
-        yield from self.metric.collect()
-
-
 class StoreCollector(Collector):
     """Figures read from the database at each scrape (``engine()`` gives the engine)."""
 
@@ -89,16 +79,26 @@ class StoreCollector(Collector):
         self.engine = engine
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        """The database's figures, read in full before any is given out; a database that
+        does not answer gives ``newsdesk_database_up 0`` (the scrape still succeeds)."""
         engine = self.engine()
-        with engine.connect() as conn:
-            yield _gauge("newsdesk_articles", "Articles stored.", [], [((), conn.execute(sa.text(
-                "SELECT count(*) FROM articles")).scalar_one())])  # fmt: skip
-            rows = conn.execute(sa.text("SELECT state, count(*) FROM source_health GROUP BY state")).all()
-            yield _gauge("newsdesk_sources", "Sources with a health record, by state.", ["state"], rows)
-            rows = conn.execute(sa.text("SELECT state, count(*) FROM alerts GROUP BY state")).all()
-            yield _gauge("newsdesk_alerts", "Watchlist alerts in the outbox, by state.", ["state"], rows)
-            if engine.dialect.name == "postgresql":
-                yield from _queue(conn)
+        try:
+            with engine.connect() as conn:
+                found = list(self._read(conn, engine.dialect.name))
+        except sa.exc.SQLAlchemyError:
+            found = []
+        yield _gauge("newsdesk_database_up", "1 when the database answered this scrape.", [], [((), int(bool(found)))])
+        yield from found
+
+    def _read(self, conn: sa.Connection, dialect: str) -> Iterator[GaugeMetricFamily]:
+        articles = conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one()
+        yield _gauge("newsdesk_articles", "Articles stored.", [], [((), articles)])
+        rows = conn.execute(sa.text("SELECT state, count(*) FROM source_health GROUP BY state")).all()
+        yield _gauge("newsdesk_sources", "Sources with a health record, by state.", ["state"], rows)
+        rows = conn.execute(sa.text("SELECT state, count(*) FROM alerts GROUP BY state")).all()
+        yield _gauge("newsdesk_alerts", "Watchlist alerts in the outbox, by state.", ["state"], rows)
+        if dialect == "postgresql":
+            yield from _queue(conn)
 
 
 def _queue(conn: sa.Connection) -> Iterator[GaugeMetricFamily]:

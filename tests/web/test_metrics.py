@@ -46,6 +46,17 @@ def test_metrics_count_requests_by_route_and_read_the_database(server, db_url):
     assert not [key for key in samples if ("path", "/tags/AAPL/") in key[1]]  # routes, not paths
     with Store(db_url) as store:
         assert _value(samples, "newsdesk_articles") == store.count() > 0
+    assert _value(samples, "newsdesk_database_up") == 1
+
+
+def test_a_database_that_does_not_answer_is_a_figure_not_a_failed_scrape(tmp_path):
+    import sqlalchemy as sa
+
+    from newsdesk import telemetry
+
+    empty = sa.create_engine(f"sqlite:///{tmp_path / 'not-newsdesk.db'}")  # no tables: every query fails
+    samples = _samples(telemetry.exposition(telemetry.StoreCollector(lambda: empty)).decode())
+    assert _value(samples, "newsdesk_database_up") == 0 and ("newsdesk_articles", ()) not in samples
 
 
 def test_fetch_runs_items_and_http_answers_are_counted(httpserver, sqlite_url):

@@ -27,13 +27,13 @@ from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import limits_from
 from newsdesk.models import SourceHealth, Watchlist
 from newsdesk.pipeline.ingest import load_watchers
-from newsdesk.pipeline.prune import DAILY, prune
+from newsdesk.pipeline.prune import DAILY, keeps_everything, prune
 from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.sources.catalog import Source, display_names, is_enabled
 from newsdesk.store import Store
 from newsdesk.watch.deliver import Delivery, deliver_due
 
-__all__ = ["WatchlistCache", "active", "interval_of", "keeps_everything", "prune_daily", "run_forever", "send_alerts"]
+__all__ = ["WatchlistCache", "active", "interval_of", "prune_daily", "run_forever", "send_alerts"]
 
 JITTER = 0.1
 log = logging.getLogger("newsdesk.run")
@@ -116,10 +116,6 @@ async def prune_daily(store: Store, settings: Settings, sources: list[Source], s
             log.warning("retention: %s", exc)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), DAILY)
-
-
-def keeps_everything(settings: Settings, sources: list[Source]) -> bool:
-    return not (settings.retention_days or settings.retention_flash_days or any(s.retention_days for s in sources))
 
 
 async def run_forever(

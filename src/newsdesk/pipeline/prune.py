@@ -13,7 +13,7 @@ from newsdesk.sources.catalog import Source
 from newsdesk.store import Store
 from newsdesk.store.retention import Cutoffs
 
-__all__ = ["DAILY", "cutoffs", "prune"]
+__all__ = ["DAILY", "cutoffs", "keeps_everything", "prune"]
 
 DAILY = 24 * 3600.0  # seconds between the daemons' prunes
 
@@ -26,6 +26,11 @@ def cutoffs(settings: Settings, sources: Iterable[Source], now: datetime) -> Cut
 
     own = {s.name: before(s.retention_days) for s in sources if s.retention_days is not None}
     return Cutoffs(before(settings.retention_days), before(settings.retention_flash_days), own)
+
+
+def keeps_everything(settings: Settings, sources: Iterable[Source]) -> bool:
+    """Whether no retention rule is set (the daemons then never prune)."""
+    return not cutoffs(settings, sources, datetime.now(UTC)).conditions()
 
 
 def prune(

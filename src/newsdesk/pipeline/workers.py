@@ -93,15 +93,8 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
         return (await asyncio.to_thread(cache.deliver, state["secrets"], watchlist)).as_json()
 
     async def defer_sends(store: Store) -> int:
-        deferred = 0
-        for name in await asyncio.to_thread(store.due_watchlists):
-            lock = f"alerts:{name}"
-            try:
-                await send_alerts_job.configure(lock=lock, queueing_lock=lock).defer_async(watchlist=name)
-                deferred += 1
-            except procrastinate_errors.AlreadyEnqueued:  # one waiting already: it takes these too
-                pass
-        return deferred
+        names = await asyncio.to_thread(store.due_watchlists)  # one waiting already takes these too
+        return sum([await _defer_once(send_alerts_job, f"alerts:{name}", watchlist=name) for name in names])
 
     @app.periodic(cron="* * * * * */1", periodic_id="newsdesk-alerts")
     @app.task(name="newsdesk.alerts", queue="schedule", queueing_lock="newsdesk.alerts", pass_context=True)
@@ -136,13 +129,7 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
                 continue
             if source.name in busy:
                 continue
-            try:
-                await fetch_source_job.configure(lock=source.name, queueing_lock=source.name).defer_async(
-                    name=source.name
-                )
-                deferred += 1
-            except procrastinate_errors.AlreadyEnqueued:
-                pass
+            deferred += await _defer_once(fetch_source_job, source.name, name=source.name)
         return {"deferred": deferred}
 
     # Apart from the scheduler, and without its lock: a worker killed during a scheduling
@@ -164,6 +151,16 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
         return dict(gone)
 
     return app
+
+
+async def _defer_once(task: Any, lock: str, **arguments: Any) -> bool:
+    """Defer a job of ``task`` with ``lock`` as its lock and queueing lock; False when
+    one is already waiting."""
+    try:
+        await task.configure(lock=lock, queueing_lock=lock).defer_async(**arguments)
+    except procrastinate_errors.AlreadyEnqueued:
+        return False
+    return True
 
 
 async def install_schema(app: procrastinate.App, db_url: str) -> None:

@@ -44,6 +44,11 @@ class Delivery:
     failed: int = 0
     held: int = 0  # over the watchlist's sends an hour: they wait
 
+    def count(self, outcome: str, number: int = 1) -> None:
+        """``number`` alerts more with this outcome (a field's name), here and in the metrics."""
+        setattr(self, outcome, getattr(self, outcome) + number)
+        telemetry.ALERTS.labels(outcome).inc(number)
+
     def as_json(self) -> dict[str, int]:
         return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed, "held": self.held}
 
@@ -134,8 +139,7 @@ def _hold_over_limit(
         if len(recent) >= limit:
             held = groups.pop(name)
             store.postpone_alerts([a["id"] for a in held], recent[-limit] + _HOUR)
-            done.held += len(held)
-            telemetry.ALERTS.labels("held").inc(len(held))
+            done.count("held", len(held))
 
 
 def _stories(
@@ -147,9 +151,7 @@ def _stories(
     for alert in alerts:
         article = articles[alert["uuid"]]
         others = dict.fromkeys(
-            names.get(source, source)
-            for uuid, source, _ in reports.get(alert["cluster"], ())
-            if uuid != article.uuid and source != article.source
+            names.get(source, source) for uuid, source, _ in reports.get(alert["cluster"], ()) if uuid != article.uuid
         )
         shown = names.get(article.source, article.source)
         stories[alert["id"]] = Story(article, shown, tuple(o for o in others if o != shown))
@@ -161,15 +163,12 @@ def _outcome(
 ) -> tuple[int, bool, str | None, datetime | None]:
     """One send's record: sent, to be retried after a growing pause, or given up."""
     if error is None:
-        telemetry.ALERTS.labels("sent").inc()
-        done.sent += 1
+        done.count("sent")
         return alert["id"], True, None, None
     if retry and alert["attempts"] + 1 < MAX_ATTEMPTS:
-        telemetry.ALERTS.labels("retrying").inc()
-        done.retrying += 1
+        done.count("retrying")
         return alert["id"], False, error, datetime.now(UTC) + timedelta(seconds=_FIRST_PAUSE * 2 ** alert["attempts"])
-    telemetry.ALERTS.labels("failed").inc()
-    done.failed += 1
+    done.count("failed")
     return alert["id"], False, error, None
 
 
