@@ -108,7 +108,7 @@ def main() -> None:
                     "title": f"基准测试新文章 {n} benchmark article",
                     "description": f"<p>第{n}篇新文章的正文。</p>",
                     "source": "bench",
-                    "pub_date": f"2025-02-06 12:0{round_}:00",
+                    "pub_date": int(time.time()) + round_ * 60,  # the newest, as new articles are
                 }
                 for n in range(10)
             ]
@@ -118,6 +118,9 @@ def main() -> None:
             os.sync()
             updates.append(run([*newsdesk, "--db", db, "build", str(tmp_path / "public-0"), "--json"]))
         hugo_files = sum(1 for p in (tmp_path / "hugo-public-0").rglob("*") if p.is_file())
+        ours_files = sum(1 for p in (tmp_path / "public-0").rglob("*") if p.is_file())
+        disk = {name: _disk(tmp_path / name) for name in ("hugo-public-0", "public-0")}
+        articles = _articles(db)
     hugo, mine = _median(hugos), _median(ours)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"full builds: {args.repeat} each, in turn; wall s: hugo {_walls(hugos)}, newsdesk {_walls(ours)}")
@@ -128,10 +131,27 @@ def main() -> None:
         print(
             f"{f'update {n} (+10 articles)':<24} {update['wall']:>8.2f} {update['rss']:>12.0f}  {update['out'].strip()}"
         )
+    for name, label, files in (("hugo-public-0", "hugo", hugo_files), ("public-0", "newsdesk", ours_files)):
+        print(
+            f"{label}: {files} files, {disk[name] / 1e6:.0f} MB on disk for {articles} articles: "
+            f"{files / articles:.2f} files and {disk[name] / articles / 1024:.1f} KiB an article"
+        )
     print(
         f"ratio newsdesk/hugo (medians): wall {mine['wall'] / hugo['wall']:.2f}x, peak memory "
         f"{mine['rss'] / hugo['rss']:.2f}x"
     )
+
+
+def _disk(folder: Path) -> int:
+    """Bytes the folder takes on disk (blocks, as du counts them)."""
+    return int(subprocess.run(["du", "-s", "-B1", str(folder)], capture_output=True, text=True).stdout.split()[0])
+
+
+def _articles(db: str) -> int:
+    from newsdesk.store import Store
+
+    with Store(db) as store:
+        return store.count()
 
 
 def _median(runs: list[dict[str, object]]) -> dict[str, object]:

@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--copies", type=int, default=0, help="import the corpus this many times over, as JSON Lines")
     parser.add_argument("--config", type=Path, help="settings file for the import (e.g. [import] workers = 1)")
+    parser.add_argument("--first-only", action="store_true", help="no re-import (a scale run: the first is the figure)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.copies:
@@ -122,7 +123,7 @@ def main() -> None:
             f"{'phase':<10} {'records':>8} {'wall s':>8} {'art/s':>8} {'MB/s':>7} {'peak RSS MB':>12} "
             f"{'peak PSS MB, all':>17}  counts"
         )
-        for phase in ("first", "re-import"):
+        for phase in ("first",) if args.first_only else ("first", "re-import"):
             r = run_phase(db, args.corpus, args.config)
             print(
                 f"{phase:<10} {r['records']:>8} {r['wall']:>8.2f} {r['records'] / r['wall']:>8.0f} "

@@ -64,6 +64,12 @@ class Settings:
     output_hugo: str = _setting("hugo-site", "Default folder of `newsdesk export hugo`.")
     output_site: str = _setting("public", "Default folder of `newsdesk build`.")
     output_workers: int = _setting(0, "Processes that render a large build (0: one per CPU core; 1: none).")
+    output_tag_min: int = _setting(
+        3, "Articles a tag needs for pages of its own in the static site (fewer: its articles show it unlinked)."
+    )
+    output_search_articles: int = _setting(
+        10_000, "Newest articles the static site's search page covers (`newsdesk serve` searches all)."
+    )
     web_cache_seconds: int = _setting(
         30,
         "How long `newsdesk serve` reuses a rendered page or search result once articles have changed "
@@ -181,7 +187,7 @@ def _from_file(path: Path) -> Settings:
         raise ConfigError(f"unknown time zone {settings.site_timezone!r}", where=str(path)) from None
     if settings.import_batch_size < 1:
         raise ConfigError("import.batch_size must be at least 1", where=str(path))
-    for name in ("import_workers", "output_workers"):
+    for name in ("import_workers", "output_workers", "output_search_articles", "output_tag_min"):
         if getattr(settings, name) < 0:
             raise ConfigError(f"{name.replace('_', '.', 1)} must be 0 (one per core) or more", where=str(path))
     return settings

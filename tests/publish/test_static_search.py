@@ -11,10 +11,12 @@ import pytest
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
+from newsdesk.publish import search_files
 from newsdesk.publish.site import build_site
 from newsdesk.publish.static_search import fnv1a
 from newsdesk.store import Store
 from tests.conftest import record, write_data
+from tests.publish.test_site import _same
 
 RUNNER = Path(__file__).with_name("node_search.js")
 RECORDS = [
@@ -66,6 +68,30 @@ def test_the_static_index_answers_chinese_traditional_and_english_queries(node, 
     assert found["nothing"] == [] and found["🚀"] == []
     page = (tmp_path / "site" / "search" / "index.html").read_text()
     assert 'src="../search.js"' in page and 'id="results"' in page
+
+
+def test_the_index_covers_the_newest_blocks_and_an_update_writes_the_front_one(node, sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(search_files, "BLOCK", 3)
+    settings = Settings(output_search_articles=7)
+    stories = [record(n, title=f"黄金新闻 gold story {n}", pub_date=1738917470 + n) for n in range(13)]
+    write_data(tmp_path / "one" / "wire" / "news.json", stories[:10])
+    write_data(tmp_path / "two" / "wire" / "news.json", stories[10:])
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "one"], settings)
+        build_site(store, tmp_path / "site", settings)
+        blocks = json.loads((tmp_path / "site" / "search" / "blocks.json").read_text())
+        assert blocks == ["front", "b00002"]  # 4 newest, then 3: the 3 oldest are left out
+        found = _search(node, tmp_path / "site", "黄金", "story 2", "story 3")
+        assert found["黄金"] == [f"黄金新闻 gold story {n}" for n in range(9, 2, -1)]  # newest first, across blocks
+        assert found["story 2"] == [] and found["story 3"] == ["黄金新闻 gold story 3"]
+        import_paths(store, [tmp_path / "two"], settings)
+        written: list[str] = []
+        build_site(store, tmp_path / "site", settings, on_page=written.append)
+        build_site(store, tmp_path / "fresh", settings)
+    assert _same(tmp_path / "site", tmp_path / "fresh")  # b00002 went, b00003 came
+    assert json.loads((tmp_path / "site" / "search" / "blocks.json").read_text()) == ["front", "b00003"]
+    assert not any(p.startswith("search/b00002/") for p in written)
+    assert _search(node, tmp_path / "site", "story 12")["story 12"] == ["黄金新闻 gold story 12"]
 
 
 def test_python_and_javascript_hash_tokens_alike(node, tmp_path):

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from newsdesk.models import Article
 from newsdesk.publish.hugo import slug as article_slug
-from newsdesk.publish.output import digest
+from newsdesk.publish.keys import digest
 
 __all__ = ["Entry", "entry"]
 

@@ -146,6 +146,18 @@ def json_feed(items: Items, base: str, title: str, entries: Sequence[Entry]) -> 
     return json.dumps(head, ensure_ascii=False)[:-1] + ',\n"items": [\n' + body + "\n]}\n"
 
 
+def urlset(site: str, paths: Sequence[str]) -> str:
+    """A sitemap of pages (at most :data:`SITEMAP_URLS`; a build makes one per day of articles)."""
+    urls = "".join(f"<url>{_tag('loc', site + path.removesuffix('index.html'))}</url>" for path in paths)
+    return f'{_XML_DECLARATION}<urlset xmlns="{_SITEMAP}">{urls}</urlset>\n'
+
+
+def sitemap_index(site: str, names: Sequence[str]) -> str:
+    """``sitemap.xml``: the index of a site's sitemaps."""
+    maps = "".join(f"<sitemap>{_tag('loc', site + name)}</sitemap>" for name in names)
+    return f'{_XML_DECLARATION}<sitemapindex xmlns="{_SITEMAP}">{maps}</sitemapindex>\n'
+
+
 def sitemaps(site: str, paths: Sequence[str]) -> dict[str, str]:
     """``{file: xml}``: ``sitemap.xml`` alone, or an index of ``sitemap-N.xml``
     files when there are more URLs than one sitemap may hold."""

@@ -1,39 +1,40 @@
 """Where a build writes: only the pages whose inputs changed.
 
 Every page of a build has a *key*, a digest of everything it is rendered from
-(its articles' fingerprints, its title, its pager...). The keys of the last
-build are kept in the output folder (``.newsdesk-build.json``, with a digest of
-the templates and settings they were made with); a page whose key is unchanged
-is not rendered again. A rendered page is written only when its bytes differ,
-and files the last build made that this one does not are removed — so a build
-after new articles produces the same folder as a full build into an empty one.
+(its articles' fingerprints, its title, its pager...). The keys of the last build
+are kept in the output folder (:mod:`.manifest`, with a digest of the templates and
+settings they were made with); a page whose key is unchanged is not rendered again.
+A rendered page is written only when its bytes differ. The site says which pages
+are gone (an update build) or asks for every page the build did not make to be
+removed (a full build); either way the folder ends as a full build into an empty
+one would leave it.
 
-Pages are planned first and rendered at :meth:`Output.finish`, split among
-forked processes when there are many (a full build); the keys are saved only
-after every page is written, so an interrupted build is completed by the next.
+Planned pages are rendered in chunks (:meth:`Output.flush`), split among forked
+processes when there are many, so memory stays flat however large the site; the
+bookkeeping is committed only after every page is written, so an interrupted build
+is completed by the next. Sitemaps (one per day of articles, a few for the lists)
+are written at the end, those whose pages changed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from newsdesk.errors import PublishError
+from newsdesk.publish import feeds
+from newsdesk.publish.keys import digest, files_digest
+from newsdesk.publish.manifest import MANIFEST, Manifest
 
 __all__ = ["MANIFEST", "BuildReport", "Output", "digest", "files_digest", "save_json"]
 
-MANIFEST = ".newsdesk-build.json"
 FORK_MIN = 2000  # fewer pages than this render in one process (forking costs more)
-
-
-def digest(*parts: object) -> str:
-    """A short stable digest of ``parts`` (strings, numbers, nested sequences)."""
-    return hashlib.md5(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+FLUSH_PAGES = 4000  # planned pages held before they are rendered (each holds its articles' entries)
 
 
 @dataclass
@@ -56,7 +57,7 @@ class BuildReport:
 
 @dataclass(slots=True)
 class _Job:
-    pages: Sequence[tuple[str, str]]  # (path, key)
+    pages: Sequence[tuple[str, str, str | None]]  # (path, key, sitemap)
     render: Callable[[], list[str]]  # their texts, in order
 
 
@@ -64,46 +65,136 @@ class Output:
     """The output folder of one build, with the page keys of the previous one."""
 
     def __init__(
-        self, folder: Path, site_key: str, *, full: bool = False, on_page: Callable[[str], None] | None = None
+        self,
+        folder: Path,
+        site_key: str,
+        *,
+        full: bool = False,
+        on_page: Callable[[str], None] | None = None,
+        workers: int = 1,
+        after_fork: Callable[[], None] | None = None,
     ) -> None:
-        """``on_page`` is called with each page rendered (for a progress display)."""
+        """``on_page`` is called with each page rendered (for a progress display);
+        ``after_fork`` runs first in each render process (to drop inherited database
+        connections)."""
         self.folder, self.site_key, self.on_page = folder, site_key, on_page
+        self.workers, self.after_fork = workers, after_fork
         self.report = BuildReport()
-        self.keys: dict[str, str] = {}
-        self._old, keys = self._load()
-        self._previous = {} if full else keys
-        self._made: set[str] = set()
-        self._root = str(folder)
         self._empty = not folder.is_dir() or not any(folder.iterdir())  # nothing to compare with
+        self.manifest = Manifest(folder)
+        self._adopt(folder / ".newsdesk-build.json")
+        self.trusted = not full and self.manifest.meta("site") == site_key
+        self.build = int(self.manifest.meta("build", "0") or 0) + 1
+        self._root = str(folder)
         self._jobs: list[_Job] = []
+        self._planned = 0
+        self._confirmed: list[str] = []
+        self._sitemaps: set[str] = set()
+        self._sitemap_files = 0
+
+    def _adopt(self, old: Path) -> None:
+        """Take over the pages listed by an earlier version's bookkeeping (a JSON file),
+        so that a full build removes those it no longer makes."""
+        try:
+            pages = json.loads(old.read_text(encoding="utf-8")).get("pages")
+        except (OSError, ValueError, AttributeError):
+            return
+        if isinstance(pages, dict):
+            self.manifest.save_pages([(str(path), "", None) for path in pages], 0)
+        old.unlink()
 
     def current(self, path: str, key: str) -> bool:
         """Whether ``path`` already holds what ``key`` renders to (then it is counted as done)."""
-        if self._previous.get(path) != key:
+        if not self.trusted or self.manifest.key(path) != key:
             return False
-        self._count(path, key)
+        self._confirmed.append(path)
+        self.report.pages += 1
         self.report.unchanged += 1
         return True
 
-    def page(self, path: str, key: str, render: Callable[[], str]) -> None:
-        """Plan ``path``: rendered at :meth:`finish` unless the previous build made it with the same ``key``."""
+    def page(self, path: str, key: str, render: Callable[[], str], sitemap: str | None = None) -> None:
+        """Plan ``path``: rendered unless the previous build made it with the same ``key``;
+        listed in the sitemap named ``sitemap`` (none: not listed)."""
         if not self.current(path, key):
-            self.pages([(path, key)], lambda: [render()])
+            self.pages([(path, key, sitemap)], lambda: [render()])
 
-    def pages(self, pages: Sequence[tuple[str, str]], render: Callable[[], list[str]]) -> None:
+    def pages(self, pages: Sequence[tuple[str, str, str | None]], render: Callable[[], list[str]]) -> None:
         """Plan pages rendered together (articles whose bodies are read in one query)."""
-        for path, key in pages:
-            self._count(path, key)
+        self.report.pages += len(pages)
         self.report.rendered += len(pages)
         self._jobs.append(_Job(pages, render))
+        self._planned += len(pages)
+        if self._planned >= FLUSH_PAGES:
+            self.flush()
+
+    def drop(self, paths: Iterable[str]) -> None:
+        """Remove pages the site no longer has."""
+        paths = list(paths)
+        for path in paths:
+            self._remove(path)
+        self._sitemaps.update(self.manifest.forget(paths))
+
+    def flush(self) -> None:
+        """Render and write the pages planned so far, and note them in the bookkeeping."""
+        jobs, self._jobs, self._planned = self._jobs, [], 0
+        if self.workers > 1 and sum(len(job.pages) for job in jobs) >= FORK_MIN:
+            self._render_forked(jobs, self.workers, self.after_fork)
+        else:
+            self._render(jobs)
+        made = [page for job in jobs for page in job.pages]
+        self._sitemaps.update(self.manifest.save_pages(made, self.build))
+        self.manifest.confirm(self._confirmed, self.build)
+        self._confirmed = []
+
+    def finish(self, site: str, *, everything: bool, mark: dict[str, object]) -> BuildReport:
+        """Render what is left, remove the pages this build did not make when it
+        planned ``everything`` (a full build), write the changed sitemaps, commit the
+        bookkeeping with ``mark`` (what the next build starts from)."""
+        self.flush()
+        if everything:
+            self.drop(self.manifest.stale(self.build))
+        self._write_sitemaps(site, everything)
+        self.report.pages = self.manifest.page_count() + self._sitemap_files  # the site's, not this build's
+        try:
+            self.manifest.set_meta(site=self.site_key, build=self.build, **mark)
+            self.manifest.commit()
+        except sqlite3.Error as exc:  # the pages are written; the next build checks them again
+            raise PublishError(f"cannot save the build's bookkeeping in {self.folder}: {exc}") from None
+        self.manifest.close()
+        return self.report
+
+    def close(self) -> None:
+        """Leave without committing (a failed build)."""
+        self.manifest.close()
+
+    def _write_sitemaps(self, site: str, everything: bool) -> None:
+        names = self.manifest.sitemap_names()
+        touched = set(names) | self._sitemaps if everything or not self.trusted else self._sitemaps
+        for name in sorted(touched):
+            paths = self.manifest.sitemap_paths(name)
+            if paths:
+                self._write(f"sitemap-{name}.xml", feeds.urlset(site, paths))
+            else:
+                self._remove(f"sitemap-{name}.xml")
+        self._write("sitemap.xml", feeds.sitemap_index(site, [f"sitemap-{n}.xml" for n in sorted(names)]))
+        self._sitemap_files = len(names) + 1
+
+    def _write(self, path: str, text: str) -> None:
+        """Write a page made from the bookkeeping itself (a sitemap)."""
+        self.report.pages += 1
+        self.report.rendered += 1
+        self._store(path, text)
+        if self.on_page:
+            self.on_page(path)
 
     def _store(self, path: str, text: str) -> None:
-        target = os.path.join(self._root, path)  # strings, not Paths: this runs 100,000 times
-        data = text.encode("utf-8", "surrogatepass")
-        parent = os.path.dirname(target)
-        if parent not in self._made:
-            os.makedirs(parent, exist_ok=True)
-            self._made.add(parent)
+        try:
+            self._write_file(path, text.encode("utf-8", "surrogatepass"))
+        except OSError as exc:  # a full disk, say: the page and the reason, no traceback
+            raise PublishError(f"cannot write {path} in {self.folder}: {exc.strerror or exc}") from None
+
+    def _write_file(self, path: str, data: bytes) -> None:
+        target = os.path.join(self._root, path)  # strings, not Paths: this runs a million times
         if not self._empty:
             try:
                 with open(target, "rb") as existing:
@@ -112,25 +203,14 @@ class Output:
                         return
             except FileNotFoundError:
                 pass
-        with open(target, "wb") as out:
+        try:
+            out = open(target, "wb")  # noqa: SIM115 - closed below, the folder made on the first miss
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            out = open(target, "wb")  # noqa: SIM115
+        with out:
             out.write(data)
         self.report.written += 1
-
-    def finish(self, *, workers: int = 1, after_fork: Callable[[], None] | None = None) -> BuildReport:
-        """Render the planned pages (in ``workers`` processes when there are many;
-        ``after_fork`` runs first in each child, e.g. to drop inherited database
-        connections), remove what the previous build made and this one did not,
-        save the keys."""
-        jobs, self._jobs = self._jobs, []
-        if workers > 1 and sum(len(job.pages) for job in jobs) >= FORK_MIN:
-            self._render_forked(jobs, workers, after_fork)
-        else:
-            self._render(jobs)
-        for path in sorted(self._old - set(self.keys)):
-            self._remove(path)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        save_json(self.folder / MANIFEST, {"site": self.site_key, "pages": self.keys})
-        return self.report
 
     def _render(self, jobs: Iterable[_Job]) -> None:
         for job in jobs:
@@ -138,7 +218,7 @@ class Output:
                 texts = job.render()
             except Exception as exc:  # a theme's template error, say: name the page
                 raise PublishError(f"cannot render {job.pages[0][0]}: {type(exc).__name__}: {exc}") from exc
-            for (path, _), text in zip(job.pages, texts, strict=True):
+            for (path, _, _), text in zip(job.pages, texts, strict=True):
                 self._store(path, text)
                 if self.on_page:
                     self.on_page(path)
@@ -166,7 +246,7 @@ class Output:
                 continue
             self.report.written += result["written"]
             self.report.unchanged += result["unchanged"]
-            for path, _ in (page for job in share for page in job.pages):
+            for path, _, _ in (page for job in share for page in job.pages):
                 if self.on_page:
                     self.on_page(path)
         if failures:
@@ -188,30 +268,15 @@ class Output:
         os.write(pipe, json.dumps(result).encode())
         return 1 if "error" in result else 0
 
-    def _count(self, path: str, key: str) -> None:
-        if path in self.keys:
-            raise PublishError(f"two pages of the site would be written to {path}")
-        self.keys[path] = key
-        self.report.pages += 1
-
-    def _load(self) -> tuple[set[str], dict[str, str]]:
-        """Paths the previous build made, and their keys if made with the same templates and settings."""
-        try:
-            saved = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return set(), {}
-        pages = saved.get("pages") if isinstance(saved, dict) else None
-        if not isinstance(pages, dict):
-            return set(), {}
-        keys = {str(k): str(v) for k, v in pages.items()}
-        return set(keys), keys if saved.get("site") == self.site_key else {}
-
     def _remove(self, path: str) -> None:
         target = (self.folder / path).resolve()
         root = self.folder.resolve()
         if not target.is_relative_to(root) or target == root:
             return  # a hand-edited manifest never reaches outside the folder
-        target.unlink(missing_ok=True)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            return
         self.report.removed += 1
         for parent in target.parents:
             if parent == root or any(parent.iterdir()):
@@ -224,11 +289,3 @@ def save_json(path: Path, value: object) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, path)
-
-
-def files_digest(files: Iterable[tuple[str, bytes]]) -> str:
-    """Digest of named contents (the templates a build renders with)."""
-    md5 = hashlib.md5()
-    for name, data in sorted(files):
-        md5.update(name.encode() + b"\0" + hashlib.md5(data).digest())
-    return md5.hexdigest()[:20]

@@ -1,44 +1,53 @@
 """The built-in static site: ``newsdesk build DIR``.
 
-Pages, in the spirit of the seed's Mainroad theme: a paginated home list, one
-page per article (``posts/<uuid>/``), tag, source and language lists (each
-paginated), a 404 page, ``sitemap.xml``, a search page that works without a server
-(:mod:`.static_search`), and RSS / Atom / JSON Feed for the site,
-each tag and each source. Every page carries the seed's three sidebar widgets:
-search, recent, tag list. Recent and tag list change with every new article, so
-they live in one shared file (``widgets.html``, loaded by ``site.js``; the served
-site renders them inline) instead of in 100,000 pages. Templates are Jinja2 with
-autoescaping; a theme folder given by the user overrides any of them (and ``style.css``).
+Pages, in the spirit of the seed's Mainroad theme: a home page of the newest
+articles, one page per article (``posts/<uuid>/``), archives by month
+(``archive/YYYY/MM/``), tag, source and language lists (each paged from the oldest,
+:mod:`.lists`), a 404 page, sitemaps, a search page that works without a server over
+the newest articles (:mod:`.static_search`), and RSS / Atom / JSON Feed for the site
+and every list with an archive page. The recent and tag list widgets change with
+every new article, so they live in one shared file (``widgets.html``, loaded by
+``site.js``; the served site renders them inline). Templates are Jinja2 with
+autoescaping; a theme folder given by the user overrides any of them.
 
-Builds are incremental (:mod:`.output`): a page is rendered only when what it
-is made from changed since the last build into the same folder, and the result
-is the same as a full build into an empty folder.
+Builds are incremental: the build remembers what it made (:mod:`.manifest`); the
+next one asks the store what changed since (:mod:`newsdesk.store.sitereads`), and
+re-plans only the pages of those articles, of their clusters, and of the lists they
+are (or were) in, from their place to the newest. The first build, a build with
+other templates or settings, and ``full`` plan every page, reading the store a list
+at a time (memory stays flat). Either way the folder ends as a full build into an
+empty folder leaves it.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
-from collections import defaultdict
+import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from importlib import resources
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from jinja2 import Environment
 
-import newsdesk
 from newsdesk import agencies
 from newsdesk.config import Settings
+from newsdesk.errors import PublishError
 from newsdesk.models import Article
-from newsdesk.publish import feeds, static_search
 from newsdesk.publish.entry import Entry, entry
-from newsdesk.publish.output import BuildReport, Output, digest, files_digest, save_json
-from newsdesk.publish.templating import environment, excerpt, slugify
+from newsdesk.publish.lists import FEED_ITEMS, Lists, ListSpec, list_pages, pager, stamp
+from newsdesk.publish.output import BuildReport, Output, digest
+from newsdesk.publish.search_files import plan_search_index
+from newsdesk.publish.templating import environment, site_key, slugify
 from newsdesk.sources.catalog import display_names
 
 __all__ = [
+    "FEED_ITEMS",
+    "RECENT",
+    "TAG_LIST",
     "BuildReport",
     "Entry",
     "build_site",
@@ -52,9 +61,14 @@ __all__ = [
 
 RECENT = 10
 TAG_LIST = 40
-FEED_ITEMS = 20
 BODY_BATCH = 500
+SMALL_BATCH = 300  # small lists read together in a full build
+UPDATE_LIMIT = 50_000  # more changed articles than this: compare every page instead
 _STATIC = ("style.css", "search.js", "site.js")
+_PREFIX = {"tag": "tags", "source": "sources", "language": "lang"}
+
+Group = tuple[str, str]
+Key = tuple[datetime, str]
 
 
 class Articles(Protocol):
@@ -62,6 +76,34 @@ class Articles(Protocol):
 
     def iter_articles(self, *, bodies: bool = True) -> Iterable[Article]: ...
     def get_many(self, uuids: Iterable[str]) -> Mapping[str, Article]: ...
+    def members(
+        self,
+        group: Group,
+        limit: int,
+        before: Key | None = None,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Article]: ...
+    def clusters_of(self, keys: Iterable[str]) -> dict[str, list[Article]]: ...
+    def groups_of(self, kind: str, names: list[str]) -> dict[str, list[Article]]: ...
+    def group_sizes(self) -> Iterable[tuple[Group, int]]: ...
+    def count_between(self, since: datetime, until: datetime) -> int: ...
+    def time_span(self) -> tuple[datetime, datetime] | None: ...
+    def change_mark(self) -> tuple[str, int]: ...
+    def changed_since(self, mark: str, limit: int) -> list[Article] | None: ...
+    def all_uuids(self) -> Iterable[str]: ...
+    def arrivals(self, uuids: list[str]) -> list[Article]: ...
+
+
+@dataclass
+class _Plan:
+    """What a build re-plans: lists (from their oldest changed article; None: whole),
+    article pages (None: all of them), the lists' sizes before."""
+
+    lists: dict[Group, Key | None] | None = field(default_factory=dict)  # None: every list
+    articles: set[str] | None = None
+    old_sizes: dict[Group, int] = field(default_factory=dict)
 
 
 def build_site(
@@ -76,55 +118,27 @@ def build_site(
     watchlists: Mapping[str, Sequence[Article]] | None = None,
 ) -> BuildReport:
     """Build the site into ``folder``, rendering only what changed since the last
-    build there (everything when ``full``). Lists need no article bodies; bodies are
-    read in batches, only for the article pages that are rendered. ``watchlists``:
-    the public ones' stories, newest alert first (``watch/NAME/`` and its feeds)."""
-    env = environment(theme, settings.tz, display_names(settings.sources_folder))
-    entries = sorted(
-        (entry(a) for a in store.iter_articles(bodies=False)), key=lambda e: (e.published, e.uuid), reverse=True
+    build there (every page is planned when ``full``). ``watchlists``: the public
+    ones' stories, newest alert first (``watch/NAME/`` and its feeds)."""
+    names = display_names(settings.sources_folder)
+    env = environment(theme, settings.tz, names)
+    workers = settings.output_workers or os.cpu_count() or 1
+    out = Output(
+        folder,
+        site_key(theme, settings, per_page, names),
+        full=full,
+        on_page=on_page,
+        workers=workers,
+        after_fork=getattr(store, "forked", None),
     )
-    prints = {
-        e.uuid: digest(
-            e.title, e.link, e.source, e.language, e.published, e.summary, e.image, e.tags, e.cluster, e.dated, e.kind
-        )
-        for e in entries
-    }
-    groups = _groups(entries)
-    tag_list = _tag_list(groups["tags"])
-    context = page_context(settings, entries[:RECENT], tag_list)
-    out = Output(folder, _site_key(theme, settings, per_page), full=full, on_page=on_page)
-    _article_pages(store, env, out, context, entries, groups["clusters"], prints)
-    items = feeds.Items(context["site"]["base_url"])  # type: ignore[index]
-    _lists(env, out, context, "", settings.site_title, entries, per_page, prints)
-    _feeds(out, items, "", settings.site_title, entries, prints)
-    for kind, prefix in (("tags", "tags"), ("sources", "sources"), ("languages", "lang")):
-        for name, members in sorted(groups[kind].items()):
-            base = f"{prefix}/{slugify(name)}/"
-            title = env.filters["source_name"](name) if kind == "sources" else name
-            _lists(env, out, context, base, title, members, per_page, prints)
-            _feeds(out, items, base, f"{settings.site_title} · {title}", members, prints)
-    for name, stories in sorted((watchlists or {}).items()):
-        members = [e for e in map(entry, stories) if e.uuid in prints]
-        _lists(env, out, context, f"watch/{name}/", f"关注 Watchlist · {name}", members, per_page, prints)
-        _feeds(out, items, f"watch/{name}/", f"{settings.site_title} · {name}", members, prints)
-    out.page(
-        "widgets.html",
-        digest([prints[e.uuid] for e in entries[:RECENT]], tag_list),
-        lambda: env.get_template("widgets.html").render(context, root=""),
-    )
-    out.page("404.html", "", lambda: env.get_template("404.html").render(context, root="/"))
-    out.page(
-        "search/index.html",
-        "",
-        lambda: env.get_template("search.html").render(
-            context, query="", hits=[], error=None, static_search=True, root="../"
-        ),
-    )
-    for name in _STATIC:
-        out.page(name, "", lambda name=name: env.loader.get_source(env, name)[0])  # type: ignore[union-attr,misc]
-    _search_index(out, entries, prints, settings)
-    _sitemaps(out, context["site"]["base_url"])  # type: ignore[index]
-    return out.finish(workers=settings.output_workers or os.cpu_count() or 1, after_fork=getattr(store, "forked", None))
+    try:
+        return _Build(store, env, out, settings, per_page, names).run(watchlists or {})
+    except sqlite3.Error as exc:  # the bookkeeping's file: a full disk, say
+        out.close()
+        raise PublishError(f"cannot keep the build's bookkeeping in {folder}: {exc}") from None
+    except BaseException:
+        out.close()
+        raise
 
 
 def page_context(
@@ -136,198 +150,252 @@ def page_context(
     return {"site": site, "recent": recent, "tag_list": tag_list, "tz": settings.tz, "widgets_inline": inline}
 
 
-def list_pages(count: int, per_page: int) -> list[tuple[int, int, int]]:
-    """The pages of a list of ``count`` articles, newest first: ``(number, start, stop)``.
+class _Build:
+    def __init__(
+        self, store: Articles, env: Environment, out: Output, settings: Settings, per_page: int, names: dict[str, str]
+    ) -> None:
+        self.store, self.env, self.out, self.settings, self.per_page = store, env, out, settings, per_page
+        self.names = names
+        self.tz, self.tag_min = settings.tz, settings.output_tag_min
+        self.manifest = out.manifest
 
-    Page 0 is the list's front page: the newest articles, ``per_page`` to
-    ``2 × per_page - 1`` of them. Older ones fill archive pages numbered from the
-    oldest (``page/1/`` holds the first ``per_page`` articles ever), so a full archive
-    page never changes: a new article rewrites the front page and at most two archive
-    pages of each list it is in, not every page of the list.
-    """
-    sealed = max(count // per_page - 1, 0)
-    pages = [(0, 0, count - sealed * per_page)]
-    for number in range(sealed, 0, -1):
-        stop = count - (number - 1) * per_page
-        pages.append((number, stop - per_page, stop))
-    return pages
+    def run(self, watchlists: Mapping[str, Sequence[Article]]) -> BuildReport:
+        updated, count = self.store.change_mark()
+        plan = self._update_plan(count) if self.out.trusted else None
+        everything = plan is None
+        if plan is None:
+            plan = self._full_plan(count)
+        recent = [entry(a) for a in self.store.members(("all", ""), max(RECENT, self.per_page, FEED_ITEMS))]
+        tag_list = self._tag_list()
+        context = page_context(self.settings, recent[:RECENT], tag_list)
+        lists = Lists(self.store, self.env, self.out, context, self.per_page, _list_sitemap)
+        self._articles(plan.articles, context)
+        self._lists(lists, plan)
+        self._home(lists, context, recent)
+        self._watchlists(lists, watchlists)
+        self._fixed(context, recent[:RECENT], tag_list)
+        if plan.lists is None or ("all", "") in plan.lists:
+            oldest = None if plan.lists is None else plan.lists[("all", "")]
+            plan_search_index(self.out, self.store, self.settings, self.names, count, oldest)
+        site = str(context["site"]["base_url"])  # type: ignore[index]
+        return self.out.finish(site, everything=everything, mark={"updated": updated, "count": count})
 
+    # what changed
+    def _full_plan(self, count: int) -> _Plan:
+        self.manifest.clear_articles()
+        self.manifest.add_sizes((g, n) for g, n in self.store.group_sizes() if g[0] != "cluster")
+        self.manifest.add_sizes([*self._month_sizes().items(), (("all", ""), count)])
+        return _Plan(lists=None)
 
-def pager(base: str, number: int, sealed: int) -> dict[str, object]:
-    """Links of page ``number`` (0: the front page) of the list at ``base`` with
-    ``sealed`` archive pages: ``previous`` is newer, ``next`` older (relative paths),
-    ``pages`` the numbered links around this one, ``(number, path)`` with ``(0, None)``
-    for a gap. They reach one page up, two down and to page 1 (the front page's "Latest"
-    link covers the rest), so that a new archive page changes the links of the page
-    before it only."""
-    newer = None if number == 0 else base if number == sealed else f"{base}page/{number + 1}/"
-    older = f"{base}page/{sealed}/" if number == 0 and sealed else f"{base}page/{number - 1}/" if number > 1 else None
-    top = sealed if number == 0 else number
-    shown = [n for n in range(min(top + 1, sealed), max(top - 3, 0), -1) if n >= 1]
-    pages: list[tuple[int, str | None]] = [(n, f"{base}page/{n}/") for n in shown]
-    if shown and shown[-1] > 1:
-        pages += [(0, None)] * (shown[-1] > 2) + [(1, f"{base}page/1/")]
-    return {"number": number, "previous": newer, "next": older, "pages": pages, "front": base}
+    def _update_plan(self, count: int) -> _Plan | None:
+        mark = self.manifest.meta("updated")
+        changed = self.store.changed_since(mark, UPDATE_LIMIT) if mark else None
+        if changed is None:
+            return None
+        now = {a.uuid: entry(a) for a in changed}
+        old = self.manifest.remembered(now)
+        deleted: list[str] = []
+        if int(self.manifest.meta("count", "0")) + sum(u not in old for u in now) != count:
+            deleted = sorted(self.manifest.entry_uuids() - set(self.store.all_uuids()))
+            old.update(self.manifest.remembered(deleted))
+        plan, deltas, clusters, pages = _Plan(), Counter[Group](), set[str](), set(now)
+        touched: dict[Group, Key | None] = {}
+        for uuid in [*now, *deleted]:
+            e, before = now.get(uuid), old.get(uuid)
+            groups = set(self._groups(e)) if e else set()
+            was = set(before[2]) if before else set()
+            clusters |= {name for kind, name in groups | was if kind == "cluster"}
+            if e and before and before[0] == stamp(e) and groups == was:
+                continue
+            keys = ([_key(e)] if e else []) + ([(datetime.fromisoformat(before[1]), uuid)] if before else [])
+            for group in groups | was:
+                found = touched.get(group)
+                touched[group] = min(keys) if found is None else min(found, *keys)
+            deltas.update(groups - was)
+            deltas.subtract(was - groups)
+        plan.old_sizes = {g: self.manifest.size(g) for g in deltas if g[0] != "cluster"}
+        self.manifest.set_sizes((g, plan.old_sizes[g] + deltas[g]) for g in plan.old_sizes)
+        for group, size in plan.old_sizes.items():  # a tag that gains or loses its pages: links change
+            after = size + deltas[group]
+            if group[0] == "tag" and (size >= self.tag_min) != (after >= self.tag_min):
+                pages |= {a.uuid for a in self.store.members(group, max(size, after))}
+        self.manifest.remember(self._remembered(e) for e in now.values())
+        self.manifest.forget_entries(deleted)
+        self.out.drop(f"posts/{uuid}/index.html" for uuid in deleted)
+        pages |= {a.uuid for mates in self.store.clusters_of(clusters).values() for a in mates}
+        plan.articles, plan.lists = pages - set(deleted), touched
+        return plan
 
+    def _lists(self, lists: Lists, plan: _Plan) -> None:
+        """Plan the lists; a full build reads the small ones (a front page, no archive)
+        a few hundred at a time instead of one query each."""
+        if plan.lists is not None:
+            for group, oldest in sorted(plan.lists.items()):
+                if group[0] not in ("cluster", "all"):
+                    lists.plan(self._spec(group), oldest, plan.old_sizes.get(group, 0))
+            return
+        small: list[Group] = []
+        for group in self.manifest.lists({"tag": self.tag_min}):
+            if group[0] == "all":
+                continue
+            spec = self._spec(group)
+            if group[0] != "month" and spec.size < 2 * self.per_page:
+                small.append(group)
+            else:
+                lists.plan(spec, None, 0)
+            if len(small) == SMALL_BATCH or (small and small[0][0] != group[0]):
+                self._small_lists(lists, small)
+                small = []
+        self._small_lists(lists, small)
 
-def _site_key(theme: Path | None, settings: Settings, per_page: int) -> str:
-    """Everything every page depends on: templates (built-in and theme), settings, version."""
-    files = [
-        (f"builtin/{p.name}", p.read_bytes())
-        for p in resources.files("newsdesk.publish").joinpath("templates").iterdir()
-        if p.is_file()
-    ]
-    if theme:
-        files += [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in theme.rglob("*") if p.is_file()]
-    names = sorted(display_names(settings.sources_folder).items())  # pages show sources by these
-    site = (settings.site_title, settings.site_base_url, str(settings.tz), per_page, newsdesk.__version__, names)
-    return digest(files_digest(files), site)
+    def _small_lists(self, lists: Lists, groups: list[Group]) -> None:
+        for kind in {kind for kind, _ in groups}:
+            found = self.store.groups_of(kind, [name for k, name in groups if k == kind])
+            for name, members in found.items():
+                lists.plan(self._spec((kind, name)), None, 0, [entry(a) for a in members])
 
+    def _month_sizes(self) -> dict[Group, int]:
+        span = self.store.time_span()
+        if span is None:
+            return {}
+        sizes: dict[Group, int] = {}
+        month = self._month_start(span[0])
+        while month <= span[1]:
+            following = self._month_start(month + timedelta(days=32))
+            sizes[("month", month.strftime("%Y-%m"))] = self.store.count_between(month, following)
+            month = following
+        return {g: n for g, n in sizes.items() if n}
 
-def _tag_list(tags: dict[str, list[Entry]]) -> list[tuple[str, int]]:
-    """The tag widget: the most used topics and tickers (no source or agency names)."""
-    counts = [
-        (tag, len(members))
-        for tag, members in tags.items()
-        if not agencies.canonical(tag) and any(e.source != tag for e in members)
-    ]
-    return sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:TAG_LIST]
+    def _month_start(self, moment: datetime) -> datetime:
+        local = moment.astimezone(self.tz)
+        return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
+    def _groups(self, e: Entry) -> list[Group]:
+        groups = [("all", ""), ("month", e.published.astimezone(self.tz).strftime("%Y-%m")), ("source", e.source)]
+        groups += [("tag", tag) for tag in e.tags] + [("cluster", e.cluster)]
+        return groups + ([("language", e.language)] if e.language else [])
 
-def _groups(entries: list[Entry]) -> dict[str, dict[str, list[Entry]]]:
-    groups: dict[str, dict[str, list[Entry]]] = {
-        k: defaultdict(list) for k in ("tags", "sources", "languages", "clusters")
-    }
-    for e in entries:
-        for tag in e.tags:
-            groups["tags"][tag].append(e)
-        groups["sources"][e.source].append(e)
-        if e.language:
-            groups["languages"][e.language].append(e)
-        groups["clusters"][e.cluster].append(e)
-    return groups
+    def _remembered(self, e: Entry) -> tuple[str, str, str, list[Group]]:
+        return (e.uuid, stamp(e), e.published.isoformat(), self._groups(e))
 
+    # pages
+    def _spec(self, group: Group) -> ListSpec:
+        kind, name = group
+        size = self.manifest.size(group)
+        if kind == "tag" and size < self.tag_min:
+            size = 0  # no pages of its own
+        if kind == "month":
+            start = datetime.strptime(name, "%Y-%m").replace(tzinfo=self.tz)
+            until = self._month_start(start + timedelta(days=32))
+            return ListSpec(group, f"archive/{name.replace('-', '/')}/", name, size, since=start, until=until)
+        title = self.env.filters["source_name"](name) if kind == "source" else name
+        return ListSpec(group, f"{_PREFIX[kind]}/{slugify(name)}/", title, size)
 
-def _article_pages(
-    store: Articles,
-    env: Environment,
-    out: Output,
-    context: dict[str, Any],
-    entries: list[Entry],
-    clusters: Mapping[str, list[Entry]],
-    prints: Mapping[str, str],
-) -> None:
-    todo: list[tuple[Entry, list[Entry], str]] = []
-    for e in entries:
-        also = [m for m in clusters.get(e.cluster, []) if m.uuid != e.uuid]
-        key = digest(prints[e.uuid], e.version, [prints[m.uuid] for m in also])
-        if not out.current(e.path + "index.html", key):
-            todo.append((e, also, key))
-    template = env.get_template("article.html")
+    def _articles(self, wanted: set[str] | None, context: dict[str, Any]) -> None:
+        """Plan article pages: ``wanted`` (None: every article, streamed)."""
+        if wanted is None:
+            batches: Iterable[list[Article]] = _batched(self.store.iter_articles(bodies=False), BODY_BATCH)
+        else:
+            chosen = sorted(wanted)
+            batches = (self.store.arrivals(chosen[n : n + BODY_BATCH]) for n in range(0, len(chosen), BODY_BATCH))
+        template = self.env.get_template("article.html")
+        for batch in batches:
+            entries = [entry(a) for a in batch]
+            if wanted is None:
+                self.manifest.remember(self._remembered(e) for e in entries)
+            mates = self.store.clusters_of({e.cluster for e in entries})
+            linked = self.manifest.at_least("tag", (t for e in entries for t in e.tags), self.tag_min)
+            todo = []
+            for e in entries:
+                also = [entry(m) for m in mates.get(e.cluster, []) if m.uuid != e.uuid]
+                tags = {t for t in e.tags if t in linked}
+                key = digest(stamp(e), e.version, [stamp(m) for m in also], sorted(tags))
+                path = e.path + "index.html"
+                if not self.out.current(path, key):
+                    todo.append((e, also, key, tags))
+            if todo:
+                pages = [(e.path + "index.html", key, self._day(e)) for e, _, key, _ in todo]
+                self.out.pages(pages, functools.partial(_render_articles, self.store, template, context, todo))
 
-    def render(batch: list[tuple[Entry, list[Entry], str]]) -> list[str]:
-        bodies = store.get_many(e.uuid for e, _, _ in batch)
-        return [template.render(context, article=bodies[e.uuid], also=also, root="../../") for e, also, _ in batch]
+    def _day(self, e: Entry) -> str:
+        return "posts-" + e.published.astimezone(self.tz).strftime("%Y-%m-%d")
 
-    for start in range(0, len(todo), BODY_BATCH):
-        batch = todo[start : start + BODY_BATCH]
-        out.pages([(e.path + "index.html", key) for e, _, key in batch], functools.partial(render, batch))
-
-
-def _lists(
-    env: Environment,
-    out: Output,
-    context: dict[str, Any],
-    base: str,
-    title: str,
-    members: Sequence[Entry],
-    per_page: int,
-    prints: Mapping[str, str],
-) -> None:
-    template = env.get_template("list.html")
-    pages = list_pages(len(members), per_page)
-    sealed = len(pages) - 1
-
-    def render(path: str, chunk: Sequence[Entry], number: int) -> str:
-        links = pager(base, number, sealed)
-        root = "../" * path.count("/")
-        return template.render(context, title=title, entries=chunk, pager=links, root=root, feed=base)
-
-    for number, start, stop in pages:
-        path = f"{base}page/{number}/" if number else base
-        chunk = members[start:stop]
-        key = digest(title, pager(base, number, sealed), [prints[e.uuid] for e in chunk])
-        out.page(f"{path}index.html", key, functools.partial(render, path, chunk, number))
-
-
-def _feeds(
-    out: Output, items: feeds.Items, base: str, title: str, members: Sequence[Entry], prints: Mapping[str, str]
-) -> None:
-    latest = members[:FEED_ITEMS]
-    key = digest(title, [prints[e.uuid] for e in latest])
-    out.page(f"{base}index.xml", key, lambda: feeds.rss(items, base, title, latest))
-    out.page(f"{base}atom.xml", key, lambda: feeds.atom(items, base, title, latest))
-    out.page(f"{base}feed.json", key, lambda: feeds.json_feed(items, base, title, latest))
-
-
-def _sitemaps(out: Output, site: str) -> None:
-    pages = sorted(f.removesuffix("index.html") for f in out.keys if f.endswith("index.html"))
-    key = digest(site, pages)
-    names = (
-        [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // feeds.SITEMAP_URLS) + 1)]
-        if len(pages) > feeds.SITEMAP_URLS
-        else []
-    )
-    pending = [name for name in ["sitemap.xml", *names] if not out.current(name, key)]
-    if pending:
-        out.pages([(name, key) for name in pending], lambda: [feeds.sitemaps(site, pages)[name] for name in pending])
-
-
-def _search_index(out: Output, entries: list[Entry], prints: Mapping[str, str], settings: Settings) -> None:
-    """The static search files: made again (all of them) when any article changed,
-    as one job of the render (it runs beside the pages in a forked build)."""
-    key = digest([prints[e.uuid] for e in entries])
-    pending = [name for name in static_search.file_names() if not out.current(name, key)]
-    if not pending:
-        return
-    tz, folder = settings.tz, out.folder
-    shown = display_names(settings.sources_folder)
-
-    def label(name: str) -> str:
-        return shown.get(name, name)
-
-    def render() -> list[str]:
-        cached = _token_cache(folder)
-        made: dict[str, list[str]] = {}
-
-        def tokens(e: Entry) -> list[str]:
-            found = cached.get(prints[e.uuid])
-            if not isinstance(found, list):
-                found = sorted(static_search.static_tokens(f"{e.title} {e.summary}"))
-            made[prints[e.uuid]] = found
-            return found
-
-        files = static_search.index_files(
-            entries,
-            lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-            tokens,
-            label=label,
-            summary=lambda e: "" if e.title.startswith(excerpt(e.summary).rstrip("…")) else excerpt(e.summary),
+    def _home(self, lists: Lists, context: dict[str, Any], recent: list[Entry]) -> None:
+        months = sorted(((name, n) for (_, name), n in self.manifest.sizes("month").items()), reverse=True)
+        shown = recent[: self.per_page]
+        links: dict[str, object] = {"number": 0, "previous": None, "next": None, "pages": [], "front": ""}
+        if months:
+            links["next"] = f"archive/{months[0][0].replace('-', '/')}/"
+        title = self.settings.site_title
+        key = digest(title, links, months, [stamp(e) for e in shown])
+        archives = [(name, f"archive/{name.replace('-', '/')}/", n) for name, n in months]
+        template = self.env.get_template("list.html")
+        self.out.page(
+            "index.html",
+            key,
+            lambda: template.render(context, title=title, entries=shown, pager=links, root="", archives=archives),
+            _list_sitemap(""),
         )
-        if made != cached:
-            folder.mkdir(parents=True, exist_ok=True)
-            save_json(folder / TOKEN_CACHE, made)
-        return [files[name] for name in pending]
+        lists.feeds("", title, recent[:FEED_ITEMS])
 
-    out.pages([(name, key) for name in pending], render)
+    def _watchlists(self, lists: Lists, watchlists: Mapping[str, Sequence[Article]]) -> None:
+        before = set(filter(None, self.manifest.meta("watchlists").split("\n")))
+        for name, stories in sorted(watchlists.items()):
+            lists.whole(f"watch/{name}/", f"关注 Watchlist · {name}", [entry(a) for a in stories])
+        for name in before - set(watchlists):
+            self.out.drop(self.manifest.paths_under(f"watch/{name}/"))
+        self.manifest.set_meta(watchlists="\n".join(sorted(watchlists)))
+
+    def _fixed(self, context: dict[str, Any], recent: list[Entry], tag_list: list[tuple[str, int]]) -> None:
+        env, out = self.env, self.out
+        out.page(
+            "widgets.html",
+            digest([stamp(e) for e in recent], tag_list),
+            lambda: env.get_template("widgets.html").render(context, root=""),
+        )
+        out.page("404.html", "", lambda: env.get_template("404.html").render(context, root="/"))
+        out.page(
+            "search/index.html",
+            "",
+            lambda: env.get_template("search.html").render(
+                context, query="", hits=[], error=None, static_search=True, root="../"
+            ),
+            _list_sitemap("search/"),
+        )
+        for name in _STATIC:
+            out.page(name, "", lambda name=name: env.loader.get_source(env, name)[0])  # type: ignore[union-attr,misc]
+
+    def _tag_list(self) -> list[tuple[str, int]]:
+        """The tag widget: the most used topics and tickers (no source or agency names)."""
+        sources = {name for _, name in self.manifest.sizes("source")}
+        keep = lambda t: t not in sources and not agencies.canonical(t)  # noqa: E731
+        return self.manifest.top("tag", TAG_LIST, keep, self.tag_min)
 
 
-TOKEN_CACHE = ".newsdesk-tokens.json"  # an article's static search tokens by its fingerprint
+def _render_articles(store: Articles, template: Any, context: dict[str, Any], todo: list[Any]) -> list[str]:
+    bodies = store.get_many(e.uuid for e, _, _, _ in todo)
+    return [
+        template.render(context, article=bodies[e.uuid], also=also, linked=tags, root="../../")
+        for e, also, _, tags in todo
+    ]
 
 
-def _token_cache(folder: Path) -> dict[str, object]:
-    try:
-        cached = json.loads((folder / TOKEN_CACHE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return cached if isinstance(cached, dict) else {}
+def _list_sitemap(path: str) -> str:
+    """List pages are spread over 64 sitemaps by their path (each stays under the
+    protocol's 50,000 URLs up to a few million pages, and rarely changes)."""
+    return f"lists-{int(digest(path)[:4], 16) % 64:02d}"
+
+
+def _key(e: Entry) -> Key:
+    return (e.published, e.uuid)
+
+
+def _batched(articles: Iterable[Article], size: int) -> Iterable[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,11 +1,12 @@
 """Search for the static site, with no server: a compact index loaded on demand.
 
-The build writes ``search/docs.json`` (path, title, date, source's display name and
-summary of each article, newest first; the page shows the summary as the snippet,
-the query's terms marked), the inverted index split into ``search/shard-NN.json`` files by a
-hash of the token (the browser fetches only the shards its query needs), and
-``search/t2s.json``, the Traditional → Simplified map of the characters the index
-uses, so a Traditional query finds Simplified text. Tokens are those of the main
+For each block of articles (:mod:`.search_files`) the build writes ``docs.json``
+(path, title, date, source's display name and summary of each article, newest first;
+the page shows the summary as the snippet, the query's terms marked) and the inverted
+index split into ``shard-NN.json`` files by a hash of the token (the browser fetches
+only the shards its query needs, and a block's documents only when it has hits); and
+once ``search/t2s.json``, the Traditional → Simplified map, so a Traditional query
+finds Simplified text. Tokens are those of the main
 index (CJK bigrams plus each run's last character) over title and summary, except
 that words are lower-cased but not stemmed (no stemmer runs in the browser).
 ``search.js`` does the same tokenization and ANDs the query's terms.
@@ -13,6 +14,7 @@ that words are lower-cased but not stemmed (no stemmer runs in the browser).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from newsdesk.publish.entry import Entry
 from newsdesk.tokens import index_tokens, simplified
 
-__all__ = ["SHARDS", "file_names", "fnv1a", "index_files", "static_tokens"]
+__all__ = ["SHARDS", "dump", "file_names", "fnv1a", "index_files", "static_tokens", "t2s_map"]
 
 SHARDS = 32
 
@@ -40,8 +42,8 @@ def static_tokens(text: str) -> set[str]:
 
 
 def file_names() -> list[str]:
-    """The files :func:`index_files` makes."""
-    return ["search/docs.json", *(f"search/shard-{n:02d}.json" for n in range(SHARDS)), "search/t2s.json"]
+    """The files :func:`index_files` makes (of one block)."""
+    return ["docs.json", *(f"shard-{n:02d}.json" for n in range(SHARDS))]
 
 
 def index_files(
@@ -51,38 +53,36 @@ def index_files(
     label: Callable[[str], str] = str,
     summary: Callable[[Entry], str] = lambda e: e.summary,
 ) -> dict[str, str]:
-    """``{relative path: text}`` of every file of the static search index
-    (``tokens`` gives an entry's tokens, e.g. from a cache; default :func:`static_tokens`;
-    ``label`` a source's display name; ``summary`` the snippet of an entry)."""
+    """``{file name: text}`` of the index of one block of entries (``tokens`` gives an
+    entry's tokens; default :func:`static_tokens`; ``label`` a source's display name;
+    ``summary`` the snippet of an entry)."""
     tokens = tokens or (lambda e: static_tokens(f"{e.title} {e.summary}"))
     docs = [[e.path, e.title, date(e), label(e.source), summary(e)] for e in entries]
     shards: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(SHARDS)]
-    characters: set[str] = set()
     shard_of: dict[str, dict[str, list[int]]] = {}  # tokens repeat: hash each one once
     for number, entry in enumerate(entries):
         for token in tokens(entry):
             shard = shard_of.get(token)
             if shard is None:
                 shard = shard_of[token] = shards[fnv1a(token) % SHARDS]
-                characters.update(token)
             shard[token].append(number)
-    files = {"search/docs.json": _dump(docs)}
+    files = {"docs.json": dump(docs)}
     for number, shard in enumerate(shards):
-        files[f"search/shard-{number:02d}.json"] = _dump(dict(sorted(shard.items())))
-    files["search/t2s.json"] = _dump(_t2s_map(characters))
+        files[f"shard-{number:02d}.json"] = dump(dict(sorted(shard.items())))
     return files
 
 
-def _t2s_map(used: set[str]) -> dict[str, str]:
-    """Traditional characters whose Simplified form the index uses."""
+@functools.cache
+def t2s_map() -> dict[str, str]:
+    """Traditional characters and their one-character Simplified forms."""
     found = {}
     for code in range(0x4E00, 0xA000):
         char = chr(code)
         target = simplified(char)
-        if target != char and len(target) == 1 and target in used:
+        if target != char and len(target) == 1:
             found[char] = target
     return found
 
 
-def _dump(value: object) -> str:
+def dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"

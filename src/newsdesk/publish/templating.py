@@ -9,11 +9,16 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
+from importlib import resources
 from pathlib import Path
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
-__all__ = ["environment", "excerpt", "outline", "slugify"]
+import newsdesk
+from newsdesk.config import Settings
+from newsdesk.publish.keys import digest, files_digest
+
+__all__ = ["environment", "excerpt", "outline", "site_key", "slugify"]
 
 _UNSAFE = re.compile(r"[^\w-]+")
 
@@ -109,3 +114,25 @@ def outline(html: str) -> str:
 def _iso(value: datetime) -> str:
     """An HTML ``datetime`` value: whole seconds (the checker refuses microseconds)."""
     return value.isoformat(timespec="seconds")
+
+
+def site_key(theme: Path | None, settings: Settings, per_page: int, names: Mapping[str, str]) -> str:
+    """Everything every page depends on: templates (built-in and theme), settings, version."""
+    files = [
+        (f"builtin/{p.name}", p.read_bytes())
+        for p in resources.files("newsdesk.publish").joinpath("templates").iterdir()
+        if p.is_file()
+    ]
+    if theme:
+        files += [(f"theme/{p.relative_to(theme)}", p.read_bytes()) for p in theme.rglob("*") if p.is_file()]
+    site = (
+        settings.site_title,
+        settings.site_base_url,
+        str(settings.tz),
+        per_page,
+        newsdesk.__version__,
+        sorted(names.items()),  # pages show sources by these
+        settings.output_search_articles,
+        settings.output_tag_min,
+    )
+    return digest(files_digest(files), site)

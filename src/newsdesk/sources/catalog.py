@@ -38,6 +38,8 @@ from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
 from newsdesk.sources.schedule import Schedule, parse_schedule
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when built with it: 10x faster
+
 __all__ = [
     "Contract",
     "Detail",
@@ -135,7 +137,7 @@ def load_source(path: Path) -> Source:
     """Read and validate one source file; ConfigError names the file and the field."""
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read the source: {exc}", where=where) from None
     if not isinstance(data, dict):
@@ -181,7 +183,7 @@ def display_names(sources_folder: str = "") -> dict[str, str]:
     only from imports (``names.yaml``). A catalog folder that cannot be read leaves its
     sources out (pages still render; ``newsdesk sources`` reports the error)."""
     shipped = importlib.resources.files("newsdesk.sources").joinpath("names.yaml").read_text("utf-8")
-    names = {str(k): str(v) for k, v in (yaml.safe_load(shipped) or {}).items()}
+    names = {str(k): str(v) for k, v in (yaml.load(shipped, Loader=_LOADER) or {}).items()}
     try:
         catalog = configured_catalog(sources_folder)
     except ConfigError:

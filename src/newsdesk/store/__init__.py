@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,10 +21,11 @@ from newsdesk.store import bulk, clusters, health, index, listing, outbox, reten
 from newsdesk.store import engine as engines
 from newsdesk.store.outbox import WatchlistStore
 from newsdesk.store.schema import article_tags, article_versions, articles
+from newsdesk.store.sitereads import BODIES as _BODIES
+from newsdesk.store.sitereads import SiteReads
 
 __all__ = ["Store"]
 
-_BODIES = ("raw_html", "html", "markdown", "text")  # the large columns
 _UPDATABLE = (
     "link",
     "source",
@@ -51,7 +52,7 @@ _UPDATABLE = (
 )
 
 
-class Store(WatchlistStore):
+class Store(WatchlistStore, SiteReads):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str, *, mapped: bool = False) -> None:
@@ -201,7 +202,10 @@ class Store(WatchlistStore):
             with self.engine.begin() as conn:
                 _enrichment(conn, batch)
                 statement = articles.update().where(articles.c.uuid == sa.bindparam("b_uuid"))
-                statement = statement.values({col: sa.bindparam(col) for col in columns})
+                # ``updated`` moves: the web cache and an update build see the change
+                values: dict[str, Any] = {col: sa.bindparam(col) for col in columns}
+                values["updated"] = datetime.now(UTC)
+                statement = statement.values(values)
                 conn.execute(statement, [{"b_uuid": a.uuid, **{c: getattr(a, c) for c in columns}} for a in batch])
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save the enrichment of {len(batch)} articles: {_reason(exc)}") from None

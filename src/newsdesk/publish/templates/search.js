@@ -1,5 +1,6 @@
-/* newsdesk static search: loads search/docs.json, search/t2s.json and only the
-   index shards a query needs; tokens as newsdesk/publish/static_search.py makes them. */
+/* newsdesk static search: loads search/blocks.json (the index's blocks, newest first),
+   search/t2s.json, the shards a query needs of each block, and the documents of the
+   blocks with hits; tokens as newsdesk/publish/static_search.py makes them. */
 (function (global) {
   "use strict";
   var SHARDS = 32;
@@ -46,26 +47,44 @@
     return a.filter(function (x) { return set.has(x); });
   }
 
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  /* The ids of a block's documents that hold every token. */
+  function blockHits(block, tokens, shards, load) {
+    return Promise.all(shards.map(function (n) { return load(block + "/shard-" + pad(n) + ".json"); }))
+      .then(function (loaded) {
+        var index = {}, ids = null;
+        loaded.forEach(function (shard) { Object.assign(index, shard); });
+        tokens.forEach(function (t) { ids = ids === null ? (index[t] || []) : intersect(ids, index[t] || []); });
+        return ids || [];
+      });
+  }
+
   /* query: the user's words (AND). load(name) resolves to the parsed JSON of search/<name>. */
   function search(query, load, limit) {
-    return load("t2s.json").then(function (t2s) {
-      var tokens = [];
+    limit = limit || 30;
+    return Promise.all([load("t2s.json"), load("blocks.json")]).then(function (first) {
+      var t2s = first[0], blocks = Array.isArray(first[1]) ? first[1] : [], tokens = [];
       query.split(/\s+/).forEach(function (term) { tokens = tokens.concat(termTokens(term, t2s)); });
       tokens = Array.from(new Set(tokens));
       if (!tokens.length) { return []; }
       var shards = Array.from(new Set(tokens.map(function (t) { return fnv1a(t) % SHARDS; })));
-      return Promise.all([load("docs.json")].concat(shards.map(function (n) {
-        return load("shard-" + (n < 10 ? "0" : "") + n + ".json");
-      }))).then(function (loaded) {
-        var docs = loaded[0], index = {};
-        loaded.slice(1).forEach(function (shard) { Object.assign(index, shard); });
-        var ids = null;
-        tokens.forEach(function (t) { ids = ids === null ? (index[t] || []) : intersect(ids, index[t] || []); });
-        return (ids || []).slice(0, limit || 30).map(function (id) {
-          var d = docs[id];
-          return { path: d[0], title: d[1], date: d[2], source: d[3], summary: d[4] || "" };
-        });
-      });
+      return Promise.all(blocks.map(function (block) { return blockHits(block, tokens, shards, load); }))
+        .then(function (found) {
+          var wanted = [], left = limit;
+          found.forEach(function (ids, i) {
+            if (left > 0 && ids.length) { wanted.push([blocks[i], ids.slice(0, left)]); left -= ids.length; }
+          });
+          return Promise.all(wanted.map(function (w) {
+            return load(w[0] + "/docs.json").then(function (docs) {
+              return w[1].map(function (id) {
+                var d = docs[id];
+                return { path: d[0], title: d[1], date: d[2], source: d[3], summary: d[4] || "" };
+              });
+            });
+          }));
+        })
+        .then(function (lists) { return [].concat.apply([], lists || []); });
     });
   }
 

@@ -1,0 +1,92 @@
+"""The static search index of a build, in blocks: the site's articles are cut into
+blocks of :data:`BLOCK` numbered from the oldest (as list pages are, :func:`list_pages`),
+and the index covers the front block (the newest) and as many sealed blocks as make
+up ``output.search_articles``. Each block is a folder of its own files
+(:func:`static_search.index_files`), so a new article rewrites the front block only;
+``search/blocks.json`` names the blocks, newest first, for ``search.js``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Protocol
+
+from newsdesk.config import Settings
+from newsdesk.models import Article
+from newsdesk.publish import static_search
+from newsdesk.publish.entry import Entry, entry
+from newsdesk.publish.lists import list_pages, stamp
+from newsdesk.publish.output import Output, digest
+from newsdesk.publish.templating import excerpt
+
+__all__ = ["BLOCK", "plan_search_index"]
+
+BLOCK = 2000
+_READ = 1000
+
+Key = tuple[datetime, str]
+
+
+class Newest(Protocol):
+    def members(self, group: tuple[str, str], limit: int, before: Key | None = None) -> list[Article]: ...
+
+
+def plan_search_index(
+    out: Output, store: Newest, settings: Settings, shown: Mapping[str, str], count: int, oldest: Key | None
+) -> None:
+    """Plan the blocks of the index over the newest ``output.search_articles`` of the
+    ``count`` articles, back to the block holding ``oldest`` (``(published, uuid)`` of
+    the oldest article changed since the last build; None: every block)."""
+    blocks, covered = [], 0
+    for number, start, stop in list_pages(count, BLOCK):
+        if covered >= settings.output_search_articles:
+            break
+        blocks.append((number, stop - start))
+        covered += stop - start
+    names = [_name(number) for number, _ in blocks]
+    out.page("search/blocks.json", digest(names), lambda: static_search.dump(names))
+    out.page("search/t2s.json", "", lambda: static_search.dump(static_search.t2s_map()))
+    out.drop(
+        path for path in out.manifest.paths_under("search/") if path.count("/") == 2 and path.split("/")[1] not in names
+    )
+    reading = _read(store)
+    for number, size in blocks:
+        chunk = [e for _, e in zip(range(size), reading, strict=False)]
+        _plan_block(out, settings, shown, _name(number), chunk)
+        if oldest is not None and number > 0 and chunk and (chunk[-1].published, chunk[-1].uuid) <= oldest:
+            break
+
+
+def _plan_block(out: Output, settings: Settings, shown: Mapping[str, str], name: str, chunk: list[Entry]) -> None:
+    key = digest([stamp(e) for e in chunk])
+    files = [f"search/{name}/{file}" for file in static_search.file_names()]
+    if out.trusted and all(out.manifest.key(path) == key for path in files):
+        for path in files:
+            out.current(path, key)
+        return
+    tz = settings.tz
+
+    def render() -> list[str]:
+        made = static_search.index_files(
+            chunk,
+            lambda e: e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            label=lambda source: shown.get(source, source),
+            summary=lambda e: "" if e.title.startswith(excerpt(e.summary).rstrip("…")) else excerpt(e.summary),
+        )
+        return [made[file] for file in static_search.file_names()]
+
+    out.pages([(path, key, None) for path in files], render)
+
+
+def _name(number: int) -> str:
+    return "front" if number == 0 else f"b{number:05d}"
+
+
+def _read(store: Newest) -> Iterator[Entry]:
+    before = None
+    while True:
+        batch = store.members(("all", ""), _READ, before)
+        yield from map(entry, batch)
+        if len(batch) < _READ:
+            return
+        before = (batch[-1].published, batch[-1].uuid)
