@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import sqlite3
 import subprocess
 import sys
@@ -105,8 +106,8 @@ def main() -> None:
             new = [
                 {
                     "link": f"https://bench.example.com/new/{round_}/{n}",
-                    "title": f"基准测试新文章 {n} benchmark article",
-                    "description": f"<p>第{n}篇新文章的正文。</p>",
+                    "title": f"{_words(round_ * 100 + n, 8)} {n}",
+                    "description": f"<p>{_words(round_ * 100 + n + 50, 120)}</p>",  # stories of their own
                     "source": "bench",
                     "pub_date": int(time.time()) + round_ * 60,  # the newest, as new articles are
                 }
@@ -140,6 +141,12 @@ def main() -> None:
         f"ratio newsdesk/hugo (medians): wall {mine['wall'] / hugo['wall']:.2f}x, peak memory "
         f"{mine['rss'] / hugo['rss']:.2f}x"
     )
+
+
+def _words(seed: int, size: int) -> str:
+    """CJK text no other seed's shares (new stories, not near-duplicates of each other)."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(size))
 
 
 def _disk(folder: Path) -> int:

@@ -139,8 +139,8 @@ def build_command(
     Only pages whose inputs changed since the last build into FOLDER are rendered,
     and only files whose content changes are written. Example: newsdesk build public
     """
-    from newsdesk.pipeline.ingest import load_watchers
     from newsdesk.publish.site import build_site
+    from newsdesk.watch import load_watchers
 
     state: State = ctx.obj
     target = folder or Path(state.settings.output_site)

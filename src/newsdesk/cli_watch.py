@@ -162,7 +162,7 @@ def send_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     state: State = ctx.obj
     with opened(state) as store:
-        from newsdesk.pipeline.ingest import load_watchers
+        from newsdesk.watch import load_watchers
 
         watchers = load_watchers(store, state.settings)
         done = deliver_due(store, watchers.watchlists, os.environ, display_names(state.settings.sources_folder))
@@ -199,7 +199,7 @@ def _alert(row: dict[str, Any]) -> dict[str, Any]:
 
 def _all(state: State) -> dict[str, Watchlist]:
     with opened(state) as store:
-        from newsdesk.pipeline.ingest import load_watchers
+        from newsdesk.watch import load_watchers
 
         return dict(sorted(load_watchers(store, state.settings, enabled_only=False).watchlists.items()))
 

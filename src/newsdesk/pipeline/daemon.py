@@ -26,11 +26,11 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.documents import limits_from
 from newsdesk.models import SourceHealth, Watchlist
-from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.pipeline.prune import DAILY, keeps_everything, prune
 from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.sources.catalog import Source, display_names, is_enabled
 from newsdesk.store import Store
+from newsdesk.watch import load_watchers
 from newsdesk.watch.deliver import Delivery, deliver_due
 
 __all__ = ["WatchlistCache", "active", "interval_of", "prune_daily", "run_forever", "send_alerts"]

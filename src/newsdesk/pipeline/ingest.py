@@ -26,7 +26,7 @@ from newsdesk.models import Article, Record
 from newsdesk.sources.files import RecordFile, find_files, read_records
 from newsdesk.sources.records import parse_record
 from newsdesk.store import Store
-from newsdesk.watch import Watchers, parse_watchlist
+from newsdesk.watch import Watchers, load_watchers
 
 Reporter = Callable[[NewsdeskError], None]
 
@@ -132,17 +132,6 @@ def import_groups(
         pending = started
     _finish(store, pending, tally, error, watchers)
     return reports
-
-
-def load_watchers(store: Store, settings: Settings, *, enabled_only: bool = True) -> Watchers:
-    """The (enabled) watchlists of the settings file and of the database (the database's
-    win on a name both define)."""
-    defined = {
-        name: parse_watchlist(name, data, origin=settings.source_file or "settings")
-        for name, data in settings.watchlists
-    }
-    defined.update({name: parse_watchlist(name, data) for name, data in store.watchlist_definitions().items()})
-    return Watchers(defined.values(), enabled_only=enabled_only)
 
 
 def _import_all(

@@ -23,7 +23,7 @@ from newsdesk.publish.output import Output, digest
 __all__ = ["FEED_ITEMS", "Lists", "Reader", "list_pages", "pager", "stamp"]
 
 FEED_ITEMS = 20
-_READ = 400  # articles read from the store at a time
+_READ = 1000  # most articles read from the store at a time
 _HEADLINES = ("tag", "source", "language")  # lists of one line per article; archives by month show summaries
 
 Group = tuple[str, str]
@@ -171,14 +171,16 @@ class Lists:
         self.feeds(base, title, list(members[:FEED_ITEMS]))
 
     def _read(self, spec: ListSpec) -> Iterator[Entry]:
-        before = None
+        """The list newest first, in reads that start at two pages (an update build
+        needs the front page and the one below it) and double up to :data:`_READ`."""
+        before, size = None, 2 * self.per_page + 1
         while True:
-            batch = self.store.members(spec.group, _READ, before, since=spec.since, until=spec.until)
+            batch = self.store.members(spec.group, size, before, since=spec.since, until=spec.until)
             for article in batch:
                 yield entry(article)
-            if len(batch) < _READ:
+            if len(batch) < size:
                 return
-            before = (batch[-1].published, batch[-1].uuid)
+            before, size = (batch[-1].published, batch[-1].uuid), min(2 * size, _READ)
 
     def _render(self, spec: ListSpec, path: str, chunk: list[Entry], number: int, sealed: int) -> str:
         links = pager(spec.base, number, sealed)

@@ -21,7 +21,7 @@ from newsdesk.publish.templating import excerpt
 
 __all__ = ["BLOCK", "plan_search_index"]
 
-BLOCK = 2000
+BLOCK = 1000
 _READ = 1000
 
 Key = tuple[datetime, str]
@@ -32,13 +32,21 @@ class Newest(Protocol):
 
 
 def plan_search_index(
-    out: Output, store: Newest, settings: Settings, shown: Mapping[str, str], count: int, oldest: Key | None
+    out: Output,
+    store: Newest,
+    settings: Settings,
+    shown: Mapping[str, str],
+    counts: tuple[int, int],
+    oldest: Key | None,
 ) -> None:
-    """Plan the blocks of the index over the newest ``output.search_articles`` of the
-    ``count`` articles, back to the block holding ``oldest`` (``(published, uuid)`` of
-    the oldest article changed since the last build; None: every block)."""
+    """Plan the blocks of the index over the newest ``output.search_articles`` articles
+    (``counts``: of the site before and now), back to the block holding ``oldest``
+    (``(published, uuid)`` of the oldest article changed since the last build; None:
+    every block) and to the front block of before."""
     blocks, covered = [], 0
-    for number, start, stop in list_pages(count, BLOCK):
+    pages = list_pages(counts[1], BLOCK)
+    sealed, old_sealed = len(pages) - 1, len(list_pages(counts[0], BLOCK)) - 1
+    for number, start, stop in pages:
         if covered >= settings.output_search_articles:
             break
         blocks.append((number, stop - start))
@@ -53,7 +61,8 @@ def plan_search_index(
     for number, size in blocks:
         chunk = [e for _, e in zip(range(size), reading, strict=False)]
         _plan_block(out, settings, shown, _name(number), chunk)
-        if oldest is not None and number > 0 and chunk and (chunk[-1].published, chunk[-1].uuid) <= oldest:
+        before = number <= old_sealed if number else sealed == old_sealed  # the block was there
+        if oldest is not None and before and chunk and (chunk[-1].published, chunk[-1].uuid) <= oldest:
             break
 
 

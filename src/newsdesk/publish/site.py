@@ -40,6 +40,7 @@ from newsdesk.models import Article
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.lists import FEED_ITEMS, Lists, ListSpec, list_pages, pager, stamp
 from newsdesk.publish.output import BuildReport, Output, digest
+from newsdesk.publish.search_files import BLOCK as SEARCH_BLOCK
 from newsdesk.publish.search_files import plan_search_index
 from newsdesk.publish.templating import environment, site_key, slugify
 from newsdesk.sources.catalog import display_names
@@ -125,7 +126,7 @@ def build_site(
     workers = settings.output_workers or os.cpu_count() or 1
     out = Output(
         folder,
-        site_key(theme, settings, per_page, names),
+        digest(site_key(theme, settings, per_page, names), SEARCH_BLOCK),
         full=full,
         on_page=on_page,
         workers=workers,
@@ -176,7 +177,8 @@ class _Build:
         self._fixed(context, recent[:RECENT], tag_list)
         if plan.lists is None or ("all", "") in plan.lists:
             oldest = None if plan.lists is None else plan.lists[("all", "")]
-            plan_search_index(self.out, self.store, self.settings, self.names, count, oldest)
+            counts = (plan.old_sizes.get(("all", ""), count), count)
+            plan_search_index(self.out, self.store, self.settings, self.names, counts, oldest)
         site = str(context["site"]["base_url"])  # type: ignore[index]
         return self.out.finish(site, everything=everything, mark={"updated": updated, "count": count})
 

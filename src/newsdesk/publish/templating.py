@@ -12,7 +12,16 @@ from datetime import UTC, datetime, tzinfo
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PackageLoader,
+    select_autoescape,
+)
 
 import newsdesk
 from newsdesk.config import Settings
@@ -47,6 +56,7 @@ def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] |
         autoescape=select_autoescape(default=True),
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
 
     @functools.lru_cache(maxsize=100_000)
@@ -68,6 +78,15 @@ def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] |
         source_name=lambda name: shown.get(name, name),
     )
     return env
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept in the user's temporary folder (Jinja checks it is theirs,
+    and keys each by its source): a short build does not compile them again."""
+    try:
+        return FileSystemBytecodeCache()
+    except RuntimeError:  # no safe folder: compile every time
+        return None
 
 
 _CUT = re.compile(r"[\s，。、；：！？,.;:!?]")

@@ -8,7 +8,25 @@ Apprise.
 * :mod:`.deliver` — due alerts sent, retried with backoff, logged.
 """
 
+from typing import Any, Protocol
+
+from newsdesk.config import Settings
 from newsdesk.watch.lists import parse_watchlist
 from newsdesk.watch.matcher import Watchers
 
-__all__ = ["Watchers", "parse_watchlist"]
+__all__ = ["Watchers", "load_watchers", "parse_watchlist"]
+
+
+class _Defined(Protocol):
+    def watchlist_definitions(self) -> dict[str, dict[str, Any]]: ...
+
+
+def load_watchers(store: _Defined, settings: Settings, *, enabled_only: bool = True) -> Watchers:
+    """The (enabled) watchlists of the settings file and of the database (the database's
+    win on a name both define)."""
+    defined = {
+        name: parse_watchlist(name, data, origin=settings.source_file or "settings")
+        for name, data in settings.watchlists
+    }
+    defined.update({name: parse_watchlist(name, data) for name, data in store.watchlist_definitions().items()})
+    return Watchers(defined.values(), enabled_only=enabled_only)

@@ -28,12 +28,12 @@ from newsdesk.config import Settings
 from newsdesk.enrich.tickers import describe
 from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
-from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
+from newsdesk.watch import load_watchers
 from newsdesk.web import cursors, filters, sources
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import stream as live
