@@ -160,11 +160,15 @@ def test_search_box_pager_and_tags_work_without_console_errors(browser, sites, k
         assert title in page.inner_text("#results")
     page.goto(sites[kind])
     page.click("a.next")
+    month = page.url  # the static home leads to this month's archive, which pages like the served home
+    if kind == "static":
+        assert month.endswith("/archive/2025/02/") and page.locator(".card").count() >= 10
+        page.click("a.next")
     assert page.url.rstrip("/").endswith("page/1") and page.locator(".card").count() == 10
     page.click("a.prev")
-    assert page.url == sites[kind]
+    assert page.url == (month if kind == "static" else sites[kind])
     page.click(".widget.taglist a >> nth=0")
-    assert "/tags/" in page.url and page.locator(".card").count() >= 1
+    assert "/tags/" in page.url and page.locator(".card, .flash").count() >= 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(sites[kind])
     page.screenshot(path=str(ARTIFACTS / f"home-{kind}.png"), full_page=True)
