@@ -20,7 +20,7 @@ from newsdesk.publish import feeds
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.output import Output, digest
 
-__all__ = ["FEED_ITEMS", "Lists", "Reader", "list_pages", "pager", "stamp"]
+__all__ = ["FEED_ITEMS", "Lists", "Reader", "list_pages", "newest_first", "pager", "stamp"]
 
 FEED_ITEMS = 20
 _READ = 1000  # most articles read from the store at a time
@@ -171,16 +171,8 @@ class Lists:
         self.feeds(base, title, list(members[:FEED_ITEMS]))
 
     def _read(self, spec: ListSpec) -> Iterator[Entry]:
-        """The list newest first, in reads that start at two pages (an update build
-        needs the front page and the one below it) and double up to :data:`_READ`."""
-        before, size = None, 2 * self.per_page + 1
-        while True:
-            batch = self.store.members(spec.group, size, before, since=spec.since, until=spec.until)
-            for article in batch:
-                yield entry(article)
-            if len(batch) < size:
-                return
-            before, size = (batch[-1].published, batch[-1].uuid), min(2 * size, _READ)
+        # an update build needs the front page and the one below it: two pages first
+        return newest_first(self.store, spec.group, 2 * self.per_page + 1, since=spec.since, until=spec.until)
 
     def _render(self, spec: ListSpec, path: str, chunk: list[Entry], number: int, sealed: int) -> str:
         links = pager(spec.base, number, sealed)
@@ -190,6 +182,25 @@ class Lists:
         return self.template.render(
             self.context, title=spec.title, entries=chunk, pager=links, root=root, feed=feed, compact=compact
         )
+
+
+def newest_first(
+    store: Reader,
+    group: Group,
+    first: int,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Iterator[Entry]:
+    """A list's entries newest first, read ``first`` at a time, then twice as many
+    each time up to :data:`_READ` (a reader that stops early has read little)."""
+    before, size = None, first
+    while True:
+        batch = store.members(group, size, before, since=since, until=until)
+        yield from map(entry, batch)
+        if len(batch) < size:
+            return
+        before, size = (batch[-1].published, batch[-1].uuid), min(2 * size, _READ)
 
 
 def _key(e: Entry) -> tuple[datetime, str]:

@@ -7,33 +7,26 @@ up ``output.search_articles``. Each block is a folder of its own files
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
 
 from newsdesk.config import Settings
-from newsdesk.models import Article
 from newsdesk.publish import static_search
-from newsdesk.publish.entry import Entry, entry
-from newsdesk.publish.lists import list_pages, stamp
+from newsdesk.publish.entry import Entry
+from newsdesk.publish.lists import Reader, list_pages, newest_first, stamp
 from newsdesk.publish.output import Output, digest
 from newsdesk.publish.templating import excerpt
 
 __all__ = ["BLOCK", "plan_search_index"]
 
 BLOCK = 1000
-_READ = 1000
 
 Key = tuple[datetime, str]
 
 
-class Newest(Protocol):
-    def members(self, group: tuple[str, str], limit: int, before: Key | None = None) -> list[Article]: ...
-
-
 def plan_search_index(
     out: Output,
-    store: Newest,
+    store: Reader,
     settings: Settings,
     shown: Mapping[str, str],
     counts: tuple[int, int],
@@ -57,7 +50,7 @@ def plan_search_index(
     out.drop(
         path for path in out.manifest.paths_under("search/") if path.count("/") == 2 and path.split("/")[1] not in names
     )
-    reading = _read(store)
+    reading = newest_first(store, ("all", ""), BLOCK)
     for number, size in blocks:
         chunk = [e for _, e in zip(range(size), reading, strict=False)]
         _plan_block(out, settings, shown, _name(number), chunk)
@@ -89,13 +82,3 @@ def _plan_block(out: Output, settings: Settings, shown: Mapping[str, str], name:
 
 def _name(number: int) -> str:
     return "front" if number == 0 else f"b{number:05d}"
-
-
-def _read(store: Newest) -> Iterator[Entry]:
-    before = None
-    while True:
-        batch = store.members(("all", ""), _READ, before)
-        yield from map(entry, batch)
-        if len(batch) < _READ:
-            return
-        before = (batch[-1].published, batch[-1].uuid)
