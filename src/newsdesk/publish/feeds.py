@@ -31,6 +31,7 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 # XML 1.0 forbids most control characters even escaped; lone surrogates cannot be encoded.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SITEMAP_URLS = 50_000  # the protocol's limit per file
+ITEMS_KEPT = 20_000  # serialized feed items an Items keeps
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
@@ -57,6 +58,8 @@ class Items:
     def get(self, kind: str, entry: Entry) -> str:
         key = (kind, entry.uuid)
         if key not in self._cache:
+            if len(self._cache) >= ITEMS_KEPT:  # a large build: start again rather than hold every item
+                self._cache.clear()
             self._cache[key] = getattr(self, "_" + kind)(entry)
         return self._cache[key]
 

@@ -151,8 +151,6 @@ class Lists:
             self.out.drop(f"{spec.base}{name}" for name in ("index.xml", "atom.xml", "feed.json"))
 
     def feeds(self, base: str, title: str, latest: Sequence[Entry]) -> None:
-        if len(self.items._cache) > 20_000:  # feed items are cached for the lists of one chunk
-            self.items = feeds.Items(self.items.site)
         items, key = self.items, digest(title, [stamp(e) for e in latest])
         self.out.page(f"{base}index.xml", key, lambda: feeds.rss(items, base, title, latest))
         self.out.page(f"{base}atom.xml", key, lambda: feeds.atom(items, base, title, latest))

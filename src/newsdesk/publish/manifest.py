@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from newsdesk.errors import PublishError
 
@@ -89,10 +90,14 @@ class Manifest:
         return sorted(touched)
 
     def _sitemaps(self, paths: list[str]) -> Iterator[tuple[str, str | None]]:
-        for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            yield from self.db.execute(f"SELECT path, sitemap FROM pages WHERE path IN ({marks})", chunk)
+        return self._where_in("SELECT path, sitemap FROM pages WHERE path IN ({})", paths)
+
+    def _where_in(self, query: str, values: list[str], *before: object) -> Iterator[Any]:
+        """Rows of ``query`` whose ``IN ({})`` takes ``values``, 500 at a time (SQLite's
+        limit on parameters); ``before``: the parameters ahead of the list."""
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            yield from self.db.execute(query.format(",".join("?" * len(chunk))), (*before, *chunk))
 
     def paths_under(self, prefix: str) -> list[str]:
         """Paths of pages under ``prefix`` (a list's folder)."""
@@ -121,16 +126,11 @@ class Manifest:
 
     # articles and lists
     def remembered(self, uuids: Iterable[str]) -> dict[str, Remembered]:
-        found: dict[str, Remembered] = {}
-        uuids = list(uuids)
-        for start in range(0, len(uuids), 500):
-            chunk = uuids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for uuid, stamp, published, groups in self.db.execute(
-                f"SELECT uuid, print, published, groups FROM entries WHERE uuid IN ({marks})", chunk
-            ):
-                found[uuid] = (stamp, published, [(kind, name) for kind, name in json.loads(groups)])
-        return found
+        query = "SELECT uuid, print, published, groups FROM entries WHERE uuid IN ({})"
+        return {
+            uuid: (stamp, published, [(kind, name) for kind, name in json.loads(groups)])
+            for uuid, stamp, published, groups in self._where_in(query, list(uuids))
+        }
 
     def remember(self, entries: Iterable[tuple[str, str, str, list[tuple[str, str]]]]) -> None:
         self.db.executemany(
@@ -180,13 +180,8 @@ class Manifest:
 
     def at_least(self, kind: str, names: Iterable[str], minimum: int) -> set[str]:
         """Which of ``names`` (lists of ``kind``) hold at least ``minimum`` articles."""
-        names, found = list(set(names)), set[str]()
-        for start in range(0, len(names), 500):
-            chunk = names[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT name FROM groups WHERE kind = ? AND size >= ? AND name IN ({marks})"
-            found.update(r[0] for r in self.db.execute(query, (kind, minimum, *chunk)))
-        return found
+        query = "SELECT name FROM groups WHERE kind = ? AND size >= ? AND name IN ({})"
+        return {row[0] for row in self._where_in(query, list(set(names)), kind, minimum)}
 
     def set_sizes(self, sizes: Iterable[tuple[tuple[str, str], int]]) -> None:
         sizes = list(sizes)

@@ -112,6 +112,13 @@ class Output:
         self.report.unchanged += 1
         return True
 
+    def all_current(self, paths: Sequence[str], key: str) -> bool:
+        """Whether every one of ``paths`` (files rendered together) holds what ``key``
+        renders to; if so they are counted as done, else none is."""
+        if not self.trusted or any(self.manifest.key(path) != key for path in paths):
+            return False
+        return all([self.current(path, key) for path in paths])
+
     def page(self, path: str, key: str, render: Callable[[], str], sitemap: str | None = None) -> None:
         """Plan ``path``: rendered unless the previous build made it with the same ``key``;
         listed in the sitemap named ``sitemap`` (none: not listed)."""

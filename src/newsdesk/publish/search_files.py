@@ -62,9 +62,7 @@ def plan_search_index(
 def _plan_block(out: Output, settings: Settings, shown: Mapping[str, str], name: str, chunk: list[Entry]) -> None:
     key = digest([stamp(e) for e in chunk])
     files = [f"search/{name}/{file}" for file in static_search.file_names()]
-    if out.trusted and all(out.manifest.key(path) == key for path in files):
-        for path in files:
-            out.current(path, key)
+    if out.all_current(files, key):
         return
     tz = settings.tz
 

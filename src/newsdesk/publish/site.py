@@ -38,7 +38,7 @@ from newsdesk.config import Settings
 from newsdesk.errors import PublishError
 from newsdesk.models import Article
 from newsdesk.publish.entry import Entry, entry
-from newsdesk.publish.lists import FEED_ITEMS, Lists, ListSpec, list_pages, pager, stamp
+from newsdesk.publish.lists import FEED_ITEMS, Lists, ListSpec, Reader, list_pages, pager, stamp
 from newsdesk.publish.output import BuildReport, Output, digest
 from newsdesk.publish.search_files import BLOCK as SEARCH_BLOCK
 from newsdesk.publish.search_files import plan_search_index
@@ -72,20 +72,11 @@ Group = tuple[str, str]
 Key = tuple[datetime, str]
 
 
-class Articles(Protocol):
-    """What a build reads (a :class:`newsdesk.store.Store`)."""
+class Articles(Reader, Protocol):
+    """What a build reads (a :class:`newsdesk.store.Store`): the lists' reads and these."""
 
     def iter_articles(self, *, bodies: bool = True) -> Iterable[Article]: ...
     def get_many(self, uuids: Iterable[str]) -> Mapping[str, Article]: ...
-    def members(
-        self,
-        group: Group,
-        limit: int,
-        before: Key | None = None,
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[Article]: ...
     def clusters_of(self, keys: Iterable[str]) -> dict[str, list[Article]]: ...
     def groups_of(self, kind: str, names: list[str]) -> dict[str, list[Article]]: ...
     def group_sizes(self) -> Iterable[tuple[Group, int]]: ...
