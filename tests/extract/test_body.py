@@ -60,6 +60,17 @@ def test_blocks_stay_apart_in_the_plain_text():
     assert table is not None and "1 Kyle Busch 5040" in table.text.splitlines()
 
 
+def test_control_characters_in_a_page_are_dropped_not_fatal():
+    # lxml parses them into text but refuses them when an element is dropped and its
+    # tail moves to the parent: the page once failed with a ValueError
+    prose = "Stocks rose today as investors cheered the figures. " * 6
+    tails = "<script>a</script>\x01tail\x00 more<style>x</style>\x0bend"
+    raw = f"<html><body><div><p>{prose}</p>{tails}</div></body></html>"
+    body = main_content(raw, "https://example.com/a")
+    assert body is not None and "Stocks rose today" in body.text
+    assert not any(c in body.html + body.text for c in "\x00\x01\x0b")
+
+
 def test_a_page_without_prose_has_no_body():
     assert main_content(page("no_body.html")) is None
     assert main_content("") is None

@@ -100,9 +100,15 @@ class Container:
     link_density: float
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def parse(page: str) -> html.HtmlElement | None:
     """The page as an lxml tree (None: not HTML); :func:`clean` readies it for scoring."""
     page = re.sub(r"^\s*<\?xml[^>]*\?>", "", page)  # lxml refuses a str with an encoding declaration
+    # lxml keeps control characters in text it parses, then refuses them when a
+    # dropped element's tail is moved to its parent
+    page = _NOT_XML.sub("", page)
     try:
         return html.fromstring(page)
     except (etree.ParserError, ValueError):
