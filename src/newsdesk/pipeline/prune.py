@@ -38,4 +38,8 @@ def prune(
 ) -> Counter[str]:
     """Remove (or with ``dry_run`` count) the articles past their keep time; by source."""
     rules = cutoffs(settings, sources, now or datetime.now(UTC))
-    return store.expired(rules) if dry_run else store.prune(rules)
+    if dry_run:
+        return store.expired(rules)
+    gone = store.prune(rules)
+    store.settle(sum(gone.values()))  # a large prune gets the upkeep autovacuum would give it later
+    return gone

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
-from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention
+from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention, upkeep
 from newsdesk.store import engine as engines
 from newsdesk.store.outbox import WatchlistStore
 from newsdesk.store.schema import article_tags, article_versions, articles
@@ -114,7 +114,7 @@ class Store(WatchlistStore, SiteReads):
                     rows = [{"uuid": uuid, "content_hash": digest} for uuid, digest in sorted(seen)]
                     conn.execute(insert(article_versions).on_conflict_do_nothing(), rows)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"could not save {len(new) + len(changed)} articles: {_reason(exc)}") from None
+            raise StoreError(f"could not save {len(new) + len(changed)} articles: {engines.reason(exc)}") from None
 
     def forked(self) -> None:
         """In a forked child process: drop the parent's connections without closing them."""
@@ -208,7 +208,7 @@ class Store(WatchlistStore, SiteReads):
                 statement = statement.values(values)
                 conn.execute(statement, [{"b_uuid": a.uuid, **{c: getattr(a, c) for c in columns}} for a in batch])
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"could not save the enrichment of {len(batch)} articles: {_reason(exc)}") from None
+            raise StoreError(f"could not save the enrichment of {len(batch)} articles: {engines.reason(exc)}") from None
 
     def tag_counts(self, kind: str | tuple[str, ...] | None = None, *, limit: int = 100) -> list[tuple[str, int]]:
         """Most used tags (of a kind, or kinds, of ``models.TAG_KINDS``), with article counts."""
@@ -301,7 +301,7 @@ class Store(WatchlistStore, SiteReads):
                 if release:
                     health.release_in(conn, record.name, release)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"could not save the health of source {record.name}: {_reason(exc)}") from None
+            raise StoreError(f"could not save the health of source {record.name}: {engines.reason(exc)}") from None
 
     def claim_run(self, name: str, owner: str, seconds: float) -> bool:
         """Take the lease of source ``name`` for ``seconds`` (False: another run holds it)."""
@@ -325,10 +325,12 @@ class Store(WatchlistStore, SiteReads):
     def vacuum(self) -> None:
         """Give the space of removed rows back to the file system (SQLite; PostgreSQL's
         autovacuum reuses it) and refresh the planner's statistics."""
-        if self.dialect == "sqlite":
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text("VACUUM"))
-                conn.execute(sa.text("PRAGMA optimize"))
+        upkeep.vacuum(self.engine)
+
+    def settle(self, changed: int) -> bool:
+        """After ``changed`` articles were added or removed: the upkeep autovacuum would
+        do for that many (PostgreSQL), now; whether it ran (see :mod:`store.upkeep`)."""
+        return upkeep.settle(self.engine, changed)
 
     def prune(self, cutoffs: retention.Cutoffs) -> Counter[str]:
         """Remove the articles ``cutoffs`` select, with their index entries, tags, cluster
@@ -336,7 +338,7 @@ class Store(WatchlistStore, SiteReads):
         try:
             return retention.remove(self.engine, cutoffs)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"could not prune: {_reason(exc)}") from None
+            raise StoreError(f"could not prune: {engines.reason(exc)}") from None
 
     def _connect(self) -> sa.Connection:
         try:
@@ -367,11 +369,6 @@ def _row(article: Article, now: datetime, *, first_seen: bool) -> dict[str, obje
     else:
         row["b_uuid"] = article.uuid
     return row
-
-
-def _reason(exc: sa.exc.SQLAlchemyError) -> str:
-    """The database's own words (not the statement and its thousands of parameters)."""
-    return str(getattr(exc, "orig", None) or exc).strip()
 
 
 def _bodiless(row: sa.RowMapping) -> Article:

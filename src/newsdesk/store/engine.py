@@ -36,6 +36,11 @@ def _sqlite_mapped(dbapi_connection, _record) -> None:  # type: ignore[no-untype
     dbapi_connection.execute("PRAGMA cache_size=-65536")
 
 
+def reason(exc: sa.exc.SQLAlchemyError) -> str:
+    """The database's own words (not the statement and its thousands of parameters)."""
+    return str(getattr(exc, "orig", None) or exc).strip()
+
+
 def create(url: str, *, mapped: bool = False) -> Engine:
     """Create an engine for ``url`` and bring its schema to the newest migration;
     ``mapped``: SQLite reads through memory-mapped I/O (a server's reads)."""
