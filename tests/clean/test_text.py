@@ -13,6 +13,12 @@ def test_markdown_in_the_seed_style():
     assert to_markdown(html) == "## 标题\n\n第一段**加粗**其中\n\n- 一\n- 二\n\n[链接](https://e.com)"
 
 
+def test_a_heading_holding_blocks_is_converted_as_markdownify_does():
+    # the one shape on which markdownify-rs (the fast path) and markdownify differ
+    html = "<h3><hr><p><strong>新智元报道</strong></p></h3><p>编辑：某人</p>"
+    assert to_markdown(html) == "### ---\n\n**新智元报道**\n\n编辑：某人"
+
+
 def test_text_has_one_line_per_block_and_no_markup():
     html = "<h2>Title</h2><p>one <b>bold</b>\n  word</p><p>two<br>three</p><ul><li>x</li></ul>"
     assert to_text(html) == "Title\none bold word\ntwo\nthree\nx"
