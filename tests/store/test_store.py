@@ -17,6 +17,24 @@ def test_migrations_create_the_schema_once(db_url):
     assert {"articles", "article_versions", "alembic_version"} <= tables
 
 
+def test_an_older_database_is_migrated_and_a_current_one_is_left_alone(sqlite_url):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from newsdesk.store.engine import MIGRATIONS, newest_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert newest_revision() == ScriptDirectory.from_config(config).get_current_head()
+    with Store(sqlite_url) as store, store.engine.begin() as conn:  # as if the newest migration had not run
+        conn.execute(sa.text("DROP INDEX ix_article_tags_tag_published"))
+        conn.execute(sa.text("ALTER TABLE article_tags DROP COLUMN published"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
+    with Store(sqlite_url) as store, store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()
+        assert "ix_article_tags_tag_published" in {i["name"] for i in sa.inspect(conn).get_indexes("article_tags")}
+
+
 def test_round_trip_keeps_every_field_and_an_aware_utc_date(db_url):
     with Store(db_url) as store:
         store.save([article(1, image="https://i.example.com/1.png", author="作者", language="zh-CN", kind=2)], [], T0)

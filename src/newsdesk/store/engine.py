@@ -8,8 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 from newsdesk.config import database_url
@@ -69,6 +67,11 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration. Processes starting together on a fresh
     database take turns (a file lock beside a SQLite file, an advisory lock on
     PostgreSQL): the first creates the tables, the others find them made."""
+    if _current(engine) == newest_revision():
+        return  # the common case, without loading Alembic (a tenth of a second of every command)
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with _sqlite_lock(engine), engine.begin() as connection:
@@ -76,6 +79,21 @@ def migrate(engine: Engine) -> None:
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def newest_revision() -> str:
+    """The newest migration's revision: revisions are numbered, and each file is named
+    after its own (``0007_tag_dates.py`` holds revision ``0007``)."""
+    return max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def _current(engine: Engine) -> str | None:
+    """The database's revision, or None (a new database: no ``alembic_version`` yet)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except sa.exc.DatabaseError:
+        return None
 
 
 @contextmanager
