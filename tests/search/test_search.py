@@ -105,6 +105,20 @@ def test_a_title_match_outranks_a_body_match(store):
     assert ids(search(store, "fed")) == [3, 5]
 
 
+def test_among_equal_scores_the_newest_come_first_past_any_window(db_url, tmp_path):
+    # 150 copies of one story score the same: the best ten are the ten newest, and the
+    # pages after them go on by date, however many ties the ranking has to look through
+    same = [
+        record(n, title="Copper output", description="<p>Copper output rose.</p>", pub_date=f"2025-03-01 {n // 60:02d}:{n % 60:02d}:00")
+        for n in range(150)
+    ]  # fmt: skip
+    write_data(tmp_path / "ties" / "wire" / "news.json", same)
+    with Store(db_url) as opened:
+        import_paths(opened, [tmp_path / "ties"], Settings())
+        assert ids(search(opened, "copper", limit=10)) == list(range(149, 139, -1))
+        assert ids(search(opened, "copper", limit=10, offset=100)) == list(range(49, 39, -1))
+
+
 def test_filters(store):
     assert ids(search(store, "fed OR 美联储", where=ArticleFilter(source="wire_cn"))) == [1]
     assert ids(search(store, "fed OR 美联储 OR 聯準會", where=ArticleFilter(lang="zh"))) == [2, 1]

@@ -11,6 +11,7 @@ PostgreSQL's own parser and locale out of it: both databases see one token list.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,6 +25,8 @@ from newsdesk.tokens import article_tokens
 _MAX_POSITION = 16383  # PostgreSQL's limit for positions in a tsvector
 _MAX_POSITIONS_PER_TOKEN = 255
 _TITLE_WEIGHT, _BODY_WEIGHT = 10.0, 1.0
+_BM25 = f"-bm25(search_fts, 0, 0, 0, 0, {_TITLE_WEIGHT}, {_BODY_WEIGHT})"
+_SPARE = 64  # rows ranked beyond those wanted, to see whether ties run past them
 
 
 def rowid(uuid: str) -> int:
@@ -105,11 +108,13 @@ def search(
     never ``articles``."""
     sqlite = conn.dialect.name == "sqlite"
     filters, params = _filters(where, sqlite)
+    if sqlite and not newest:
+        return _best_sqlite(conn, expression, filters, params, limit, offset)
     params.update(expression=expression, limit=limit, offset=offset)
     order = "published DESC, score DESC" if newest else "score DESC, published DESC"
     if sqlite:
         sql = (
-            f"SELECT uuid, -bm25(search_fts, 0, 0, 0, 0, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) AS score FROM search_fts f "
+            f"SELECT uuid, {_BM25} AS score FROM search_fts f "
             f"WHERE search_fts MATCH :expression {filters} ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
     else:
@@ -122,6 +127,30 @@ def search(
             f"WHERE f.doc @@ q {filters} ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
     return [(row[0], float(row[1])) for row in conn.execute(sa.text(sql), params)]
+
+
+def _best_sqlite(
+    conn: sa.Connection, expression: str, filters: str, params: dict[str, object], limit: int, offset: int
+) -> list[tuple[str, float]]:
+    """The best matches by score, then the newest among equal scores, ranking rowids
+    alone: a tie-break on ``published`` in SQL reads every match's stored row (the
+    row holds its tokens), 100 ms for a query matching 5,000 articles against 15 ms
+    for the scores. The rows of the best ``offset + limit`` and of everything that
+    ties with the last of them are read afterwards, by rowid."""
+    wanted = offset + limit
+    ranked = f"SELECT rowid AS id, {_BM25} AS score FROM search_fts f WHERE search_fts MATCH :expression {filters}"
+    params = {**params, "expression": expression}
+    rows = conn.execute(sa.text(f"{ranked} ORDER BY score DESC LIMIT :n"), {**params, "n": wanted + _SPARE}).all()
+    if len(rows) == wanted + _SPARE and rows[-1][1] == rows[wanted - 1][1]:  # ties run past what was read
+        boundary = {**params, "boundary": rows[wanted - 1][1]}
+        rows = conn.execute(sa.text(f"SELECT id, score FROM ({ranked}) WHERE score >= :boundary"), boundary).all()
+    scores = dict(rows)
+    found = conn.execute(
+        sa.text("SELECT rowid, uuid, published FROM search_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"),
+        {"ids": json.dumps(list(scores))},
+    ).all()
+    best = sorted(found, key=lambda row: (scores[row[0]], row[2]), reverse=True)[offset:wanted]
+    return [(uuid, float(scores[id_])) for id_, uuid, _ in best]
 
 
 def count(conn: sa.Connection, expression: str, where: ArticleFilter) -> int:
