@@ -8,13 +8,17 @@ Writes N records in the seed system's record format as JSON Lines under OUT
 (read once) whatever N.
 
 Record ``i`` is copy ``c = i // len(corpus)`` of a corpus record (in an order the seed
-shuffles). Copy 0 is the record as it is, with a new link; copy ``c`` > 0 has its text
-ciphered by a substitution keyed by ``c`` (CJK characters among themselves, Latin
-letters among themselves, digits kept) and its date moved by ``c`` steps spread over a
-year. Two records that are near-duplicates in the corpus stay near-duplicates within
-one copy (the same cipher, the same date shift) and copies of one record are not
-near-duplicates of each other (different ciphers): near-duplicate clusters keep their
-real proportions, and a month of real news becomes a year.
+shuffles). Copy 0 is the record as it is, with a new link; copy ``c`` > 0 has its words
+swapped by a substitution keyed by ``c`` and its date moved by ``c`` steps spread over
+a year. The substitution maps each word of the corpus's vocabulary (English words;
+Chinese words as jieba cuts them) to another word of similar frequency (a shuffle
+within bands of 64 words by rank), keeping case, digits, markup and all-capital words
+of up to five letters (tickers): the text stays in its language with real words of
+the same rarity, so language detection, tags and search cost what they cost on news.
+Two records that are near-duplicates in the corpus stay near-duplicates within one copy
+(the same substitution, the same date shift) and copies of one record are not
+near-duplicates of each other (different substitutions): near-duplicate clusters keep
+their real proportions, and a month of real news becomes a year.
 """
 
 from __future__ import annotations
@@ -22,16 +26,21 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import rjieba
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "cachenews-2025-02"
 PER_FILE = 50_000
-_CJK = [chr(c) for c in range(0x4E00, 0x9FA6)]
-_LATIN = "abcdefghijklmnopqrstuvwxyz"
+BAND = 64  # words of adjacent frequency rank that a substitution shuffles among themselves
+_WORD = re.compile(r"[A-Za-z]+|[\u4e00-\u9fff]+")
+_HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 def corpus(data: Path) -> list[dict]:
@@ -45,23 +54,54 @@ def corpus(data: Path) -> list[dict]:
     return records
 
 
-class Cipher:
-    """A substitution of CJK characters and Latin letters, keyed by ``key`` (0: none)."""
+def _words(text: str) -> Iterator[tuple[str, bool]]:
+    """(word, is Chinese) for the English words and the jieba words of ``text``."""
+    for match in _WORD.finditer(text):
+        run = match.group()
+        if run[0].isascii():
+            yield run.lower(), False
+        else:
+            yield from ((w, True) for w in rjieba.cut(run) if _HAN_WORD.match(w))
 
-    def __init__(self, key: int, seed: int) -> None:
-        self.table: dict[int, str] = {}
+
+def vocabulary(records: list[dict]) -> tuple[list[str], list[str]]:
+    """The corpus's English and Chinese words, most frequent first."""
+    counts: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    for row in records:
+        texts = [p for p in _split_tags(str(row.get("description") or "")) if p[:1] not in ("<", "&")]
+        for text in (str(row.get("title") or ""), *texts):
+            for word, chinese in _words(text):
+                counts[chinese][word] += 1
+    return tuple(sorted(c, key=lambda w: (-c[w], w)) for c in counts)  # type: ignore[return-value]
+
+
+class Cipher:
+    """A substitution of words by words of similar frequency, keyed by ``key`` (0: none)."""
+
+    def __init__(self, key: int, seed: int, words: tuple[list[str], list[str]] = ([], [])) -> None:
+        self.table: dict[str, str] = {}
         if key:
             rng = random.Random(seed * 1_000_003 + key)
-            cjk = _CJK[:]
-            rng.shuffle(cjk)
-            latin = list(_LATIN)
-            rng.shuffle(latin)
-            self.table = {ord(a): b for a, b in zip(_CJK, cjk, strict=True)}
-            self.table.update({ord(a): b for a, b in zip(_LATIN, latin, strict=True)})
-            self.table.update({ord(a.upper()): b.upper() for a, b in zip(_LATIN, latin, strict=True)})
+            for ranked in words:
+                for start in range(0, len(ranked), BAND):
+                    band = ranked[start : start + BAND]
+                    swapped = band[:]
+                    rng.shuffle(swapped)
+                    self.table.update(zip(band, swapped, strict=True))
+
+    def _swap(self, match: re.Match[str]) -> str:
+        run = match.group()
+        if not run[0].isascii():
+            return "".join(self.table.get(w, w) for w in rjieba.cut(run))
+        if run.isupper() and len(run) <= 5:
+            return run  # a ticker, an acronym
+        word = self.table.get(run.lower(), run)
+        if run.isupper():
+            return word.upper()
+        return word.capitalize() if run[0].isupper() else word
 
     def __call__(self, text: str) -> str:
-        return text.translate(self.table) if self.table and text else text
+        return _WORD.sub(self._swap, text) if self.table and text else text
 
     def html(self, markup: str) -> str:
         """``markup`` with its text ciphered and its tags and entities kept."""
@@ -89,6 +129,7 @@ def _split_tags(markup: str) -> Iterator[str]:
 
 
 def synth(records: list[dict], n: int, seed: int) -> Iterator[dict]:
+    words = vocabulary(records)
     order = list(range(len(records)))
     random.Random(seed).shuffle(order)
     copies = max(1, -(-n // len(records)))
@@ -97,7 +138,7 @@ def synth(records: list[dict], n: int, seed: int) -> Iterator[dict]:
     for i in range(n):
         c, k = divmod(i, len(records))
         if k == 0:
-            cipher = Cipher(c, seed)
+            cipher = Cipher(c, seed, words)
         base = records[order[k]]
         yield _copy(base, i, c, cipher, step)
 
