@@ -108,10 +108,8 @@ def test_a_title_match_outranks_a_body_match(store):
 def test_among_equal_scores_the_newest_come_first_past_any_window(db_url, tmp_path):
     # 150 copies of one story score the same: the best ten are the ten newest, and the
     # pages after them go on by date, however many ties the ranking has to look through
-    same = [
-        record(n, title="Copper output", description="<p>Copper output rose.</p>", pub_date=f"2025-03-01 {n // 60:02d}:{n % 60:02d}:00")
-        for n in range(150)
-    ]  # fmt: skip
+    story = {"title": "Copper output", "description": "<p>Copper output rose.</p>"}
+    same = [record(n, **story, pub_date=f"2025-03-01 {n // 60:02d}:{n % 60:02d}:00") for n in range(150)]
     write_data(tmp_path / "ties" / "wire" / "news.json", same)
     with Store(db_url) as opened:
         import_paths(opened, [tmp_path / "ties"], Settings())

@@ -144,7 +144,7 @@ def _best_sqlite(
     if len(rows) == wanted + _SPARE and rows[-1][1] == rows[wanted - 1][1]:  # ties run past what was read
         boundary = {**params, "boundary": rows[wanted - 1][1]}
         rows = conn.execute(sa.text(f"SELECT id, score FROM ({ranked}) WHERE score >= :boundary"), boundary).all()
-    scores = dict(rows)
+    scores: dict[int, float] = {row[0]: row[1] for row in rows}
     found = conn.execute(
         sa.text("SELECT rowid, uuid, published FROM search_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"),
         {"ids": json.dumps(list(scores))},
