@@ -80,7 +80,7 @@ def test_the_index_covers_the_newest_blocks_and_an_update_writes_the_front_one(n
         import_paths(store, [tmp_path / "one"], settings)
         build_site(store, tmp_path / "site", settings)
         blocks = json.loads((tmp_path / "site" / "search" / "blocks.json").read_text())
-        assert blocks == ["front", "b00002"]  # 4 newest, then 3: the 3 oldest are left out
+        assert blocks == ["front", "b00003", "b00002"]  # the newest 1, then 3 and 3: the 3 oldest are left out
         found = _search(node, tmp_path / "site", "黄金", "story 2", "story 3")
         assert found["黄金"] == [f"黄金新闻 gold story {n}" for n in range(9, 2, -1)]  # newest first, across blocks
         assert found["story 2"] == [] and found["story 3"] == ["黄金新闻 gold story 3"]
@@ -88,9 +88,9 @@ def test_the_index_covers_the_newest_blocks_and_an_update_writes_the_front_one(n
         written: list[str] = []
         build_site(store, tmp_path / "site", settings, on_page=written.append)
         build_site(store, tmp_path / "fresh", settings)
-    assert _same(tmp_path / "site", tmp_path / "fresh")  # b00002 went, b00003 came
-    assert json.loads((tmp_path / "site" / "search" / "blocks.json").read_text()) == ["front", "b00003"]
-    assert not any(p.startswith("search/b00002/") for p in written)
+    assert _same(tmp_path / "site", tmp_path / "fresh")  # b00002 went, b00004 came
+    assert json.loads((tmp_path / "site" / "search" / "blocks.json").read_text()) == ["front", "b00004", "b00003"]
+    assert not any(p.startswith("search/b00003/") for p in written)  # a sealed block is never rewritten
     assert _search(node, tmp_path / "site", "story 12")["story 12"] == ["黄金新闻 gold story 12"]
 
 

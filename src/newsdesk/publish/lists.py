@@ -60,16 +60,16 @@ def stamp(e: Entry) -> str:
     )
 
 
-def list_pages(count: int, per_page: int) -> list[tuple[int, int, int]]:
+def list_pages(count: int, per_page: int, *, least: int | None = None) -> list[tuple[int, int, int]]:
     """The pages of a list of ``count`` articles, newest first: ``(number, start, stop)``.
 
-    Page 0 is the list's front page: the newest articles, ``per_page`` to
-    ``2 × per_page - 1`` of them. Older ones fill archive pages numbered from the
-    oldest (``page/1/`` holds the first ``per_page`` articles ever), so a full archive
-    page never changes: a new article rewrites the front page and at most two archive
-    pages of each list it is in, not every page of the list.
+    Page 0 is the list's front page: the newest articles, ``least`` (default
+    ``per_page``) to ``least + per_page - 1`` of them. Older ones fill archive pages
+    numbered from the oldest (``page/1/`` holds the first ``per_page`` articles ever),
+    so a full archive page never changes: a new article rewrites the front page and at
+    most two archive pages of each list it is in, not every page of the list.
     """
-    sealed = max(count // per_page - 1, 0)
+    sealed = max((count - (per_page if least is None else least)) // per_page, 0)
     pages = [(0, 0, count - sealed * per_page)]
     for number in range(sealed, 0, -1):
         stop = count - (number - 1) * per_page

@@ -1,5 +1,6 @@
 """The static search index of a build, in blocks: the site's articles are cut into
-blocks of :data:`BLOCK` numbered from the oldest (as list pages are, :func:`list_pages`),
+blocks of :data:`BLOCK` numbered from the oldest (as list pages are, :func:`list_pages`,
+with a front block of 1 to :data:`BLOCK` articles, the part a new article rewrites),
 and the index covers the front block (the newest) and as many sealed blocks as make
 up ``output.search_articles``. Each block is a folder of its own files
 (:func:`static_search.index_files`), so a new article rewrites the front block only;
@@ -37,8 +38,8 @@ def plan_search_index(
     (``(published, uuid)`` of the oldest article changed since the last build; None:
     every block) and to the front block of before."""
     blocks, covered = [], 0
-    pages = list_pages(counts[1], BLOCK)
-    sealed, old_sealed = len(pages) - 1, len(list_pages(counts[0], BLOCK)) - 1
+    pages = list_pages(counts[1], BLOCK, least=1)  # a front block of 1 to BLOCK: what a new article rewrites
+    sealed, old_sealed = len(pages) - 1, len(list_pages(counts[0], BLOCK, least=1)) - 1
     for number, start, stop in pages:
         if covered >= settings.output_search_articles:
             break
