@@ -1,6 +1,7 @@
-"""Upkeep after large writes: PostgreSQL's statistics and visibility map are brought up
-to date by the import or prune that changed a fifth of the articles, not left to an
-autovacuum that may be off (it is on the test server)."""
+"""Upkeep as the articles grow: PostgreSQL's statistics follow a store's writes
+(ANALYZE each time they pass autovacuum's threshold), and an import or a prune that
+changed a fifth of the articles vacuums them, not left to an autovacuum that may be
+off (it is on the test server)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ def _vacuumed(store: Store) -> tuple[datetime | None, float]:
     return row[0], float(row[1])
 
 
+def _runs(store: Store) -> tuple[int, int]:
+    """How many times ``cluster_keys`` was analyzed and vacuumed by hand."""
+    with store.engine.connect() as conn:
+        sql = "SELECT analyze_count, vacuum_count FROM pg_stat_user_tables WHERE relid = to_regclass('cluster_keys')"
+        return tuple(conn.execute(sa.text(sql)).one())  # type: ignore[return-value]
+
+
 def _records(first: int, count: int, day: datetime) -> list[dict]:
     return [record(n, title=f"Story {n} about markets", pub_date=day.isoformat()) for n in range(first, first + count)]
 
@@ -37,9 +45,11 @@ def test_a_large_import_and_a_large_prune_settle_postgresql_a_small_one_does_not
     write_data(tmp_path / "small" / "wire" / "news.json", _records(5000, 20, recent))
     with Store(pg_url) as store:
         assert _vacuumed(store) == (None, -1.0)  # never vacuumed nor analyzed
-        assert import_paths(store, [tmp_path / "big"], Settings()).new == 1800
+        assert import_paths(store, [tmp_path / "big"], Settings(import_batch_size=500)).new == 1800
         first, counted = _vacuumed(store)
         assert first is not None and counted == 1800
+        # analyzed once the import passed 1,000 articles (at 1,500), then vacuumed and analyzed at its end
+        assert _runs(store) == (2, 1)
         assert import_paths(store, [tmp_path / "small"], Settings()).new == 20
         assert _vacuumed(store) == (first, 1800)  # 20 new rows: nothing to do
         assert sum(prune(store, Settings(retention_days=30), []).values()) == 1500

@@ -93,7 +93,7 @@ def import_files(
         _import_all(store, found, settings, report, error, on_file, workers, load_watchers(store, settings))
     finally:
         workers.close()
-    store.settle(report.new)  # a large import gets the upkeep autovacuum would give it later
+    store.settle()  # a large import gets the VACUUM autovacuum would give it later
     return report
 
 

@@ -41,5 +41,5 @@ def prune(
     if dry_run:
         return store.expired(rules)
     gone = store.prune(rules)
-    store.settle(sum(gone.values()))  # a large prune gets the upkeep autovacuum would give it later
+    store.settle(sum(gone.values()))  # a large prune gets the VACUUM autovacuum would give it later
     return gone

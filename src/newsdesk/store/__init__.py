@@ -61,6 +61,7 @@ class Store(WatchlistStore, SiteReads):
         with the database."""
         self.engine = engines.create(url, mapped=mapped)
         self.dialect = self.engine.dialect.name
+        self.growth = upkeep.Growth(self.engine)  # statistics kept in step with this store's writes
 
     def close(self) -> None:
         self.engine.dispose()
@@ -115,6 +116,7 @@ class Store(WatchlistStore, SiteReads):
                     conn.execute(insert(article_versions).on_conflict_do_nothing(), rows)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save {len(new) + len(changed)} articles: {engines.reason(exc)}") from None
+        self.growth.added(len(new))
 
     def forked(self) -> None:
         """In a forked child process: drop the parent's connections without closing them."""
@@ -327,10 +329,10 @@ class Store(WatchlistStore, SiteReads):
         autovacuum reuses it) and refresh the planner's statistics."""
         upkeep.vacuum(self.engine)
 
-    def settle(self, changed: int) -> bool:
-        """After ``changed`` articles were added or removed: the upkeep autovacuum would
-        do for that many (PostgreSQL), now; whether it ran (see :mod:`store.upkeep`)."""
-        return upkeep.settle(self.engine, changed)
+    def settle(self, removed: int = 0) -> bool:
+        """After a large import (or a prune of ``removed`` articles): the VACUUM
+        autovacuum would run for that many (PostgreSQL), now; whether it ran."""
+        return self.growth.settle(removed)
 
     def prune(self, cutoffs: retention.Cutoffs) -> Counter[str]:
         """Remove the articles ``cutoffs`` select, with their index entries, tags, cluster
