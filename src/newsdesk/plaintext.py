@@ -10,7 +10,11 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["to_text"]
+__all__ = ["NOT_XML", "to_text"]
+
+# What XML 1.0 forbids even escaped (most control characters), and what UTF-8 cannot
+# encode (lone surrogates): lxml refuses them in text, feeds must leave them out.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|dt|dd|blockquote|figcaption|pre|caption|figure|ul|ol|dl)>|<br>|<hr>)")
 _SPACE = re.compile(r"\s+")

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
+from newsdesk.plaintext import NOT_XML
+
 __all__ = ["Container", "best_container", "clean", "parse", "prune"]
 
 # Dropped before scoring, with their content: never article text.
@@ -100,15 +102,12 @@ class Container:
     link_density: float
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 def parse(page: str) -> html.HtmlElement | None:
     """The page as an lxml tree (None: not HTML); :func:`clean` readies it for scoring."""
     page = re.sub(r"^\s*<\?xml[^>]*\?>", "", page)  # lxml refuses a str with an encoding declaration
     # lxml keeps control characters in text it parses, then refuses them when a
     # dropped element's tail is moved to its parent
-    page = _NOT_XML.sub("", page)
+    page = NOT_XML.sub("", page)
     try:
         return html.fromstring(page)
     except (etree.ParserError, ValueError):

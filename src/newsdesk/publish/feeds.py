@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
+from newsdesk.plaintext import NOT_XML
 from newsdesk.publish.entry import Entry
 
 __all__ = ["Items", "atom", "json_feed", "rss", "sitemaps"]
@@ -28,24 +28,22 @@ __all__ = ["Items", "atom", "json_feed", "rss", "sitemaps"]
 _ATOM = "http://www.w3.org/2005/Atom"
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
-# XML 1.0 forbids most control characters even escaped; lone surrogates cannot be encoded.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SITEMAP_URLS = 50_000  # the protocol's limit per file
 ITEMS_KEPT = 20_000  # serialized feed items an Items keeps
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes)
-    element.text = _FORBIDDEN.sub("", text)
+    element.text = NOT_XML.sub("", text)
     return element
 
 
 def _tag(tag: str, text: str | None = None, **attributes: str) -> str:
     """One element as escaped XML: ``<tag a="…">text</tag>`` (``<tag a="…"/>`` without text)."""
-    attrs = "".join(f" {name}={quoteattr(_FORBIDDEN.sub('', value))}" for name, value in attributes.items())
+    attrs = "".join(f" {name}={quoteattr(NOT_XML.sub('', value))}" for name, value in attributes.items())
     if text is None:
         return f"<{tag}{attrs} />"
-    return f"<{tag}{attrs}>{escape(_FORBIDDEN.sub('', text))}</{tag}>"
+    return f"<{tag}{attrs}>{escape(NOT_XML.sub('', text))}</{tag}>"
 
 
 class Items:
@@ -82,7 +80,7 @@ class Items:
         _text(item, "title", entry.title)
         _text(item, "id", f"urn:uuid:{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}")
         ET.SubElement(item, "link", {"href": self.site + entry.path, "rel": "alternate"})
-        ET.SubElement(item, "link", {"href": _FORBIDDEN.sub("", entry.link), "rel": "via"})
+        ET.SubElement(item, "link", {"href": NOT_XML.sub("", entry.link), "rel": "via"})
         _text(item, "updated", entry.published.isoformat())
         if entry.dated:
             _text(item, "published", entry.published.isoformat())
@@ -90,7 +88,7 @@ class Items:
         _text(author, "name", entry.source)
         _text(item, "summary", entry.summary)
         for tag in entry.tags:
-            ET.SubElement(item, "category", {"term": _FORBIDDEN.sub("", tag)})
+            ET.SubElement(item, "category", {"term": NOT_XML.sub("", tag)})
         return ET.tostring(item, encoding="unicode")
 
     def _json(self, entry: Entry) -> str:
