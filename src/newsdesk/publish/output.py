@@ -105,19 +105,17 @@ class Output:
 
     def current(self, path: str, key: str) -> bool:
         """Whether ``path`` already holds what ``key`` renders to (then it is counted as done)."""
-        if not self.trusted or self.manifest.key(path) != key:
-            return False
-        self._confirmed.append(path)
-        self.report.pages += 1
-        self.report.unchanged += 1
-        return True
+        return self.all_current([path], key)
 
     def all_current(self, paths: Sequence[str], key: str) -> bool:
         """Whether every one of ``paths`` (files rendered together) holds what ``key``
         renders to; if so they are counted as done, else none is."""
         if not self.trusted or any(self.manifest.key(path) != key for path in paths):
             return False
-        return all([self.current(path, key) for path in paths])
+        self._confirmed.extend(paths)
+        self.report.pages += len(paths)
+        self.report.unchanged += len(paths)
+        return True
 
     def page(self, path: str, key: str, render: Callable[[], str], sitemap: str | None = None) -> None:
         """Plan ``path``: rendered unless the previous build made it with the same ``key``;
