@@ -117,6 +117,29 @@ def test_among_equal_scores_the_newest_come_first_past_any_window(db_url, tmp_pa
         assert ids(search(opened, "copper", limit=10, offset=100)) == list(range(49, 39, -1))
 
 
+def test_a_word_deep_in_a_long_body_is_found_and_ranks_after_one_in_the_lede(db_url, tmp_path):
+    # PostgreSQL ranks by the title and the body's first HEAD_TOKENS tokens: a word
+    # only further down still matches, below an article that has it in its lede
+    # (SQLite's BM25 sees no position: the same words tie, and the newest comes first)
+    filler = " ".join(["Shares of the company were little changed in early trading."] * 40)
+    deep = record(
+        1,
+        title="Quarterly results",
+        description=f"<p>{filler} Molybdenum output rose.</p>",
+        pub_date="2025-03-02 10:00:00",
+    )
+    lede = record(
+        2, title="Mining update", description=f"<p>Molybdenum output rose. {filler}</p>", pub_date="2025-03-01 10:00:00"
+    )
+    write_data(tmp_path / "deep" / "wire" / "news.json", [deep, lede])
+    with Store(db_url) as opened:
+        import_paths(opened, [tmp_path / "deep"], Settings())
+        assert ids(search(opened, "molybdenum")) == ([1, 2] if opened.dialect == "sqlite" else [2, 1])
+        assert ids(search(opened, "molybdenum", limit=1, offset=1)) == ([2] if opened.dialect == "sqlite" else [1])
+        assert ids(search(opened, "molybdenum", newest=True)) == [1, 2]
+        assert ids(search(opened, "shares -molybdenum")) == []  # excluded however deep the word is
+
+
 def test_filters(store):
     assert ids(search(store, "fed OR 美联储", where=ArticleFilter(source="wire_cn"))) == [1]
     assert ids(search(store, "fed OR 美联储 OR 聯準會", where=ArticleFilter(lang="zh"))) == [2, 1]

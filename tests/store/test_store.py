@@ -92,7 +92,12 @@ def test_a_tag_page_reads_the_tag_index_in_date_order_with_cursors_and_dates(db_
 
     with Store(db_url) as store:
         made = [
-            article(n, published=dt(2025, 2, 1 + n % 20, 8, n, tzinfo=UTC), tags=["黄金", "GLD"] if n % 2 else ["原油"])
+            article(
+                n,
+                published=dt(2025, 2, 1 + n % 20, 8, n, tzinfo=UTC),
+                tags=["黄金", "GLD"] if n % 2 else ["原油"],
+                tickers=["GLD"] if n % 2 else [],
+            )
             for n in range(40)
         ]
         store.save(made, [], datetime.now(UTC))
@@ -107,3 +112,45 @@ def test_a_tag_page_reads_the_tag_index_in_date_order_with_cursors_and_dates(db_
         since = ArticleFilter(tag="黄金", since=dt(2025, 2, 15, tzinfo=UTC))
         assert {a.uuid for a in store.page(since, 50)} == {a.uuid for a in gold if a.published >= since.since}
         assert store.page(ArticleFilter(tag="黄金", source="nowhere"), 5) == []  # other filters: the general query
+        # counts of a tag page come from the tag index alone, and agree with the lists
+        assert store.count_where(ArticleFilter(tag="黄金")) == len(gold) == 20
+        assert store.count_where(since) == len([a for a in gold if a.published >= since.since])
+        assert store.count_where(ArticleFilter(tag="黄金", until=dt(2025, 2, 10, tzinfo=UTC))) == 8  # days 2–8
+        assert store.count_where(ArticleFilter(ticker="gld")) == 20
+        assert store.count_where(ArticleFilter(ticker="原油")) == 0  # a topic is no ticker
+        assert store.count_where(ArticleFilter(tag="黄金", source="nowhere")) == 0
+
+
+def test_the_search_head_is_made_again_from_stored_documents_on_migration(pg_url):
+    # migration 0008 fills search_index.head from each stored doc: the result must be
+    # what the import writes (title, then the first HEAD_TOKENS body tokens), quotes
+    # and backslashes in tokens included
+    from newsdesk.store.index import HEAD_TOKENS
+
+    body = " ".join(f"w{n}" for n in range(HEAD_TOKENS + 50)) + " it's a\\b w3"
+    with Store(pg_url) as store:
+        store.save([article(1, title="O'Neil's a\\b rate", text=body), article(2, title="", text="short")], [], T0)
+        with store.engine.begin() as conn:
+            written = dict(conn.execute(sa.text("SELECT uuid, head::text FROM search_index")).all())
+            assert all(written.values())
+            conn.execute(sa.text("ALTER TABLE search_index DROP COLUMN head"))
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0007'"))
+    with Store(pg_url) as store, store.engine.connect() as conn:
+        remade = dict(conn.execute(sa.text("SELECT uuid, head::text FROM search_index")).all())
+    assert remade == written
+    long_head = remade[article(1).uuid]
+    assert "'w0':" in long_head and f"'w{HEAD_TOKENS - 1}':" in long_head and f"'w{HEAD_TOKENS}'" not in long_head
+
+
+def test_head_of_reads_back_any_token_postgresql_prints(pg_url):
+    from newsdesk.store.index import HEAD_TOKENS, head_of, tsvector
+
+    title = ["o'neil", "a\\b", "''", "x"]
+    body = [f"t{n % 130}" for n in range(HEAD_TOKENS + 200)] + ["o'neil", "late"]
+    with Store(pg_url) as store, store.engine.connect() as conn:
+
+        def text(literal: str) -> str:
+            return conn.execute(sa.text("SELECT CAST(:v AS tsvector)::text"), {"v": literal}).scalar_one()
+
+        assert text(head_of(text(tsvector(title, body)))) == text(tsvector(title, body[:HEAD_TOKENS]))
+        assert text(head_of(text(tsvector([], body)))) == text(tsvector([], body[:HEAD_TOKENS]))

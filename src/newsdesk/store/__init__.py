@@ -267,9 +267,8 @@ class Store(WatchlistStore, SiteReads):
             return list(conn.execute(query).scalars())
 
     def count_where(self, where: ArticleFilter) -> int:
-        query = sa.select(sa.func.count()).select_from(articles).where(*listing.conditions(where))
         with self._connect() as conn:
-            return conn.execute(query).scalar_one()
+            return int(conn.execute(listing.count_query(where)).scalar_one())
 
     def source_counts(self) -> list[tuple[str, int, datetime]]:
         """Each source with its article count and newest publication time."""

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from newsdesk.models import ArticleFilter, canonical_language
 from newsdesk.store.schema import article_tags, articles
 
-__all__ = ["conditions", "page_query"]
+__all__ = ["conditions", "count_query", "page_query"]
 
 
 def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
@@ -41,19 +41,38 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
     return found
 
 
-def _tag_page(where: ArticleFilter, after: tuple[datetime, str] | None) -> sa.Select[tuple[Any, ...]] | None:
-    """A tag's (or ticker's) newest uuids as a range of the ``(tag, published, uuid)``
-    index, when the filter is one tag and dates only (a tag page); else None."""
+def _tagged(where: ArticleFilter, column: sa.ColumnElement[Any]) -> sa.Select[tuple[Any, ...]] | None:
+    """``column`` of the ``article_tags`` rows of the one tag (or ticker) of a filter of
+    one tag and dates only (a tag page); else None."""
     if bool(where.tag) == bool(where.ticker) or where.source or where.lang:
         return None
     t = article_tags.c
-    chosen = sa.select(t.uuid).where(t.tag == (where.ticker.upper() if where.ticker else where.tag))
+    chosen = sa.select(column).where(t.tag == (where.ticker.upper() if where.ticker else where.tag))
     if where.ticker:
         chosen = chosen.where(t.kind == "ticker")
     if where.since:
         chosen = chosen.where(t.published >= where.since)
     if where.until:
         chosen = chosen.where(t.published <= where.until)
+    return chosen
+
+
+def count_query(where: ArticleFilter) -> sa.Select[Any]:
+    """How many articles a filter lists: a tag page counts its range of ``article_tags``
+    (an index alone) instead of looking each uuid up in ``articles``."""
+    tagged = _tagged(where, sa.func.count())
+    if tagged is not None:
+        return tagged
+    return sa.select(sa.func.count()).select_from(articles).where(*conditions(where))
+
+
+def _tag_page(where: ArticleFilter, after: tuple[datetime, str] | None) -> sa.Select[tuple[Any, ...]] | None:
+    """A tag's (or ticker's) newest uuids as a range of the ``(tag, published, uuid)``
+    index, when the filter is one tag and dates only (a tag page); else None."""
+    chosen = _tagged(where, article_tags.c.uuid)
+    if chosen is None:
+        return None
+    t = article_tags.c
     if after:
         published, uuid = after
         chosen = chosen.where(sa.or_(t.published < published, sa.and_(t.published == published, t.uuid < uuid)))

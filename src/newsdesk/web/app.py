@@ -29,7 +29,7 @@ from newsdesk.enrich.tickers import describe
 from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.jsonl import article_json
-from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager, slugify
+from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
@@ -40,6 +40,7 @@ from newsdesk.web import stream as live
 from newsdesk.web import watchlists as watch_routes
 from newsdesk.web.cache import PageCache
 from newsdesk.web.dates import When, aware
+from newsdesk.web.figures import SiteFigures
 from newsdesk.web.headers import SecurityHeaders
 from newsdesk.web.problems import responses
 from newsdesk.web.timing import RequestTiming
@@ -74,17 +75,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         return shared.get("context", make)
 
-    def names(kind: str) -> dict[str, str]:
-        def make() -> dict[str, str]:
-            if kind == "tags":
-                values = [tag for tag, _ in store.tag_counts(limit=1_000_000)]
-            elif kind == "sources":
-                values = [source for source, _, _ in store.source_counts()]
-            else:
-                values = [lang for lang, _ in store.language_counts()]
-            return {slugify(v): v for v in values}
-
-        return shared.get(f"names:{kind}", make)
+    figures = SiteFigures(store, shared)
+    names, total = figures.names, figures.total
 
     def label(kind: str, name: str) -> str:
         """What a page or feed title shows for a tag, source or language."""
@@ -118,14 +110,14 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         where = chosen.applied_to(own)
 
         def make() -> str:
-            total = store.count_where(where)
-            pages = list_pages(total, PER_PAGE)
+            found = total(where)
+            pages = list_pages(found, PER_PAGE)
             sealed = len(pages) - 1
             if number > sealed:
                 raise HTTPException(404)
             _, start, stop = pages[0 if number == 0 else 1 + sealed - number]
             members = store.page(where, stop - start, offset=start) if stop > start else []
-            first_run = _health_summary(store) if base == "" and total == 0 and not chosen.values else None
+            first_run = _health_summary(store) if base == "" and found == 0 and not chosen.values else None
             return env.get_template("list.html").render(
                 context(),
                 title=title,
@@ -135,7 +127,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                 feed=base,
                 first_run=first_run,
                 filters=chosen,
-                total=total,
+                total=found,
                 stream=_stream_url(where) if number == 0 else None,
                 ticker=ticker_header(own.tag) if own.tag and number == 0 else None,
             )
