@@ -5,10 +5,11 @@ that an update deletes by rowid, not by a scan) and whose columns hold the
 tokens of :mod:`newsdesk.tokens`, ranked by FTS5's BM25 with the title
 weighted ten times the body. PostgreSQL: the same tokens as a ``tsvector``
 literal (title at weight A, body at D — again ten to one under ``ts_rank``) in
-``search_index``, behind a GIN index, and a second, short one, ``head``: the
-title and the first :data:`HEAD_TOKENS` tokens of the body, behind a GIN index
-of its own. Building the literals in Python keeps PostgreSQL's own parser and
-locale out of it: both databases see one token list.
+``search_index``, behind a GIN index, and a second, short one in
+``search_heads``: the title and the first :data:`HEAD_TOKENS` tokens of the body,
+behind a GIN index of its own (both tables carry copies of the filter columns).
+Building the literals in Python keeps PostgreSQL's own parser and locale out of
+it: both databases see one token list.
 
 Why a head: ``ts_rank`` reads the whole tsvector of every match, and a long
 article's is compressed and stored out of line (TOAST); two common words match
@@ -78,20 +79,20 @@ def write(conn: sa.Connection, batch: Sequence[Article]) -> None:
             ),
             rows,
         )
-    else:  # one statement for the batch: arrays in, unnest, cast each literal to a tsvector
-        names = ("uuid", "source", "language", "published", "doc", "head")
-        columns = {name: [row[name] for row in rows] for name in names}
-        conn.execute(
-            sa.text(
-                "INSERT INTO search_index (uuid, source, language, published, doc, head)"
-                " SELECT u, s, l, p, CAST(d AS tsvector), CAST(h AS tsvector) FROM unnest(CAST(:uuid AS text[]),"
-                " CAST(:source AS text[]), CAST(:language AS text[]), CAST(:published AS timestamptz[]),"
-                " CAST(:doc AS text[]), CAST(:head AS text[])) AS t(u, s, l, p, d, h)"
-                " ON CONFLICT (uuid) DO UPDATE SET source = excluded.source, language = excluded.language,"
-                " published = excluded.published, doc = excluded.doc, head = excluded.head"
-            ),
-            columns,
-        )
+    else:  # one statement a table for the batch: arrays in, unnest, cast each literal to a tsvector
+        for table, text in (("search_index", "doc"), ("search_heads", "head")):
+            names = ("uuid", "source", "language", "published", text)
+            conn.execute(
+                sa.text(
+                    f"INSERT INTO {table} (uuid, source, language, published, {text})"
+                    " SELECT u, s, l, p, CAST(d AS tsvector) FROM unnest(CAST(:uuid AS text[]),"
+                    " CAST(:source AS text[]), CAST(:language AS text[]), CAST(:published AS timestamptz[]),"
+                    f" CAST(:{text} AS text[])) AS t(u, s, l, p, d)"
+                    " ON CONFLICT (uuid) DO UPDATE SET source = excluded.source, language = excluded.language,"
+                    f" published = excluded.published, {text} = excluded.{text}"
+                ),
+                {name: [row[name] for row in rows] for name in names},
+            )
 
 
 def _sqlite_time(value: datetime) -> str:
@@ -164,10 +165,10 @@ def search(
     sql = (
         f"SELECT uuid, {_BM25} AS score FROM search_fts f WHERE search_fts MATCH :expression"
         if sqlite
-        else "SELECT f.uuid, ts_rank(f.head, q, 1) AS score FROM search_index f, CAST(:expression AS tsquery) AS q"
-        " WHERE f.doc @@ q"
+        else "SELECT f.uuid, ts_rank(h.head, q, 1) AS score FROM search_index f JOIN search_heads h ON h.uuid = f.uuid,"
+        " CAST(:expression AS tsquery) AS q WHERE f.doc @@ q"
     )
-    sql += f" {filters} ORDER BY published DESC, score DESC LIMIT :limit OFFSET :offset"
+    sql += f" {filters} ORDER BY f.published DESC, score DESC LIMIT :limit OFFSET :offset"
     return [(row[0], float(row[1])) for row in conn.execute(sa.text(sql), params)]
 
 
@@ -182,21 +183,18 @@ def _best_postgresql(
     wanted = offset + limit
     # A head match is a match of the whole article, except where the query excludes
     # a word: the body may hold it.
-    whole = " AND f.doc @@ q" if "!" in expression else ""
-    rows = list(
-        conn.execute(
-            sa.text(
-                "SELECT f.uuid, ts_rank(f.head, q, 1) AS score FROM search_index f, CAST(:expression AS tsquery) AS q"
-                f" WHERE f.head @@ q{whole} {filters} ORDER BY score DESC, f.published DESC LIMIT :n"
-            ),
-            {**params, "n": wanted},
-        )
+    whole = " AND (SELECT i.doc @@ q FROM search_index i WHERE i.uuid = f.uuid)" if "!" in expression else ""
+    ranked = (
+        "SELECT f.uuid, ts_rank(f.head, q, 1) AS score FROM search_heads f, CAST(:expression AS tsquery) AS q"
+        f" WHERE f.head @@ q{whole} {filters} ORDER BY score DESC, f.published DESC LIMIT :n"
     )
+    rows = list(conn.execute(sa.text(ranked), {**params, "n": wanted}))
     if len(rows) < wanted:
         rows += conn.execute(
             sa.text(
-                "SELECT f.uuid, 0.0 FROM search_index f, CAST(:expression AS tsquery) AS q"
-                f" WHERE f.doc @@ q AND NOT f.head @@ q {filters} ORDER BY f.published DESC LIMIT :n"
+                "SELECT f.uuid, 0.0 FROM search_index f JOIN search_heads h ON h.uuid = f.uuid,"
+                " CAST(:expression AS tsquery) AS q"
+                f" WHERE f.doc @@ q AND NOT h.head @@ q {filters} ORDER BY f.published DESC LIMIT :n"
             ),
             {**params, "n": wanted - len(rows)},
         ).all()

@@ -24,7 +24,15 @@ __all__ = ["Growth", "vacuum"]
 
 # autovacuum_vacuum_insert_threshold / _scale_factor (PostgreSQL's defaults)
 _BASE_ROWS, _SHARE = 1000, 0.2
-_TABLES = ("articles", "article_tags", "search_index", "cluster_keys", "article_signatures", "article_versions")
+_TABLES = (
+    "articles",
+    "article_tags",
+    "search_index",
+    "search_heads",
+    "cluster_keys",
+    "article_signatures",
+    "article_versions",
+)
 
 
 class Growth:

@@ -1,6 +1,7 @@
-"""search head: on PostgreSQL a second, short tsvector in search_index (the title
-and the first body tokens) with its own GIN index, the first tier of the ranking
-(without reading each match's whole document); filled from the stored documents
+"""search heads: on PostgreSQL a second, short tsvector a searchable article (its
+title and first body tokens) in a table of its own, search_heads, with a GIN index:
+the first tier of the ranking, without reading each match's whole document. Filled
+from the stored documents.
 
 Revision ID: 0008
 Revises: 0007
@@ -24,27 +25,43 @@ def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         return  # FTS5 ranks with BM25 over its own columns
-    op.execute("ALTER TABLE search_index ADD COLUMN head tsvector")
+    # A table of its own rather than a column of search_index: filling a column
+    # rewrote every row of search_index and inserted each document into its GIN index
+    # again (149 s at 100k articles; 87 s this way, measured beside a running import).
+    op.execute(
+        "CREATE TABLE search_heads (uuid varchar(32) PRIMARY KEY, source varchar(200) NOT NULL,"
+        " language varchar(20), published timestamptz NOT NULL, head tsvector NOT NULL)"
+    )
     last = ""
     while True:  # by uuid, a chunk at a time: memory stays flat whatever the size
         rows = conn.execute(
-            sa.text("SELECT uuid, doc::text FROM search_index WHERE uuid > :last ORDER BY uuid LIMIT :n"),
+            sa.text(
+                "SELECT uuid, source, language, published, doc::text FROM search_index"
+                " WHERE uuid > :last ORDER BY uuid LIMIT :n"
+            ),
             {"last": last, "n": _CHUNK},
         ).all()
         if not rows:
             break
         conn.execute(
             sa.text(
-                "UPDATE search_index SET head = CAST(t.h AS tsvector)"
-                " FROM unnest(CAST(:uuids AS text[]), CAST(:heads AS text[])) AS t(u, h) WHERE uuid = t.u"
+                "INSERT INTO search_heads (uuid, source, language, published, head)"
+                " SELECT u, s, l, p, CAST(h AS tsvector) FROM unnest(CAST(:uuids AS text[]),"
+                " CAST(:sources AS text[]), CAST(:languages AS text[]), CAST(:published AS timestamptz[]),"
+                " CAST(:heads AS text[])) AS t(u, s, l, p, h)"
             ),
-            {"uuids": [row[0] for row in rows], "heads": [head_of(row[1]) for row in rows]},
+            {
+                "uuids": [row[0] for row in rows],
+                "sources": [row[1] for row in rows],
+                "languages": [row[2] for row in rows],
+                "published": [row[3] for row in rows],
+                "heads": [head_of(row[4]) for row in rows],
+            },
         )
         last = rows[-1][0]
-    op.execute("ALTER TABLE search_index ALTER COLUMN head SET NOT NULL")
-    op.execute("CREATE INDEX ix_search_index_head ON search_index USING gin (head)")
+    op.execute("CREATE INDEX ix_search_heads_head ON search_heads USING gin (head)")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
-        op.execute("ALTER TABLE search_index DROP COLUMN head")  # and its index
+        op.execute("DROP TABLE search_heads")
