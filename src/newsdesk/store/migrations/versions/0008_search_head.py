@@ -60,6 +60,7 @@ def upgrade() -> None:
         )
         last = rows[-1][0]
     op.execute("CREATE INDEX ix_search_heads_head ON search_heads USING gin (head)")
+    op.execute("ANALYZE search_heads")  # a new table has no statistics for the planner yet
 
 
 def downgrade() -> None:
