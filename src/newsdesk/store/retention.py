@@ -82,8 +82,8 @@ def _remove_batch(conn: sa.Connection, uuids: list[str]) -> None:
     if conn.dialect.name == "sqlite":
         conn.execute(sa.text("DELETE FROM search_fts WHERE rowid = :rowid"), [{"rowid": rowid(u)} for u in uuids])
     else:
-        for table in ("search_index", "search_heads"):
-            conn.execute(sa.text(f"DELETE FROM {table} WHERE uuid = ANY(:uuids)"), {"uuids": uuids})
+        for name in ("search_index", "search_heads"):
+            conn.execute(sa.text(f"DELETE FROM {name} WHERE uuid = ANY(:uuids)"), {"uuids": uuids})
     for table in (article_tags, article_signatures, cluster_keys, article_versions, alerts, articles):
         for where in bulk.matching(conn, table.c.uuid, uuids):
             conn.execute(table.delete().where(where))
