@@ -4,7 +4,7 @@ languages, and from them the total of a whole list (its pager needs one)."""
 
 from __future__ import annotations
 
-from newsdesk.models import ArticleFilter, canonical_language
+from newsdesk.models import ArticleFilter, in_language
 from newsdesk.publish.site import slugify
 from newsdesk.store import Store
 from newsdesk.web.cache import PageCache
@@ -54,7 +54,5 @@ class SiteFigures:
         if where == ArticleFilter(source=where.source):
             return self.counts("sources").get(where.source or "", 0)
         if where.lang and where == ArticleFilter(lang=where.lang):
-            lang = canonical_language(where.lang)
-            languages = self.counts("languages").items()
-            return sum(n for name, n in languages if name == lang or name.startswith(lang + "-"))
+            return sum(n for name, n in self.counts("languages").items() if in_language(name, where.lang))
         return self.store.count_where(where)
