@@ -9,7 +9,9 @@ Without --db a fresh SQLite file in a temporary folder is used. Import workers a
 forked children: "peak PSS, all" sums the proportional memory of the whole process
 tree (sampled every 0.2 s), "peak RSS" is the main process alone. ``--copies N``
 imports a JSON Lines file holding the corpus N times (links made distinct), to show
-that peak memory does not grow with the corpus. Not a test: it prints figures for
+that peak memory does not grow with the corpus. ``--progress S`` prints the articles
+stored and the rate of the last S seconds while the import runs (a scale run's rate
+over its whole course, not its start alone). Not a test: it prints figures for
 docs/benchmarks.md.
 """
 
@@ -55,7 +57,35 @@ def _pss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-def run_phase(db: str, corpus: Path, config: Path | None = None) -> dict:
+def _stored(db: str) -> int | None:
+    """Articles in the database now (None while it cannot be read)."""
+    from sqlalchemy import create_engine, text
+
+    from newsdesk.config import database_url
+
+    engine = create_engine(database_url(db))
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM articles")).scalar_one())
+    except Exception:  # the import has not made the table yet
+        return None
+    finally:
+        engine.dispose()
+
+
+def _report_progress(db: str, every: float, running: threading.Event) -> None:
+    start, last = time.perf_counter(), (0.0, 0)
+    while not running.wait(every):
+        count = _stored(db)
+        if count is None:
+            continue
+        now = time.perf_counter() - start
+        rate = (count - last[1]) / (now - last[0])
+        print(f"  {now:8.0f} s {count:>9} articles {rate:6.0f} art/s (last {now - last[0]:.0f} s)", flush=True)
+        last = (now, count)
+
+
+def run_phase(db: str, corpus: Path, config: Path | None = None, progress: float = 0) -> dict:
     settings = ["--config", str(config)] if config else []
     command = [sys.executable, "-m", "newsdesk", "--db", db, *settings, "import", str(corpus), "--json"]
     start = time.perf_counter()
@@ -71,8 +101,12 @@ def run_phase(db: str, corpus: Path, config: Path | None = None) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    done = threading.Event()
+    if progress:
+        threading.Thread(target=_report_progress, args=(db, progress, done), daemon=True).start()
     out = child.stdout.read() if child.stdout else b""
     sampling = False
+    done.set()
     sampler.join()
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
@@ -110,6 +144,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=0, help="import the corpus this many times over, as JSON Lines")
     parser.add_argument("--config", type=Path, help="settings file for the import (e.g. [import] workers = 1)")
     parser.add_argument("--first-only", action="store_true", help="no re-import (a scale run: the first is the figure)")
+    parser.add_argument("--progress", type=float, default=0, help="print the count and rate every this many seconds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.copies:
@@ -124,7 +159,7 @@ def main() -> None:
             f"{'peak PSS MB, all':>17}  counts"
         )
         for phase in ("first",) if args.first_only else ("first", "re-import"):
-            r = run_phase(db, args.corpus, args.config)
+            r = run_phase(db, args.corpus, args.config, args.progress)
             print(
                 f"{phase:<10} {r['records']:>8} {r['wall']:>8.2f} {r['records'] / r['wall']:>8.0f} "
                 f"{size_mb / r['wall']:>7.1f} {r['peak_rss_mb']:>12.0f} {r['peak_pss_mb']:>17.0f}  "

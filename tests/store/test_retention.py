@@ -63,7 +63,10 @@ def test_articles_past_their_keep_time_go_with_their_index_tags_clusters_and_ale
         assert store.count() == 7 and store.alert_log("gold")
         counted = prune(store, settings, sources, dry_run=True)
         assert store.count() == 7  # a dry run removes nothing
+        before = store.version()
         gone = prune(store, settings, sources)
+        pruned = store.version()
+        assert pruned != before  # what the web app caches by: the newest 'updated' alone is unchanged
         assert gone == counted and sum(gone.values()) == 4
         kept = sorted(a.link.rsplit("/", 1)[1] for a in store.iter_articles(bodies=False))
         assert kept == ["2", "4", "5"]
@@ -72,6 +75,7 @@ def test_articles_past_their_keep_time_go_with_their_index_tags_clusters_and_ale
             for index in ("search_fts",) if store.dialect == "sqlite" else ("search_index", "search_heads"):
                 assert conn.execute(sa.text(f"SELECT count(*) FROM {index}")).scalar_one() == 3
         assert prune(store, settings, sources) == {}  # nothing more to do
+        assert store.version() == pruned
 
 
 @pytest.mark.slow

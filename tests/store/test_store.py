@@ -29,6 +29,7 @@ def test_an_older_database_is_migrated_and_a_current_one_is_left_alone(sqlite_ur
     with Store(sqlite_url) as store, store.engine.begin() as conn:  # as if the newest migration had not run
         conn.execute(sa.text("DROP INDEX ix_article_tags_tag_published"))
         conn.execute(sa.text("ALTER TABLE article_tags DROP COLUMN published"))
+        conn.execute(sa.text("DROP TABLE marks"))
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
     with Store(sqlite_url) as store, store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()
@@ -136,6 +137,7 @@ def test_the_search_heads_are_made_again_from_stored_documents_on_migration(pg_u
             written = conn.execute(sa.text(read)).all()
             assert len(written) == 2 and all(row[-1] for row in written)
             conn.execute(sa.text("DROP TABLE search_heads"))
+            conn.execute(sa.text("DROP TABLE marks"))
             conn.execute(sa.text("UPDATE alembic_version SET version_num = '0007'"))
     with Store(pg_url) as store, store.engine.connect() as conn:
         remade = conn.execute(sa.text(read)).all()

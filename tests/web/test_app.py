@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from newsdesk.config import Settings
+from newsdesk.pipeline import import_paths
+from newsdesk.pipeline.prune import prune
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import json_source, newsdesk, record, start_newsdesk, write_data
@@ -289,3 +291,21 @@ def test_a_ticker_page_says_what_the_ticker_is_and_how_often_it_is_in_the_news(s
     )
     assert page.count('title="20') == 30  # one bar a day for the last 30 days
     assert "ticker-head" not in server.get("/tags/wire_0/").text  # not a ticker: no header
+
+
+def test_pruned_articles_leave_the_cached_pages(db_url, tmp_path):
+    """The page cache lives while the store's version is unchanged: a prune changes it,
+    though it leaves the newest 'updated' as it was."""
+    old = record(1, title="旧闻第一号 stale story", pub_date=int(time.time()) - 90 * 86400, source="wire_0")
+    fresh = record(2, title="新闻第二号 fresh story", pub_date=int(time.time()) - 3600, source="wire_0")
+    write_data(tmp_path / "data" / "wire" / "news.json", [old, fresh])
+    settings = Settings(retention_days=30, web_cache_seconds=1)  # unchanged articles: cached until they change
+    with Store(db_url) as store:
+        import_paths(store, [tmp_path / "data"], settings)
+        with running(create_app(store, settings)) as client:
+            assert "stale story" in client.get("/").text
+            assert len(client.get("/api/articles").json()["articles"]) == 2
+            assert sum(prune(store, settings, []).values()) == 1
+            time.sleep(1.1)  # the cache reads the version at most once a second
+            assert "stale story" not in client.get("/").text and "fresh story" in client.get("/").text
+            assert len(client.get("/api/articles").json()["articles"]) == 1

@@ -20,7 +20,7 @@ from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
 from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention, upkeep
 from newsdesk.store import engine as engines
 from newsdesk.store.outbox import WatchlistStore
-from newsdesk.store.schema import article_tags, article_versions, articles
+from newsdesk.store.schema import article_tags, article_versions, articles, marks
 from newsdesk.store.sitereads import BODIES as _BODIES
 from newsdesk.store.sitereads import SiteReads
 
@@ -254,9 +254,12 @@ class Store(WatchlistStore, SiteReads):
         return [found[key] for key in uuids if key in found]
 
     def version(self) -> object:
-        """Changes whenever an article is added or changed (the web app's cache key)."""
+        """Changes whenever an article is added, changed or pruned (the web app's cache
+        key): the newest ``updated`` and the last prune's time, two index reads."""
+        newest = sa.select(sa.func.max(articles.c.updated)).scalar_subquery()
+        pruned = sa.select(marks.c.at).where(marks.c.name == "pruned").scalar_subquery()
         with self._connect() as conn:
-            return conn.execute(sa.select(sa.func.max(articles.c.updated))).scalar_one()
+            return tuple(conn.execute(sa.select(newest, pruned)).one())
 
     def daily_counts(self, where: ArticleFilter, since: datetime) -> list[datetime]:
         """Publication times of the articles ``where`` selects since ``since`` (a page

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -21,6 +21,7 @@ from newsdesk.store.schema import (
     article_versions,
     articles,
     cluster_keys,
+    marks,
 )
 
 __all__ = ["Cutoffs", "expired", "remove"]
@@ -74,8 +75,15 @@ def remove(engine: sa.Engine, cutoffs: Cutoffs) -> Counter[str]:
             if not batch:
                 break
             _remove_batch(conn, [uuid for uuid, _ in batch])
+            mark(conn, "pruned")
         gone.update(source for _, source in batch)
     return gone
+
+
+def mark(conn: sa.Connection, name: str) -> None:
+    """Set the mark ``name`` to now (in the caller's transaction)."""
+    conn.execute(marks.delete().where(marks.c.name == name))
+    conn.execute(marks.insert().values(name=name, at=datetime.now(UTC)))
 
 
 def _remove_batch(conn: sa.Connection, uuids: list[str]) -> None:

@@ -154,6 +154,15 @@ source_runs = sa.Table(
     sa.Column("expires", UTCDateTime, nullable=False),
 )
 
+# Named times: ``pruned``, when a prune last removed articles (part of the store's
+# version, which the newest ``updated`` alone does not change when articles go).
+marks = sa.Table(
+    "marks",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
 # Watchlists managed with `newsdesk watch` and the admin API (the settings file may
 # define more); the definition is what newsdesk.watch.parse_watchlist reads.
 watchlists = sa.Table(
