@@ -62,6 +62,7 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
     } <= files
     assert "archive/2025/02/page/2/index.html" not in files
     assert sum(f.startswith("posts/") for f in files) == 25
+    assert all(f.count("/") == 1 and f.endswith(".html") for f in files if f.startswith("posts/"))  # no folder each
     assert counts["pages"] == len(files) - 1 and counts["written"] == counts["pages"]  # - the bookkeeping
     assert ".newsdesk-build.sqlite" in files and "search/front/docs.json" in files
     home = (site / "index.html").read_text()
@@ -103,7 +104,7 @@ def test_an_article_page_has_date_source_tags_original_and_also_reported_by(sqli
         import_paths(store, [tmp_path / "data"], Settings())
         first = store.get(next(a.uuid for a in store.iter_articles() if a.source == "wire_a"))
         _build(store, tmp_path / "site")
-    page = (tmp_path / "site" / "posts" / first.uuid / "index.html").read_text()
+    page = (tmp_path / "site" / "posts" / f"{first.uuid}.html").read_text()
     assert "2025-02-07 16:37:50" in page  # site zone (Asia/Shanghai), as given
     assert 'href="https://news.example.com/articles/1"' in page and "Also reported by" in page and "wire_b" in page
     assert "<li>wire_a</li>" in page and "tags/wire_a/" not in page  # a tag of one article has no page
@@ -227,9 +228,9 @@ def test_an_undated_article_says_first_seen_and_feeds_give_no_publication_date(s
         undated = next(a for a in store.iter_articles() if not a.dated)
         _build(store, tmp_path / "site")
     site = tmp_path / "site"
-    page = (site / f"posts/{undated.uuid}/index.html").read_text()
+    page = (site / f"posts/{undated.uuid}.html").read_text()
     assert "first seen <time" in page
-    dated_page = next(p for p in (site / "posts").glob("*/index.html") if undated.uuid not in str(p)).read_text()
+    dated_page = next(p for p in (site / "posts").glob("*.html") if undated.uuid not in str(p)).read_text()
     assert "first seen" not in dated_page
     home = (site / "index.html").read_text()
     assert home.index("无日期的文章") < home.index("测试新闻标题 1")  # sorted by when it was first seen: now

@@ -32,8 +32,10 @@ def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
     )
     assert [server.get(f"/page/{n}/").status_code for n in (0, 2, -1)] == [404, 404, 404]
     uuid = server.get("/api/articles", params={"limit": 1}).json()["articles"][0]["uuid"]
-    page = server.get(f"/posts/{uuid}/")
+    page = server.get(f"/posts/{uuid}.html")
     assert page.status_code == 200 and "Fed meeting 22" in page.text
+    moved = server.get(f"/posts/{uuid}/")  # where article pages were: old links still lead there
+    assert moved.status_code == 301 and moved.headers["location"] == f"/posts/{uuid}.html"
     assert server.get("/sources/wire_0/").status_code == 200
     assert server.get("/tags/AAPL/").status_code == 200
     assert server.get("/style.css").headers["content-type"].startswith("text/css")
@@ -110,6 +112,8 @@ def test_api_search_sources_tags_and_openapi(server):
         "/tags/..%2F..%2Fetc/",
         "/..%2f..%2fetc/passwd",
         "/posts/0123/",
+        "/posts/0123.html",
+        "/posts/../x.html",
         "/nothing/here",
         "/api/articles/not-a-uuid",
         "/api/nothing",
@@ -163,7 +167,7 @@ def test_every_error_has_one_shape_and_pages_carry_security_headers(server):
 
 def test_hostile_article_renders_without_script(server):
     uuid = server.get("/api/articles", params={"source": "wire_x"}).json()["articles"][0]["uuid"]
-    page = server.get(f"/posts/{uuid}/").text
+    page = server.get(f"/posts/{uuid}.html").text
     assert "<script>window" not in page and "onerror" not in page
     assert "window.pwned=1 苹果 Apple (AAPL) 财报" in page  # the title's tags are gone, its text stays
 

@@ -179,7 +179,7 @@ def test_search_box_pager_and_tags_work_without_console_errors(browser, sites, k
 @pytest.mark.parametrize("kind", ["served", "static"])
 def test_xss_payloads_never_run(browser, sites, kind):
     page, _ = _page(browser)
-    for path in (f"posts/{sites['xss']}/", "", "page/2/"):
+    for path in (f"posts/{sites['xss']}.html", "", "page/2/"):
         page.goto(sites[kind] + path)
         page.wait_for_timeout(300)  # onerror / onload / ontoggle handlers would have fired by now
         assert page.evaluate("typeof window.pwned") == "undefined", path
@@ -269,7 +269,7 @@ def test_at_phone_width_the_search_box_is_on_top_and_five_items_fit(browser, sit
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "posts/{xss}/", "search/?q=Fed", "sources/", "tags/flash_wire/"])
+@pytest.mark.parametrize("path", ["", "posts/{xss}.html", "search/?q=Fed", "sources/", "tags/flash_wire/"])
 def test_no_serious_accessibility_violations(browser, sites, path):
     if not AXE.exists():
         if os.environ.get("CI"):

@@ -33,7 +33,10 @@ class Entry:
 
     @property
     def path(self) -> str:
-        return f"posts/{self.uuid}/"
+        """The article page, a file of its own rather than a folder's index: one
+        folder less per article (a 4 KiB block each on disk), and links that work
+        when the site is opened from disk."""
+        return f"posts/{self.uuid}.html"
 
 
 def entry(article: Article) -> Entry:

@@ -1,7 +1,7 @@
 """The built-in static site: ``newsdesk build DIR``.
 
 Pages, in the spirit of the seed's Mainroad theme: a home page of the newest
-articles, one page per article (``posts/<uuid>/``), archives by month
+articles, one page per article (``posts/<uuid>.html``), archives by month
 (``archive/YYYY/MM/``), tag, source and language lists (each paged from the oldest,
 :mod:`.lists`), a 404 page, sitemaps, a search page that works without a server over
 the newest articles (:mod:`.static_search`), and RSS / Atom / JSON Feed for the site
@@ -214,7 +214,7 @@ class _Build:
                 pages |= {a.uuid for a in self.store.members(group, max(size, after))}
         self.manifest.remember(self._remembered(e) for e in now.values())
         self.manifest.forget_entries(deleted)
-        self.out.drop(f"posts/{uuid}/index.html" for uuid in deleted)
+        self.out.drop(f"posts/{uuid}.html" for uuid in deleted)
         pages |= {a.uuid for mates in self.store.clusters_of(clusters).values() for a in mates}
         plan.articles, plan.lists = pages - set(deleted), touched
         return plan
@@ -303,11 +303,10 @@ class _Build:
                 also = [entry(m) for m in mates.get(e.cluster, []) if m.uuid != e.uuid]
                 tags = {t for t in e.tags if t in linked}
                 key = digest(stamp(e), e.version, [stamp(m) for m in also], sorted(tags))
-                path = e.path + "index.html"
-                if not self.out.current(path, key):
+                if not self.out.current(e.path, key):
                     todo.append((e, also, key, tags))
             if todo:
-                pages = [(e.path + "index.html", key, self._day(e)) for e, _, key, _ in todo]
+                pages = [(e.path, key, self._day(e)) for e, _, key, _ in todo]
                 self.out.pages(pages, functools.partial(_render_articles, self.store, template, context, todo))
 
     def _day(self, e: Entry) -> str:
@@ -368,7 +367,7 @@ class _Build:
 def _render_articles(store: Articles, template: Any, context: dict[str, Any], todo: list[Any]) -> list[str]:
     bodies = store.get_many(e.uuid for e, _, _, _ in todo)
     return [
-        template.render(context, article=bodies[e.uuid], also=also, linked=tags, root="../../")
+        template.render(context, article=bodies[e.uuid], also=also, linked=tags, root="../")
         for e, also, _, tags in todo
     ]
 

@@ -135,6 +135,9 @@ def _iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
+LAYOUT = 2  # where pages go; bump when a path changes (2: article pages are posts/<uuid>.html)
+
+
 def site_key(theme: Path | None, settings: Settings, per_page: int, names: Mapping[str, str]) -> str:
     """Everything every page depends on: templates (built-in and theme), settings, version."""
     files = [
@@ -150,6 +153,7 @@ def site_key(theme: Path | None, settings: Settings, per_page: int, names: Mappi
         str(settings.tz),
         per_page,
         newsdesk.__version__,
+        LAYOUT,
         sorted(names.items()),  # pages show sources by these
         settings.output_search_articles,
         settings.output_tag_min,

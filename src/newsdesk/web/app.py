@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -176,7 +176,14 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         app.add_api_route(f"/{prefix}/{{slug}}/", route, include_in_schema=False)
         app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}/", route, include_in_schema=False)
 
-    @app.get("/posts/{uuid}/", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/posts/{uuid}/", include_in_schema=False)
+    async def article_folder(uuid: str) -> RedirectResponse:
+        """Where article pages were before they became files: old links keep working."""
+        if not _UUID.fullmatch(uuid):
+            raise HTTPException(404, f"no article {uuid[:64]!r}")
+        return RedirectResponse(f"/posts/{uuid}.html", status_code=301)
+
+    @app.get("/posts/{uuid}.html", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(uuid: str) -> HTMLResponse:
         def make() -> str:  # the article is read only when its page is not cached
             article = _article_or_404(store, uuid)
