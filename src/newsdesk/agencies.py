@@ -48,13 +48,12 @@ def names() -> dict[str, str]:
 
 @cache
 def _pattern() -> re.Pattern[str]:
+    """Longest spelling first; the English ones whole words, under one lookbehind (a
+    lookbehind per spelling made the scan of a lead nine times slower)."""
     spellings = sorted(names(), key=len, reverse=True)
-    return re.compile("|".join(_spelling(s) for s in spellings))
-
-
-def _spelling(text: str) -> str:
-    escaped = re.escape(text)
-    return escaped if re.search(r"[\u4e00-\u9fff]", text) else rf"(?<![\w-]){escaped}(?![\w-])"
+    chinese = [re.escape(s) for s in spellings if re.search(r"[\u4e00-\u9fff]", s)]
+    english = [re.escape(s) for s in spellings if not re.search(r"[\u4e00-\u9fff]", s)]
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(english)})(?![\w-])|{'|'.join(chinese)}")
 
 
 def canonical(name: str) -> str | None:

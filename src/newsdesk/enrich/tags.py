@@ -108,19 +108,33 @@ def _chinese(title: str, text: str) -> list[str]:
 
 
 def _english(title: str, text: str) -> list[str]:
-    counts: Counter[str] = Counter()
-    surface: dict[str, Counter[str]] = {}
+    # Words are counted by their written form first (one dict update a word), then
+    # folded by stem: a stem's weight is the sum of its forms', and it is shown by its
+    # most used form (the first seen among equals) and weighed by the rarity of the
+    # first form seen.
+    forms: Counter[str] = Counter()  # lowercased form → occurrences
+    weights: Counter[str] = Counter()  # lowercased form → weighted occurrences
     for weight, part in ((_TITLE_WEIGHT, title), (1, text)):
-        for word in _EN_WORD.findall(part):
-            lower = word.lower().strip("'-")
-            if len(lower) < 3 or lower in _EN_GENERIC or lower.endswith("'s"):
-                continue
-            key = stem(lower)
-            counts[key] += weight
-            surface.setdefault(key, Counter())[lower] += 1
-    scores = {key: n * max(0.0, 6.5 - _zipf(next(iter(surface[key])))) for key, n in counts.items()}
+        words = [w for w in (m.lower().strip("'-") for m in _EN_WORD.findall(part)) if len(w) >= 3]
+        words = [w for w in words if w not in _EN_GENERIC and not w.endswith("'s")]
+        forms.update(words)
+        if weight == 1:
+            weights.update(words)
+        else:
+            for word in words:
+                weights[word] += weight
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    shown: dict[str, tuple[int, str]] = {}
+    for form, n in forms.items():  # in the order the forms were first seen
+        key = stem(form)
+        counts[key] = counts.get(key, 0) + weights[form]
+        first.setdefault(key, form)
+        if key not in shown or n > shown[key][0]:
+            shown[key] = (n, form)
+    scores = {key: n * max(0.0, 6.5 - _zipf(first[key])) for key, n in counts.items()}
     best = sorted((kv for kv in scores.items() if kv[1] > 0), key=lambda kv: (-kv[1], kv[0]))[:MAX_TOPICS]
-    return [surface[key].most_common(1)[0][0] for key, _ in best]
+    return [shown[key][1] for key, _ in best]
 
 
 @lru_cache(maxsize=200_000)  # the vocabulary keeps growing with the news

@@ -170,11 +170,13 @@ def from_text(text: str, *, title: str = "", names: bool = True) -> list[str]:
     does not make an article about that stock.
     """
     text = f"{title}\n{text[:MAX_TEXT_CHARS]}" if title else text[:MAX_TEXT_CHARS]
-    text = _DOUBLED_EXCHANGE.sub("", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    colon = ":" in text or "：" in text  # what an exchange prefix needs (most texts have none: no scan)
+    text = _DOUBLED_EXCHANGE.sub("", text) if colon else text
     found: list[tuple[int, str | None]] = []
-    found.extend((m.start(), normalize_symbol(m[1])) for m in _QUALIFIED.finditer(text) if m[1] not in LOOKALIKES)
-    for pattern in (_US_SUFFIX, _CASHTAG):
-        found.extend((m.start(), normalize_symbol(m[1])) for m in pattern.finditer(text) if m[1] not in LOOKALIKES)
+    for pattern, needed in ((_QUALIFIED, colon), (_US_SUFFIX, True), (_CASHTAG, "$" in text)):
+        if needed:
+            found.extend((m.start(), normalize_symbol(m[1])) for m in pattern.finditer(text) if m[1] not in LOOKALIKES)
     found.extend((m.start(), normalize_symbol(m[0])) for m in _CN_CODE.finditer(text))
     found.extend((m.start(), normalize_symbol(m[1])) for m in _HK_CODE.finditer(text))
     for match in _BRACKETED.finditer(text):
@@ -224,14 +226,14 @@ def _numeric_code(code: str) -> str | None:
 
 def _names(text: str, title: str) -> list[tuple[int, str]]:
     chinese, english = aliases()
-    converted = simplified(text) if re.search(r"[\u4e00-\u9fff]", text) else text
     found = []
-    taken_until = -1
-    for end, (length, symbol) in chinese.iter_long(converted):
-        start = end - length + 1
-        if start > taken_until:
-            found.append((start, symbol))
-            taken_until = end
+    if re.search(r"[\u4e00-\u9fff]", text):  # the automaton holds Chinese names only: no need to walk other text
+        taken_until = -1
+        for end, (length, symbol) in chinese.iter_long(simplified(text)):
+            start = end - length + 1
+            if start > taken_until:
+                found.append((start, symbol))
+                taken_until = end
     found.extend((m.start(), english[m[0]]) for m in _english_pattern().finditer(title))
     return found
 
