@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from newsdesk.enrich import enrich
 from newsdesk.store import Store
 from tests.conftest import article
 
@@ -30,10 +31,43 @@ def test_an_older_database_is_migrated_and_a_current_one_is_left_alone(sqlite_ur
         conn.execute(sa.text("DROP INDEX ix_article_tags_tag_published"))
         conn.execute(sa.text("ALTER TABLE article_tags DROP COLUMN published"))
         conn.execute(sa.text("DROP TABLE marks"))
+        conn.execute(sa.text("CREATE INDEX ix_article_tags_tag ON article_tags (tag)"))
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
     with Store(sqlite_url) as store, store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()
         assert "ix_article_tags_tag_published" in {i["name"] for i in sa.inspect(conn).get_indexes("article_tags")}
+
+
+def test_cluster_keys_and_tags_move_into_tables_without_rowid_whole(sqlite_url):
+    # migration 0010 on a database made before it: the same rows, in lean tables, indexed
+    tables = {"cluster_keys": '"key", uuid', "article_tags": "uuid, tag, kind, published"}
+    with Store(sqlite_url) as store:
+        made = [
+            article(n, title=f"黄金价格第{n}次创下新高 gold record high", text="金价上涨。" * 20) for n in range(30)
+        ]
+        store.save([enrich(a) for a in made], [], T0)
+        with store.engine.begin() as conn:
+            before = {
+                name: conn.execute(sa.text(f"SELECT {cols} FROM {name} ORDER BY 1, 2")).all()
+                for name, cols in tables.items()
+            }
+            assert all(len(rows) >= 30 for rows in before.values())
+            for name, cols in tables.items():  # as they were: tables with a rowid
+                conn.execute(sa.text(f"CREATE TABLE {name}_old AS SELECT {cols} FROM {name}"))
+                conn.execute(sa.text(f"DROP TABLE {name}"))
+                conn.execute(sa.text(f"ALTER TABLE {name}_old RENAME TO {name}"))
+            conn.execute(sa.text("CREATE INDEX ix_article_tags_tag ON article_tags (tag)"))
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0009'"))
+    with Store(sqlite_url) as store, store.engine.connect() as conn:
+        after = {
+            name: conn.execute(sa.text(f"SELECT {cols} FROM {name} ORDER BY 1, 2")).all()
+            for name, cols in tables.items()
+        }
+        made_sql = dict(conn.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
+        indexes = {i["name"] for name in tables for i in sa.inspect(conn).get_indexes(name)}
+    assert after == before
+    assert all("WITHOUT ROWID" in made_sql[name] for name in tables)
+    assert indexes == {"ix_cluster_keys_uuid", "ix_article_tags_tag_published", "ix_article_tags_kind_tag"}
 
 
 def test_round_trip_keeps_every_field_and_an_aware_utc_date(db_url):
@@ -138,6 +172,7 @@ def test_the_search_heads_are_made_again_from_stored_documents_on_migration(pg_u
             assert len(written) == 2 and all(row[-1] for row in written)
             conn.execute(sa.text("DROP TABLE search_heads"))
             conn.execute(sa.text("DROP TABLE marks"))
+            conn.execute(sa.text("CREATE INDEX ix_article_tags_tag ON article_tags (tag)"))
             conn.execute(sa.text("UPDATE alembic_version SET version_num = '0007'"))
     with Store(pg_url) as store, store.engine.connect() as conn:
         remade = conn.execute(sa.text(read)).all()

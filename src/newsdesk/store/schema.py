@@ -95,9 +95,9 @@ article_tags = sa.Table(
     sa.Column("tag", sa.String(200), primary_key=True),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("published", UTCDateTime),  # the article's, so that a tag's newest are an index range (0007)
-    sa.Index("ix_article_tags_tag", "tag"),
     sa.Index("ix_article_tags_tag_published", "tag", "published", "uuid"),
     sa.Index("ix_article_tags_kind_tag", "kind", "tag"),  # tag counts of a kind read the index only (0005)
+    sqlite_with_rowid=False,  # the primary key is the table (0010)
 )
 
 # MinHash signatures and their LSH band keys: the persistent near-duplicate index.
@@ -114,6 +114,7 @@ cluster_keys = sa.Table(
     sa.Column("key", sa.BigInteger, primary_key=True),
     sa.Column("uuid", sa.String(32), primary_key=True),
     sa.Index("ix_cluster_keys_uuid", "uuid"),
+    sqlite_with_rowid=False,  # the primary key is the table (0010)
 )
 
 # The search index is not modelled here: SQLite keeps it in the FTS5 table
