@@ -156,6 +156,39 @@ def test_a_tag_page_reads_the_tag_index_in_date_order_with_cursors_and_dates(db_
         assert store.count_where(ArticleFilter(tag="黄金", source="nowhere")) == 0
 
 
+def test_a_language_page_merges_each_regional_form_newest_first_with_cursors_and_filters(db_url):
+    from datetime import datetime as dt
+
+    from newsdesk.models import ArticleFilter, in_language
+
+    forms = ["zh-CN", "zh-TW", "zh-HK", "zh", "zhx", "en", "en-GB", None]
+    with Store(db_url) as store:
+        made = [
+            article(
+                n,
+                published=dt(2025, 2, 1 + n % 9, 8, n % 7, tzinfo=UTC),
+                language=forms[n % len(forms)],
+                source=f"wire_{n % 3}",
+            )  # fmt: skip
+            for n in range(120)
+        ]  # several articles share a publication time: the uuid breaks the tie
+        store.save(made, [], datetime.now(UTC))
+        filters = [ArticleFilter(lang="zh"), ArticleFilter(lang="en", source="wire_1"), ArticleFilter(lang="zh-tw")]
+        filters += [ArticleFilter(lang="zh", since=dt(2025, 2, 4, tzinfo=UTC)), ArticleFilter(lang="fr")]
+        for where in filters:
+            expected = [a.uuid for a in sorted(made, key=lambda a: (a.published, a.uuid), reverse=True)
+                        if where.matches(a)]  # fmt: skip
+            assert all(in_language(a.language, where.lang or "") for a in made if a.uuid in expected)
+            assert [a.uuid for a in store.page(where, 7)] == expected[:7], where
+            assert [a.uuid for a in store.page(where, 7, offset=9)] == expected[9:16], where
+            seen, after = [], None
+            while page := store.page(where, 6, after):
+                seen += [a.uuid for a in page]
+                after = (page[-1].published, page[-1].uuid)
+            assert seen == expected, where
+            assert store.count_where(where) == len(expected)
+
+
 def test_the_search_heads_are_made_again_from_stored_documents_on_migration(pg_url):
     # migration 0008 fills search_heads from each stored doc: the result must be what
     # the import writes (title, then the first HEAD_TOKENS body tokens), the filter

@@ -229,8 +229,9 @@ class Store(WatchlistStore, SiteReads):
         """One page of articles, newest first, without their bodies (lists, feeds and the
         API's summaries show none): after the keyset cursor ``after`` (the API), or
         skipping ``offset`` rows (numbered site pages)."""
-        query = listing.page_query(where, limit, after, offset=offset, skip=_BODIES)
         with self._connect() as conn:
+            values = listing.languages(conn, where.lang) if where.lang else None
+            query = listing.page_query(where, limit, after, offset=offset, skip=_BODIES, languages=values)
             return [_bodiless(row) for row in conn.execute(query).mappings()]
 
     def arrival_keys(self, after: tuple[datetime, str], limit: int = 2000) -> list[tuple[datetime, str]]:

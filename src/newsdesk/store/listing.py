@@ -2,21 +2,23 @@
 
 Every condition can use an index: the tag and ticker filters look the articles up in
 ``article_tags`` by tag; the language filter is a range over ``(language, published)``
-(``zh`` is ``zh`` and everything from ``zh-`` to ``zh.``). A page picks its uuids first
+(``zh`` is ``zh`` and everything from ``zh-`` to ``zh.``), and a page of a language
+walks that index newest first for each stored value of it. A page picks its uuids first
 and reads only those rows, without the bodies: skipping to page 900 never reads the
 bodies of the 9,000 articles before it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from newsdesk.models import ArticleFilter, canonical_language
+from newsdesk.models import ArticleFilter, canonical_language, in_language
 from newsdesk.store.schema import article_tags, articles
 
-__all__ = ["conditions", "count_query", "page_query"]
+__all__ = ["conditions", "count_query", "languages", "page_query"]
 
 
 def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
@@ -79,6 +81,21 @@ def _tag_page(where: ArticleFilter, after: tuple[datetime, str] | None) -> sa.Se
     return chosen.order_by(t.published.desc(), t.uuid.desc())
 
 
+def languages(conn: sa.Connection, lang: str) -> list[str]:
+    """The stored languages a filter of ``lang`` takes (``zh``: ``zh-CN``, ``zh-HK`` …),
+    found by skipping through the ``(language, published)`` index, a seek a value."""
+    lang = canonical_language(lang)
+    found = sa.text(
+        "WITH RECURSIVE v(language) AS ("
+        " SELECT min(language) FROM articles WHERE language >= :low AND language < :high"
+        " UNION ALL SELECT (SELECT min(a.language) FROM articles a WHERE a.language > v.language"
+        " AND a.language < :high) FROM v WHERE v.language IS NOT NULL"
+        ") SELECT language FROM v WHERE language IS NOT NULL"
+    )
+    values = conn.execute(found, {"low": lang, "high": lang + "."}).scalars()
+    return [value for value in values if in_language(value, lang)]
+
+
 def page_query(
     where: ArticleFilter,
     limit: int,
@@ -86,17 +103,41 @@ def page_query(
     *,
     offset: int = 0,
     skip: tuple[str, ...] = (),
+    languages: list[str] | None = None,
 ) -> sa.Select[tuple[Any, ...]]:
     """Newest first; ``after`` is the (published, uuid) of the last row already seen;
-    the columns named in ``skip`` are left out."""
+    the columns named in ``skip`` are left out. ``languages``: the stored languages of
+    a language filter (:func:`languages`), each read newest first down its own range
+    of the ``(language, published)`` index and merged, instead of every article of
+    the language sorted (80 ms for English at 100,000 articles)."""
     c = articles.c
     chosen = _tag_page(where, after)
-    if chosen is None:
-        chosen = sa.select(c.uuid).where(*conditions(where))
-        if after:
-            published, uuid = after
-            chosen = chosen.where(sa.or_(c.published < published, sa.and_(c.published == published, c.uuid < uuid)))
-        chosen = chosen.order_by(c.published.desc(), c.uuid.desc())
+    if chosen is None and where.lang and languages is not None:
+        chosen = _merged(where, languages, after, offset + limit)
+    elif chosen is None:
+        chosen = _newest(sa.select(c.uuid).where(*conditions(where)), after)
     chosen = chosen.limit(limit).offset(offset or None)
     columns = [col for col in c if col.name not in skip]
     return sa.select(*columns).where(c.uuid.in_(chosen)).order_by(c.published.desc(), c.uuid.desc())
+
+
+def _newest(chosen: sa.Select[Any], after: tuple[datetime, str] | None) -> sa.Select[Any]:
+    c = articles.c
+    if after:
+        published, uuid = after
+        chosen = chosen.where(sa.or_(c.published < published, sa.and_(c.published == published, c.uuid < uuid)))
+    return chosen.order_by(c.published.desc(), c.uuid.desc())
+
+
+def _merged(
+    where: ArticleFilter, values: list[str], after: tuple[datetime, str] | None, wanted: int
+) -> sa.Select[tuple[Any, ...]]:
+    """The newest ``wanted`` uuids of each language value, merged newest first."""
+    c = articles.c
+    others = conditions(replace(where, lang=None))
+    branches = [
+        _newest(sa.select(c.uuid, c.published).where(c.language == value, *others), after).limit(wanted).subquery()
+        for value in values or [canonical_language(where.lang or "")]
+    ]
+    merged = sa.union_all(*[sa.select(b.c.uuid, b.c.published) for b in branches]).subquery()
+    return sa.select(merged.c.uuid).order_by(merged.c.published.desc(), merged.c.uuid.desc())
