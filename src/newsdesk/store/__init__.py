@@ -19,6 +19,7 @@ from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
 from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention, upkeep
 from newsdesk.store import engine as engines
+from newsdesk.store.checkpoints import Checkpointer
 from newsdesk.store.outbox import WatchlistStore
 from newsdesk.store.schema import article_tags, article_versions, articles, marks
 from newsdesk.store.sitereads import BODIES as _BODIES
@@ -62,8 +63,12 @@ class Store(WatchlistStore, SiteReads):
         self.engine = engines.create(url, mapped=mapped)
         self.dialect = self.engine.dialect.name
         self.growth = upkeep.Growth(self.engine)  # statistics kept in step with this store's writes
+        file = self.engine.url.database if self.dialect == "sqlite" else None
+        self.checkpoints = Checkpointer(file) if file and file != ":memory:" else None
 
     def close(self) -> None:
+        if self.checkpoints:
+            self.checkpoints.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -116,11 +121,16 @@ class Store(WatchlistStore, SiteReads):
                     conn.execute(insert(article_versions).on_conflict_do_nothing(), rows)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save {len(new) + len(changed)} articles: {engines.reason(exc)}") from None
+        if self.checkpoints:
+            self.checkpoints.poke()
         self.growth.added(len(new))
 
     def forked(self) -> None:
-        """In a forked child process: drop the parent's connections without closing them."""
+        """In a forked child process: drop the parent's connections without closing them
+        (and its checkpoint thread, which the fork did not copy)."""
         self.engine.dispose(close=False)
+        if self.checkpoints:
+            self.checkpoints = Checkpointer(self.checkpoints.path)
 
     def count(self) -> int:
         with self._connect() as conn:
@@ -211,6 +221,8 @@ class Store(WatchlistStore, SiteReads):
                 conn.execute(statement, [{"b_uuid": a.uuid, **{c: getattr(a, c) for c in columns}} for a in batch])
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save the enrichment of {len(batch)} articles: {engines.reason(exc)}") from None
+        if self.checkpoints:
+            self.checkpoints.poke()
 
     def tag_counts(self, kind: str | tuple[str, ...] | None = None, *, limit: int = 100) -> list[tuple[str, int]]:
         """Most used tags (of a kind, or kinds, of ``models.TAG_KINDS``), with article counts."""

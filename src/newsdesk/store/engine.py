@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from newsdesk.config import database_url
 from newsdesk.errors import ConfigError, StoreError
+from newsdesk.store.checkpoints import BACKSTOP
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,6 +24,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA cache_size=-16384")  # 16 MB of pages a connection, not 2 MB
+    cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP}")  # a store's own thread checkpoints (.checkpoints)
     cursor.close()
 
 
