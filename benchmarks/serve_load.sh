@@ -57,7 +57,7 @@ for t in json.load(sys.stdin)["tags"]:
 printf '%s\n' "/" "/?lang=en" "/?lang=zh" "/?lang=en&ticker=NVDA" "/page/1/" "/page/2/" >> "$work/lists.txt"
 paths_script "$work/lists.lua" < "$work/lists.txt"
 echo "machine: $(uname -m), $(nproc) cores; server workers: $WORKERS (0 = one per core); wrk -t2 -c20 -d15s --latency"
-for target in "/" "/posts/$uuid/"; do
+for target in "/" "/posts/$uuid.html"; do
   curl -sf "http://127.0.0.1:$PORT$target" >/dev/null
   load "$target" "http://127.0.0.1:$PORT$target"
 done
