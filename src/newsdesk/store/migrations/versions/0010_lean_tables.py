@@ -42,10 +42,14 @@ _REBUILT_UP_TO = 5_000_000
 
 
 def upgrade() -> None:
-    op.drop_index("ix_article_tags_tag", "article_tags")
+    # Each step may be run again: on SQLite the driver runs DDL outside a transaction,
+    # so a migration killed half-way leaves the steps before its first INSERT done.
+    op.execute("DROP INDEX IF EXISTS ix_article_tags_tag")
     conn = op.get_bind()
     if conn.dialect.name != "sqlite":
         return  # PostgreSQL keeps every table in a heap apart from its indexes anyway
+    for name in _TABLES:  # what a killed run of this migration left
+        op.execute(f"DROP TABLE IF EXISTS {name}_lean")
     counted = f"SELECT count(*) FROM (SELECT 1 FROM cluster_keys LIMIT {_REBUILT_UP_TO + 1})"
     if conn.exec_driver_sql(counted).scalar_one() > _REBUILT_UP_TO:
         return
