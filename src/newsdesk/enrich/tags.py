@@ -116,13 +116,10 @@ def _english(title: str, text: str) -> list[str]:
     weights: Counter[str] = Counter()  # lowercased form → weighted occurrences
     for weight, part in ((_TITLE_WEIGHT, title), (1, text)):
         words = [w for w in (m.lower().strip("'-") for m in _EN_WORD.findall(part)) if len(w) >= 3]
-        words = [w for w in words if w not in _EN_GENERIC and not w.endswith("'s")]
-        forms.update(words)
-        if weight == 1:
-            weights.update(words)
-        else:
-            for word in words:
-                weights[word] += weight
+        seen = Counter(w for w in words if w not in _EN_GENERIC and not w.endswith("'s"))
+        forms.update(seen)
+        for word, n in seen.items():
+            weights[word] += n * weight
     counts: dict[str, int] = {}
     first: dict[str, str] = {}
     shown: dict[str, tuple[int, str]] = {}

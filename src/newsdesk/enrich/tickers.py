@@ -171,7 +171,7 @@ def from_text(text: str, *, title: str = "", names: bool = True) -> list[str]:
     """
     text = f"{title}\n{text[:MAX_TEXT_CHARS]}" if title else text[:MAX_TEXT_CHARS]
     text = unicodedata.normalize("NFKC", text)
-    colon = ":" in text or "：" in text  # what an exchange prefix needs (most texts have none: no scan)
+    colon = ":" in text  # what an exchange prefix needs (NFKC made "：" one; most texts have none: no scan)
     text = _DOUBLED_EXCHANGE.sub("", text) if colon else text
     found: list[tuple[int, str | None]] = []
     for pattern, needed in ((_QUALIFIED, colon), (_US_SUFFIX, True), (_CASHTAG, "$" in text)):
