@@ -10,7 +10,7 @@ from newsdesk.models import Article
 from newsdesk.publish.hugo import slug as article_slug
 from newsdesk.publish.keys import digest
 
-__all__ = ["Entry", "entry"]
+__all__ = ["Entry", "entry", "page_path"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -33,10 +33,14 @@ class Entry:
 
     @property
     def path(self) -> str:
-        """The article page, a file of its own rather than a folder's index: one
-        folder less per article (a 4 KiB block each on disk), and links that work
-        when the site is opened from disk."""
-        return f"posts/{self.uuid}.html"
+        return page_path(self.uuid)
+
+
+def page_path(uuid: str) -> str:
+    """An article's page, a file of its own rather than a folder's index: one folder
+    less per article (a 4 KiB block each on disk), and links that work when the site
+    is opened from disk. The served app answers at the same address."""
+    return f"posts/{uuid}.html"
 
 
 def entry(article: Article) -> Entry:

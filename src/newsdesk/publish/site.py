@@ -37,7 +37,7 @@ from newsdesk import agencies
 from newsdesk.config import Settings
 from newsdesk.errors import PublishError
 from newsdesk.models import Article
-from newsdesk.publish.entry import Entry, entry
+from newsdesk.publish.entry import Entry, entry, page_path
 from newsdesk.publish.lists import FEED_ITEMS, Lists, ListSpec, Reader, list_pages, pager, stamp
 from newsdesk.publish.output import BuildReport, Output, digest
 from newsdesk.publish.search_files import BLOCK as SEARCH_BLOCK
@@ -214,7 +214,7 @@ class _Build:
                 pages |= {a.uuid for a in self.store.members(group, max(size, after))}
         self.manifest.remember(self._remembered(e) for e in now.values())
         self.manifest.forget_entries(deleted)
-        self.out.drop(f"posts/{uuid}.html" for uuid in deleted)
+        self.out.drop(page_path(uuid) for uuid in deleted)
         pages |= {a.uuid for mates in self.store.clusters_of(clusters).values() for a in mates}
         plan.articles, plan.lists = pages - set(deleted), touched
         return plan

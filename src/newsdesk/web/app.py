@@ -28,6 +28,7 @@ from newsdesk.config import Settings
 from newsdesk.enrich.tickers import describe
 from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
+from newsdesk.publish.entry import page_path
 from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager
 from newsdesk.search import MAX_LIMIT, count, search
@@ -181,7 +182,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         """Where article pages were before they became files: old links keep working."""
         if not _UUID.fullmatch(uuid):
             raise HTTPException(404, f"no article {uuid[:64]!r}")
-        return RedirectResponse(f"/posts/{uuid}.html", status_code=301)
+        return RedirectResponse("/" + page_path(uuid), status_code=301)
 
     @app.get("/posts/{uuid}.html", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(uuid: str) -> HTMLResponse:
