@@ -54,7 +54,7 @@ for kind in ticker topic; do curl -sf "http://127.0.0.1:$PORT/api/tags?kind=$kin
 import json, re, sys, urllib.parse as u
 for t in json.load(sys.stdin)["tags"]:
     print("/?tag=" + u.quote(t["tag"])); print("/tags/" + u.quote(re.sub(r"[^\w-]+", "-", t["tag"]).strip("-")[:80]) + "/")'; done >> "$work/lists.txt"
-printf '%s\n' "/" "/?lang=en" "/?lang=zh" "/?lang=en&ticker=NVDA" "/page/1/" "/page/2/" >> "$work/lists.txt"
+printf '%s\n' "/" "/?lang=en" "/?lang=zh" "/?lang=en&ticker=NVDA" "/page/1.html" "/page/2.html" >> "$work/lists.txt"
 paths_script "$work/lists.lua" < "$work/lists.txt"
 echo "machine: $(uname -m), $(nproc) cores; server workers: $WORKERS (0 = one per core); wrk -t2 -c20 -d15s --latency"
 for target in "/" "/posts/$uuid.html"; do

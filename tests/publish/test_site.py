@@ -48,7 +48,7 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
     assert {
         "index.html",
         "archive/2025/02/index.html",
-        "archive/2025/02/page/1/index.html",
+        "archive/2025/02/page/1.html",
         "404.html",
         "sitemap.xml",
         "style.css",
@@ -60,7 +60,7 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
         "sources/example_source/index.html",
         "sources/example_source/index.xml",
     } <= files
-    assert "archive/2025/02/page/2/index.html" not in files
+    assert "archive/2025/02/page/2.html" not in files
     assert sum(f.startswith("posts/") for f in files) == 25
     assert all(f.count("/") == 1 and f.endswith(".html") for f in files if f.startswith("posts/"))  # no folder each
     assert counts["pages"] == len(files) - 1 and counts["written"] == counts["pages"]  # - the bookkeeping
@@ -71,9 +71,9 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
     widgets = (site / "widgets.html").read_text()
     assert "最新 Recent" in widgets and "标签 Tags" in widgets and 'href="posts/' in widgets
     month = (site / "archive/2025/02/index.html").read_text()
-    assert month.count('class="card"') == 15 and 'href="../../../archive/2025/02/page/1/"' in month
-    archive = (site / "archive/2025/02/page/1/index.html").read_text()
-    assert 'href="../../../../../"' in archive and archive.count('class="card"') == 10
+    assert month.count('class="card"') == 15 and 'href="../../../archive/2025/02/page/1.html"' in month
+    archive = (site / "archive/2025/02/page/1.html").read_text()
+    assert 'href="../../../../"' in archive and archive.count('class="card"') == 10
     assert "Fed meeting 0<" in archive
     rss, atom = feedparser.parse((site / "index.xml").read_text()), feedparser.parse((site / "atom.xml").read_text())
     assert not rss.bozo and not atom.bozo and len(rss.entries) == len(atom.entries) == 20
@@ -81,13 +81,13 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
     assert len(json.loads((site / "feed.json").read_text())["items"]) == 20
     # a list gets feeds once it has an archive page (20 articles here), not before
     lists = {f.removesuffix("index.html") for f in files if f.startswith(("tags/", "lang/")) and f.count("/") == 2}
-    assert lists and all((f"{base}index.xml" in files) == (f"{base}page/1/index.html" in files) for base in lists)
+    assert lists and all((f"{base}index.xml" in files) == (f"{base}page/1.html" in files) for base in lists)
     sitemap = (site / "sitemap.xml").read_text()
     pages = "".join((site / name).read_text() for name in files if name.startswith("sitemap-"))
     assert "sitemap-posts-2025-02-07.xml" in sitemap and pages.count(
         "<url>"
     ) == 25 + 4 + len(  # home, two archive pages, search
-        [f for f in files if f.startswith(("tags/", "sources/", "lang/")) and f.endswith("index.html")]
+        [f for f in files if f.startswith(("tags/", "sources/", "lang/")) and f.endswith(".html")]
     )
 
 
@@ -159,8 +159,8 @@ def test_a_build_after_new_articles_rewrites_only_what_changed_and_equals_a_full
     assert sum(p.startswith("posts/") for p in rendered) == 5
     # one new archive page, and the link to it on the one before; pages 1-3 stay
     assert sorted(p for p in rendered if p.startswith("archive/2025/02/page/")) == [
-        "archive/2025/02/page/4/index.html",
-        "archive/2025/02/page/5/index.html",
+        "archive/2025/02/page/4.html",
+        "archive/2025/02/page/5.html",
     ]
     assert _same(tmp_path / "site", tmp_path / "fresh-25") and smaller["removed"] > 0
     assert smaller["rendered"] == smaller["pages"]
@@ -202,9 +202,9 @@ def test_archive_pages_count_from_the_oldest_so_new_articles_leave_full_pages_al
     # Ten more articles: the old pages keep their articles, one archive page is added.
     assert list_pages(45, 10)[-2:] == [(2, 25, 35), (1, 35, 45)]
     links = {k: v for k, v in pager("tags/x/", 0, 2).items() if k in ("number", "previous", "next")}
-    assert links == {"number": 0, "previous": None, "next": "tags/x/page/2/"}
-    assert pager("tags/x/", 2, 2)["previous"] == "tags/x/" and pager("tags/x/", 2, 2)["next"] == "tags/x/page/1/"
-    assert pager("tags/x/", 1, 2)["previous"] == "tags/x/page/2/" and pager("tags/x/", 1, 2)["next"] is None
+    assert links == {"number": 0, "previous": None, "next": "tags/x/page/2.html"}
+    assert pager("tags/x/", 2, 2)["previous"] == "tags/x/" and pager("tags/x/", 2, 2)["next"] == "tags/x/page/1.html"
+    assert pager("tags/x/", 1, 2)["previous"] == "tags/x/page/2.html" and pager("tags/x/", 1, 2)["next"] is None
     assert pager("", 0, 0)["previous"] is None and pager("", 0, 0)["next"] is None and pager("", 0, 0)["pages"] == []
 
 
@@ -213,7 +213,7 @@ def test_numbered_pages_reach_one_up_two_down_and_the_first():
     assert numbers(0, 9) == [9, 8, 7, 0, 1]  # the front page: the newest archive pages, a gap, page 1
     assert numbers(5, 9) == [6, 5, 4, 3, 0, 1]
     assert numbers(3, 9) == [4, 3, 2, 1]
-    assert pager("tags/x/", 5, 9)["pages"][0] == (6, "tags/x/page/6/")
+    assert pager("tags/x/", 5, 9)["pages"][0] == (6, "tags/x/page/6.html")
     # A new archive page (10) changes only the numbers of the page before it.
     assert [numbers(n, 9) == numbers(n, 10) for n in range(1, 10)] == [True] * 8 + [False]
 

@@ -22,15 +22,19 @@ def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
     home = server.get("/")
     assert home.status_code == 200 and home.text.count('class="card"') == 14  # 24 articles: 14 + one archive page
     assert (
-        'href="/page/1/"' in home.text and "最新 Recent" in home.text and "site.js" not in home.text
+        'href="/page/1.html"' in home.text and "最新 Recent" in home.text and "site.js" not in home.text
     )  # widgets inline
-    archive = server.get("/page/1/")
+    archive = server.get("/page/1.html")
     assert (
         archive.status_code == 200
         and archive.text.count('class="card"') == 10
         and 'rel="prev" href="/"' in archive.text
     )
-    assert [server.get(f"/page/{n}/").status_code for n in (0, 2, -1)] == [404, 404, 404]
+    assert [server.get(f"/page/{n}.html").status_code for n in (0, 2, -1)] == [404, 404, 404]
+    # where numbered pages were (page/N/): moved for good, query kept; bad numbers are still 404
+    moved = server.get("/page/1/", params={"lang": "zh"}, follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == "/page/1.html?lang=zh"
+    assert [server.get(f"/page/{n}/", follow_redirects=False).status_code for n in (0, -1, "x")] == [404, 404, 422]
     uuid = server.get("/api/articles", params={"limit": 1}).json()["articles"][0]["uuid"]
     page = server.get(f"/posts/{uuid}.html")
     assert page.status_code == 200 and "Fed meeting 22" in page.text

@@ -71,7 +71,7 @@ def pages(tmp_path_factory):
         wide = client.get("/api/search", params={"q": "Deep heading"}).json()["results"][0]["uuid"]
         paths = [
             "/",
-            "/page/1/",
+            "/page/1.html",
             f"/posts/{uuid}.html",
             f"/posts/{wide}.html",
             "/tags/AAPL/",

@@ -20,7 +20,7 @@ from newsdesk.publish import feeds
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.output import Output, digest
 
-__all__ = ["FEED_ITEMS", "Lists", "Reader", "list_pages", "newest_first", "pager", "stamp"]
+__all__ = ["FEED_ITEMS", "Lists", "Reader", "list_pages", "newest_first", "page_address", "page_file", "pager", "stamp"]
 
 FEED_ITEMS = 20
 _READ = 1000  # most articles read from the store at a time
@@ -65,7 +65,7 @@ def list_pages(count: int, per_page: int, *, least: int | None = None) -> list[t
 
     Page 0 is the list's front page: the newest articles, ``least`` (default
     ``per_page``) to ``least + per_page - 1`` of them. Older ones fill archive pages
-    numbered from the oldest (``page/1/`` holds the first ``per_page`` articles ever),
+    numbered from the oldest (``page/1.html`` holds the first ``per_page`` articles ever),
     so a full archive page never changes: a new article rewrites the front page and at
     most two archive pages of each list it is in, not every page of the list.
     """
@@ -77,6 +77,17 @@ def list_pages(count: int, per_page: int, *, least: int | None = None) -> list[t
     return pages
 
 
+def page_address(base: str, number: int) -> str:
+    """Where page ``number`` of the list at ``base`` is: the folder's front page for 0,
+    else a file of its own, ``page/N.html`` (no folder per page: a 4 KiB block each)."""
+    return f"{base}page/{number}.html" if number else base
+
+
+def page_file(address: str) -> str:
+    """The file behind a page's address (a folder's is its ``index.html``)."""
+    return f"{address}index.html" if address.endswith("/") else address
+
+
 def pager(base: str, number: int, sealed: int) -> dict[str, object]:
     """Links of page ``number`` (0: the front page) of the list at ``base`` with
     ``sealed`` archive pages: ``previous`` is newer, ``next`` older (relative paths),
@@ -84,13 +95,14 @@ def pager(base: str, number: int, sealed: int) -> dict[str, object]:
     for a gap. They reach one page up, two down and to page 1 (the front page's "Latest"
     link covers the rest), so that a new archive page changes the links of the page
     before it only."""
-    newer = None if number == 0 else base if number == sealed else f"{base}page/{number + 1}/"
-    older = f"{base}page/{sealed}/" if number == 0 and sealed else f"{base}page/{number - 1}/" if number > 1 else None
+    newer = None if number == 0 else page_address(base, 0 if number == sealed else number + 1)
+    older_number = sealed if number == 0 else number - 1  # 0: there is none (page 1 is the oldest)
+    older = page_address(base, older_number) if older_number else None
     top = sealed if number == 0 else number
     shown = [n for n in range(min(top + 1, sealed), max(top - 3, 0), -1) if n >= 1]
-    pages: list[tuple[int, str | None]] = [(n, f"{base}page/{n}/") for n in shown]
+    pages: list[tuple[int, str | None]] = [(n, page_address(base, n)) for n in shown]
     if shown and shown[-1] > 1:
-        pages += [(0, None)] * (shown[-1] > 2) + [(1, f"{base}page/1/")]
+        pages += [(0, None)] * (shown[-1] > 2) + [(1, page_address(base, 1))]
     return {"number": number, "previous": newer, "next": older, "pages": pages, "front": base}
 
 
@@ -136,14 +148,14 @@ class Lists:
         for number, start, stop in pages:
             chunk = [e for _, e in zip(range(stop - start), reading, strict=False)]
             key = digest(spec.title, pager(spec.base, number, sealed), [stamp(e) for e in chunk])
-            path = f"{spec.base}page/{number}/" if number else spec.base
+            path = page_address(spec.base, number)
             render = functools.partial(self._render, spec, path, chunk, number, sealed)
-            self.out.page(f"{path}index.html", key, render, self.sitemap(path))
+            self.out.page(page_file(path), key, render, self.sitemap(path))
             if past:
                 break
             # done once past the oldest change and the newest page of before (whose links change)
             past = oldest is not None and 0 < number <= old_sealed and bool(chunk) and _key(chunk[-1]) <= oldest
-        gone = [f"{spec.base}page/{n}/index.html" for n in range(sealed + 1, old_sealed + 1)]
+        gone = [page_address(spec.base, n) for n in range(sealed + 1, old_sealed + 1)]
         self.out.drop(gone)
         if sealed:
             self.feeds(spec.base, spec.title, self.newest(spec, FEED_ITEMS))
@@ -161,11 +173,11 @@ class Lists:
         pages = list_pages(len(members), self.per_page)
         sealed = len(pages) - 1
         for number, start, stop in pages:
-            path = f"{base}page/{number}/" if number else base
+            path = page_address(base, number)
             chunk = list(members[start:stop])
             key = digest(base, pager(base, number, sealed), [stamp(e) for e in chunk])
             spec = ListSpec(("watch", base), base, title, len(members))
-            self.out.page(f"{path}index.html", key, functools.partial(self._render, spec, path, chunk, number, sealed))
+            self.out.page(page_file(path), key, functools.partial(self._render, spec, path, chunk, number, sealed))
         self.feeds(base, title, list(members[:FEED_ITEMS]))
 
     def _read(self, spec: ListSpec) -> Iterator[Entry]:

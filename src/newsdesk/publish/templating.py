@@ -135,7 +135,7 @@ def _iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-LAYOUT = 2  # where pages go; bump when a path changes (2: article pages are posts/<uuid>.html)
+LAYOUT = 3  # where pages go; bump when a path changes (2: posts/<uuid>.html; 3: lists' page/N.html)
 
 
 def site_key(theme: Path | None, settings: Settings, per_page: int, names: Mapping[str, str]) -> str:
