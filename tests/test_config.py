@@ -45,3 +45,10 @@ def test_a_wrong_type_names_the_file_and_the_key(tmp_path):
     with pytest.raises(ConfigError, match=r"fetch.retries must be a int") as caught:
         load_settings(tmp_path / "s.toml")
     assert str(tmp_path / "s.toml") in str(caught.value)
+
+
+@pytest.mark.parametrize("key", ["batch_size", "batch_chars"])
+def test_an_import_batch_holds_something(tmp_path, key):
+    (tmp_path / "s.toml").write_text(f"[import]\n{key} = 0\n")
+    with pytest.raises(ConfigError, match=rf"import.{key} must be at least 1"):
+        load_settings(tmp_path / "s.toml")

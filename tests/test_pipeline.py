@@ -3,7 +3,9 @@
 import json
 
 from newsdesk.config import Settings
+from newsdesk.models import Record
 from newsdesk.pipeline import import_paths
+from newsdesk.pipeline.ingest import _batches
 from newsdesk.sources.records import link_uuid
 from newsdesk.store import Store
 from tests.conftest import record, write_data
@@ -90,3 +92,21 @@ def test_a_valid_version_after_a_rejected_one_in_the_previous_batch_is_stored(sq
         report = import_paths(store, [tmp_path / "data"], Settings(import_batch_size=2, import_workers=1))
         assert report.counts() == {"new": 3, "updated": 0, "duplicate": 0, "rejected": 1}
         assert store.get(link_uuid(records[3]["link"])).title == "第二版 second version"
+
+
+def test_a_batch_ends_at_its_count_of_records_or_of_body_characters(sqlite_url, tmp_path):
+    """Long records make short batches: what a batch holds in memory stays bounded."""
+    sizes = [10, 10, 10, 10, 500, 10, 10, 10]
+    records = [
+        Record(
+            uuid=f"{n:032x}", link=f"https://x.test/{n}", title="t", description="x" * size, source="s", published=None
+        )
+        for n, size in enumerate(sizes)
+    ]
+    settings = Settings(import_batch_size=3, import_batch_chars=100)
+    assert [len(batch) for batch in _batches(records, settings)] == [3, 2, 3]
+    assert [len(batch) for batch in _batches(records, Settings(import_batch_size=3))] == [3, 3, 2]
+    # the same import either way
+    write_data(tmp_path / "long.json", [record(n, description="<p>" + "长" * (40 * n) + "</p>") for n in range(12)])
+    report, errors, count = run(sqlite_url, tmp_path, settings=settings)
+    assert report.counts() == {"new": 12, "updated": 0, "duplicate": 0, "rejected": 0} and count == 12 and not errors

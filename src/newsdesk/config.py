@@ -101,6 +101,9 @@ class Settings:
     retention_flash_days: int = _setting(0, "Days a flash item (kind 2) is kept (0: as retention.days).")
     import_max_description_bytes: int = _setting(5_000_000, "Bodies larger than this are rejected, not cleaned.")
     import_batch_size: int = _setting(500, "Records written per transaction.")
+    import_batch_chars: int = _setting(
+        4_000_000, "Characters of record bodies a transaction holds at most (a batch of long ones has fewer records)."
+    )
     import_workers: int = _setting(0, "Processes that clean and enrich records (0: one per CPU core; 1: none).")
     source_file: str | None = field(default=None, compare=False)
     watchlists: tuple[tuple[str, dict[str, Any]], ...] = field(default=(), compare=False)  # [watch.NAME] tables
@@ -185,8 +188,9 @@ def _from_file(path: Path) -> Settings:
         ZoneInfo(settings.site_timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown time zone {settings.site_timezone!r}", where=str(path)) from None
-    if settings.import_batch_size < 1:
-        raise ConfigError("import.batch_size must be at least 1", where=str(path))
+    for name in ("import_batch_size", "import_batch_chars"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"{name.replace('_', '.', 1)} must be at least 1", where=str(path))
     for name in ("import_workers", "output_workers", "output_search_articles", "output_tag_min"):
         if getattr(settings, name) < 0:
             raise ConfigError(f"{name.replace('_', '.', 1)} must be 0 (one per core) or more", where=str(path))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -76,16 +78,41 @@ def test_jsonl_and_hugo_real_tags_export_the_enrichment(sqlite_url, tmp_path):
 
 
 def test_parallel_workers_store_exactly_what_one_process_stores(tmp_path):
-    records = [record(n, title=f"第{n}条 Apple (AAPL) 新闻", language=None) for n in range(300)]
+    # 330: the last batch is small, and goes to the pool already started
+    records = [record(n, title=f"第{n}条 Apple (AAPL) 新闻", language=None) for n in range(330)]
     write_data(tmp_path / "data" / "wire" / "news.json", records)
     dumps = []
     for workers in (1, 2):
         url = f"sqlite:///{tmp_path / f'w{workers}.db'}"
         with Store(url) as store:
             report = import_paths(store, [tmp_path / "data"], Settings(import_workers=workers, import_batch_size=100))
-            assert report.counts() == {"new": 300, "updated": 0, "duplicate": 0, "rejected": 0}
+            assert report.counts() == {"new": 330, "updated": 0, "duplicate": 0, "rejected": 0}
             dumps.append([(a.uuid, a.language, a.tags, a.tickers, a.cluster, a.text) for a in store.iter_articles()])
     assert dumps[0] == dumps[1]
+
+
+PARENT = """
+import sys
+from pathlib import Path
+from newsdesk.config import Settings
+from newsdesk.pipeline import import_paths
+from newsdesk.store import Store
+with Store(sys.argv[1]) as store:
+    report = import_paths(store, [Path(sys.argv[2])], Settings(import_workers=2, import_batch_size=100))
+print(report.new, "rjieba" in sys.modules)
+"""
+
+
+def test_the_importing_process_leaves_the_models_to_its_workers(tmp_path):
+    """The process that writes holds the batches; only the workers load the models."""
+    records = [record(n, title=f"第{n}条 苹果公司 新闻", language=None) for n in range(250)]
+    write_data(tmp_path / "data" / "wire" / "news.json", records)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    done = subprocess.run([sys.executable, "-c", PARENT, url, str(tmp_path / "data")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["250", "False"]
+    with Store(url) as store:  # and the workers did enrich: Chinese words became tags
+        assert all(a.tags for a in store.iter_articles())
 
 
 PRESS = "Griffon Corporation Announces First Quarter Results"

@@ -124,15 +124,37 @@ def import_groups(
     def tally(record: Record) -> ImportReport:
         return owner[id(record)]
 
+    records = (record for group in groups for record in group)
+    _write(store, _batches(records, settings), tally, error, workers, load_watchers(store, settings))
+    return reports
+
+
+def _batches(records: Iterable[Record], settings: Settings) -> Iterator[list[Record]]:
+    """``records`` in batches of ``import.batch_size`` records, fewer where their bodies
+    reach ``import.batch_chars``: what a batch holds in memory (the records, their cleaned
+    forms, the transaction) stays bounded whatever the sizes of the records."""
+    batch: list[Record] = []
+    chars = 0
+    for record in records:
+        batch.append(record)
+        chars += len(record.description)
+        if len(batch) >= settings.import_batch_size or chars >= settings.import_batch_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _write(
+    store: Store, batches: Iterable[list[Record]], tally: Tally, error: Reporter, workers: Workers, watchers: Watchers
+) -> None:
+    """Clean and enrich each batch while the one before it is written."""
     pending: _Batch | None = None
-    watchers = load_watchers(store, settings)
-    batch = [record for group in groups for record in group]
-    for start in range(0, len(batch), settings.import_batch_size):
-        started = _start(store, batch[start : start + settings.import_batch_size], tally, workers, pending)
+    for batch in batches:
+        started = _start(store, batch, tally, workers, pending)
         _finish(store, pending, tally, error, watchers)
         pending = started
     _finish(store, pending, tally, error, watchers)
-    return reports
 
 
 def _import_all(
@@ -148,25 +170,18 @@ def _import_all(
     def tally(_: Record) -> ImportReport:
         return report
 
-    batch: list[Record] = []
-    pending: _Batch | None = None
-    for item in found:
-        if isinstance(item, ParseError):
-            report.bad_files += 1
-            error(item)
-            continue
-        report.files += 1
-        for record in _file_records(item, settings, report, error):
-            batch.append(record)
-            if len(batch) >= settings.import_batch_size:
-                started = _start(store, batch, tally, workers, pending)
-                _finish(store, pending, tally, error, watchers)
-                pending, batch = started, []
-        if on_file:
-            on_file(item)
-    started = _start(store, batch, tally, workers, pending)
-    _finish(store, pending, tally, error, watchers)
-    _finish(store, started, tally, error, watchers)
+    def records() -> Iterator[Record]:
+        for item in found:
+            if isinstance(item, ParseError):
+                report.bad_files += 1
+                error(item)
+                continue
+            report.files += 1
+            yield from _file_records(item, settings, report, error)
+            if on_file:
+                on_file(item)
+
+    _write(store, _batches(records(), settings), tally, error, workers, watchers)
 
 
 def _file_records(file: RecordFile, settings: Settings, report: ImportReport, error: Reporter) -> Iterator[Record]:
@@ -196,16 +211,19 @@ class Workers:
     """Cleaning and enrichment of records, spread over processes when it pays.
 
     Both are CPU-bound Python (about 3 ms a record), so on several cores a pool of
-    forked processes multiplies the import rate while the parent reads files and
-    writes the database. Small batches stay in-process: a pool costs more than it
-    saves for a handful of records.
+    processes multiplies the import rate while the parent reads files and writes the
+    database. Each worker loads the models itself (about 70 MB): the parent, which
+    holds the batches in flight, never needs them, and a worker's pages of a model it
+    shared with its parent would turn private as it used them (reference counts write
+    to every object read). Small batches stay in-process until the pool is started: a
+    pool costs more than it saves for a handful of records.
     """
 
     MIN_PARALLEL = 64
 
     def __init__(self, count: int = 0, *, start: str = "fork") -> None:
-        """``start``: ``fork`` (workers share the loaded models), or ``forkserver``
-        where the caller has threads running (a fork copies their locks held)."""
+        """``start``: ``fork``, or ``forkserver`` where the caller has threads running
+        (a fork copies their locks held)."""
         self.count = count or os.cpu_count() or 1
         self.start = start
         self._pool: ProcessPoolExecutor | None = None
@@ -213,7 +231,8 @@ class Workers:
     def prepare(self, records: list[Record], now: datetime) -> Iterator[Article | NewsdeskError]:
         """Results in input order; with a pool the work starts now and runs in
         the background until the iterator is read."""
-        if self.count <= 1 or len(records) < self.MIN_PARALLEL or self.start not in get_all_start_methods():
+        small = len(records) < self.MIN_PARALLEL and self._pool is None
+        if self.count <= 1 or small or self.start not in get_all_start_methods():
             return iter([_prepare(record, now) for record in records])
         pool = self.start_now()
         chunk = max(1, len(records) // (self.count * 4))
@@ -222,11 +241,7 @@ class Workers:
     def start_now(self) -> ProcessPoolExecutor:
         """The pool, its processes started now (a fork must happen before threads do)."""
         if self._pool is None:
-            if self.start == "fork":
-                warm()  # forked workers share the loaded models with this process (copy-on-write)
-            self._pool = ProcessPoolExecutor(
-                self.count, mp_context=get_context(self.start), initializer=None if self.start == "fork" else warm
-            )
+            self._pool = ProcessPoolExecutor(self.count, mp_context=get_context(self.start), initializer=warm)
             for _ in range(self.count):  # ProcessPoolExecutor forks lazily; make it fork here
                 self._pool.submit(int).result()
         return self._pool

@@ -52,8 +52,8 @@ class Coalescer:
     def __init__(self, store: Store, settings: Settings, *, parallel: bool = True) -> None:
         """``parallel``: start the cleaning processes (worth it for many sources, not for a few)."""
         self.store, self.settings = store, settings
-        # Forked while this process has one thread, the workers share its loaded models;
-        # later (threads running, whose held locks a fork would copy) from a forkserver.
+        # Forked while this process has one thread; later (threads running, whose held
+        # locks a fork would copy) from a forkserver.
         alone = threading.active_count() == 1
         count = settings.import_workers if parallel else 1
         self.workers = Workers(count, start="fork" if alone else "forkserver")
