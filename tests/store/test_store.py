@@ -2,10 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
+from newsdesk.config import database_url
 from newsdesk.enrich import enrich
+from newsdesk.errors import StoreError
 from newsdesk.store import Store
+from newsdesk.store.engine import newest_revision
 from tests.conftest import article
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -230,3 +234,29 @@ def test_head_of_reads_back_any_token_postgresql_prints(pg_url):
 
         assert text(head_of(text(tsvector(title, body)))) == text(tsvector(title, body[:HEAD_TOKENS]))
         assert text(head_of(text(tsvector([], body)))) == text(tsvector([], body[:HEAD_TOKENS]))
+
+
+def test_a_migration_stopped_half_way_leaves_the_database_as_it_was(sqlite_url):
+    """A migration is one transaction on SQLite too: 0010 failing at its last steps (a
+    view of the user's names the table it replaces) leaves 0009's tables, index and
+    revision; without the view it then runs."""
+    with Store(sqlite_url) as store:
+        store.save([enrich(article(n, title=f"黄金第{n}次创新高", text="金价上涨。" * 20)) for n in range(5)], [], T0)
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("CREATE INDEX ix_article_tags_tag ON article_tags (tag)"))
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0009'"))
+            conn.execute(sa.text("CREATE VIEW my_keys AS SELECT uuid FROM cluster_keys"))
+            keys = conn.execute(sa.text('SELECT "key", uuid FROM cluster_keys ORDER BY 1, 2')).all()
+    assert keys
+    with pytest.raises(StoreError, match="error in view my_keys"):
+        Store(sqlite_url)
+    engine = sa.create_engine(database_url(sqlite_url))
+    with engine.begin() as conn:
+        names = set(conn.execute(sa.text("SELECT name FROM sqlite_master")).scalars())
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0009"
+        assert {"cluster_keys", "ix_article_tags_tag"} <= names and "cluster_keys_lean" not in names
+        assert conn.execute(sa.text('SELECT "key", uuid FROM cluster_keys ORDER BY 1, 2')).all() == keys
+        conn.execute(sa.text("DROP VIEW my_keys"))
+    engine.dispose()
+    with Store(sqlite_url) as store, store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()

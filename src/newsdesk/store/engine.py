@@ -76,7 +76,7 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with _sqlite_lock(engine), engine.begin() as connection:
+    with _sqlite_lock(engine), _one_transaction(engine) as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
@@ -96,6 +96,32 @@ def _current(engine: Engine) -> str | None:
             return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     except sa.exc.DatabaseError:
         return None
+
+
+@contextmanager
+def _one_transaction(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection in one transaction, committed at the end or rolled back whole. On
+    SQLite the driver's own transaction handling would commit before each DDL statement
+    (a migration stopped half-way stayed half done): it is off for this connection, and
+    the transaction is begun here."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        level = driver.isolation_level  # type: ignore[union-attr]
+        driver.isolation_level = None  # type: ignore[union-attr]
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+        finally:
+            driver.isolation_level = level  # type: ignore[union-attr]
 
 
 @contextmanager

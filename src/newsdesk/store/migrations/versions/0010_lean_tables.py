@@ -42,8 +42,8 @@ _REBUILT_UP_TO = 5_000_000
 
 
 def upgrade() -> None:
-    # Each step may be run again: on SQLite the driver runs DDL outside a transaction,
-    # so a migration killed half-way leaves the steps before its first INSERT done.
+    # Each step may be run again: databases migrated before migrations ran in one
+    # transaction on SQLite may hold what a killed run of this one left.
     op.execute("DROP INDEX IF EXISTS ix_article_tags_tag")
     conn = op.get_bind()
     if conn.dialect.name != "sqlite":
