@@ -14,7 +14,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,7 +30,6 @@ from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.entry import page_path
 from newsdesk.publish.jsonl import article_json
-from newsdesk.publish.lists import page_address
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
@@ -44,6 +43,7 @@ from newsdesk.web.cache import PageCache
 from newsdesk.web.dates import When, aware
 from newsdesk.web.figures import SiteFigures
 from newsdesk.web.headers import SecurityHeaders
+from newsdesk.web.paging import list_moved, list_route, page_moved, page_number
 from newsdesk.web.problems import responses
 from newsdesk.web.timing import RequestTiming
 
@@ -167,21 +167,21 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/page/{number}.html", response_class=HTMLResponse, include_in_schema=False)
     async def home(request: Request, number: int | None = None) -> HTMLResponse:
-        return await listing("", settings.site_title, ArticleFilter(), _page_number(number), request)
+        return await listing("", settings.site_title, ArticleFilter(), page_number(number), request)
 
     @app.get("/page/{number}/", include_in_schema=False)
     async def home_folder(request: Request, number: int) -> RedirectResponse:
-        return _page_moved("", number, request)
+        return page_moved("", number, request)
 
     for prefix, kind, field in (
         ("tags", "tags", "tag"),
         ("sources", "sources", "source"),
         ("lang", "languages", "lang"),
     ):
-        route = _list_route(prefix, kind, field, names_now, listing, label)
+        route = list_route(prefix, kind, field, names_now, listing, label)
         app.add_api_route(f"/{prefix}/{{slug}}/", route, include_in_schema=False)
         app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}.html", route, include_in_schema=False)
-        app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}/", _list_moved(prefix), include_in_schema=False)
+        app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}/", list_moved(prefix), include_in_schema=False)
 
     @app.get("/posts/{uuid}/", include_in_schema=False)
     async def article_folder(uuid: str) -> RedirectResponse:
@@ -360,39 +360,6 @@ def _health_summary(store: Store) -> dict[str, int]:
     for health in store.health().values():
         counts[health.state] = counts.get(health.state, 0) + 1
     return counts
-
-
-def _list_route(prefix: str, kind: str, field: str, names: Any, listing: Any, label: Any) -> Any:
-    async def route(request: Request, slug: str, number: int | None = None) -> HTMLResponse:
-        name = (await names(kind)).get(slug)
-        if name is None:
-            raise HTTPException(404)
-        where = filters.only(field, name)
-        page: HTMLResponse = await listing(f"{prefix}/{slug}/", label(kind, name), where, _page_number(number), request)
-        return page
-
-    return route
-
-
-def _list_moved(prefix: str) -> Any:
-    async def moved(request: Request, slug: str, number: int) -> RedirectResponse:
-        return _page_moved(f"{prefix}/{quote(slug, safe='')}/", number, request)
-
-    return moved
-
-
-def _page_moved(base: str, number: int, request: Request) -> RedirectResponse:
-    """Where numbered list pages were before they became files (``page/N/``): old links
-    keep working, with their filters."""
-    query = f"?{request.url.query}" if request.url.query else ""
-    return RedirectResponse(f"/{page_address(base, _page_number(number))}{query}", status_code=301)
-
-
-def _page_number(number: int | None) -> int:
-    """0 for a list's front page (no number in the URL); archive pages count from 1."""
-    if number is not None and number < 1:
-        raise HTTPException(404)
-    return number or 0
 
 
 def _article_or_404(store: Store, uuid: str) -> Article:
