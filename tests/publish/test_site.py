@@ -17,6 +17,7 @@ from newsdesk.publish.manifest import MANIFEST
 from newsdesk.publish.site import build_site, list_pages, pager, slugify
 from newsdesk.store import Store
 from tests.conftest import newsdesk, record, write_data
+from tests.web.helpers import PAGED
 
 HOSTILE = record(
     99,
@@ -28,7 +29,7 @@ HOSTILE = record(
 
 
 def _build(store: Store, folder: Path, **options) -> dict:
-    return build_site(store, folder, Settings(), **options).counts()
+    return build_site(store, folder, PAGED, **options).counts()
 
 
 def _tree(folder: Path) -> set[str]:
@@ -276,3 +277,20 @@ def test_article_headings_sit_under_the_page_title_without_skipping_levels():
     )
     assert outline("<h1>t</h1><h1>u</h1>") == "<h2>t</h2><h2>u</h2>"
     assert outline("<p>h1 in text</p>") == "<p>h1 in text</p>"
+
+
+def test_compiled_templates_are_kept_apart_by_the_options_they_compile_with(tmp_path, monkeypatch):
+    """Jinja keys its bytecode cache by a template's source alone: a change of options
+    (an upgrade, say) must not render with templates compiled under the old ones."""
+    import tempfile
+
+    from newsdesk.publish import templating
+
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "line.html").write_text("a line\n", encoding="utf-8")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # the cache's folder: this test's own
+    assert templating.environment(theme).get_template("line.html").render() == "a line\n"
+    monkeypatch.setattr(templating, "_OPTIONS", {"keep_trailing_newline": False})
+    assert templating.environment(theme).get_template("line.html").render() == "a line"

@@ -54,9 +54,9 @@ def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] |
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True),
-        keep_trailing_newline=True,
         auto_reload=False,
         bytecode_cache=_bytecode_cache(),
+        keep_trailing_newline=_OPTIONS["keep_trailing_newline"],
     )
 
     @functools.lru_cache(maxsize=100_000)
@@ -80,11 +80,16 @@ def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] |
     return env
 
 
+_OPTIONS: dict[str, bool] = {"keep_trailing_newline": True}  # how templates compile (the cache's files depend on it)
+
+
 def _bytecode_cache() -> BytecodeCache | None:
     """Compiled templates kept in the user's temporary folder (Jinja checks it is theirs,
-    and keys each by its source): a short build does not compile them again."""
+    and keys each by its source and its own version): a short build does not compile
+    them again. The files' names carry the options templates compile with, which
+    Jinja's key leaves out."""
     try:
-        return FileSystemBytecodeCache()
+        return FileSystemBytecodeCache(pattern=f"__newsdesk_{digest(sorted(_OPTIONS.items()))[:12]}_%s.cache")
     except RuntimeError:  # no safe folder: compile every time
         return None
 
