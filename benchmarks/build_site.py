@@ -1,7 +1,8 @@
 """Site build benchmark: `newsdesk build` against real Hugo on the same articles (not a test).
 
 1. Hugo: `newsdesk export hugo --tags real` plus a minimal theme written here with the
-   same page set as newsdesk's site — article pages, the home list paginated at 10, tag
+   same page set as newsdesk's site — article pages, the home list paginated as newsdesk's
+   lists are (``--per-page``, default the ``site.per_page`` setting), tag
    pages, and on every page a sidebar with the 10 most recent articles and the 40 most
    used tags (a `partialCached` partial, computed once) — then `hugo` into a fresh folder.
 2. newsdesk: `newsdesk build` into a fresh folder (which writes more: source and
@@ -74,7 +75,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True, help="database holding the imported corpus (copied, never changed)")
     parser.add_argument("--repeat", type=int, default=3, help="full builds of each (median reported)")
+    parser.add_argument("--per-page", type=int, help="articles per list page, both (default: site.per_page)")
     args = parser.parse_args()
+    from newsdesk.config import Settings
+
+    per_page = args.per_page or Settings().site_per_page
     newsdesk = [sys.executable, "-m", "newsdesk"]
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -89,6 +94,10 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+        config = tmp_path / "hugo" / "config.toml"
+        lines = config.read_text(encoding="utf-8").splitlines()
+        paged = [f"paginate = {per_page}" if line.startswith("paginate =") else line for line in lines]
+        config.write_text("\n".join(paged) + "\n", encoding="utf-8")
         for name, text in LAYOUTS.items():
             target = tmp_path / "hugo" / "layouts" / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +109,8 @@ def main() -> None:
                 run(["hugo", "-s", str(tmp_path / "hugo"), "-d", str(tmp_path / f"hugo-public-{n}"), "--quiet"])
             )
             os.sync()
-            ours.append(run([*newsdesk, "--db", db, "build", str(tmp_path / f"public-{n}"), "--json"]))
+            build = [*newsdesk, "--db", db, "build", "--per-page", str(per_page), "--json"]
+            ours.append(run([*build, str(tmp_path / f"public-{n}")]))
         updates = []
         for round_ in range(3):
             new = [
@@ -117,13 +127,14 @@ def main() -> None:
             data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new), encoding="utf-8")
             subprocess.run([*newsdesk, "--db", db, "import", str(data)], check=True, capture_output=True)
             os.sync()
-            updates.append(run([*newsdesk, "--db", db, "build", str(tmp_path / "public-0"), "--json"]))
+            updates.append(run([*build, str(tmp_path / "public-0")]))
         hugo_files = sum(1 for p in (tmp_path / "hugo-public-0").rglob("*") if p.is_file())
         ours_files = sum(1 for p in (tmp_path / "public-0").rglob("*") if p.is_file())
         disk = {name: _disk(tmp_path / name) for name in ("hugo-public-0", "public-0")}
         articles = _articles(db)
     hugo, mine = _median(hugos), _median(ours)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"lists paged at {per_page} articles, both")
     print(f"full builds: {args.repeat} each, in turn; wall s: hugo {_walls(hugos)}, newsdesk {_walls(ours)}")
     print(f"{'build':<24} {'wall s':>8} {'peak RSS MB':>12}  output")
     print(f"{'hugo (same page set)':<24} {hugo['wall']:>8.2f} {hugo['rss']:>12.0f}  {hugo_files} files")

@@ -47,8 +47,9 @@ def test_a_wrong_type_names_the_file_and_the_key(tmp_path):
     assert str(tmp_path / "s.toml") in str(caught.value)
 
 
-@pytest.mark.parametrize("key", ["batch_size", "batch_chars"])
-def test_an_import_batch_holds_something(tmp_path, key):
-    (tmp_path / "s.toml").write_text(f"[import]\n{key} = 0\n")
-    with pytest.raises(ConfigError, match=rf"import.{key} must be at least 1"):
+@pytest.mark.parametrize("key", ["import.batch_size", "import.batch_chars", "site.per_page"])
+def test_a_batch_or_a_page_holds_something(tmp_path, key):
+    section, name = key.split(".")
+    (tmp_path / "s.toml").write_text(f"[{section}]\n{name} = 0\n")
+    with pytest.raises(ConfigError, match=rf"{key} must be at least 1"):
         load_settings(tmp_path / "s.toml")

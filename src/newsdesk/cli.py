@@ -125,7 +125,9 @@ def export_jsonl_command(
 def build_command(
     ctx: typer.Context,
     folder: Annotated[Path | None, typer.Argument(help="Output folder [default: output.site setting].")] = None,
-    per_page: Annotated[int, typer.Option("--per-page", min=1, help="Articles per list page.")] = 10,
+    per_page: Annotated[
+        int | None, typer.Option("--per-page", min=1, help="Articles per list page [default: site.per_page setting].")
+    ] = None,
     theme: Annotated[
         Path | None, typer.Option("--theme", help="Folder of templates overriding the built-in ones.")
     ] = None,
@@ -155,7 +157,7 @@ def build_command(
             store,
             target,
             state.settings,
-            per_page=per_page,
+            per_page=per_page or state.settings.site_per_page,
             theme=theme,
             full=full,
             on_page=lambda _: progress.advance(task),

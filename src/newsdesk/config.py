@@ -61,6 +61,7 @@ class Settings:
     site_title: str = _setting("newsdesk", "Site title (the built site, the Hugo export's `config.toml`).")
     site_base_url: str = _setting("http://localhost:1313/", "Absolute URL the site is published at.")
     site_timezone: str = _setting("Asia/Shanghai", "Zone of naive input dates and of dates shown.")
+    site_per_page: int = _setting(20, "Articles per list page, in the built site and in `newsdesk serve`.")
     output_hugo: str = _setting("hugo-site", "Default folder of `newsdesk export hugo`.")
     output_site: str = _setting("public", "Default folder of `newsdesk build`.")
     output_workers: int = _setting(0, "Processes that render a large build (0: one per CPU core; 1: none).")
@@ -188,7 +189,7 @@ def _from_file(path: Path) -> Settings:
         ZoneInfo(settings.site_timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown time zone {settings.site_timezone!r}", where=str(path)) from None
-    for name in ("import_batch_size", "import_batch_chars"):
+    for name in ("site_per_page", "import_batch_size", "import_batch_chars"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"{name.replace('_', '.', 1)} must be at least 1", where=str(path))
     for name in ("import_workers", "output_workers", "output_search_articles", "output_tag_min"):

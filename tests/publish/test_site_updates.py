@@ -9,13 +9,16 @@ import json
 import multiprocessing
 import os
 import signal
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from newsdesk.config import Settings
+from newsdesk.errors import PublishError
 from newsdesk.pipeline import import_paths
+from newsdesk.publish.manifest import MANIFEST
 from newsdesk.publish.site import build_site
 from newsdesk.store import Store
 from tests.conftest import newsdesk, noise, record, write_data
@@ -124,3 +127,40 @@ def test_a_full_disk_stops_the_build_clearly_and_the_next_one_completes(sqlite_u
         assert _same(site, tmp_path / "fresh") and len(_tree(site)) > 300
     finally:
         subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_render_processes_build_the_same_site_and_their_failures_stop_the_build(sqlite_url, tmp_path, monkeypatch):
+    """Pages rendered by forked processes while the build plans on: the same bytes as
+    one process writes; a template failing in one of them fails the build, naming the
+    page, with no render process left behind and nothing committed."""
+    from newsdesk.publish import output
+
+    monkeypatch.setattr(output, "FORK_MIN", 1)  # every chunk goes to the render processes
+    monkeypatch.setattr(output, "FLUSH_PAGES", 7)  # many chunks: planning overlaps rendering
+    with Store(sqlite_url) as store:
+        _import(store, tmp_path / "data", _stories(range(60)))
+        forked = build_site(store, tmp_path / "forked", Settings(output_workers=2, site_per_page=5))
+        build_site(store, tmp_path / "single", Settings(output_workers=1, site_per_page=5))
+        assert _same(tmp_path / "forked", tmp_path / "single") and forked.written == forked.pages > 100
+        theme = tmp_path / "theme"
+        theme.mkdir()
+        (theme / "article.html").write_text("{{ article.title.nope() }}\n", encoding="utf-8")
+        with pytest.raises(PublishError, match=r"cannot render posts/[0-9a-f]{32}\.html") as caught:
+            build_site(store, tmp_path / "broken", Settings(output_workers=2), theme=theme)
+    assert "Traceback" not in str(caught.value)
+    assert not multiprocessing.active_children() and _children_of(os.getpid()) == []
+    with sqlite3.connect(tmp_path / "broken" / MANIFEST) as manifest:  # nothing committed: the next build is full
+        assert manifest.execute("SELECT count(*) FROM meta WHERE name = 'site'").fetchone() == (0,)
+
+
+def _children_of(pid: int) -> list[str]:
+    """Processes whose parent is ``pid`` (zombies included: a render process not waited for)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(stat.parent.name)
+    return found

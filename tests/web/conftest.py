@@ -9,7 +9,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import write_data
-from tests.web.helpers import RECORDS, running
+from tests.web.helpers import PAGED, RECORDS, running
 
 
 @pytest.fixture
@@ -17,6 +17,6 @@ def server(db_url, tmp_path):
     write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
     store = Store(db_url)
     import_paths(store, [tmp_path / "data"], Settings())
-    with running(create_app(store, Settings())) as client:
+    with running(create_app(store, PAGED)) as client:
         yield client
     store.close()

@@ -9,7 +9,10 @@ import time
 import httpx
 import uvicorn
 
+from newsdesk.config import Settings
 from tests.conftest import record
+
+PAGED = Settings(site_per_page=10)  # what the tests' page arithmetic is written for
 
 RECORDS = [
     record(n, title=f"美联储第{n}次会议 Fed meeting {n}", pub_date=1738917470 + n, source=f"wire_{n % 2}")

@@ -317,3 +317,21 @@ def test_pruned_articles_leave_the_cached_pages(db_url, tmp_path):
             time.sleep(1.1)  # the cache reads the version at most once a second
             assert "stale story" not in client.get("/").text and "fresh story" in client.get("/").text
             assert len(client.get("/api/articles").json()["articles"]) == 1
+
+
+@pytest.mark.slow  # a command-line build
+def test_the_per_page_setting_pages_the_served_lists_and_the_built_site(sqlite_url, tmp_path):
+    write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)  # 24 articles
+    (tmp_path / "settings.toml").write_text("[site]\nper_page = 7\n", encoding="utf-8")
+    settings = Settings(site_per_page=7)
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "data"], settings)
+        with running(create_app(store, settings)) as client:
+            served = [client.get(path).text.count('class="card"') for path in ("/", "/page/1.html", "/page/2.html")]
+    config = ("--config", str(tmp_path / "settings.toml"))
+    newsdesk(*config, "build", str(tmp_path / "site"), db=sqlite_url, check=True)
+    built = [(tmp_path / "site" / p).read_text(encoding="utf-8").count('class="card"') for p in ("index.html",)]
+    assert served == [10, 7, 7]  # 24 = 10 on the front page + two full pages of 7
+    assert built == [7]  # the home page shows a page of the newest; the archives by month hold the rest
+    narrow = newsdesk(*config, "build", str(tmp_path / "narrow"), "--per-page", "3", db=sqlite_url, check=True)
+    assert narrow.returncode == 0 and (tmp_path / "narrow" / "index.html").read_text().count('class="card"') == 3

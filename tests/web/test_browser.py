@@ -19,6 +19,7 @@ from newsdesk.publish.site import build_site
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import ROOT, record, write_data
+from tests.web.helpers import PAGED
 
 pytestmark = pytest.mark.slow
 
@@ -106,10 +107,10 @@ def sites(tmp_path_factory, browser):
     write_data(folder / "data" / "wire" / "news.json", RECORDS)
     store = Store(f"sqlite:///{folder / 'site.db'}")
     import_paths(store, [folder / "data"], Settings())
-    build_site(store, folder / "public", Settings())
+    build_site(store, folder / "public", PAGED)
     served_port, static_port = _free_port(), _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(store, Settings()), host="127.0.0.1", port=served_port, log_level="warning")
+        uvicorn.Config(create_app(store, PAGED), host="127.0.0.1", port=served_port, log_level="warning")
     )
     threading.Thread(target=server.run, daemon=True).start()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder / "public"))

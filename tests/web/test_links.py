@@ -14,7 +14,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.publish.site import build_site
 from newsdesk.store import Store
 from tests.conftest import json_source, record, write_data
-from tests.web.helpers import RECORDS, running
+from tests.web.helpers import PAGED, RECORDS, running
 
 MAX_DEPTH = 3
 
@@ -71,7 +71,7 @@ def test_every_link_of_the_static_build_resolves(sqlite_url, tmp_path):
     write_data(tmp_path / "data" / "wire" / "news.json", [*RECORDS, record(90, language="en", title="English story")])
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
-        build_site(store, tmp_path / "site", Settings())
+        build_site(store, tmp_path / "site", PAGED)
     root = tmp_path / "site"
 
     def fetch(url: str) -> tuple[int, str, str]:

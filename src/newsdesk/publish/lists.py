@@ -150,7 +150,7 @@ class Lists:
             key = digest(spec.title, pager(spec.base, number, sealed), [stamp(e) for e in chunk])
             path = page_address(spec.base, number)
             render = functools.partial(self._render, spec, path, chunk, number, sealed)
-            self.out.page(page_file(path), key, render, self.sitemap(path))
+            self.out.page(page_file(path), key, render, self.sitemap(path), holds=len(chunk))
             if past:
                 break
             # done once past the oldest change and the newest page of before (whose links change)
@@ -177,7 +177,8 @@ class Lists:
             chunk = list(members[start:stop])
             key = digest(base, pager(base, number, sealed), [stamp(e) for e in chunk])
             spec = ListSpec(("watch", base), base, title, len(members))
-            self.out.page(page_file(path), key, functools.partial(self._render, spec, path, chunk, number, sealed))
+            render = functools.partial(self._render, spec, path, chunk, number, sealed)
+            self.out.page(page_file(path), key, render, holds=len(chunk))
         self.feeds(base, title, list(members[:FEED_ITEMS]))
 
     def _read(self, spec: ListSpec) -> Iterator[Entry]:

@@ -10,7 +10,8 @@ removed (a full build); either way the folder ends as a full build into an empty
 one would leave it.
 
 Planned pages are rendered in chunks (:meth:`Output.flush`), split among forked
-processes when there are many, so memory stays flat however large the site; the
+processes when there are many (the build plans the next chunk while they render),
+so memory stays flat however large the site; the
 bookkeeping is committed only after every page is written, so an interrupted build
 is completed by the next. Sitemaps (one per day of articles, a few for the lists)
 are written at the end, those whose pages changed.
@@ -18,8 +19,10 @@ are written at the end, those whose pages changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +37,8 @@ from newsdesk.publish.manifest import MANIFEST, Manifest
 __all__ = ["MANIFEST", "BuildReport", "Output", "digest", "files_digest", "save_json"]
 
 FORK_MIN = 2000  # fewer pages than this render in one process (forking costs more)
-FLUSH_PAGES = 4000  # planned pages held before they are rendered (each holds its articles' entries)
+FLUSH_PAGES = 4000  # planned pages held before they are rendered
+FLUSH_ENTRIES = 40_000  # or articles' entries held by them (a list page holds a page of them)
 
 
 @dataclass
@@ -87,8 +91,9 @@ class Output:
         self.build = int(self.manifest.meta("build", "0") or 0) + 1
         self._root = str(folder)
         self._jobs: list[_Job] = []
-        self._planned = 0
+        self._planned = self._held = 0
         self._confirmed: list[str] = []
+        self._children: list[tuple[int, int, list[_Job]]] = []  # render processes: pid, pipe, their jobs
         self._sitemaps: set[str] = set()
         self._sitemap_files = 0
 
@@ -117,19 +122,25 @@ class Output:
         self.report.unchanged += len(paths)
         return True
 
-    def page(self, path: str, key: str, render: Callable[[], str], sitemap: str | None = None) -> None:
+    def page(
+        self, path: str, key: str, render: Callable[[], str], sitemap: str | None = None, *, holds: int = 1
+    ) -> None:
         """Plan ``path``: rendered unless the previous build made it with the same ``key``;
-        listed in the sitemap named ``sitemap`` (none: not listed)."""
+        listed in the sitemap named ``sitemap`` (none: not listed). ``holds``: the
+        articles' entries its ``render`` keeps until it runs."""
         if not self.current(path, key):
-            self.pages([(path, key, sitemap)], lambda: [render()])
+            self.pages([(path, key, sitemap)], lambda: [render()], holds=holds)
 
-    def pages(self, pages: Sequence[tuple[str, str, str | None]], render: Callable[[], list[str]]) -> None:
+    def pages(
+        self, pages: Sequence[tuple[str, str, str | None]], render: Callable[[], list[str]], *, holds: int = 0
+    ) -> None:
         """Plan pages rendered together (articles whose bodies are read in one query)."""
         self.report.pages += len(pages)
         self.report.rendered += len(pages)
         self._jobs.append(_Job(pages, render))
         self._planned += len(pages)
-        if self._planned >= FLUSH_PAGES:
+        self._held += holds or len(pages)
+        if self._planned >= FLUSH_PAGES or self._held >= FLUSH_ENTRIES:
             self.flush()
 
     def drop(self, paths: Iterable[str]) -> None:
@@ -141,9 +152,10 @@ class Output:
 
     def flush(self) -> None:
         """Render and write the pages planned so far, and note them in the bookkeeping."""
-        jobs, self._jobs, self._planned = self._jobs, [], 0
+        jobs, self._jobs, self._planned, self._held = self._jobs, [], 0, 0
         if self.workers > 1 and sum(len(job.pages) for job in jobs) >= FORK_MIN:
-            self._render_forked(jobs, self.workers, self.after_fork)
+            self._collect()  # at most one flush renders while the next is planned
+            self._fork(jobs)
         else:
             self._render(jobs)
         made = [page for job in jobs for page in job.pages]
@@ -156,6 +168,7 @@ class Output:
         planned ``everything`` (a full build), write the changed sitemaps, commit the
         bookkeeping with ``mark`` (what the next build starts from)."""
         self.flush()
+        self._collect()
         if everything:
             self.drop(self.manifest.stale(self.build))
         self._write_sitemaps(site, everything)
@@ -169,7 +182,13 @@ class Output:
         return self.report
 
     def close(self) -> None:
-        """Leave without committing (a failed build)."""
+        """Leave without committing (a failed build): render processes are stopped."""
+        for pid, read, _ in self._children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            os.close(read)
+        self._children = []
         self.manifest.close()
 
     def _write_sitemaps(self, site: str, everything: bool) -> None:
@@ -228,18 +247,21 @@ class Output:
                 if self.on_page:
                     self.on_page(path)
 
-    def _render_forked(self, jobs: list[_Job], workers: int, after_fork: Callable[[], None] | None) -> None:
-        shares = [jobs[n::workers] for n in range(workers)]
-        children = []
-        for share in shares[1:]:
+    def _fork(self, jobs: list[_Job]) -> None:
+        """Start render processes for ``jobs`` (split among them) and go on: the
+        build plans the next pages while they render these."""
+        for share in (jobs[n :: self.workers] for n in range(self.workers)):
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child renders its share and reports its counts
                 os.close(read)
-                os._exit(self._child(share, write, after_fork))
+                os._exit(self._child(share, write, self.after_fork))
             os.close(write)
-            children.append((pid, read, share))
-        self._render(shares[0])
+            self._children.append((pid, read, share))
+
+    def _collect(self) -> None:
+        """Wait for the render processes; count what they wrote; raise what failed."""
+        children, self._children = self._children, []
         failures = []
         for pid, read, share in children:
             with os.fdopen(read, "rb") as pipe:

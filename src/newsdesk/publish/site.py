@@ -103,15 +103,17 @@ def build_site(
     folder: Path,
     settings: Settings,
     *,
-    per_page: int = 10,
+    per_page: int | None = None,
     theme: Path | None = None,
     on_page: Callable[[str], None] | None = None,
     full: bool = False,
     watchlists: Mapping[str, Sequence[Article]] | None = None,
 ) -> BuildReport:
     """Build the site into ``folder``, rendering only what changed since the last
-    build there (every page is planned when ``full``). ``watchlists``: the public
+    build there (every page is planned when ``full``). ``per_page``: articles per
+    list page (default: the ``site.per_page`` setting). ``watchlists``: the public
     ones' stories, newest alert first (``watch/NAME/`` and its feeds)."""
+    per_page = per_page or settings.site_per_page
     names = display_names(settings.sources_folder)
     env = environment(theme, settings.tz, names)
     workers = settings.output_workers or os.cpu_count() or 1

@@ -49,7 +49,6 @@ from newsdesk.web.timing import RequestTiming
 
 __all__ = ["create_app"]
 
-PER_PAGE = 10
 SEARCH_PAGE = 20
 _UUID = re.compile(r"[0-9a-f]{32}")
 
@@ -113,7 +112,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         def make() -> str:
             found = total(where)
-            pages = list_pages(found, PER_PAGE)
+            pages = list_pages(found, settings.site_per_page)
             sealed = len(pages) - 1
             if number > sealed:
                 raise HTTPException(404)
