@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from newsdesk.models import ArticleFilter, canonical_language, in_language
 from newsdesk.store.schema import article_tags, articles
 
-__all__ = ["conditions", "count_query", "languages", "page_query"]
+__all__ = ["conditions", "count_query", "distinct", "languages", "page_query"]
 
 
 def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
@@ -82,18 +82,24 @@ def _tag_page(where: ArticleFilter, after: tuple[datetime, str] | None) -> sa.Se
 
 
 def languages(conn: sa.Connection, lang: str) -> list[str]:
-    """The stored languages a filter of ``lang`` takes (``zh``: ``zh-CN``, ``zh-HK`` …),
-    found by skipping through the ``(language, published)`` index, a seek a value."""
+    """The stored languages a filter of ``lang`` takes (``zh``: ``zh-CN``, ``zh-HK`` …)."""
     lang = canonical_language(lang)
-    found = sa.text(
-        "WITH RECURSIVE v(language) AS ("
-        " SELECT min(language) FROM articles WHERE language >= :low AND language < :high"
-        " UNION ALL SELECT (SELECT min(a.language) FROM articles a WHERE a.language > v.language"
-        " AND a.language < :high) FROM v WHERE v.language IS NOT NULL"
-        ") SELECT language FROM v WHERE language IS NOT NULL"
-    )
-    values = conn.execute(found, {"low": lang, "high": lang + "."}).scalars()
+    values = distinct(conn, "articles", "language", lang, lang + ".")  # "-" sorts before "."
     return [value for value in values if in_language(value, lang)]
+
+
+def distinct(conn: sa.Connection, table: str, column: str, low: str, high: str, limit: int = 1000) -> list[str]:
+    """The values of ``column`` from ``low`` up to (not including) ``high``, at most
+    ``limit``, found by skipping through an index that starts with the column, a seek
+    a value: not a read of every row of the range (a tag's holds a row per article)."""
+    found = sa.text(
+        f"WITH RECURSIVE v(value, n) AS ("
+        f" SELECT min({column}), 1 FROM {table} WHERE {column} >= :low AND {column} < :high"
+        f" UNION ALL SELECT (SELECT min(t.{column}) FROM {table} t WHERE t.{column} > v.value"
+        f" AND t.{column} < :high), v.n + 1 FROM v WHERE v.value IS NOT NULL AND v.n < :limit"
+        f") SELECT value FROM v WHERE value IS NOT NULL"
+    )
+    return list(conn.execute(found, {"low": low, "high": high, "limit": limit}).scalars())
 
 
 def page_query(

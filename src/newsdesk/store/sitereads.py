@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsdesk.models import Article
-from newsdesk.store import bulk
+from newsdesk.store import bulk, listing
 from newsdesk.store.schema import article_tags, articles
 
 __all__ = ["BODIES", "Group", "SiteReads"]
@@ -64,6 +64,14 @@ class SiteReads:
                 for row in conn.execute(query.where(where)).mappings():
                     found.setdefault(row["cluster"], []).append(Article(**{**row, **dict.fromkeys(BODIES, "")}))
         return found
+
+    def tags_starting(self, prefix: str, limit: int = 200) -> list[str]:
+        """Tags that start with ``prefix``, at most ``limit`` (a tag page's address names
+        its tag by a slug: these are the candidates), a seek each through the tags' index.
+        The range's end assumes code-point order (SQLite; PostgreSQL with the C
+        collation): under another collation some may be missed."""
+        with self._connect() as conn:
+            return listing.distinct(conn, "article_tags", "tag", prefix, prefix + "\U0010ffff", limit)
 
     def groups_of(self, kind: str, names: list[str]) -> dict[str, list[Article]]:
         """The articles of several small lists of one kind ("tag", "source", "language")

@@ -77,7 +77,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return shared.get("context", make)
 
     figures = SiteFigures(store, shared)
-    names, total = figures.names, figures.total
+    total = figures.total
 
     def label(kind: str, name: str) -> str:
         """What a page or feed title shows for a tag, source or language."""
@@ -89,9 +89,11 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         value = cache.fresh(key)
         return value if value is not None else await run_in_threadpool(cache.get, key, make)
 
-    async def names_now(kind: str) -> dict[str, str]:
-        value = shared.fresh(f"names:{kind}")
-        return value if value is not None else await run_in_threadpool(names, kind)
+    async def named(kind: str, slug: str) -> str | None:
+        table = shared.fresh(f"names:{kind}")
+        if table is not None and slug in table:
+            return str(table[slug])
+        return await run_in_threadpool(figures.named, kind, slug)
 
     def ticker_header(symbol: str) -> dict[str, Any] | None:
         """A ticker page's header: names, exchange, articles per day over the last 30 days."""
@@ -177,7 +179,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         ("sources", "sources", "source"),
         ("lang", "languages", "lang"),
     ):
-        route = list_route(prefix, kind, field, names_now, listing, label)
+        route = list_route(prefix, kind, field, named, listing, label)
         app.add_api_route(f"/{prefix}/{{slug}}/", route, include_in_schema=False)
         app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}.html", route, include_in_schema=False)
         app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}/", list_moved(prefix), include_in_schema=False)
@@ -321,7 +323,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     app.include_router(sources.router(store, settings, render))
     app.include_router(watch_routes.router(store, settings, load_watchers, render))  # before /{prefix}/{slug}/{feed}
-    app.include_router(feed_routes.router(store, settings, cache, names, label))
+    app.include_router(feed_routes.router(store, settings, cache, figures, label))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def not_found(path: str) -> Response:

@@ -19,6 +19,7 @@ from newsdesk.models import ArticleFilter
 from newsdesk.publish import feeds
 from newsdesk.publish.site import FEED_ITEMS, entry
 from newsdesk.store import Store
+from newsdesk.web.figures import SiteFigures
 from newsdesk.web.filters import only
 
 __all__ = ["router"]
@@ -35,11 +36,11 @@ def router(
     store: Store,
     settings: Settings,
     cache: Any,
-    names: Callable[[str], dict[str, str]],
+    figures: SiteFigures,
     label: Callable[[str, str], str],
 ) -> APIRouter:
-    """The feed and sitemap routes; ``cache``, ``names`` (slug → name of a tag, source
-    or language) and ``label`` (kind, name → what a title shows) are the web app's."""
+    """The feed and sitemap routes; ``cache``, ``figures`` (the slugs of tags, sources
+    and languages) and ``label`` (kind, name → what a title shows) are the web app's."""
     api = APIRouter()
 
     def feed(request: Request, file: str, base: str, title: str, where: ArticleFilter) -> Response:
@@ -59,7 +60,7 @@ def router(
 
         def group_feed(request: Request, prefix: str, slug: str, file: str = file) -> Response:
             kind, field = GROUPS.get(prefix, ("", ""))
-            name = names(kind).get(slug) if kind else None
+            name = figures.named(kind, slug) if kind else None
             if name is None:
                 raise HTTPException(404)
             return feed(
@@ -77,7 +78,7 @@ def router(
         def make() -> dict[str, str]:
             paths = [""] + [entry(a).path for a in store.iter_articles(bodies=False)]
             for prefix, (kind, _) in GROUPS.items():
-                paths += [f"{prefix}/{slug}/" for slug in sorted(names(kind))]
+                paths += [f"{prefix}/{slug}/" for slug in sorted(figures.names(kind))]
             return feeds.sitemaps(site, paths)
 
         return cache.get(f"sitemaps:{site}", make)  # type: ignore[no-any-return]

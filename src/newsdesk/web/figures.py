@@ -42,6 +42,18 @@ class SiteFigures:
 
         return self.shared.get(f"names:{kind}", make)
 
+    def named(self, kind: str, slug: str) -> str | None:
+        """The tag, source or language whose page is at ``slug``. A tag is looked up
+        among the tags that start as its slug does (a seek each): the table of every
+        tag (a count over every article's tags: seconds at two million, made again
+        whenever the articles change) is read only for a slug not found so (a tag
+        that starts with a sign, a name the slug could not keep)."""
+        if kind == "tags" and not slug.startswith("t-"):
+            for tag in self.store.tags_starting(slug.split("-", 1)[0]):
+                if slugify(tag) == slug:
+                    return tag
+        return self.names(kind).get(slug)
+
     def total(self, where: ArticleFilter) -> int:
         """How many articles a list holds: the whole site's, a source's or a language's
         from the counts above (counting a million rows takes 30–90 ms on PostgreSQL,

@@ -22,11 +22,12 @@ def page_number(number: int | None) -> int:
     return number or 0
 
 
-def list_route(prefix: str, kind: str, field: str, names: Any, listing: Any, label: Any) -> Any:
-    """The route of the lists under ``prefix`` (``tags``, ``sources``, ``lang``)."""
+def list_route(prefix: str, kind: str, field: str, named: Any, listing: Any, label: Any) -> Any:
+    """The route of the lists under ``prefix`` (``tags``, ``sources``, ``lang``);
+    ``named(kind, slug)`` finds the list's name."""
 
     async def route(request: Request, slug: str, number: int | None = None) -> HTMLResponse:
-        name = (await names(kind)).get(slug)
+        name = await named(kind, slug)
         if name is None:
             raise HTTPException(404)
         where = filters.only(field, name)
