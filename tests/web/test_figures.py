@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 
 from newsdesk.models import ArticleFilter
-from newsdesk.store import Store
 from newsdesk.publish.templating import slugify
+from newsdesk.store import Store
 from newsdesk.web.cache import PageCache
 from newsdesk.web.figures import SiteFigures
 from tests.conftest import article
