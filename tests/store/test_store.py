@@ -260,3 +260,36 @@ def test_a_migration_stopped_half_way_leaves_the_database_as_it_was(sqlite_url):
     engine.dispose()
     with Store(sqlite_url) as store, store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()
+
+
+def test_a_numbered_page_in_the_older_half_is_read_from_the_oldest_end_with_the_same_rows(db_url):
+    from datetime import datetime as dt
+
+    from newsdesk.models import ArticleFilter
+    from newsdesk.publish.lists import list_pages
+
+    forms = ["zh-CN", "zh", "en", None]
+    with Store(db_url) as store:
+        made = [
+            article(
+                n,
+                published=dt(2025, 2, 1 + n % 9, 8, n % 5, tzinfo=UTC),
+                language=forms[n % 4],
+                source=f"wire_{n % 3}",
+                tags=(["黄金"] if n % 2 else ["原油"]) + (["GLD"] if n % 3 else []),
+                tickers=["GLD"] if n % 3 else [],
+            )  # fmt: skip
+            for n in range(90)
+        ]  # shared publication times: the uuid breaks the tie, in both directions
+        store.save(made, [], datetime.now(UTC))
+        filters = [ArticleFilter(), ArticleFilter(lang="zh"), ArticleFilter(tag="黄金"), ArticleFilter(ticker="GLD")]
+        filters += [ArticleFilter(source="wire_1", lang="zh"), ArticleFilter(tag="原油", source="wire_2")]
+        for where in filters:
+            expected = [a.uuid for a in sorted(made, key=lambda a: (a.published, a.uuid), reverse=True)
+                        if where.matches(a)]  # fmt: skip
+            total = len(expected)
+            assert total > 8, where
+            for _, start, stop in list_pages(total, 4):  # the front page, then from the oldest
+                page = store.page(where, stop - start, offset=start, total=total)
+                assert [a.uuid for a in page] == expected[start:stop], (where, start)
+            assert store.page(where, 4, offset=total - 2, total=total)[-1].uuid == expected[-1]  # a short last page

@@ -236,14 +236,15 @@ class Store(WatchlistStore, SiteReads):
             return [(tag, n) for tag, n in conn.execute(query.limit(limit))]
 
     def page(
-        self, where: ArticleFilter, limit: int, after: tuple[datetime, str] | None = None, *, offset: int = 0
+        self, where: ArticleFilter, limit: int, after: tuple[datetime, str] | None = None, **paged: int
     ) -> list[Article]:
-        """One page of articles, newest first, without their bodies (lists, feeds and the
-        API's summaries show none): after the keyset cursor ``after`` (the API), or
-        skipping ``offset`` rows (numbered site pages)."""
+        """One page of articles, newest first, without their bodies (lists, feeds and the API
+        show none): after the keyset cursor ``after`` (the API), or skipping ``offset``
+        rows (numbered site pages; ``total``: see :func:`listing.page_query`)."""
         with self._connect() as conn:
             values = listing.languages(conn, where.lang) if where.lang else None
-            query = listing.page_query(where, limit, after, offset=offset, skip=_BODIES, languages=values)
+            small = listing.small_tag(conn, where)
+            query = listing.page_query(where, limit, after, skip=_BODIES, languages=values, small=small, **paged)
             return [_bodiless(row) for row in conn.execute(query).mappings()]
 
     def arrival_keys(self, after: tuple[datetime, str], limit: int = 2000) -> list[tuple[datetime, str]]:
@@ -284,7 +285,7 @@ class Store(WatchlistStore, SiteReads):
 
     def count_where(self, where: ArticleFilter) -> int:
         with self._connect() as conn:
-            return int(conn.execute(listing.count_query(where)).scalar_one())
+            return int(conn.execute(listing.count_query(where, listing.small_tag(conn, where))).scalar_one())
 
     def source_counts(self) -> list[tuple[str, int, datetime]]:
         """Each source with its article count and newest publication time."""

@@ -119,7 +119,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             if number > sealed:
                 raise HTTPException(404)
             _, start, stop = pages[0 if number == 0 else 1 + sealed - number]
-            members = store.page(where, stop - start, offset=start) if stop > start else []
+            members = store.page(where, stop - start, offset=start, total=found) if stop > start else []
             first_run = _health_summary(store) if base == "" and found == 0 and not chosen.values else None
             return env.get_template("list.html").render(
                 context(),
