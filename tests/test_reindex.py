@@ -65,3 +65,30 @@ def test_a_database_from_before_search_is_upgraded_then_reindexed(sqlite_url):
     assert "0123456789abcdef0123456789abcdef" in result.stdout and "reindex" not in result.stderr
     again = newsdesk("reindex", "--all", db=sqlite_url, check=True)
     assert "1 articles reindexed" in again.stderr
+
+
+def test_reindex_renumbers_search_entries_an_earlier_version_wrote_resumably(sqlite_url, tmp_path):
+    """A large database keeps the search rows the upgrade found (rowid from the uuid):
+    reindex moves them, a batch a transaction, to the rowids the store writes now."""
+    from newsdesk.store import index
+
+    made = [record(n, title=f"白银第{n}号报道", pub_date=f"2025-02-{1 + n:02d} 10:00") for n in range(10)]
+    write_data(tmp_path / "data" / "wire" / "news.json", made)
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        stored = {a.uuid: a.published for a in store.iter_articles(bodies=False)}
+        with store.engine.begin() as conn:  # as an earlier version wrote them
+            for uuid in stored:
+                conn.execute(sa.text("UPDATE search_fts SET rowid = :r WHERE uuid = :u"),
+                             {"r": index.legacy_rowid(uuid), "u": uuid})  # fmt: skip
+        moves = store.move_search_rowids(batch=4)
+        assert next(moves) == 4  # then stopped: the first batch stays done
+        moves.close()
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM search_fts WHERE rowid < 0")).scalar() == 4
+    done = newsdesk("reindex", db=sqlite_url, check=True)
+    assert "6 search entries renumbered" in done.stderr
+    with Store(sqlite_url) as store, store.engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT uuid, rowid FROM search_fts")).all())
+        assert rows == {uuid: index.rowid(uuid, published) for uuid, published in stored.items()}
+        assert len(search(store, "白银", limit=20)) == 10

@@ -296,7 +296,9 @@ def reindex_command(
 ) -> None:
     """Rebuild search index, language, tickers, tags and clusters of stored articles.
 
-    Resumable: an interrupted run keeps its finished batches; run it again to go on.
+    Also renumbers search entries an earlier version wrote (SQLite databases of more
+    than 200,000 articles, which the upgrade left as they were). Resumable: an
+    interrupted run keeps its finished batches; run it again to go on.
     Example: newsdesk reindex --all
     """
     from newsdesk.enrich import VERSION
@@ -310,7 +312,12 @@ def reindex_command(
         with progress_bar(sys.stderr.isatty()) as progress:
             task = progress.add_task("reindexing", total=total)
             done = reindex(store, batch_size=batch, on_error=show_error, on_batch=lambda n: progress.advance(task, n))
-    err.print(f"{done} articles reindexed")
+            renumbering = progress.add_task("renumbering the search index", total=None)
+            moved = 0
+            for n in store.move_search_rowids(max(batch, 2000)):
+                moved += n
+                progress.advance(renumbering, n)
+    err.print(f"{done} articles reindexed" + (f", {moved} search entries renumbered" if moved else ""))
 
 
 @app.command("prune")

@@ -236,3 +236,55 @@ def test_cli_table_output_and_filters(sqlite_url, tmp_path):
     assert "Markets wrap" in result.stdout and "two rate cuts" not in result.stdout
     bad = newsdesk("search", "fed", "--since", "yesterday", db=sqlite_url)
     assert bad.returncode == 2 and "--since" in bad.stderr
+
+
+def test_a_query_matching_more_than_the_candidates_ranks_its_newest(sqlite_url, tmp_path, monkeypatch):
+    from newsdesk.store import index
+
+    monkeypatch.setattr(index, "CANDIDATES", 5)
+    older = [record(n, title="Zinc zinc zinc", description="<p>Zinc zinc.</p>", pub_date=f"2025-03-0{n} 10:00")
+             for n in (1, 2)]  # fmt: skip  # the best matches, but the oldest
+    newer = [record(n, title=f"Metals {n}", description="<p>Zinc rose.</p>", pub_date=f"2025-03-{n:02d} 10:00")
+             for n in range(10, 18)]  # fmt: skip
+    write_data(tmp_path / "zinc" / "wire" / "news.json", older + newer)
+    with Store(sqlite_url) as opened:
+        import_paths(opened, [tmp_path / "zinc"], Settings())
+        assert sorted(ids(search(opened, "zinc", limit=10))) == [13, 14, 15, 16, 17]  # the newest five
+        assert ids(search(opened, "zinc", limit=10, newest=True))[:3] == [17, 16, 15]  # by date: every match
+        monkeypatch.setattr(index, "CANDIDATES", 50)
+        assert ids(search(opened, "zinc", limit=2)) == [2, 1]  # fewer match: all are ranked
+
+
+def test_the_index_keeps_one_entry_an_article_when_its_date_changes_or_it_was_indexed_by_uuid(sqlite_url, tmp_path):
+    """Rowids follow publication time: an update that moves an article's date, an
+    entry written under the earlier scheme (rowid from the uuid), and a prune each
+    leave exactly one entry an article, or none."""
+    import sqlite3
+
+    from newsdesk.pipeline.prune import prune
+    from newsdesk.store import index
+
+    first = [record(n, title=f"Nickel {n}", pub_date="2025-03-01 10:00") for n in range(4)]
+    write_data(tmp_path / "one" / "wire" / "news.json", first)
+    moved = dict(first[0], pub_date="2025-03-09 10:00", title="Nickel 0b")
+    write_data(tmp_path / "two" / "wire" / "news.json", [moved])
+    write_data(tmp_path / "three" / "wire" / "news.json", [dict(first[3], title="Nickel 3 again")])
+    path = sqlite_url.removeprefix("sqlite:///")
+
+    def entries() -> tuple[int, int, int]:
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT count(*), count(DISTINCT uuid), sum(rowid >= 0) FROM search_fts").fetchone()
+
+    with Store(sqlite_url) as opened:
+        import_paths(opened, [tmp_path / "one"], Settings())
+        legacy = search(opened, '"nickel 3"')[0].uuid
+    with sqlite3.connect(path) as db:  # as an earlier version wrote it
+        db.execute("UPDATE search_fts SET rowid = ? WHERE uuid = ?", (index.legacy_rowid(legacy), legacy))
+    assert entries() == (4, 4, 1)
+    with Store(sqlite_url) as opened:
+        assert import_paths(opened, [tmp_path / "two"], Settings()).updated == 1  # a later date: a new rowid
+        assert entries() == (4, 4, 1) and ids(search(opened, "nickel", limit=10, newest=True))[0] == 0
+        assert import_paths(opened, [tmp_path / "three"], Settings()).updated == 1  # the old scheme's entry goes
+        assert entries() == (4, 4, 0) and ids(search(opened, "again")) == [3]
+        prune(opened, Settings(retention_days=30), [])
+        assert entries() == (0, 0, None)

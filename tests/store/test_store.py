@@ -293,3 +293,24 @@ def test_a_numbered_page_in_the_older_half_is_read_from_the_oldest_end_with_the_
                 page = store.page(where, stop - start, offset=start, total=total)
                 assert [a.uuid for a in page] == expected[start:stop], (where, start)
             assert store.page(where, 4, offset=total - 2, total=total)[-1].uuid == expected[-1]  # a short last page
+
+
+def test_search_rowids_written_by_uuid_are_rewritten_by_time_on_migration(sqlite_url):
+    # migration 0011 gives the rows an earlier version wrote (rowid from the uuid) the
+    # rowid the store writes now (index.rowid: publication time, then the uuid)
+    from newsdesk.store import index
+
+    with Store(sqlite_url) as store:
+        made = [article(n, title=f"铜价第{n}次上涨", published=T0 - timedelta(hours=n)) for n in range(12)]
+        store.save([enrich(a) for a in made], [], T0)
+        with store.engine.begin() as conn:
+            for a in made:
+                conn.execute(
+                    sa.text("UPDATE search_fts SET rowid = :legacy WHERE uuid = :uuid"),
+                    {"legacy": index.legacy_rowid(a.uuid), "uuid": a.uuid},
+                )
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0010'"))
+    with Store(sqlite_url) as store, store.engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT uuid, rowid FROM search_fts")).all())
+    assert rows == {a.uuid: index.rowid(a.uuid, a.published) for a in made}
+    assert sorted(rows, key=rows.__getitem__) == [a.uuid for a in reversed(made)]  # oldest first

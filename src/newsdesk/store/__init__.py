@@ -57,9 +57,8 @@ class Store(WatchlistStore, SiteReads):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str, *, mapped: bool = False) -> None:
-        """``mapped``: SQLite reads through memory-mapped I/O — for a server, whose reads
-        are its work; an import or a fetch daemon would see its resident memory grow
-        with the database."""
+        """``mapped``: SQLite reads through memory-mapped I/O — for a server, whose reads are
+        its work (an import's or a daemon's resident memory would grow with the file)."""
         self.engine = engines.create(url, mapped=mapped)
         self.dialect = self.engine.dialect.name
         self.growth = upkeep.Growth(self.engine)  # statistics kept in step with this store's writes
@@ -78,8 +77,7 @@ class Store(WatchlistStore, SiteReads):
         self.close()
 
     def known(self, uuids: Iterable[str]) -> dict[str, set[str]]:
-        """Map each stored uuid among ``uuids`` to the content hashes of every
-        record version imported for it."""
+        """Each stored uuid among ``uuids`` with the content hashes of its imported versions."""
         wanted = list(dict.fromkeys(uuids))
         found: dict[str, set[str]] = {}
         versions = article_versions.c
@@ -341,9 +339,11 @@ class Store(WatchlistStore, SiteReads):
             return retention.expired(conn, cutoffs)
 
     def vacuum(self) -> None:
-        """Give the space of removed rows back to the file system (SQLite; PostgreSQL's
-        autovacuum reuses it) and refresh the planner's statistics."""
+        """Give removed rows' space back (SQLite) and refresh the planner's statistics."""
         upkeep.vacuum(self.engine)
+
+    def move_search_rowids(self, batch: int = 2000) -> Iterator[int]:
+        return upkeep.move_search_rowids(self.engine, batch)  # see there
 
     def settle(self, removed: int = 0) -> bool:
         """After a large import (or a prune of ``removed`` articles): the VACUUM

@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from newsdesk.store import bulk
-from newsdesk.store.index import rowid
+from newsdesk.store import bulk, index
 from newsdesk.store.schema import (
     alerts,
     article_signatures,
@@ -88,7 +87,7 @@ def mark(conn: sa.Connection, name: str) -> None:
 
 def _remove_batch(conn: sa.Connection, uuids: list[str]) -> None:
     if conn.dialect.name == "sqlite":
-        conn.execute(sa.text("DELETE FROM search_fts WHERE rowid = :rowid"), [{"rowid": rowid(u)} for u in uuids])
+        index.delete_sqlite(conn, uuids)
     else:
         for name in ("search_index", "search_heads"):
             conn.execute(sa.text(f"DELETE FROM {name} WHERE uuid = ANY(:uuids)"), {"uuids": uuids})

@@ -15,12 +15,15 @@ vacuums them after a large import or prune.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import sqlalchemy as sa
 
 from newsdesk.errors import StoreError
+from newsdesk.store import index
 from newsdesk.store.engine import reason
 
-__all__ = ["Growth", "vacuum"]
+__all__ = ["Growth", "move_search_rowids", "vacuum"]
 
 # autovacuum_vacuum_insert_threshold / _scale_factor (PostgreSQL's defaults)
 _BASE_ROWS, _SHARE = 1000, 0.2
@@ -104,3 +107,20 @@ def vacuum(engine: sa.Engine) -> None:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM"))
             conn.execute(sa.text("PRAGMA optimize"))
+
+
+def move_search_rowids(engine: sa.Engine, batch: int) -> Iterator[int]:
+    """Give the search entries an earlier version wrote (SQLite, rowid from the uuid)
+    the rowid of their publication time, ``batch`` a transaction (an interrupted run
+    keeps what it moved); yields how many each moved."""
+    if engine.dialect.name != "sqlite":
+        return
+    while True:
+        try:
+            with engine.begin() as conn:
+                moved = index.move_legacy(conn, batch)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"could not renumber the search index: {reason(exc)}") from None
+        if not moved:
+            return
+        yield moved
