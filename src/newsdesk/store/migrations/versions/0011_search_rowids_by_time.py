@@ -19,8 +19,8 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-# The rewrite is one transaction, whose log holds the index anew: a minute or two
-# and a few GB at 200,000 articles. Larger databases are converted by reindex.
+# The rewrite is one transaction, whose log holds the index anew: 80 s at 100,000
+# articles (the file grew from 2.44 to 2.84 GB). Larger databases: reindex.
 _REWRITTEN_UP_TO = 200_000
 _COLUMNS = "uuid, source, language, published, title, body"
 
