@@ -335,3 +335,31 @@ def test_the_per_page_setting_pages_the_served_lists_and_the_built_site(sqlite_u
     assert built == [7]  # the home page shows a page of the newest; the archives by month hold the rest
     narrow = newsdesk(*config, "build", str(tmp_path / "narrow"), "--per-page", "3", db=sqlite_url, check=True)
     assert narrow.returncode == 0 and (tmp_path / "narrow" / "index.html").read_text().count('class="card"') == 3
+
+
+def test_the_tag_widget_is_counted_again_at_most_every_ten_minutes_with_the_cache_on(sqlite_url, tmp_path):
+    """A new article shows in the recent widget once the cache sees it; the tag widget's
+    counts (a count over every tag) are kept for ``TAG_LIST_SECONDS``."""
+    settings = Settings(web_cache_seconds=1)
+    first = [
+        record(n, title=f"特斯拉(TSLA.O)第{n}号报道", description="<p>特斯拉(TSLA.O)交付量创新高。</p>")
+        for n in range(3)
+    ]
+    later = [
+        record(10 + n, title=f"英伟达(NVDA.O)第{n}号报道", description="<p>英伟达(NVDA.O)涨。</p>") for n in range(5)
+    ]
+    write_data(tmp_path / "one" / "wire" / "news.json", first)
+    write_data(tmp_path / "two" / "wire" / "news.json", later)
+
+    def tag_widget(page: str) -> str:
+        return page.split('class="widget taglist"', 1)[1].split("</section>", 1)[0]
+
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "one"], settings)
+        with running(create_app(store, settings)) as client:
+            assert "/tags/TSLA/" in tag_widget(client.get("/").text)
+            import_paths(store, [tmp_path / "two"], settings)
+            time.sleep(2.2)  # past the page cache's second and its version reading
+            page = client.get("/").text
+            assert "英伟达(NVDA.O)第4号报道" in page  # the recent widget and the list: new
+            assert "/tags/NVDA/" not in tag_widget(page)  # the tag widget: not yet

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -276,10 +277,9 @@ class Store(WatchlistStore, SiteReads):
     def daily_counts(self, where: ArticleFilter, since: datetime) -> list[datetime]:
         """Publication times of the articles ``where`` selects since ``since`` (a page
         groups them into days in its own zone)."""
-        c = articles.c
-        query = sa.select(c.published).where(*listing.conditions(where), c.published >= since)
         with self._connect() as conn:
-            return list(conn.execute(query).scalars())
+            bounded = replace(where, since=max(since, where.since) if where.since else since)
+            return list(conn.execute(listing.times_query(bounded)).scalars())
 
     def count_where(self, where: ArticleFilter) -> int:
         with self._connect() as conn:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from newsdesk.models import ArticleFilter, canonical_language, in_language
 from newsdesk.store.schema import article_tags, articles
 
-__all__ = ["conditions", "count_query", "distinct", "languages", "page_query", "small_tag"]
+__all__ = ["conditions", "count_query", "distinct", "languages", "page_query", "small_tag", "times_query"]
 
 
 def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
@@ -86,6 +86,13 @@ def _tagged(
         others = conditions(ArticleFilter(source=where.source, lang=where.lang))
         chosen = chosen.select_from(article_tags.join(articles, articles.c.uuid == t.uuid)).where(*others)
     return chosen
+
+
+def times_query(where: ArticleFilter) -> sa.Select[Any]:
+    """The publication times of the articles a filter selects: a tag's (a ticker
+    page's articles per day) from the tag's own index, not its articles' rows."""
+    tagged = _tagged(where, article_tags.c.published)
+    return tagged if tagged is not None else sa.select(articles.c.published).where(*conditions(where))
 
 
 def count_query(where: ArticleFilter, small: bool = False) -> sa.Select[Any]:
