@@ -112,15 +112,21 @@ def vacuum(engine: sa.Engine) -> None:
 def move_search_rowids(engine: sa.Engine, batch: int) -> Iterator[int]:
     """Give the search entries an earlier version wrote (SQLite, rowid from the uuid)
     the rowid of their publication time, ``batch`` a transaction (an interrupted run
-    keeps what it moved); yields how many each moved."""
+    keeps what it moved), then merge the index's segments, a step a transaction;
+    yields how many each batch moved."""
     if engine.dialect.name != "sqlite":
         return
+    merging = False
     while True:
         try:
             with engine.begin() as conn:
+                if merging:
+                    if not index.merge_step(conn):
+                        return
+                    continue
                 moved = index.move_legacy(conn, batch)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not renumber the search index: {reason(exc)}") from None
-        if not moved:
-            return
-        yield moved
+        if moved:
+            yield moved
+        merging = not moved  # then merge what the moves left (see index.merge_step)

@@ -55,6 +55,8 @@ def _rewrite(rowid: object, rows: str) -> None:
         f"INSERT OR REPLACE INTO search_fts (rowid, {_COLUMNS}) SELECT id, {_COLUMNS} FROM search_moved ORDER BY id"
     )
     op.execute("DROP TABLE temp.search_moved")
+    # Every moved entry left a delete marker for each of its words: merge them away.
+    op.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
 
 
 def upgrade() -> None:
