@@ -88,9 +88,10 @@ def test_reindex_renumbers_search_entries_an_earlier_version_wrote_resumably(sql
             assert conn.execute(sa.text("SELECT count(*) FROM search_fts WHERE rowid < 0")).scalar() == 4
     done = newsdesk("reindex", db=sqlite_url, check=True)
     assert "6 search entries renumbered" in done.stderr
-    with Store(sqlite_url) as store, store.engine.connect() as conn:
-        rows = dict(conn.execute(sa.text("SELECT uuid, rowid FROM search_fts")).all())
+    with Store(sqlite_url) as store:
+        with store.engine.begin() as conn:
+            rows = dict(conn.execute(sa.text("SELECT uuid, rowid FROM search_fts")).all())
+            conn.execute(sa.text("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')"))  # raises if broken
         assert rows == {uuid: index.rowid(uuid, published) for uuid, published in stored.items()}
-        conn.execute(sa.text("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')"))  # raises if broken
         assert len(search(store, "白银", limit=20)) == 10
         assert list(store.move_search_rowids()) == []  # nothing left to move or merge
