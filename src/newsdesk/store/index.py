@@ -7,9 +7,9 @@ the body. Its rowid is made from the publication time and the uuid
 newest matches of a query are the end of its range — a query that matches more
 than :data:`CANDIDATES` articles ranks the newest that many, not all of them
 (BM25 scores each match it is asked to rank: 250 ms for a word in 180,000
-articles, against 8 ms for the newest 5,000). Rows written before that scheme
-have a rowid made from the uuid alone (zero or more); ``newsdesk reindex --all``
-rewrites them. PostgreSQL: the same tokens as a ``tsvector``
+articles, against 7 ms for 430 of them). Rows written before that scheme
+have a rowid made from the uuid alone (zero or more); ``newsdesk reindex``
+renumbers them. PostgreSQL: the same tokens as a ``tsvector``
 literal (title at weight A, body at D — again ten to one under ``ts_rank``) in
 ``search_index``, behind a GIN index, and a second, short one in
 ``search_heads``: the title and the first :data:`HEAD_TOKENS` tokens of the body,
@@ -48,7 +48,7 @@ _TITLE_WEIGHT, _BODY_WEIGHT = 10.0, 1.0
 HEAD_TOKENS = 100  # body tokens in PostgreSQL's ranking document, besides the title
 _BM25 = f"-bm25(search_fts, 0, 0, 0, 0, {_TITLE_WEIGHT}, {_BODY_WEIGHT})"
 _SPARE = 64  # rows ranked beyond those wanted, to see whether ties run past them
-CANDIDATES = 5000  # SQLite: a query matching more ranks its newest this many
+CANDIDATES = 2000  # SQLite: a query matching more ranks its newest this many
 
 
 def rowid(uuid: str, published: datetime) -> int:
