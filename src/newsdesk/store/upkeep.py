@@ -15,7 +15,7 @@ vacuums them after a large import or prune.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 
@@ -116,17 +116,15 @@ def move_search_rowids(engine: sa.Engine, batch: int) -> Iterator[int]:
     yields how many each batch moved."""
     if engine.dialect.name != "sqlite":
         return
-    merging = False
-    while True:
+
+    def step(work: Callable[[sa.Connection], int | bool]) -> int | bool:
         try:
             with engine.begin() as conn:
-                if merging:
-                    if not index.merge_step(conn):
-                        return
-                    continue
-                moved = index.move_legacy(conn, batch)
+                return work(conn)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not renumber the search index: {reason(exc)}") from None
-        if moved:
-            yield moved
-        merging = not moved  # then merge what the moves left (see index.merge_step)
+
+    while moved := int(step(lambda conn: index.move_legacy(conn, batch))):
+        yield moved
+    while step(index.merge_step):  # what the moves left (see index.merge_step)
+        pass
