@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +16,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.pipeline.prune import prune
 from newsdesk.store import Store
 from newsdesk.web import create_app
-from tests.conftest import json_source, newsdesk, record, start_newsdesk, write_data
+from tests.conftest import json_source, newsdesk, record, start_newsdesk, wait_for, write_data
 from tests.web.helpers import RECORDS, running
 
 
@@ -356,7 +358,20 @@ def test_the_tag_widget_is_counted_again_at_most_every_ten_minutes_with_the_cach
 
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "one"], settings)
+        counting, counted = threading.Event(), threading.Event()
+        tag_counts = store.tag_counts
+
+        def slow_counts(*args: Any, **kwargs: Any) -> Any:  # the counts of a large database: they take a while
+            counting.set()
+            counted.wait(10)
+            return tag_counts(*args, **kwargs)
+
+        store.tag_counts = slow_counts  # type: ignore[method-assign]
         with running(create_app(store, settings)) as client:
+            assert counting.wait(10)  # counted from the start, in the background
+            assert 'class="widget taglist"' not in client.get("/").text  # pages do not wait for it
+            counted.set()
+            wait_for(lambda: 'class="widget taglist"' in client.get("/").text, 10, "the tag widget")
             assert "/tags/TSLA/" in tag_widget(client.get("/").text)
             import_paths(store, [tmp_path / "two"], settings)
             time.sleep(2.2)  # past the page cache's second and its version reading

@@ -56,3 +56,33 @@ def test_with_seconds_zero_a_shared_value_lives_only_while_the_articles_are_unch
     time.sleep(1.1)  # the version is read at most once a second
     assert shared.fresh("widget") is None and shared.get("widget", make) == 2
     assert PageCache(0, lambda: "v").get("page", make) == 3  # without it, 0 is no cache at all
+
+
+def test_soon_answers_at_once_and_makes_the_value_in_one_background_thread(caplog):
+    version = ["v1"]
+    cache = PageCache(0, lambda: version[0], while_unchanged=True)
+    release, calls = threading.Event(), []
+
+    def slow() -> int:
+        calls.append(1)
+        release.wait(5)
+        if len(calls) == 2:
+            raise OSError("disk gone")
+        return len(calls)
+
+    assert [cache.soon("tags", slow) for _ in range(5)] == [None] * 5  # nothing yet, and nobody waits
+    release.set()
+    deadline = time.monotonic() + 5
+    while cache.soon("tags", slow) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cache.soon("tags", slow) == 1 and len(calls) == 1  # one thread made it
+    version[0] = "v2"
+    time.sleep(1.1)  # outdated: the old value meanwhile; the remake fails, is logged, and is tried again
+    assert cache.soon("tags", slow) == 1
+    while len(calls) < 2 or "disk gone" not in caplog.text:
+        assert time.monotonic() < deadline + 5
+        time.sleep(0.01)
+    assert "making tags in the background failed: disk gone" in caplog.text
+    while cache.soon("tags", slow) != 3:
+        assert time.monotonic() < deadline + 5
+        time.sleep(0.01)

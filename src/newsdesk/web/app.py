@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -62,22 +63,35 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestTiming)
     env = environment(None, settings.tz, display_names(settings.sources_folder))
-    cache = PageCache(settings.web_cache_seconds, store.version)
+    counted = threading.Event()  # the tag widget's first counts are in: pages made before lack it
+    cache = PageCache(settings.web_cache_seconds, lambda: (store.version(), counted.is_set()))
     # The tag widget and the slug tables: site-wide, costly on a large database (a
     # GROUP BY over every tag), the same for every page until the articles change.
     shared = PageCache(settings.web_cache_seconds, store.version, while_unchanged=True)
-    # With the cache on, the tag widget's counts are made again at most every ten
-    # minutes (1.5 s of a server process at a million articles; new ones hardly move them).
+    # The tag widget's counts take 1.5 s of a server process at a million articles:
+    # they are made in the background, from the start (pages show no widget until
+    # then), and with the cache on at most every ten minutes (new articles hardly
+    # move them); pages are answered with the last counts meanwhile.
     seconds = max(TAG_LIST_SECONDS, settings.web_cache_seconds) if settings.web_cache_seconds > 0 else 0
     slow = PageCache(seconds, store.version, while_unchanged=True)
 
+    def count_tags() -> list[tuple[str, int]]:
+        tags = store.tag_counts(("ticker", "topic"), limit=TAG_LIST)
+        counted.set()
+        return tags
+
+    def tag_list() -> list[tuple[str, int]] | None:
+        return slow.soon("tag_list", count_tags)
+
     def context() -> dict[str, Any]:
-        def make() -> dict[str, Any]:
+        def make(tags: list[tuple[str, int]]) -> dict[str, Any]:
             recent = [entry(a) for a in store.page(ArticleFilter(), RECENT)]
-            tags = slow.get("tag_list", lambda: store.tag_counts(("ticker", "topic"), limit=TAG_LIST))
             return {**page_context(settings, recent, tags, inline=True), "served": True}
 
-        return shared.get("context", make)
+        tags = tag_list()
+        return make([]) if tags is None else shared.get("context", lambda: make(tags))
+
+    tag_list()
 
     figures = SiteFigures(store, shared)
     total = figures.total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 __all__ = ["PageCache"]
 
 T = TypeVar("T")
+log = logging.getLogger("newsdesk.web")
 
 
 class PageCache:
@@ -30,6 +32,7 @@ class PageCache:
         self._items: dict[str, tuple[float, object, Any]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._making: set[str] = set()  # keys a background thread is making
 
     def version(self) -> object:
         checked, value = self._seen
@@ -72,3 +75,25 @@ class PageCache:
             return value
         finally:
             lock.release()
+
+    def soon(self, key: str, make: Callable[[], T]) -> T | None:
+        """The value of ``key`` without waiting for it: when it is missing or outdated,
+        one background thread makes it and this answers the old value (None when there
+        is none yet). A failure is logged and the next call tries again."""
+        hit = self._items.get(key)
+        if hit and self._current(hit):
+            return hit[2]  # type: ignore[no-any-return]  # what make() returned for this key
+        with self._guard:
+            if key not in self._making:
+                self._making.add(key)
+                threading.Thread(target=self._make_soon, args=(key, make), daemon=True).start()
+        return hit[2] if hit else None
+
+    def _make_soon(self, key: str, make: Callable[[], T]) -> None:
+        try:
+            self.get(key, make)
+        except Exception as exc:  # a thread of its own: nobody else would hear of it
+            log.warning("web: making %s in the background failed: %s", key, exc)
+        finally:
+            with self._guard:
+                self._making.discard(key)
