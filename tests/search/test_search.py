@@ -239,9 +239,9 @@ def test_cli_table_output_and_filters(sqlite_url, tmp_path):
 
 
 def test_a_query_matching_more_than_the_candidates_ranks_its_newest(sqlite_url, tmp_path, monkeypatch):
-    from newsdesk.store import index
+    from newsdesk.store import searchreads
 
-    monkeypatch.setattr(index, "CANDIDATES", 5)
+    monkeypatch.setattr(searchreads, "CANDIDATES", 5)
     older = [record(n, title="Zinc zinc zinc", description="<p>Zinc zinc.</p>", pub_date=f"2025-03-0{n} 10:00")
              for n in (1, 2)]  # fmt: skip  # the best matches, but the oldest
     newer = [record(n, title=f"Metals {n}", description="<p>Zinc rose.</p>", pub_date=f"2025-03-{n:02d} 10:00")
@@ -251,8 +251,31 @@ def test_a_query_matching_more_than_the_candidates_ranks_its_newest(sqlite_url, 
         import_paths(opened, [tmp_path / "zinc"], Settings())
         assert sorted(ids(search(opened, "zinc", limit=10))) == [13, 14, 15, 16, 17]  # the newest five
         assert ids(search(opened, "zinc", limit=10, newest=True))[:3] == [17, 16, 15]  # by date: every match
-        monkeypatch.setattr(index, "CANDIDATES", 50)
+        monkeypatch.setattr(searchreads, "CANDIDATES", 50)
         assert ids(search(opened, "zinc", limit=2)) == [2, 1]  # fewer match: all are ranked
+
+
+def test_titles_rank_the_matches_the_rarer_word_first_then_the_newest(sqlite_url, tmp_path):
+    # Every article matches both words somewhere; the titles decide: both words, then
+    # the word fewer of these titles hold (tariff: 2 of 6), then the other (copper: 3
+    # of 6), then the matches in the body alone, newest first among equals.
+    titles = ["Copper and tariff talks", "Copper rises", "Copper falls", "Tariff news", "Markets", "Markets again"]
+    rows = [
+        record(n, title=title, description="<p>Copper and a tariff.</p>", pub_date=f"2025-03-0{n} 10:00")
+        for n, title in enumerate(titles, start=1)
+    ]
+    write_data(tmp_path / "titles" / "wire" / "news.json", rows)
+    with Store(sqlite_url) as opened:
+        import_paths(opened, [tmp_path / "titles"], Settings())
+        assert ids(search(opened, "copper tariff", limit=10)) == [1, 4, 3, 2, 6, 5]
+        assert ids(search(opened, "copper tariff", limit=2, offset=3)) == [2, 6]
+        assert ids(search(opened, "copper OR zinc", limit=3)) == [3, 2, 1]
+        # by date, a date filter is a rowid range and still exact to the microsecond
+        since = datetime(2025, 3, 3, 10, 0, 0, 1, tzinfo=UTC)
+        assert ids(search(opened, "copper", newest=True, where=ArticleFilter(since=since))) == [6, 5, 4]
+        until = datetime(2025, 3, 2, 10, 0, tzinfo=UTC)
+        assert ids(search(opened, "copper", newest=True, where=ArticleFilter(until=until))) == [2, 1]
+        assert ids(search(opened, "copper", where=ArticleFilter(since=since, until=until))) == []
 
 
 def test_the_index_keeps_one_entry_an_article_when_its_date_changes_or_it_was_indexed_by_uuid(sqlite_url, tmp_path):

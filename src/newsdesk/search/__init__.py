@@ -58,8 +58,9 @@ def search(
     message says why)."""
     parsed = parse(query) if isinstance(query, str) else query
     limit = max(1, min(limit, MAX_LIMIT))
+    groups = parsed.fts5_groups() if store.dialect == "sqlite" else []
     ranked = store.search(
-        _expression(store, parsed), where or ArticleFilter(), limit, newest=newest, offset=max(0, offset)
+        _expression(store, parsed), where or ArticleFilter(), limit, newest=newest, offset=max(0, offset), groups=groups
     )
     found = store.get_many((uuid for uuid, _ in ranked), markup=False)
     hits = []

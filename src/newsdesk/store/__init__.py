@@ -8,7 +8,8 @@ their link, and a known article with a changed record is updated in place.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
-from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention, upkeep
+from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention, searchreads, upkeep
 from newsdesk.store import engine as engines
 from newsdesk.store.checkpoints import Checkpointer
 from newsdesk.store.outbox import WatchlistStore
@@ -28,29 +29,10 @@ from newsdesk.store.sitereads import SiteReads
 
 __all__ = ["Store"]
 
-_UPDATABLE = (
-    "link",
-    "source",
-    "external_id",
-    "title",
-    "raw_html",
-    "html",
-    "markdown",
-    "text",
-    "summary",
-    "image",
-    "author",
-    "language",
-    "kind",
-    "kind_raw",
-    "published",
-    "content_hash",
-    "updated",
-    "tags",
-    "tickers",
-    "cluster",
-    "enriched",
-    "dated",
+_UPDATABLE = tuple(  # the columns an update of a known article may change
+    "link source external_id title raw_html html markdown text summary image author language kind "
+    "kind_raw published content_hash updated tags tickers cluster enriched dated"
+    "".split()
 )
 
 
@@ -167,19 +149,28 @@ class Store(WatchlistStore, SiteReads):
         return found
 
     def search(
-        self, expression: str, where: ArticleFilter, limit: int, *, newest: bool = False, offset: int = 0
+        self,
+        expression: str,
+        where: ArticleFilter,
+        limit: int,
+        *,
+        newest: bool = False,
+        offset: int = 0,
+        groups: Sequence[str] = (),
     ) -> list[tuple[str, float]]:
-        """``(uuid, score)`` best first (or newest first); see :func:`newsdesk.store.index.search`."""
-        try:
-            with self._connect() as conn:
-                return index.search(conn, expression, where, limit, newest=newest, offset=offset)
-        except sa.exc.OperationalError as exc:
-            raise StoreError(f"search failed: {exc.orig}") from None
+        """``(uuid, score)`` best first (or newest first); see :func:`newsdesk.store.searchreads.search`."""
+        with self._searching() as conn:
+            return searchreads.search(conn, expression, where, limit, newest=newest, offset=offset, groups=groups)
 
     def search_count(self, expression: str, where: ArticleFilter) -> int:
+        with self._searching() as conn:
+            return searchreads.count(conn, expression, where)
+
+    @contextmanager
+    def _searching(self) -> Iterator[sa.Connection]:
         try:
             with self._connect() as conn:
-                return index.count(conn, expression, where)
+                yield conn
         except sa.exc.OperationalError as exc:
             raise StoreError(f"search failed: {exc.orig}") from None
 
