@@ -295,6 +295,22 @@ def test_a_numbered_page_in_the_older_half_is_read_from_the_oldest_end_with_the_
             assert store.page(where, 4, offset=total - 2, total=total)[-1].uuid == expected[-1]  # a short last page
 
 
+def test_a_page_deep_in_a_language_or_source_list_is_read_from_an_index_alone(sqlite_url):
+    from sqlalchemy.dialects import sqlite
+
+    from newsdesk.models import ArticleFilter
+    from newsdesk.store import listing
+
+    with Store(sqlite_url) as store:
+        store.save([article(n, language="en", source=f"wire_{n % 2}") for n in range(40)], [], datetime.now(UTC))
+        with store.engine.connect() as conn:
+            for where, index in ((ArticleFilter(lang="en"), "language"), (ArticleFilter(source="wire_1"), "source")):
+                query = listing.page_query(where, 5, offset=10, languages=listing.languages(conn, "en"))
+                sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+                plan = " | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+                assert f"COVERING INDEX ix_articles_{index}_published_uuid" in plan, plan
+
+
 def test_search_rowids_written_by_uuid_are_rewritten_by_time_on_migration(sqlite_url):
     # migration 0011 gives the rows an earlier version wrote (rowid from the uuid) the
     # rowid the store writes now (index.rowid: publication time, then the uuid)

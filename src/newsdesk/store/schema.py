@@ -69,12 +69,12 @@ articles = sa.Table(
     # first sighting, for sorting, and pages say "first seen" (migration 0004).
     sa.Column("dated", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Index("ix_articles_published_uuid", "published", "uuid"),  # covers a page's uuids (0005)
-    sa.Index("ix_articles_source_published", "source", "published"),
+    sa.Index("ix_articles_source_published_uuid", "source", "published", "uuid"),  # a list's pages (0012)
     sa.Index("ix_articles_enriched", "enriched"),
     sa.Index("ix_articles_cluster", "cluster"),
     sa.Index("ix_articles_first_seen", "first_seen"),  # the live stream (migration 0005)
     sa.Index("ix_articles_updated", "updated"),  # the web cache's "articles changed" check (0005)
-    sa.Index("ix_articles_language_published", "language", "published"),  # language filters (0005)
+    sa.Index("ix_articles_language_published_uuid", "language", "published", "uuid"),  # language lists (0012)
 )
 
 # Every record version ever imported for an article: a version seen before is a
