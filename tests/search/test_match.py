@@ -60,3 +60,19 @@ def test_matching_finds_exactly_what_search_finds(store):
         assert matched == found, text
         assert {uuid for uuid, document in documents.items() if text in index.matching(document)} == found, text
     assert any(matches(parse("rate cut"), d) for d in documents.values())  # the queries do match something
+
+
+def test_title_scores_weigh_each_group_a_title_holds_by_its_rarity_among_the_titles():
+    from newsdesk.search.match import title_scores
+
+    titles = ["Fed holds rates", "Gold rises", "Fed and gold", "美联储维持利率不变", "Copper output"]
+    tokens = [article_tokens(title, "")[0] for title in titles]
+    fed_gold = title_scores(parse("fed gold"), tokens)
+    assert fed_gold[2] > fed_gold[0] == fed_gold[1] > 0 and fed_gold[3] == fed_gold[4] == 0
+    rarer = title_scores(parse("fed copper"), tokens)  # copper: in one title of five, fed in two
+    assert rarer[4] > rarer[0] == rarer[2] > 0
+    either = title_scores(parse('"holds rates" OR copper'), tokens)  # one group: either holds it
+    assert either[0] == either[4] > 0 and either[1:4] == [0, 0, 0]
+    assert title_scores(parse('"rates holds"'), tokens)[0] == 0  # a phrase keeps its order
+    chinese = title_scores(parse("利率 美"), tokens)  # a single CJK character matches as a word's start
+    assert chinese[3] > 0 and chinese[:3] == [0, 0, 0]

@@ -326,7 +326,11 @@ def test_search_rowids_written_by_uuid_are_rewritten_by_time_on_migration(sqlite
                     {"legacy": index.legacy_rowid(a.uuid), "uuid": a.uuid},
                 )
             conn.execute(sa.text("UPDATE alembic_version SET version_num = '0010'"))
+            conn.execute(sa.text("DROP TABLE search_titles"))  # added later (0013), from the index
     with Store(sqlite_url) as store, store.engine.connect() as conn:
         rows = dict(conn.execute(sa.text("SELECT uuid, rowid FROM search_fts")).all())
+        titles = dict(conn.execute(sa.text("SELECT id, title FROM search_titles")).all())
+        stored = dict(conn.execute(sa.text("SELECT rowid, title FROM search_fts")).all())
     assert rows == {a.uuid: index.rowid(a.uuid, a.published) for a in made}
     assert sorted(rows, key=rows.__getitem__) == [a.uuid for a in reversed(made)]  # oldest first
+    assert titles == stored and len(titles) == 12

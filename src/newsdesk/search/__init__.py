@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from newsdesk.models import ArticleFilter
+from newsdesk.search.match import title_scores
 from newsdesk.search.query import Query, parse
 from newsdesk.search.snippet import snippet
 
@@ -58,9 +60,13 @@ def search(
     message says why)."""
     parsed = parse(query) if isinstance(query, str) else query
     limit = max(1, min(limit, MAX_LIMIT))
-    groups = parsed.fts5_groups() if store.dialect == "sqlite" else []
     ranked = store.search(
-        _expression(store, parsed), where or ArticleFilter(), limit, newest=newest, offset=max(0, offset), groups=groups
+        _expression(store, parsed),
+        where or ArticleFilter(),
+        limit,
+        newest=newest,
+        offset=max(0, offset),
+        rank=partial(title_scores, parsed),
     )
     found = store.get_many((uuid for uuid, _ in ranked), markup=False)
     hits = []

@@ -11,12 +11,13 @@ contain, so an article is checked only against the queries it could match.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
 from newsdesk.search.query import Item, Phrase, Query
 
-__all__ = ["Document", "QueryIndex", "matches"]
+__all__ = ["Document", "QueryIndex", "matches", "title_scores"]
 
 _PREFIX = "\x00"  # marks an anchor that is a first character (a one-character CJK query)
 
@@ -58,6 +59,28 @@ def matches(query: Query, document: Document) -> bool:
     return all(any(_item(document, item) for item in group) for group in query.groups) and not any(
         _item(document, item) for item in query.excluded
     )
+
+
+def title_scores(query: Query, titles: Sequence[str]) -> list[float]:
+    """A ranking score for each title (its tokens, space-separated, as indexed): the
+    weights of the query's groups it holds, a group weighing ``ln(1 + (n - m + 0.5) /
+    (m + 0.5))`` when ``m`` of the ``n`` titles hold it (BM25's IDF, counted among
+    these titles: the rarer group counts more)."""
+    padded = [f" {title} " for title in titles]
+    scores = [0.0] * len(titles)
+    for group in query.groups:
+        needles = [[_needle(phrase) for phrase in item] for item in group]
+        held = [n for n, text in enumerate(padded) if any(all(x in text for x in item) for item in needles)]
+        weight = math.log(1 + (len(titles) - len(held) + 0.5) / (len(held) + 0.5))
+        for n in held:
+            scores[n] += weight
+    return scores
+
+
+def _needle(phrase: Phrase) -> str:
+    """A phrase as it stands among space-padded tokens (a single CJK character: as a
+    token's start)."""
+    return " " + " ".join(phrase.tokens) + ("" if phrase.prefix else " ")
 
 
 def _anchors(query: Query) -> set[str]:

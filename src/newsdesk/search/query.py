@@ -47,11 +47,6 @@ class Query:
             text = f"({text}) NOT {_join(self.excluded, ' OR ', _fts_item)}"
         return text
 
-    def fts5_groups(self) -> list[str]:
-        """One FTS5 expression per group (an item or ``a OR b``): what ranking looks
-        for in the titles of the matches."""
-        return [_join(group, " OR ", _fts_item) for group in self.groups]
-
     def tsquery(self) -> str:
         """The PostgreSQL ``tsquery`` literal (cast with ``CAST(:q AS tsquery)``)."""
         parts = [_join(group, " | ", _ts_item) for group in self.groups]

@@ -8,7 +8,7 @@ their link, and a known article with a changed record is updated in place.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -156,11 +156,11 @@ class Store(WatchlistStore, SiteReads):
         *,
         newest: bool = False,
         offset: int = 0,
-        groups: Sequence[str] = (),
+        rank: searchreads.Rank | None = None,
     ) -> list[tuple[str, float]]:
         """``(uuid, score)`` best first (or newest first); see :func:`newsdesk.store.searchreads.search`."""
         with self._searching() as conn:
-            return searchreads.search(conn, expression, where, limit, newest=newest, offset=offset, groups=groups)
+            return searchreads.search(conn, expression, where, limit, newest=newest, offset=offset, rank=rank)
 
     def search_count(self, expression: str, where: ArticleFilter) -> int:
         with self._searching() as conn:

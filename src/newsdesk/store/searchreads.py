@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import heapq
 import json
-import math
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from newsdesk.models import ArticleFilter
 from newsdesk.store.index import rowid, sqlite_time
 
 CANDIDATES = 2000  # SQLite: a query matching more ranks its newest this many
+Rank = Callable[[list[str]], list[float]]  # title tokens of candidates -> their scores
 
 
 def search(
@@ -34,20 +34,20 @@ def search(
     *,
     newest: bool = False,
     offset: int = 0,
-    groups: Sequence[str] = (),
+    rank: Rank | None = None,
 ) -> list[tuple[str, float]]:
     """``(uuid, score)`` of the best matches, best first (``newest``: newest first);
     ``expression`` is an FTS5 MATCH string on SQLite and a tsquery literal on
-    PostgreSQL, ``groups`` the FTS5 expressions of the query's groups (SQLite's
-    ranking looks for them in the titles). Only the index is read (it carries
-    copies of the filter columns), never ``articles``."""
+    PostgreSQL; ``rank`` scores the title tokens of SQLite's candidates (higher is
+    better; none: newest first). Only the index is read (it carries copies of the
+    filter columns), never ``articles``."""
     sqlite = conn.dialect.name == "sqlite"
     filters, params = _filters(where, sqlite)
     params["expression"] = expression
     if sqlite:
         if newest:
             return _newest_sqlite(conn, where, filters, params, limit, offset)
-        return _best_sqlite(conn, where, groups, filters, params, limit, offset)
+        return _best_sqlite(conn, where, rank, filters, params, limit, offset)
     # The planner prices a sequential scan as cheap because it does not count
     # detoasting every tsvector: 28 ms against 6 ms through the GIN index.
     conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
@@ -96,21 +96,22 @@ _MATCHED = "SELECT rowid FROM search_fts f WHERE search_fts MATCH :expression"
 def _best_sqlite(
     conn: sa.Connection,
     where: ArticleFilter,
-    groups: Sequence[str],
+    rank: Rank | None,
     filters: str,
     params: dict[str, object],
     limit: int,
     offset: int,
 ) -> list[tuple[str, float]]:
     """The best matches among the newest :data:`CANDIDATES` (all of them when fewer
-    match): the more of the query's groups a title holds the better, each group
-    weighted by its rarity among those titles (BM25's IDF, counted among the
-    candidates), newest first among equals. FTS5's own BM25 is not used: it counts
-    every match of every word in the whole index for its IDF (18 ms for a word in
-    142,000 articles), however few matches it ranks. No stored row is read but the
-    winners'."""
+    match), by ``rank`` of their titles, newest first among equal scores. FTS5's
+    own BM25 is not used: it counts every match of every word in the whole index
+    for its IDF (18 ms for a word in 142,000 articles) however few matches it
+    ranks. The candidates' titles come from ``search_titles``; no other row is
+    read but the winners'."""
     places = _candidates(conn, where, filters, params)
-    scores = _title_scores(conn, str(params["expression"]), groups, places)
+    ids = list(places)
+    titles = dict(_by_rowid(conn, "title", ids, table="search_titles"))
+    scores = dict(zip(ids, rank([titles.get(id_, "") for id_ in ids]) if rank else [0.0] * len(ids), strict=True))
     wanted = offset + limit
     titled = (id_ for id_, score in scores.items() if score)
     best = sorted(titled, key=lambda id_: (scores[id_], places[id_]), reverse=True)[:wanted]
@@ -134,29 +135,6 @@ def _candidates(conn: sa.Connection, where: ArticleFilter, filters: str, params:
         legacy = _rows(conn, f"{_MATCHED} {filters} AND f.rowid >= 0", params)
         places.update(_legacy_places(conn, [id_ for (id_,) in legacy]))
     return places
-
-
-def _title_scores(
-    conn: sa.Connection, expression: str, groups: Sequence[str], places: dict[int, int]
-) -> dict[int, float]:
-    """Each candidate's score: the weights of the groups its title holds, a group
-    weighing ``ln(1 + (n - m + 0.5) / (m + 0.5))`` when ``m`` of the ``n`` titles
-    hold it. FTS5 finds the titles among the matches of the candidates' time span."""
-    scores = dict.fromkeys(places, 0.0)
-    if not places:
-        return scores
-    span = {"low": min(places), "high": max(places)}
-    for group in groups:
-        titled = _rows(
-            conn,
-            f"{_MATCHED} AND f.rowid BETWEEN :low AND :high",
-            {**span, "expression": f"({expression}) AND title : ({group})"},
-        )
-        found = [id_ for (id_,) in titled if id_ in scores]
-        weight = math.log(1 + (len(scores) - len(found) + 0.5) / (len(found) + 0.5))
-        for id_ in found:
-            scores[id_] += weight
-    return scores
 
 
 def _newest_sqlite(
@@ -193,8 +171,9 @@ def _legacy_places(conn: sa.Connection, ids: list[int]) -> dict[int, int]:
     return {row[0]: rowid(row[1], datetime.fromisoformat(row[2]).replace(tzinfo=UTC)) for row in rows}
 
 
-def _by_rowid(conn: sa.Connection, columns: str, ids: list[int]) -> list[Any]:
-    sql = f"SELECT rowid, {columns} FROM search_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"
+def _by_rowid(conn: sa.Connection, columns: str, ids: list[int], table: str = "search_fts") -> list[Any]:
+    key = "id" if table == "search_titles" else "rowid"
+    sql = f"SELECT {key}, {columns} FROM {table} WHERE {key} IN (SELECT value FROM json_each(:ids))"
     return _rows(conn, sql, {"ids": json.dumps(ids)})
 
 
