@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -18,7 +19,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.publish.site import build_site
 from newsdesk.store import Store
 from newsdesk.web import create_app
-from tests.conftest import ROOT, record, write_data
+from tests.conftest import ROOT, record, wait_for, write_data
 from tests.web.helpers import PAGED
 
 pytestmark = pytest.mark.slow
@@ -119,6 +120,9 @@ def sites(tmp_path_factory, browser):
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
+    home = f"http://127.0.0.1:{served_port}/"
+    # the tag widget is counted in the background from the start: pages carry it once it is in
+    wait_for(lambda: 'class="widget taglist"' in httpx.get(home).text, 10, "the served tag widget")
     xss = next(a.uuid for a in store.iter_articles() if "XSS" in a.title)
     yield {
         "served": f"http://127.0.0.1:{served_port}/",
@@ -237,6 +241,7 @@ def test_filters_are_url_parameters_kept_by_the_pager(browser, sites):
     assert "source: flash_wire" in page.inner_text("details.filters summary")
     page.goto(sites["served"] + "?lang=zh")
     page.click("a.next")
+    page.wait_for_selector(".entries > article")  # the click commits the navigation; the page may still load
     assert "lang=zh" in page.url and page.locator(".entries > article").count() >= 1
     _finish(page, errors, "filters.png")
 
