@@ -32,7 +32,7 @@ class PageCache:
         self._items: dict[str, tuple[float, object, Any]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self._making: set[str] = set()  # keys a background thread is making
+        self._making: dict[str, threading.Thread] = {}  # the background thread of a key
 
     def version(self) -> object:
         checked, value = self._seen
@@ -84,9 +84,10 @@ class PageCache:
         if hit and self._current(hit):
             return hit[2]  # type: ignore[no-any-return]  # what make() returned for this key
         with self._guard:
-            if key not in self._making:
-                self._making.add(key)
-                threading.Thread(target=self._make_soon, args=(key, make), daemon=True).start()
+            making = self._making.get(key)
+            if making is None or not making.is_alive():  # (a forked process has none of its parent's threads)
+                making = self._making[key] = threading.Thread(target=self._make_soon, args=(key, make), daemon=True)
+                making.start()
         return hit[2] if hit else None
 
     def _make_soon(self, key: str, make: Callable[[], T]) -> None:
@@ -94,6 +95,3 @@ class PageCache:
             self.get(key, make)
         except Exception as exc:  # a thread of its own: nobody else would hear of it
             log.warning("web: making %s in the background failed: %s", key, exc)
-        finally:
-            with self._guard:
-                self._making.discard(key)
