@@ -28,8 +28,7 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
     if where.source:
         found.append(c.source == where.source)
     if where.lang:
-        lang = canonical_language(where.lang)
-        found.append(sa.or_(c.language == lang, sa.and_(c.language >= lang + "-", c.language < lang + ".")))
+        found.append(sa.or_(*_language_forms(where.lang)))
     if where.since:
         found.append(c.published >= where.since)
     if where.until:
@@ -102,7 +101,24 @@ def count_query(where: ArticleFilter, small: bool = False) -> sa.Select[Any]:
     tagged = _tagged(where, sa.func.count(), small)
     if tagged is not None:
         return tagged
-    return sa.select(sa.func.count()).select_from(articles).where(*conditions(where))
+    if not where.lang or where.ticker or where.tag:
+        return sa.select(sa.func.count()).select_from(articles).where(*conditions(where))
+    # A language's own form and its regional ones are two disjoint ranges, counted
+    # apart: under one OR SQLite collects and dedupes every rowid (62 ms against 30 for
+    # 701,000 English articles). Not with a tag: each half then tests every article
+    # of the language for the tag (3x slower at 1M).
+    others = conditions(replace(where, lang=None))
+    counts = [
+        sa.select(sa.func.count()).select_from(articles).where(form, *others).scalar_subquery()
+        for form in _language_forms(where.lang)
+    ]
+    return sa.select(counts[0] + counts[1])
+
+
+def _language_forms(lang: str) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """The language itself and its regional forms (``zh``: ``zh``, then ``zh-CN``, ``zh-TW`` …)."""
+    c, lang = articles.c, canonical_language(lang)
+    return c.language == lang, sa.and_(c.language >= lang + "-", c.language < lang + ".")
 
 
 def _tag_page(
