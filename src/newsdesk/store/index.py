@@ -72,8 +72,8 @@ def delete_sqlite(conn: sa.Connection, uuids: Sequence[str]) -> None:
 
 
 def _delete_sqlite(conn: sa.Connection, rowids: list[int]) -> None:
-    for table, key in (("search_fts", "rowid"), ("search_titles", "id")):
-        conn.execute(sa.text(f"DELETE FROM {table} WHERE {key} = :rowid"), [{"rowid": n} for n in rowids])
+    for table in ("search_fts", "search_titles"):  # (search_titles.id is its rowid)
+        conn.execute(sa.text(f"DELETE FROM {table} WHERE rowid = :rowid"), [{"rowid": n} for n in rowids])
 
 
 def move_legacy(conn: sa.Connection, limit: int) -> int:
@@ -87,7 +87,7 @@ def move_legacy(conn: sa.Connection, limit: int) -> int:
     _delete_sqlite(conn, [row[0] for row in found])
     moved = [dict(row._mapping) for row in found]
     for row in moved:
-        row["rowid"] = rowid(row["uuid"], datetime.fromisoformat(row["published"]).replace(tzinfo=UTC))
+        row["rowid"] = rowid(row["uuid"], stored_time(row["published"]))
     _insert_sqlite(conn, moved)
     return len(found)
 
@@ -157,6 +157,11 @@ def _insert_sqlite(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
 def sqlite_time(value: datetime) -> str:
     """UTC as sortable text: how the FTS5 table keeps ``published`` for range filters."""
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def stored_time(text: str) -> datetime:
+    """The aware UTC time :func:`sqlite_time` wrote."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def tsvector(title: list[str], body: list[str]) -> str:

@@ -14,13 +14,12 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from newsdesk.models import ArticleFilter
-from newsdesk.store.index import rowid, sqlite_time
+from newsdesk.store.index import rowid, sqlite_time, stored_time
 
 CANDIDATES = 2000  # SQLite: a query matching more ranks its newest this many
 Rank = Callable[[list[str]], list[float]]  # title tokens of candidates -> their scores
@@ -168,12 +167,11 @@ def _time_range(where: ArticleFilter, params: dict[str, object]) -> str:
 def _legacy_places(conn: sa.Connection, ids: list[int]) -> dict[int, int]:
     """Entries of the old scheme: rowid -> the rowid their time would give them."""
     rows = _by_rowid(conn, "uuid, published", ids)
-    return {row[0]: rowid(row[1], datetime.fromisoformat(row[2]).replace(tzinfo=UTC)) for row in rows}
+    return {row[0]: rowid(row[1], stored_time(row[2])) for row in rows}
 
 
 def _by_rowid(conn: sa.Connection, columns: str, ids: list[int], table: str = "search_fts") -> list[Any]:
-    key = "id" if table == "search_titles" else "rowid"
-    sql = f"SELECT {key}, {columns} FROM {table} WHERE {key} IN (SELECT value FROM json_each(:ids))"
+    sql = f"SELECT rowid, {columns} FROM {table} WHERE rowid IN (SELECT value FROM json_each(:ids))"
     return _rows(conn, sql, {"ids": json.dumps(ids)})
 
 
