@@ -22,6 +22,7 @@ from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
 from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention, searchreads, upkeep
 from newsdesk.store import engine as engines
 from newsdesk.store.checkpoints import Checkpointer
+from newsdesk.store.counts import ListCounts
 from newsdesk.store.outbox import WatchlistStore
 from newsdesk.store.schema import article_tags, article_versions, articles, marks
 from newsdesk.store.sitereads import BODIES as _BODIES
@@ -36,7 +37,7 @@ _UPDATABLE = tuple(  # the columns an update of a known article may change
 )
 
 
-class Store(WatchlistStore, SiteReads):
+class Store(WatchlistStore, SiteReads, ListCounts):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str, *, mapped: bool = False) -> None:
@@ -112,10 +113,6 @@ class Store(WatchlistStore, SiteReads):
         self.engine.dispose(close=False)
         if self.checkpoints:
             self.checkpoints = Checkpointer(self.checkpoints.path)
-
-    def count(self) -> int:
-        with self._connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one()
 
     def get(self, uuid: str) -> Article | None:
         with self._connect() as conn:
@@ -214,17 +211,6 @@ class Store(WatchlistStore, SiteReads):
         if self.checkpoints:
             self.checkpoints.poke()
 
-    def tag_counts(self, kind: str | tuple[str, ...] | None = None, *, limit: int = 100) -> list[tuple[str, int]]:
-        """Most used tags (of a kind, or kinds, of ``models.TAG_KINDS``), with article counts."""
-        count = sa.func.count().label("n")
-        query = (
-            sa.select(article_tags.c.tag, count).group_by(article_tags.c.tag).order_by(count.desc(), article_tags.c.tag)
-        )
-        if kind:
-            query = query.where(article_tags.c.kind.in_([kind] if isinstance(kind, str) else kind))
-        with self._connect() as conn:
-            return [(tag, n) for tag, n in conn.execute(query.limit(limit))]
-
     def page(
         self, where: ArticleFilter, limit: int, after: tuple[datetime, str] | None = None, **paged: int
     ) -> list[Article]:
@@ -271,23 +257,6 @@ class Store(WatchlistStore, SiteReads):
         with self._connect() as conn:
             bounded = replace(where, since=max(since, where.since) if where.since else since)
             return list(conn.execute(listing.times_query(bounded)).scalars())
-
-    def count_where(self, where: ArticleFilter) -> int:
-        with self._connect() as conn:
-            return int(conn.execute(listing.count_query(where, listing.small_tag(conn, where))).scalar_one())
-
-    def source_counts(self) -> list[tuple[str, int, datetime]]:
-        """Each source with its article count and newest publication time."""
-        c = articles.c
-        query = sa.select(c.source, sa.func.count(), sa.func.max(c.published)).group_by(c.source).order_by(c.source)
-        with self._connect() as conn:
-            return [(source, n, newest) for source, n, newest in conn.execute(query)]
-
-    def language_counts(self) -> list[tuple[str, int]]:
-        c = articles.c
-        query = sa.select(c.language, sa.func.count()).where(c.language.is_not(None)).group_by(c.language)
-        with self._connect() as conn:
-            return [(lang, n) for lang, n in conn.execute(query.order_by(c.language)) if lang]
 
     def cluster_members(self, cluster: str) -> list[Article]:
         """Articles of one near-duplicate cluster, oldest first."""

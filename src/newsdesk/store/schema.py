@@ -192,3 +192,15 @@ alerts = sa.Table(
     sa.UniqueConstraint("watchlist", "cluster", name="uq_alerts_watchlist_cluster"),
     sa.Index("ix_alerts_state_next_try", "state", "next_try"),
 )
+
+# SQLite only (0014): how many articles each source, language and tag holds, kept by
+# triggers on ``articles`` and ``article_tags``. kind: "source", "language" or "tag."
+# and the tag's kind; name: the stored value.
+list_counts = sa.Table(
+    "list_counts",
+    metadata,
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
+)

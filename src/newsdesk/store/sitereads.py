@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsdesk.models import Article
-from newsdesk.store import bulk, listing
+from newsdesk.store import bulk, counts, listing
 from newsdesk.store.schema import article_tags, articles
 
 __all__ = ["BODIES", "Group", "SiteReads"]
@@ -28,6 +28,7 @@ class SiteReads:
     """The store's reads for the static build (:class:`newsdesk.store.Store` has them)."""
 
     engine: sa.Engine
+    dialect: str
 
     def _connect(self) -> sa.Connection:
         raise NotImplementedError
@@ -136,7 +137,8 @@ class SiteReads:
         """``(newest 'updated', article count)``: what an update build compares with its last."""
         c = articles.c
         with self._connect() as conn:
-            newest, count = conn.execute(sa.select(sa.func.max(c.updated), sa.func.count())).one()
+            stored = counts.total(self.dialect).scalar_subquery()
+            newest, count = conn.execute(sa.select(sa.func.max(c.updated), stored)).one()
         return (_aware(newest).isoformat() if newest else "", int(count))
 
     def changed_since(self, mark: str, limit: int) -> list[Article] | None:
