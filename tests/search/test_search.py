@@ -12,7 +12,7 @@ from newsdesk.config import Settings
 from newsdesk.errors import QueryError
 from newsdesk.models import ArticleFilter
 from newsdesk.pipeline import import_paths
-from newsdesk.search import search
+from newsdesk.search import count, search
 from newsdesk.store import Store
 from tests.conftest import newsdesk, record, write_data
 
@@ -150,6 +150,13 @@ def test_filters(store):
     assert ids(search(store, "chipmakers OR fed", where=ArticleFilter(ticker="nvda"))) == [5]
     assert ids(search(store, "腾讯", where=ArticleFilter(ticker="0700.HK"))) == [6]
     assert ids(search(store, "fed", where=ArticleFilter(tag="wire_en"))) == [3, 5]
+
+
+def test_counts_match_the_hits_and_stop_at_a_limit(store):
+    assert count(store, "fed OR 美联储") == len(search(store, "fed OR 美联储")) == 3
+    assert count(store, "fed OR 美联储", limit=2) == 2
+    assert count(store, "fed OR 美联储", where=ArticleFilter(lang="zh"), limit=2) == 1
+    assert count(store, "fed", where=ArticleFilter(source="wire_en"), limit=10) == 2
 
 
 def test_results_carry_a_highlighted_escaped_snippet(store):

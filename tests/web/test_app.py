@@ -17,7 +17,7 @@ from newsdesk.pipeline.prune import prune
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import json_source, newsdesk, record, start_newsdesk, wait_for, write_data
-from tests.web.helpers import RECORDS, running
+from tests.web.helpers import PAGED, RECORDS, running
 
 
 def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
@@ -71,6 +71,20 @@ def test_search_page_counts_sorts_and_numbers_its_pages(server):
     assert server.get("/search/", params={"q": "Fed", "page": 0}).status_code == 422
     api = server.get("/api/search", params={"q": "Fed meeting", "sort": "date", "limit": 5, "offset": 5}).json()
     assert [hit["title"].split()[-1] for hit in api["results"]] == ["17", "16", "15", "14", "13"]
+
+
+def test_a_search_page_counts_up_to_what_its_pages_can_show(sqlite_url):
+    from newsdesk.search import MAX_LIMIT
+    from tests.conftest import article
+
+    with Store(sqlite_url) as store:
+        many = [article(n, title=f"黄金 gold {n}", text=f"gold {n}") for n in range(MAX_LIMIT + 5)]
+        store.save(many, [], many[0].published)
+        with running(create_app(store, PAGED)) as client:
+            page = client.get("/search/", params={"q": "gold"})
+            assert "1000+ 条结果 · more than 1,000 results" in page.text
+            assert 'href="?q=gold&amp;page=50"' in page.text and "page=51" not in page.text
+            assert "1 条结果 · 1 result<" in client.get("/search/", params={"q": "gold 7"}).text
 
 
 def test_api_articles_filters_and_cursor_pagination(server):

@@ -88,10 +88,11 @@ def search(
     return hits
 
 
-def count(store: Store, query: str | Query, *, where: ArticleFilter | None = None) -> int:
-    """How many articles match ``query`` (QueryError as for :func:`search`)."""
+def count(store: Store, query: str | Query, *, where: ArticleFilter | None = None, limit: int | None = None) -> int:
+    """How many articles match ``query``, up to ``limit`` when given (QueryError as
+    for :func:`search`)."""
     parsed = parse(query) if isinstance(query, str) else query
-    return store.search_count(_expression(store, parsed), where or ArticleFilter())
+    return store.search_count(_expression(store, parsed), where or ArticleFilter(), limit)
 
 
 def _expression(store: Store, parsed: Query) -> str:

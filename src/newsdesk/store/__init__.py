@@ -159,9 +159,9 @@ class Store(WatchlistStore, SiteReads, ListCounts):
         with self._searching() as conn:
             return searchreads.search(conn, expression, where, limit, newest=newest, offset=offset, rank=rank)
 
-    def search_count(self, expression: str, where: ArticleFilter) -> int:
+    def search_count(self, expression: str, where: ArticleFilter, limit: int | None = None) -> int:
         with self._searching() as conn:
-            return searchreads.count(conn, expression, where)
+            return searchreads.count(conn, expression, where, limit)
 
     @contextmanager
     def _searching(self) -> Iterator[sa.Connection]:

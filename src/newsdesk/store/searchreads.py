@@ -182,17 +182,21 @@ def _rows(conn: sa.Connection, sql: str, params: dict[str, object]) -> list[Any]
     return driver.execute(sql, params).fetchall()  # type: ignore[no-any-return]
 
 
-def count(conn: sa.Connection, expression: str, where: ArticleFilter) -> int:
-    """How many articles match (the search page's result count)."""
+def count(conn: sa.Connection, expression: str, where: ArticleFilter, limit: int | None = None) -> int:
+    """How many articles match (the search page's result count), counted up to
+    ``limit`` when it is given: a common word's whole list of matches is not read."""
     sqlite = conn.dialect.name == "sqlite"
     filters, params = _filters(where, sqlite)
     params["expression"] = expression
     if sqlite:
-        sql = f"SELECT count(*) FROM search_fts f WHERE search_fts MATCH :expression {filters}"
+        sql = f"SELECT 1 FROM search_fts f WHERE search_fts MATCH :expression {filters}"
     else:
         conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
-        sql = f"SELECT count(*) FROM search_index f WHERE f.doc @@ CAST(:expression AS tsquery) {filters}"
-    return int(conn.execute(sa.text(sql), params).scalar_one())
+        sql = f"SELECT 1 FROM search_index f WHERE f.doc @@ CAST(:expression AS tsquery) {filters}"
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return int(conn.execute(sa.text(f"SELECT count(*) FROM ({sql}) AS matched"), params).scalar_one())
 
 
 def _filters(where: ArticleFilter, sqlite: bool) -> tuple[str, dict[str, object]]:

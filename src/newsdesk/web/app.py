@@ -228,7 +228,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         found: dict[str, Any] = {"hits": [], "error": None, "total": 0}
         if q.strip():
             try:
-                found["total"] = count(store, q, where=chosen.where)
+                # counted up to one past what the pages can show: a common word at
+                # a million articles has 100,000 matches, and "1000+" says enough
+                found["total"] = count(store, q, where=chosen.where, limit=MAX_LIMIT + 1)
                 found["hits"] = search(
                     store,
                     q,
@@ -249,6 +251,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             sort=sort,
             carry=carry,
             **found,
+            shown=MAX_LIMIT,
             pages=_numbered(page, last),
             number=page,
         )
