@@ -159,8 +159,8 @@ def test_search_box_pager_and_tags_work_without_console_errors(browser, sites, k
     page.goto(sites[kind])
     for query, title in (("美联储 会议", "Fed meeting"), ("deepseek", "Nvidia slides")):
         page.goto(sites[kind])
-        page.fill(".widget.search input[name=q]", query)
-        page.press(".widget.search input[name=q]", "Enter")
+        page.fill(".header-search input[name=q]", query)
+        page.press(".header-search input[name=q]", "Enter")
         page.wait_for_selector("#results .card a")
         assert title in page.inner_text("#results")
     page.goto(sites[kind])
