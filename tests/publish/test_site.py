@@ -13,6 +13,7 @@ import pytest
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
+from newsdesk.publish.lists import page_span, sealed_pages
 from newsdesk.publish.manifest import MANIFEST
 from newsdesk.publish.site import build_site, list_pages, pager, slugify
 from newsdesk.store import Store
@@ -202,6 +203,11 @@ def test_archive_pages_count_from_the_oldest_so_new_articles_leave_full_pages_al
     assert list_pages(35, 10) == [(0, 0, 15), (2, 15, 25), (1, 25, 35)]
     # Ten more articles: the old pages keep their articles, one archive page is added.
     assert list_pages(45, 10)[-2:] == [(2, 25, 35), (1, 35, 45)]
+    # a served page finds its span without the list of every page (a million articles: 50,000)
+    for count, least in ((0, None), (35, None), (45, None), (1_000_003, None), (7, 1), (26, 1)):
+        pages = list_pages(count, 10, least=least)
+        assert sealed_pages(count, 10, least=least) == len(pages) - 1
+        assert [(n, *page_span(count, 10, n, least=least)) for n, _, _ in pages] == pages
     links = {k: v for k, v in pager("tags/x/", 0, 2).items() if k in ("number", "previous", "next")}
     assert links == {"number": 0, "previous": None, "next": "tags/x/page/2.html"}
     assert pager("tags/x/", 2, 2)["previous"] == "tags/x/" and pager("tags/x/", 2, 2)["next"] == "tags/x/page/1.html"

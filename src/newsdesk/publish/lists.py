@@ -8,6 +8,7 @@ change when a page fills). A list gets feeds once it has an archive page."""
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,20 @@ from newsdesk.publish import feeds
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.output import Output, digest
 
-__all__ = ["FEED_ITEMS", "Lists", "Reader", "list_pages", "newest_first", "page_address", "page_file", "pager", "stamp"]
+__all__ = [
+    "FEED_ITEMS",
+    "Lists",
+    "Reader",
+    "iter_pages",
+    "list_pages",
+    "newest_first",
+    "page_address",
+    "page_file",
+    "page_span",
+    "pager",
+    "sealed_pages",
+    "stamp",
+]
 
 FEED_ITEMS = 20
 _READ = 1000  # most articles read from the store at a time
@@ -69,12 +83,28 @@ def list_pages(count: int, per_page: int, *, least: int | None = None) -> list[t
     so a full archive page never changes: a new article rewrites the front page and at
     most two archive pages of each list it is in, not every page of the list.
     """
-    sealed = max((count - (per_page if least is None else least)) // per_page, 0)
-    pages = [(0, 0, count - sealed * per_page)]
-    for number in range(sealed, 0, -1):
-        stop = count - (number - 1) * per_page
-        pages.append((number, stop - per_page, stop))
-    return pages
+    return list(iter_pages(count, per_page, least=least))
+
+
+def iter_pages(count: int, per_page: int, *, least: int | None = None) -> Iterator[tuple[int, int, int]]:
+    """:func:`list_pages` one at a time (an update build reads a list of a million
+    articles only back to its oldest change: 50,000 pages are not made for that)."""
+    for number in itertools.chain((0,), range(sealed_pages(count, per_page, least=least), 0, -1)):
+        yield (number, *page_span(count, per_page, number, least=least))
+
+
+def sealed_pages(count: int, per_page: int, *, least: int | None = None) -> int:
+    """How many archive pages a list of ``count`` has (:func:`list_pages`)."""
+    return max((count - (per_page if least is None else least)) // per_page, 0)
+
+
+def page_span(count: int, per_page: int, number: int, *, least: int | None = None) -> tuple[int, int]:
+    """``(start, stop)`` of page ``number`` among the list's articles, newest first
+    (:func:`list_pages`, without making every page: a served list of a million)."""
+    if number == 0:
+        return 0, count - sealed_pages(count, per_page, least=least) * per_page
+    stop = count - (number - 1) * per_page
+    return stop - per_page, stop
 
 
 def page_address(base: str, number: int) -> str:
@@ -140,12 +170,11 @@ class Lists:
         if spec.size == 0:
             self.out.drop(self.out.manifest.paths_under(spec.base))
             return
-        pages = list_pages(spec.size, self.per_page)
-        sealed = len(pages) - 1
-        old_sealed = len(list_pages(old_size, self.per_page)) - 1 if old_size else 0
+        sealed = sealed_pages(spec.size, self.per_page)
+        old_sealed = sealed_pages(old_size, self.per_page) if old_size else 0
         reading = iter(members) if members is not None else self._read(spec)
         past = False
-        for number, start, stop in pages:
+        for number, start, stop in iter_pages(spec.size, self.per_page):
             chunk = [e for _, e in zip(range(stop - start), reading, strict=False)]
             key = digest(spec.title, pager(spec.base, number, sealed), [stamp(e) for e in chunk])
             path = page_address(spec.base, number)

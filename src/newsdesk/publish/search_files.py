@@ -14,7 +14,7 @@ from datetime import datetime
 from newsdesk.config import Settings
 from newsdesk.publish import static_search
 from newsdesk.publish.entry import Entry
-from newsdesk.publish.lists import Reader, list_pages, newest_first, stamp
+from newsdesk.publish.lists import Reader, iter_pages, newest_first, sealed_pages, stamp
 from newsdesk.publish.output import Output, digest
 from newsdesk.publish.templating import excerpt
 
@@ -38,8 +38,8 @@ def plan_search_index(
     (``(published, uuid)`` of the oldest article changed since the last build; None:
     every block) and to the front block of before."""
     blocks, covered = [], 0
-    pages = list_pages(counts[1], BLOCK, least=1)  # a front block of 1 to BLOCK: what a new article rewrites
-    sealed, old_sealed = len(pages) - 1, len(list_pages(counts[0], BLOCK, least=1)) - 1
+    pages = iter_pages(counts[1], BLOCK, least=1)  # a front block of 1 to BLOCK: what a new article rewrites
+    sealed, old_sealed = sealed_pages(counts[1], BLOCK, least=1), sealed_pages(counts[0], BLOCK, least=1)
     for number, start, stop in pages:
         if covered >= settings.output_search_articles:
             break

@@ -31,7 +31,8 @@ from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.entry import page_path
 from newsdesk.publish.jsonl import article_json
-from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, list_pages, page_context, pager
+from newsdesk.publish.lists import page_span, sealed_pages
+from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, page_context, pager
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
@@ -131,11 +132,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
         def make() -> str:
             found = total(where)
-            pages = list_pages(found, settings.site_per_page)
-            sealed = len(pages) - 1
+            sealed = sealed_pages(found, settings.site_per_page)
             if number > sealed:
                 raise HTTPException(404)
-            _, start, stop = pages[0 if number == 0 else 1 + sealed - number]
+            start, stop = page_span(found, settings.site_per_page, number)
             members = store.page(where, stop - start, offset=start, total=found) if stop > start else []
             first_run = _health_summary(store) if base == "" and found == 0 and not chosen.values else None
             return env.get_template("list.html").render(
