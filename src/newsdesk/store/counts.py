@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from newsdesk.models import TAG_KINDS, ArticleFilter, canonical_language
+from newsdesk.models import TAG_KINDS, ArticleFilter
 from newsdesk.store import listing
 from newsdesk.store.schema import article_tags, articles, list_counts
 
@@ -106,9 +106,7 @@ def _kept_count(conn: sa.Connection, where: ArticleFilter) -> int | None:
     if where.source:
         chosen = sa.and_(k.kind == "source", k.name == where.source)
     elif where.lang:
-        lang = canonical_language(where.lang)
-        forms = sa.or_(k.name == lang, sa.and_(k.name >= lang + "-", k.name < lang + "."))
-        chosen = sa.and_(k.kind == "language", forms)
+        chosen = sa.and_(k.kind == "language", sa.or_(*listing.language_forms(where.lang, k.name)))
     elif where.ticker:
         chosen = sa.and_(k.kind == "tag.ticker", k.name == where.ticker.upper())
     elif where.tag:

@@ -18,7 +18,16 @@ import sqlalchemy as sa
 from newsdesk.models import ArticleFilter, canonical_language, in_language
 from newsdesk.store.schema import article_tags, articles
 
-__all__ = ["conditions", "count_query", "distinct", "languages", "page_query", "small_tag", "times_query"]
+__all__ = [
+    "conditions",
+    "count_query",
+    "distinct",
+    "language_forms",
+    "languages",
+    "page_query",
+    "small_tag",
+    "times_query",
+]
 
 
 def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
@@ -28,7 +37,7 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
     if where.source:
         found.append(c.source == where.source)
     if where.lang:
-        found.append(sa.or_(*_language_forms(where.lang)))
+        found.append(sa.or_(*language_forms(where.lang)))
     if where.since:
         found.append(c.published >= where.since)
     if where.until:
@@ -110,15 +119,18 @@ def count_query(where: ArticleFilter, small: bool = False) -> sa.Select[Any]:
     others = conditions(replace(where, lang=None))
     counts = [
         sa.select(sa.func.count()).select_from(articles).where(form, *others).scalar_subquery()
-        for form in _language_forms(where.lang)
+        for form in language_forms(where.lang)
     ]
     return sa.select(counts[0] + counts[1])
 
 
-def _language_forms(lang: str) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
-    """The language itself and its regional forms (``zh``: ``zh``, then ``zh-CN``, ``zh-TW`` …)."""
-    c, lang = articles.c, canonical_language(lang)
-    return c.language == lang, sa.and_(c.language >= lang + "-", c.language < lang + ".")
+def language_forms(
+    lang: str, column: sa.ColumnElement[Any] = articles.c.language
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """The language itself and its regional forms (``zh``: ``zh``, then ``zh-CN``,
+    ``zh-TW`` …) as conditions on ``column``, a column of stored language values."""
+    lang = canonical_language(lang)
+    return column == lang, sa.and_(column >= lang + "-", column < lang + ".")
 
 
 def _tag_page(
