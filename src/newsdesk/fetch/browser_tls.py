@@ -5,6 +5,7 @@ few sites whose bot wall rejects any client that does not look like Chrome
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from newsdesk.errors import ConfigError, FetchError
@@ -22,14 +23,16 @@ async def fetch(
     proxy: str | None,
     *,
     max_bytes: int,
-    max_redirects: int,
     timeout: float,
     source: str,
     sessions: dict[str | None, Any],
-) -> tuple[int, str, dict[str, str], bytes]:
-    """(status, final URL, lower-cased headers, body) of one request; the body is
-    refused while streaming once it passes ``max_bytes``. ``sessions`` (one per proxy)
-    belong to the caller, who closes them with :func:`close`."""
+    peer_check: Callable[[str | None], None] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, lower-cased headers, body) of one request, redirects not followed (the
+    caller judges each hop); the body is refused while streaming once it passes
+    ``max_bytes`` (curl inflates it piece by piece). ``peer_check`` is given the address
+    connected to. ``sessions`` (one per proxy) belong to the caller, who closes them
+    with :func:`close`."""
     try:
         from curl_cffi import requests as curl
     except ImportError:
@@ -45,9 +48,18 @@ async def fetch(
             json=json_body if isinstance(json_body, dict | list) else None,
             timeout=timeout,
             stream=True,
-            allow_redirects=True,
-            max_redirects=max_redirects,
+            allow_redirects=False,
         )
+        if peer_check is not None:
+            try:
+                peer_check(response.primary_ip or None)
+            except FetchError:
+                await response.aclose()
+                raise
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        if 300 <= response.status_code < 400 and headers.get("location"):
+            await response.aclose()
+            return response.status_code, headers, b""
         body = bytearray()
         async for chunk in response.aiter_content():
             body += chunk
@@ -57,12 +69,10 @@ async def fetch(
         await response.aclose()
     except curl.RequestsError as exc:
         text = str(exc)
-        if "Maximum" in text and "redirect" in text:
-            raise FetchError(f"more than {max_redirects} redirects from {url}", where=source) from None
         raise (
             TimeoutError(text) if "timed out" in text.lower() or "timeout" in text.lower() else ConnectionError(text)
         ) from None
-    return response.status_code, str(response.url), {k.lower(): v for k, v in response.headers.items()}, bytes(body)
+    return response.status_code, headers, bytes(body)
 
 
 async def close(sessions: dict[str | None, Any]) -> None:

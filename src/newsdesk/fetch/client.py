@@ -2,37 +2,40 @@
 
 Limits are explicit settings (:class:`Limits`): a global number of requests in
 flight, a number per host and a minimum delay between two requests to one host,
-connect/read/total timeouts, a size cap enforced while the body streams in, and
-a cap on redirects. Timeouts, connection errors, 429 and 5xx are retried with
+connect/read/total timeouts, a size cap enforced on the inflated body while it
+streams in (:mod:`.bodies`), and a cap on redirects. Redirects are followed hop
+by hop (:mod:`.hops`): a guarded request checks each hop's address before it is
+sent and the address its connection reached; a source's headers go only where
+their scope allows. Timeouts, connection errors, 429 and 5xx are retried with
 exponential backoff and jitter, honouring ``Retry-After``. List URLs are fetched
 with conditional GET (``If-None-Match`` / ``If-Modified-Since``) when the caller
-passes what the last response said. Bodies are decoded with the charset the
-server declares, and with charset-normalizer's guess when that declaration is
-missing or wrong. Only http and https URLs are fetched.
+passes what the last response said. Only http and https URLs are fetched.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import random
 import ssl
 import time
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import certifi
-import charset_normalizer
 import httpx
 
 from newsdesk import telemetry
 from newsdesk.errors import FetchError
-from newsdesk.fetch.guard import check_public
+from newsdesk.fetch.bodies import ACCEPT_ENCODING, Inflater, charset_of, decode
+from newsdesk.fetch.guard import allowed_host, check_public, is_public
+from newsdesk.fetch.hops import HeaderScope, next_hop, scope_of
 
-__all__ = ["Fetcher", "Limits", "Response"]
+__all__ = ["Fetcher", "Limits", "Response", "decode"]
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk; self-hosted news reader)"
@@ -118,12 +121,11 @@ class Fetcher:
             self._clients[key] = httpx.AsyncClient(
                 verify=self._ssl,
                 timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
-                follow_redirects=True,
-                max_redirects=limits.max_redirects,
+                follow_redirects=False,  # followed hop by hop in _once
                 proxy=proxy,
                 transport=self._transport,
                 limits=httpx.Limits(max_connections=limits.per_host + 2, max_keepalive_connections=limits.per_host),
-                headers={"user-agent": USER_AGENT, "accept-encoding": "gzip, deflate"},
+                headers={"user-agent": USER_AGENT, "accept-encoding": ACCEPT_ENCODING},
             )
         return self._clients[key]
 
@@ -140,22 +142,35 @@ class Fetcher:
         proxy: str | None = None,
         backend: str = "httpx",
         guard: bool | Collection[str] = False,
+        trust_first: bool = False,
+        header_scope: HeaderScope | None = None,
     ) -> Response:
         """Fetch ``url`` for ``source``; FetchError (naming both) when it cannot be had.
         ``backend="curl_cffi"`` sends it with a browser's TLS fingerprint (:mod:`.browser_tls`).
-        ``guard``: the URL came from remote content; it and every redirect must lead to
-        public addresses (:mod:`.guard`), or to the ``host:port`` entries it lists."""
+        ``guard``: every hop must lead to public addresses (:mod:`.guard`), or to the
+        ``host:port`` entries it lists; ``trust_first`` spares the first hop (a list URL
+        is the operator's choice, its redirects are not). ``headers`` go only to hops
+        ``header_scope`` allows (by default ``url``'s origin) and are dropped on any other."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {url[:200]!r}", where=source)
-        if guard:
+        hop = _Hop(
+            source,
+            _allowed(guard) if guard else None,
+            header_scope or scope_of(url),
+            dict(headers or {}),
+            backend,
+            proxy,
+            trust_first,
+        )
+        if guard and not trust_first:
             await check_public(url, source, _allowed(guard))
-        sent = dict(headers or {})
+        conditional = {}
         if validators:
             if "etag" in validators:
-                sent["if-none-match"] = validators["etag"]
+                conditional["if-none-match"] = validators["etag"]
             if "last-modified" in validators:
-                sent["if-modified-since"] = validators["last-modified"]
+                conditional["if-modified-since"] = validators["last-modified"]
         host = self._hosts[parts.hostname]
         limits = self.limits
         for attempt in range(limits.retries + 1):
@@ -166,25 +181,13 @@ class Fetcher:
                     await self._wait_turn(host)
                     async with self._slots:
                         return await asyncio.wait_for(
-                            self._once(
-                                self._client(proxy, parts.hostname),
-                                url,
-                                method,
-                                sent,
-                                json_body,
-                                source,
-                                backend,
-                                proxy,
-                                guard,
-                            ),
+                            self._once(self._client(proxy, parts.hostname), url, method, conditional, json_body, hop),
                             timeout or limits.total_timeout,
                         )
             except _Retry as retry:
                 error, wait = retry.error, retry.wait
             except (TimeoutError, httpx.TimeoutException):  # curl_cffi's timeouts arrive as TimeoutError
                 error, wait = FetchError(f"timed out fetching {url}", where=source), None
-            except httpx.TooManyRedirects:
-                raise FetchError(f"more than {limits.max_redirects} redirects from {url}", where=source) from None
             except httpx.UnsupportedProtocol:
                 raise FetchError(f"redirected off http(s) from {url}", where=source) from None
             except (httpx.TransportError, httpx.DecodingError, ConnectionError) as exc:
@@ -211,93 +214,130 @@ class Fetcher:
         client: httpx.AsyncClient,
         url: str,
         method: str,
-        headers: dict[str, str],
+        conditional: dict[str, str],
         json_body: object,
-        source: str,
-        backend: str,
-        proxy: str | None,
-        guard: bool | Collection[str],
+        hop: _Hop,
     ) -> Response:
+        """One attempt: the request and each redirect it leads to, hop by hop."""
         started = time.monotonic()
-        self.requests += 1
-        if backend == "curl_cffi":
-            from newsdesk.fetch import browser_tls
-
-            status, final, headers_out, body = await browser_tls.fetch(
-                url,
-                method,
-                headers,
-                json_body,
-                proxy,
-                max_bytes=self.limits.max_bytes,
-                max_redirects=0 if guard else self.limits.max_redirects,
-                timeout=self.limits.read_timeout,
-                source=source,
-                sessions=self._browser_sessions,
-            )
-        else:
-            status, final, headers_out, body = await self._httpx(client, url, method, headers, json_body, source, guard)
+        first, current = url, url
+        for hops in range(self.limits.max_redirects + 1):
+            self.requests += 1
+            sent = {**(hop.headers if hop.scope.allows(current) else {}), **conditional}
+            checked = hop.guard is not None and not hop.proxy and (hops > 0 or not hop.trust_first)
+            status, headers_out, body = await self._send(client, current, method, sent, json_body, hop, checked)
+            location = headers_out.get("location")
+            if status not in _REDIRECTS or not location:
+                break
+            target, new_method = next_hop(current, status, location, method)
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise FetchError(f"redirected off http(s) from {first}", where=hop.source)
+            if hop.guard is not None:
+                await check_public(target, hop.source, hop.guard)
+            if new_method != method:
+                json_body = None
+            if hops == self.limits.max_redirects:
+                raise FetchError(f"more than {self.limits.max_redirects} redirects from {first}", where=hop.source)
+            current, method = target, new_method
         telemetry.FETCH_STATUS.labels(str(status)).inc()
         telemetry.FETCH_LATENCY.observe(time.monotonic() - started)
         if status in RETRY_STATUS:
             raise _Retry(
-                FetchError(f"HTTP {status} from {url}", where=source), _retry_after(headers_out.get("retry-after"))
+                FetchError(f"HTTP {status} from {current}", where=hop.source),
+                _retry_after(headers_out.get("retry-after")),
             )
         if status == 304:
-            return Response(final, 304, "", headers_out, not_modified=True, elapsed=time.monotonic() - started)
+            return Response(current, 304, "", headers_out, not_modified=True, elapsed=time.monotonic() - started)
         if status >= 400:
-            raise FetchError(f"HTTP {status} from {url}", where=source)
-        text = decode(body, _charset(headers_out.get("content-type", "")))
-        return Response(final, status, text, headers_out, elapsed=time.monotonic() - started)
+            raise FetchError(f"HTTP {status} from {current}", where=hop.source)
+        text = decode(body, charset_of(headers_out.get("content-type", "")))
+        return Response(current, status, text, headers_out, elapsed=time.monotonic() - started)
 
-    async def _httpx(
+    async def _send(
         self,
         client: httpx.AsyncClient,
         url: str,
         method: str,
         headers: dict[str, str],
         json_body: object,
-        source: str,
-        guard: bool | Collection[str],
-    ) -> tuple[int, str, dict[str, str], bytes]:
+        hop: _Hop,
+        checked: bool,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """(status, lower-cased headers, body) of one request, redirects not followed;
+        ``checked``: the address connected to must pass the guard."""
+        if hop.backend == "curl_cffi":
+            from newsdesk.fetch import browser_tls
+
+            return await browser_tls.fetch(
+                url,
+                method,
+                headers,
+                json_body,
+                hop.proxy,
+                max_bytes=self.limits.max_bytes,
+                timeout=self.limits.read_timeout,
+                source=hop.source,
+                sessions=self._browser_sessions,
+                peer_check=_peer_check(url, hop) if checked else None,
+            )
         request = client.build_request(method, url, headers=headers, json=json_body)
-        response = await client.send(request, stream=True, follow_redirects=not guard)
-        hops = 0
-        while guard and response.is_redirect:  # followed here, so that every hop is checked
-            await response.aclose()
-            hops += 1
-            if hops > self.limits.max_redirects:
-                raise FetchError(f"more than {self.limits.max_redirects} redirects from {url}", where=source)
-            target = str(response.next_request.url) if response.next_request else ""
-            if urlsplit(target).scheme not in ("http", "https"):
-                raise FetchError(f"redirected off http(s) from {url}", where=source)
-            await check_public(target, source, _allowed(guard))
-            assert response.next_request is not None
-            response = await client.send(response.next_request, stream=True, follow_redirects=False)
+        response = await client.send(request, stream=True, follow_redirects=False)
         try:
-            body = bytearray()
-            if response.status_code not in RETRY_STATUS:
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > self.limits.max_bytes:
-                        raise FetchError(
-                            f"response from {url} is larger than {self.limits.max_bytes:,} bytes", where=source
-                        )
+            if checked:
+                stream = response.extensions.get("network_stream")
+                peer = stream.get_extra_info("server_addr") if stream is not None else None
+                _peer_check(url, hop)(peer[0] if peer else None)
+            headers_out = {k.lower(): v for k, v in response.headers.items()}
+            if response.status_code in RETRY_STATUS or (
+                response.status_code in _REDIRECTS and headers_out.get("location")
+            ):
+                return response.status_code, headers_out, b""
+            inflater = Inflater(headers_out.get("content-encoding", ""), self.limits.max_bytes, url, hop.source)
+            async for chunk in response.aiter_raw():
+                inflater.feed(chunk)
+            return response.status_code, headers_out, inflater.finish()
         finally:
             await response.aclose()
-        return response.status_code, str(response.url), {k.lower(): v for k, v in response.headers.items()}, bytes(body)
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True, slots=True)
+class _Hop:
+    """What every hop of one request is judged by."""
+
+    source: str
+    guard: Collection[str] | None  # None: unguarded; else host:port entries let through
+    scope: HeaderScope
+    headers: dict[str, str]
+    backend: str
+    proxy: str | None
+    trust_first: bool  # the first hop is the operator's URL: not checked
+
+
+def _peer_check(url: str, hop: _Hop) -> Callable[[str | None], None]:
+    """A check of the address a hop's connection reached: the one the guard resolved
+    may not be the one connected to (DNS rebinding)."""
+
+    def check(peer: str | None) -> None:
+        if hop.guard is None or allowed_host(url, hop.guard):
+            return
+        if peer is None:
+            raise FetchError(f"cannot tell which address {url[:200]} connected to", where=hop.source)
+        address = ipaddress.ip_address(peer.split("%")[0])
+        if not is_public(address):
+            raise FetchError(
+                f"refused {url[:200]}: connected to a non-public address ({address})",
+                where=hop.source,
+                reason="non-public address",
+            )
+
+    return check
 
 
 def _allowed(guard: bool | Collection[str]) -> Collection[str]:
     return () if isinstance(guard, bool) else guard
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"' ")
-    return None
 
 
 class _Retry(Exception):
@@ -314,35 +354,3 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
-
-
-def decode(body: bytes, declared: str | None) -> str:
-    """Text of ``body``. UTF-8 when it decodes as such (other text rarely does); else
-    the declared charset, unless it is one of the single-byte ones every byte string
-    "decodes" in (servers say ISO-8859-1 for GBK pages); else charset-normalizer's guess."""
-    if body.startswith(b"\xef\xbb\xbf"):
-        body = body[3:]
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if declared and declared.lower().replace("_", "-") not in _SINGLE_BYTE:
-        try:
-            return body.decode(declared)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    for charset in ("gb18030", "big5"):  # most of what is not UTF-8 here is Chinese
-        try:
-            text = body.decode(charset)
-        except UnicodeDecodeError:
-            continue
-        wide = [c for c in text if ord(c) > 0x7F]
-        if wide and sum(
-            "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in wide
-        ) > 0.9 * len(wide):
-            return text
-    guess = charset_normalizer.from_bytes(body).best()
-    return str(guess) if guess is not None else body.decode("utf-8", errors="replace")
-
-
-_SINGLE_BYTE = frozenset({"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"})

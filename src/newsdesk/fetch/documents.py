@@ -29,14 +29,32 @@ import jmespath
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError, FetchError, NewsdeskError, ParseError
 from newsdesk.fetch.client import Fetcher, Limits
+from newsdesk.fetch.hops import scope_of
 from newsdesk.fetch.parse import embedded_json, link_of
 from newsdesk.fetch.parse import items as parse_items
 from newsdesk.sources.catalog import Source
 from newsdesk.sources.dates import parse_published
 
-__all__ = ["Page", "broken_contract", "detail_page", "expand", "item_date", "limits_from", "list_items", "redact"]
+__all__ = [
+    "Page",
+    "broken_contract",
+    "detail_page",
+    "expand",
+    "guard_of",
+    "item_date",
+    "limits_from",
+    "list_items",
+    "redact",
+]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def guard_of(source: Source) -> bool | tuple[str, ...]:
+    """How a fetch for ``source`` checks where remote links and redirects lead (see fetch.guard)."""
+    if source.allow_private is True:
+        return False
+    return source.allow_private or True
 
 
 def limits_from(settings: Settings) -> Limits:
@@ -93,8 +111,9 @@ async def list_items(
     conditional = source.method == "GET" and not source.more_urls
     found: list[dict[str, Any]] = []
     for url in (source.url, *source.more_urls):
+        target = expand(url, source.name)
         response = await fetcher.get(
-            expand(url, source.name),
+            target,
             source=source.name,
             method=source.method,
             headers=expand(source.headers, source.name),
@@ -103,6 +122,9 @@ async def list_items(
             timeout=source.timeout,
             proxy=expand(source.proxy, source.name),
             backend=source.backend,
+            guard=guard_of(source),
+            trust_first=True,  # the list URL is the operator's choice; where it redirects is not
+            header_scope=scope_of(target, source.headers_hosts),
         )
         if response.not_modified:
             return [], validators, True
@@ -179,10 +201,12 @@ async def detail_page(source: Source, fetcher: Fetcher, item: dict[str, Any], gu
     assert source.detail is not None
     detail = source.detail
     url = link_of(detail.url, item)
+    scope = scope_of(expand(source.url, source.name), source.headers_hosts)
     response = await fetcher.get(
         url,
         source=source.name,
-        headers=expand(source.headers, source.name),
+        headers=expand(source.headers, source.name) if scope.allows(url) else None,
+        header_scope=scope,
         timeout=source.timeout,
         proxy=expand(source.proxy, source.name),
         backend=source.backend,

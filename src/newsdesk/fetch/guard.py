@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from newsdesk.errors import FetchError
 
-__all__ = ["check_public", "is_public"]
+__all__ = ["allowed_host", "check_public", "is_public"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -58,24 +58,42 @@ def _literal(host: str) -> IPAddress | None:
         return None
 
 
+def allowed_host(url: str, allowed: Collection[str]) -> bool:
+    """Whether ``url``'s ``host:port`` (as written in URLs) is one of ``allowed``."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    return bool(allowed) and f"{parts.hostname}:{port or (443 if parts.scheme == 'https' else 80)}" in allowed
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to (the system's resolver, off the event loop)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
 async def check_public(url: str, source: str, allowed: Collection[str] = ()) -> None:
     """Raise FetchError unless every address ``url``'s host resolves to is public.
-    ``allowed``: ``host:port`` entries (as written in URLs) let through all the same."""
+    ``allowed``: ``host:port`` entries (as written in URLs) let through all the same.
+    The fetcher checks the address it then connects to as well: a second lookup may
+    answer otherwise (DNS rebinding)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if not host:
         raise FetchError(f"no host in {url[:200]!r}", where=source)
-    if allowed and f"{host}:{parts.port or (443 if parts.scheme == 'https' else 80)}" in allowed:
+    if allowed_host(url, allowed):
         return
     literal = _literal(host)
     if literal is not None:
         addresses = [literal]
     else:
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
+            found = await resolve(host, parts.port or 443)
+        except (OSError, UnicodeError, ValueError) as exc:
             raise FetchError(f"cannot resolve {host!r} in {url[:200]}: {exc}", where=source) from None
-        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+        addresses = [ipaddress.ip_address(address.split("%")[0]) for address in found]
     for address in addresses:
         if not is_public(address):
             raise FetchError(

@@ -30,7 +30,16 @@ from newsdesk.config import Settings
 from newsdesk.errors import NewsdeskError, RecordError
 from newsdesk.fetch import alerts
 from newsdesk.fetch.client import Fetcher
-from newsdesk.fetch.documents import Page, broken_contract, detail_page, item_date, limits_from, list_items, redact
+from newsdesk.fetch.documents import (
+    Page,
+    broken_contract,
+    detail_page,
+    guard_of,
+    item_date,
+    limits_from,
+    list_items,
+    redact,
+)
 from newsdesk.fetch.parse import detail_html
 from newsdesk.models import Record, SourceHealth
 from newsdesk.pipeline.ingest import import_records
@@ -297,7 +306,7 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> dic
     """``item`` with its body (``summary``) from the detail page, and the page's own
     title and date where the list gave none. RecordError ``no article body`` when
     the page holds none."""
-    page = await detail_page(source, fetcher, item, _guard(source))
+    page = await detail_page(source, fetcher, item, guard_of(source))
     body = await asyncio.to_thread(_body, source, page)  # CPU-bound: off the loop, and not in the writer's way
     if body is None:
         detail = source.detail
@@ -329,13 +338,6 @@ def _body(source: Source, page: Page) -> str | None:
         found = extract.main_content(text, page.url)
         text = found.html if found else ""
     return detail_html(text, detail.content or ("body",), detail.remove) if text else None
-
-
-def _guard(source: Source) -> bool | tuple[str, ...]:
-    """How a detail fetch checks where an item link leads (see fetch.guard)."""
-    if source.allow_private is True:
-        return False
-    return source.allow_private or True
 
 
 def _text(value: Any) -> str | None:

@@ -89,6 +89,8 @@ class Source:
     more_urls: tuple[str, ...] = ()  # further lists (``url:`` given as a list), read in turn
     method: str = "GET"
     headers: dict[str, str] = field(default_factory=dict)
+    # Hosts besides the list URL's origin the headers may go to (``api.site.com``, ``.site.com``).
+    headers_hosts: tuple[str, ...] = ()
     body: Any = None
     items: str = ""
     json_in: str | None = None  # json sources: the JSON is inside the list page's HTML (CSS selector of its <script>)
@@ -246,6 +248,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
         file=where,
         method=method,
         headers={str(k): str(v) for k, v in _mapping(data, "headers", where).items()},
+        headers_hosts=tuple(h.strip().lower() for h in _strings(data, "headers_hosts", where)),
         body=data.get("body"),
         items=str(data.get("items") or ""),
         fields={k: str(v) for k, v in fields.items()},

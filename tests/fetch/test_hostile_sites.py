@@ -1,0 +1,247 @@
+"""A hostile site against the fetcher: compression bombs and stacked encodings, secrets
+sent after item links and redirects, list redirects into the machine, DNS rebinding.
+Real loopback servers stand in for the site and for an internal service."""
+
+import asyncio
+import gzip
+import json
+import tracemalloc
+import zlib
+
+import pytest
+from werkzeug import Response
+
+from newsdesk.errors import FetchError
+from newsdesk.fetch import guard
+from newsdesk.fetch.client import Fetcher, Limits
+from newsdesk.sources.catalog import Detail, Source
+from newsdesk.store import Store
+from tests.fetch.conftest import _QuickStopServer, run
+
+LIMITS = Limits(max_bytes=1_000_000, retries=0, host_delay=0.0)
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    """gzip inside gzip: a few KB that inflate to 256 MB of zeros."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    inner = b"".join(packer.compress(block) for _ in range(256)) + packer.flush()
+    return gzip.compress(inner, 9)
+
+
+@pytest.fixture
+def internal():
+    """A second loopback server: the internal service a hostile site points at."""
+    server = _QuickStopServer(host="127.0.0.1", threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def _fetch(url: str, **options):
+    async def go():
+        async with Fetcher(LIMITS) as fetcher:
+            return await fetcher.get(url, source="hostile", **options)
+
+    return asyncio.run(go())
+
+
+def _peak_while(call) -> int:
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_stacked_gzip_is_refused_before_it_inflates(httpserver, bomb):
+    httpserver.expect_request("/bomb").respond_with_data(bomb, headers={"content-encoding": "gzip, gzip"})
+
+    def fetch():
+        with pytest.raises(FetchError, match="stacked content encodings") as info:
+            _fetch(httpserver.url_for("/bomb"))
+        assert "hostile" in str(info.value) and "\n" not in str(info.value)
+
+    assert len(bomb) < 10_000
+    assert _peak_while(fetch) < 20_000_000  # httpx's own decoder held all 256 MB
+
+
+def test_a_single_layer_bomb_stops_at_the_size_cap(httpserver, bomb):
+    inner = gzip.decompress(bomb)  # one gzip layer: ~250 KB that inflate to 256 MB
+    httpserver.expect_request("/bomb").respond_with_data(inner, headers={"content-encoding": "gzip"})
+
+    def fetch():
+        with pytest.raises(FetchError, match="larger than 1,000,000 bytes"):
+            _fetch(httpserver.url_for("/bomb"))
+
+    assert _peak_while(fetch) < 20_000_000
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "compress", "gzip, br"])
+def test_encodings_not_asked_for_are_refused(httpserver, coding):
+    httpserver.expect_request("/x").respond_with_data(b"whatever", headers={"content-encoding": coding})
+    with pytest.raises(FetchError, match="not asked for|stacked"):
+        _fetch(httpserver.url_for("/x"))
+
+
+@pytest.mark.parametrize(
+    ("coding", "pack"),
+    [
+        ("gzip", gzip.compress),
+        ("x-gzip", gzip.compress),
+        ("deflate", zlib.compress),  # zlib-wrapped, as the RFC says
+        ("deflate", lambda b: zlib.compress(b)[2:-4]),  # raw deflate, as some servers send
+        ("identity", lambda b: b),
+    ],
+)
+def test_the_encodings_asked_for_still_read(httpserver, coding, pack):
+    body = "中文 body ".encode() * 1000
+    httpserver.expect_request("/x").respond_with_data(pack(body), headers={"content-encoding": coding})
+    assert _fetch(httpserver.url_for("/x")).text == body.decode()
+
+
+def test_corrupt_gzip_is_a_fetch_error(httpserver):
+    httpserver.expect_request("/x").respond_with_data(b"\x1f\x8bnot really", headers={"content-encoding": "gzip"})
+    with pytest.raises(FetchError, match="corrupt gzip"):
+        _fetch(httpserver.url_for("/x"))
+
+
+def _list_source(httpserver, links, path="/list", **options) -> Source:
+    listing = {"items": [{"t": f"story {n}", "u": link} for n, link in enumerate(links)]}
+    httpserver.expect_request(path).respond_with_data(json.dumps(listing), content_type="application/json")
+    fields = {"title": "t", "link": "u"}
+    return Source(
+        name="s", kind="json", url=httpserver.url_for(path), file="t", items="items", fields=fields, **options
+    )
+
+
+def _seen_headers(server, path: str) -> list[dict[str, str]]:
+    return [dict(request.headers) for request, _ in server.log if request.path == path]
+
+
+def _page(title: str) -> str:
+    return f"<html><body><article><h1>{title}</h1><p>{'A sentence of the story. ' * 10}</p></article></body></html>"
+
+
+def test_a_sources_headers_do_not_follow_item_links_to_other_hosts(httpserver, internal, sqlite_url):
+    other = f"localhost:{internal.port}"
+    internal.expect_request("/story").respond_with_data(_page("elsewhere"), content_type="text/html")
+    httpserver.expect_request("/own").respond_with_data(_page("own"), content_type="text/html")
+    source = _list_source(
+        httpserver,
+        [f"http://{other}/story", httpserver.url_for("/own")],
+        headers={"cookie": "session=SECRET", "x-api-key": "KEY"},
+        detail=Detail(content=("article",)),
+        allow_private=(other, f"127.0.0.1:{httpserver.port}"),
+    )
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+    assert result.new == 2
+    [elsewhere] = _seen_headers(internal, "/story")
+    assert "Cookie" not in elsewhere and "X-Api-Key" not in elsewhere
+    [own] = _seen_headers(httpserver, "/own")
+    assert own["Cookie"] == "session=SECRET" and own["X-Api-Key"] == "KEY"
+
+
+def test_headers_go_to_declared_hosts_and_are_dropped_on_a_cross_origin_redirect(httpserver, internal, sqlite_url):
+    other = f"localhost:{internal.port}"
+    internal.expect_request("/story").respond_with_data(_page("cdn"), content_type="text/html")
+    internal.expect_request("/moved").respond_with_data(_page("moved"), content_type="text/html")
+    httpserver.expect_request("/hop").respond_with_response(
+        Response(status=302, headers={"location": f"http://{other}/moved"})
+    )
+    source = _list_source(
+        httpserver,
+        [f"http://{other}/story", httpserver.url_for("/hop")],
+        headers={"cookie": "session=SECRET"},
+        headers_hosts=("localhost",),
+        detail=Detail(content=("article",)),
+        allow_private=(other, f"127.0.0.1:{httpserver.port}"),
+    )
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+    assert result.new == 2
+    [declared] = _seen_headers(internal, "/story")
+    assert declared["Cookie"] == "session=SECRET"  # localhost is declared
+    [hop] = _seen_headers(httpserver, "/hop")
+    assert hop["Cookie"] == "session=SECRET"
+    [moved] = _seen_headers(internal, "/moved")
+    assert moved["Cookie"] == "session=SECRET"  # declared host: still allowed after the hop
+
+    # Not declared: the hop drops them.
+    internal.expect_request("/moved2").respond_with_data(_page("moved"), content_type="text/html")
+    httpserver.expect_request("/hop2").respond_with_response(
+        Response(status=302, headers={"location": f"http://{other}/moved2"})
+    )
+    source = _list_source(
+        httpserver,
+        [httpserver.url_for("/hop2")],
+        path="/list2",
+        headers={"cookie": "session=SECRET"},
+        detail=Detail(content=("article",)),
+        allow_private=(other, f"127.0.0.1:{httpserver.port}"),
+    )
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+    assert result.new == 1
+    [moved] = _seen_headers(internal, "/moved2")
+    assert "Cookie" not in moved
+
+
+def test_a_list_url_that_redirects_inside_the_machine_is_refused(httpserver, internal, sqlite_url):
+    internal.expect_request("/admin").respond_with_data('{"items": [{"t": "secret", "u": "http://x/1"}]}')
+    target = f"http://127.0.0.1:{internal.port}/admin?token=abc"
+    httpserver.expect_request("/list").respond_with_response(Response(status=302, headers={"location": target}))
+    source = Source(
+        name="s",
+        kind="json",
+        url=httpserver.url_for("/list"),  # itself on loopback: the operator's choice, fetched
+        file="t",
+        items="items",
+        fields={"title": "t", "link": "u"},
+        headers={"cookie": "session=SECRET"},
+    )
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+        assert result.state == "failing" and "non-public address" in (result.error or "")
+        assert not internal.log  # never asked
+        assert store.count() == 0
+
+
+def test_a_list_url_of_an_intranet_source_may_redirect_inside(httpserver, internal, sqlite_url):
+    internal.expect_request("/feed").respond_with_data(
+        '{"items": [{"t": "ok", "u": "http://example.com/1"}]}', content_type="application/json"
+    )
+    location = f"http://127.0.0.1:{internal.port}/feed"
+    httpserver.expect_request("/list").respond_with_response(Response(status=301, headers={"location": location}))
+    source = Source(
+        name="s",
+        kind="json",
+        url=httpserver.url_for("/list"),
+        file="t",
+        items="items",
+        fields={"title": "t", "link": "u"},
+        allow_private=True,
+    )
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+    assert result.new == 1
+
+
+def test_a_name_that_resolves_public_then_connects_to_loopback_is_refused(httpserver, monkeypatch):
+    """DNS rebinding: the guard's lookup answers a public address, the connection's own
+    lookup reaches loopback. The resolver the guard asks stands in for a DNS server
+    that changes its answer between the two lookups."""
+
+    async def public(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr(guard, "resolve", public)
+    httpserver.expect_request("/internal").respond_with_data("secret")
+    url = f"http://localhost:{httpserver.port}/internal"
+    with pytest.raises(FetchError, match="connected to a non-public address"):
+        _fetch(url, guard=True)
