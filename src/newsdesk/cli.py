@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from newsdesk.cli_common import State, app, err, export_app, opened, progress_bar, show_error
+from newsdesk.cli_common import State, app, err, export_app, opened, progress_bar, safe, show_error
 from newsdesk.cli_search import parse_language, parse_when, print_hits
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import ArticleFilter
@@ -373,7 +374,7 @@ def main() -> None:
         )
         sys.exit(2)
     except (click_errors.ClickException, OSError) as exc:  # e.g. a --queries FILE that cannot be opened
-        err.print(f"[red]error[/red] newsdesk: {exc}", markup=True, highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] newsdesk: {escape(safe(exc))}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(2 if isinstance(exc, click_errors.ClickException) else 1)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)

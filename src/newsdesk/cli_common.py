@@ -6,6 +6,7 @@ store and the progress bar. ``cli`` registers the commands of ``cli_sources`` an
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -27,7 +29,7 @@ from newsdesk.config import DEFAULT_DB, Settings, database_url, load_settings
 from newsdesk.errors import NewsdeskError
 from newsdesk.store import Store
 
-__all__ = ["State", "app", "err", "export_app", "opened", "progress_bar", "show_error"]
+__all__ = ["State", "app", "err", "export_app", "opened", "progress_bar", "safe", "show_error"]
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 export_app = typer.Typer(no_args_is_help=True, help="Write stored articles out: `hugo` pages or `jsonl`.")
@@ -73,8 +75,18 @@ def progress_bar(enabled: bool, *, in_bytes: bool = False) -> Progress:
     )
 
 
+# Control characters but newline and tab (C0, DEL, C1): text from sites and feeds must not
+# reach a terminal as escape sequences (colours, cursor moves, window titles, links).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: object) -> str:
+    """``text`` fit for a terminal: each control character written out (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", str(text))
+
+
 def show_error(exc: NewsdeskError) -> None:
-    err.print(f"[red]error[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+    err.print(f"[red]error[/red] {escape(safe(exc))}", markup=True, highlight=False, soft_wrap=True)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from newsdesk.cli_common import safe
 from newsdesk.config import Settings
 from newsdesk.models import LANGUAGE_TAG
 from newsdesk.sources.dates import day_or_time
@@ -45,19 +46,21 @@ def print_hits(query: str, hits: list[Hit], tz: tzinfo, names: Mapping[str, str]
     flash's does); the terminal wraps."""
     names = names or {}
     console = Console(highlight=False, soft_wrap=False)
-    console.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}", style="bold")
+    console.print(
+        Text(safe(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}"), style="bold"), soft_wrap=True
+    )
     for number, hit in enumerate(hits, start=1):
-        title = _shorten(hit.title, 120)
+        title = safe(_shorten(hit.title, 120))
         console.print(Text(f"{number}. ", style="bold").append(title, style="bold"), soft_wrap=True)
         when = hit.published.astimezone(tz).strftime("%Y-%m-%d %H:%M %z")  # the site's zone, said
         console.print(
-            Text(f"   {names.get(hit.source, hit.source)} · {when} · {hit.link}", style="dim"), soft_wrap=True
+            Text(safe(f"   {names.get(hit.source, hit.source)} · {when} · {hit.link}"), style="dim"), soft_wrap=True
         )
         plain = html.unescape(re.sub(r"</?mark>", "", hit.snippet))
         if plain.strip() and not _same_start(plain, hit.title):
             text = Text("   ")
             for part, piece in enumerate(re.split(r"</?mark>", hit.snippet)):  # odd pieces are marked
-                text.append(html.unescape(piece), style="bold yellow" if part % 2 else "")
+                text.append(safe(html.unescape(piece)), style="bold yellow" if part % 2 else "")
             console.print(text, soft_wrap=True)
 
 

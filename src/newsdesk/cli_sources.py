@@ -14,9 +14,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from newsdesk.cli_common import State, app, err, opened, progress_bar
+from newsdesk.cli_common import State, app, err, opened, progress_bar, safe
 from newsdesk.config import is_postgresql
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import SourceHealth
@@ -88,9 +90,8 @@ def fetch_command(
             line = f"{mark[result.state]} {result.name}: {result.new} new, {result.seen} seen, {result.items} listed"
             if result.reasons:
                 line += ", rejected: " + ", ".join(f"{n} {why}" for why, n in sorted(result.reasons.items()))
-            err.print(
-                line + (f" — {result.error}" if result.error else ""), markup=True, highlight=False, soft_wrap=True
-            )
+            error = f" — {escape(safe(result.error))}" if result.error else ""
+            err.print(line + error, markup=True, highlight=False, soft_wrap=True)
     if any(r.state != "ok" for r in results):
         raise typer.Exit(1)
 
@@ -126,7 +127,8 @@ def run_command(
         if as_json:
             typer.echo(json.dumps(result.as_json(), ensure_ascii=False))  # type: ignore[attr-defined]
         elif result.state != "ok":  # type: ignore[attr-defined]
-            err.print(f"{result.state} {result.name}: {result.error}", highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
+            line = f"{result.state} {result.name}: {result.error}"  # type: ignore[attr-defined]
+            err.print(safe(line), markup=False, highlight=False, soft_wrap=True)
 
     with opened(state) as store:
         if metrics_port:
@@ -215,7 +217,13 @@ def _narrow_table(rows: list[dict[str, object]]) -> Table:
     for row in rows:
         state = str(row["state"]) if row["enabled"] else "off"
         note = str(row["last_error"] or (row["disabled_reason"] if not row["enabled"] else "") or "")
-        table.add_row(str(row["name"]), state, _age(row["last_success"]), str(row["new_items"]), " ".join(note.split()))
+        table.add_row(
+            Text(str(row["name"])),
+            state,
+            _age(row["last_success"]),
+            str(row["new_items"]),
+            Text(safe(" ".join(note.split()))),
+        )
     return table
 
 
@@ -223,7 +231,7 @@ def _wide_table(rows: list[dict[str, object]]) -> Table:
     table = Table("source", "kind", "lang", "enabled", "state", "last success", "new", "failures", "last error")
     for row in rows:
         table.add_row(
-            str(row["name"]),
+            Text(str(row["name"])),
             str(row["kind"]),
             str(row["language"] or ""),
             "yes" if row["enabled"] else "no",
@@ -231,7 +239,7 @@ def _wide_table(rows: list[dict[str, object]]) -> Table:
             str(row["last_success"] or "")[:19],
             str(row["new_items"]),
             str(row["failures"]),
-            str(row["last_error"] or row["disabled_reason"] or "")[:60],
+            Text(safe(str(row["last_error"] or row["disabled_reason"] or "")[:60])),
         )
     return table
 
@@ -290,10 +298,10 @@ def show_command(
         if isinstance(value, dict):
             console.print(f"[bold]{key}[/bold]:", soft_wrap=True)
             for inner, item in value.items():
-                console.print(f"  {inner}: {' '.join(str(item).split())}", markup=False, soft_wrap=True)
+                console.print(safe(f"  {inner}: {' '.join(str(item).split())}"), markup=False, soft_wrap=True)
         else:
             console.print(f"[bold]{key}[/bold]: ", end="", soft_wrap=True)
-            console.print(" ".join(str(value).split()), markup=False, soft_wrap=True)
+            console.print(safe(" ".join(str(value).split())), markup=False, soft_wrap=True)
 
 
 @sources_app.command("test")
@@ -321,7 +329,9 @@ def test_command(
     try:
         found = asyncio.run(once())
     except NewsdeskError as exc:  # the message may quote a URL with a ${ENV} secret in it
-        err.print(f"[red]error[/red] {redact(str(exc), source)}", markup=True, highlight=False, soft_wrap=True)
+        err.print(
+            f"[red]error[/red] {escape(safe(redact(str(exc), source)))}", markup=True, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(1) from None
     for item in found:
         typer.echo(json.dumps(item, ensure_ascii=False, default=str))

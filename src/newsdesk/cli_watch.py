@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli_common import State, app, err, opened
+from newsdesk.cli_common import State, app, err, opened, safe
 from newsdesk.errors import ConfigError
 from newsdesk.models import Watchlist
 
@@ -90,7 +90,7 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     for w in watchlists.values():
         what = " · ".join(filter(None, [" ".join(w.tickers), w.query and repr(w.query)]))
-        typer.echo(f"{w.name:<20} {what}  → {len(w.notify)} target(s){'' if w.enabled else ' (off)'}")
+        typer.echo(safe(f"{w.name:<20} {what}  → {len(w.notify)} target(s){'' if w.enabled else ' (off)'}"))
 
 
 @watch_app.command("show")
@@ -151,7 +151,7 @@ def test_command(
         return
     typer.echo(f"{len(found)} articles of the last {days} days match {name}")
     for article in found[:50]:
-        typer.echo(f"  {article.published:%Y-%m-%d %H:%M}  {article.source}  {article.title[:90]}")
+        typer.echo(safe(f"  {article.published:%Y-%m-%d %H:%M}  {article.source}  {article.title[:90]}"))
 
 
 @watch_app.command("send")
@@ -186,9 +186,10 @@ def log_command(
         typer.echo(json.dumps(log, ensure_ascii=False, default=str))
         return
     for a in log:
-        typer.echo(
+        line = (
             f"{a['created']:%Y-%m-%d %H:%M}  {a['watchlist']:<16} {a['state']:<8} {a['uuid']}  {a['last_error'] or ''}"
         )
+        typer.echo(safe(line))
 
 
 def _alert(row: dict[str, Any]) -> dict[str, Any]:

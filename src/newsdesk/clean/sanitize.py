@@ -12,6 +12,7 @@ import re
 
 import nh3
 
+from newsdesk import markup
 from newsdesk.errors import CleanError
 from newsdesk.urls import SAFE_SCHEMES, safe_url
 
@@ -89,6 +90,7 @@ CONTENT_TAGS = {
 URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 VOID = {"br", "hr", "img"}
 MAX_DEPTH = 100
+BOUNDS = markup.Bounds(depth=512, elements=200_000)
 
 _EMPTY = re.compile(
     r"<(p|figure|figcaption|blockquote|li|h[1-6]|strong|b|em|i|u|span)>(?:\s|&nbsp;|<br>)*</\1>"
@@ -102,9 +104,13 @@ _NO_ALT = re.compile(r"<img((?![^>]*\salt=)[^>]*>)")  # an image without alt tex
 def sanitize(html: str, base_url: str = "") -> str:
     """Return the allow-listed form of ``html``.
 
-    Raises CleanError when the result nests deeper than MAX_DEPTH (an HTML bomb:
-    no article needs it, and the Markdown converter would recurse on it).
+    Raises CleanError when ``html`` is over :data:`BOUNDS` (checked before parsing:
+    a tree builder's cost grows with depth × elements) or the result nests deeper
+    than MAX_DEPTH (no article needs it, and the Markdown converter would recurse on it).
     """
+    why = markup.check(html, BOUNDS)
+    if why:
+        raise CleanError(f"HTML {why}", reason="body too complex")
     cleaned = nh3.clean(
         html,
         tags=TAGS,
@@ -115,11 +121,10 @@ def sanitize(html: str, base_url: str = "") -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
-    cleaned = _NO_ALT.sub(r'<img alt=""\1', _drop_empty(cleaned))
-    depth = nesting_depth(cleaned)
+    depth = nesting_depth(cleaned)  # before _drop_empty, which takes a pass per level of empty nesting
     if depth > MAX_DEPTH:
-        raise CleanError(f"HTML nests {depth} levels deep (limit {MAX_DEPTH})")
-    return cleaned.strip()
+        raise CleanError(f"HTML nests {depth} levels deep (limit {MAX_DEPTH})", reason="body too complex")
+    return _NO_ALT.sub(r'<img alt=""\1', _drop_empty(cleaned)).strip()
 
 
 def _filter(tag: str, attr: str, value: str, base_url: str) -> str | None:

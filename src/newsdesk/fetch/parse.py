@@ -18,11 +18,14 @@ import jmespath
 import jmespath.exceptions
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsdesk import markup
 from newsdesk.errors import ParseError
 from newsdesk.fetch.feeds import parse_feed
 from newsdesk.sources.catalog import Source
 
-__all__ = ["detail_html", "embedded_json", "items", "link_of"]
+__all__ = ["LIST_BOUNDS", "detail_html", "embedded_json", "items", "link_of", "parse_html"]
+# Lists and pages in lexbor: its cost grows with depth × elements (see newsdesk.markup).
+LIST_BOUNDS = markup.Bounds(depth=512, elements=200_000)
 
 _TEMPLATE = re.compile(r"\{(\w+)\}")
 
@@ -89,9 +92,17 @@ def _rss(text: str, where: str) -> list[dict[str, Any]]:
     return found
 
 
+def parse_html(text: str, where: str) -> LexborHTMLParser:
+    """``text`` parsed, once it is known to be within :data:`LIST_BOUNDS` (ParseError if not)."""
+    why = markup.check(text, LIST_BOUNDS)
+    if why:
+        raise ParseError(f"page {why}", where=where)
+    return LexborHTMLParser(text)
+
+
 def embedded_json(text: str, selector: str, where: str) -> str:
     """The text of the ``<script>`` at ``selector`` (Next.js ``__NEXT_DATA__``, JSON-LD...)."""
-    node = LexborHTMLParser(text).css_first(selector)
+    node = parse_html(text, where).css_first(selector)
     if node is None:
         raise ParseError(f"no {selector} in the page", where=where)
     return node.text(deep=True)
@@ -126,7 +137,7 @@ def _json(source: Source, text: str, where: str) -> list[dict[str, Any]]:
 
 
 def _html(source: Source, text: str, url: str, where: str) -> list[dict[str, Any]]:
-    tree = LexborHTMLParser(text)
+    tree = parse_html(text, where)
     nodes = tree.css(source.items)
     found = []
     for node in nodes:

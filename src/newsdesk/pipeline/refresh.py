@@ -46,7 +46,7 @@ from newsdesk.pipeline.ingest import import_records
 from newsdesk.pipeline.writes import Coalescer, written
 from newsdesk.plaintext import to_text
 from newsdesk.sources.catalog import Source
-from newsdesk.sources.records import link_uuid, parse_record
+from newsdesk.sources.records import CONTROLS, link_uuid, parse_record
 from newsdesk.store import Store
 
 __all__ = ["LEASE_SECONDS", "RunResult", "fetch_cycle", "fetch_source"]
@@ -370,7 +370,7 @@ async def _record_health(
             health.last_good = _sample(found[0])
     else:
         health.state, health.failures = result.state, health.failures + 1
-        health.last_error, health.last_error_at = result.error, now
+        health.last_error, health.last_error_at = CONTROLS.sub("", result.error or ""), now
         if result.state == "drifted":
             health.bad_sample = _sample(offending) if offending else {"items": len(found)}
     message = alerts.change(health, settings.alerts_after_failures)
@@ -385,4 +385,7 @@ async def _record_health(
 
 
 def _sample(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: (str(v)[:500] if v is not None else None) for k, v in item.items()}
+    # What the site sent, shown on /api/sources: no control characters (PostgreSQL's JSON refuses NUL).
+    return {
+        CONTROLS.sub("", str(k)): (CONTROLS.sub("", str(v)[:500]) if v is not None else None) for k, v in item.items()
+    }

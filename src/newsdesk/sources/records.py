@@ -21,6 +21,9 @@ MAX_TITLE = 1000
 MAX_ID = 200
 _TAGS = re.compile(r"<[^>]*>|&nbsp;|\s+")
 BAD_BYTES = "\U0010fffd"  # stands for undecodable input bytes, see sources.files
+# C0 control characters but tab, newline and carriage return: no text needs them, PostgreSQL
+# refuses NUL in text (one NUL failed a whole batch) and ESC sequences drive terminals.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def link_uuid(link: str) -> str:
@@ -42,8 +45,8 @@ def normalize_kind(value: Any) -> tuple[int, str | None]:
 
 
 def _text(record: dict[str, Any], key: str, *, limit: int | None = None) -> str | None:
-    """Field ``key`` as text: numbers written out, other non-text values and
-    undecodable bytes dropped (U+FFFD), overlong values cut at ``limit``."""
+    """Field ``key`` as text: numbers written out, other non-text values dropped,
+    undecodable bytes as U+FFFD, control characters gone, overlong values cut at ``limit``."""
     value = record.get(key)
     if value is None or isinstance(value, bool):
         return None
@@ -51,7 +54,7 @@ def _text(record: dict[str, Any], key: str, *, limit: int | None = None) -> str 
         value = str(value)
     if not isinstance(value, str):
         return None
-    value = value.replace(BAD_BYTES, "\ufffd").strip()
+    value = CONTROLS.sub("", value.replace(BAD_BYTES, "\ufffd")).strip()
     return value[:limit] if limit is not None else value
 
 
