@@ -76,6 +76,19 @@ class Settings:
         "How long `newsdesk serve` reuses a rendered page or search result once articles have changed "
         "(unchanged articles: until they change; 0: never).",
     )
+    web_streams: int = _setting(
+        256,
+        "Live streams (`/api/stream`) open at once, all clients together (at most a quarter of the open-file limit).",
+    )
+    web_streams_per_client: int = _setting(8, "Live streams one client address may hold open at once.")
+    web_cache_bytes: int = _setting(
+        64_000_000, "Bytes of rendered pages, feeds and search results `newsdesk serve` keeps (oldest dropped first)."
+    )
+    web_hosts: str = _setting(
+        "",
+        "Host names (comma-separated) whose requests make served feeds' and sitemaps' absolute links; "
+        "others get site.base_url (loopback names always count).",
+    )
     web_admin_token: str = _setting(
         "", "Token of the admin API (fetch now, enable/disable a source, watchlists); empty: admin actions off.",
         env="NEWSDESK_ADMIN_TOKEN",
@@ -190,6 +203,9 @@ def _from_file(path: Path) -> Settings:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown time zone {settings.site_timezone!r}", where=str(path)) from None
     for name in ("site_per_page", "import_batch_size", "import_batch_chars"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"{name.replace('_', '.', 1)} must be at least 1", where=str(path))
+    for name in ("web_streams", "web_streams_per_client", "web_cache_bytes"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"{name.replace('_', '.', 1)} must be at least 1", where=str(path))
     for name in ("import_workers", "output_workers", "output_search_articles", "output_tag_min"):

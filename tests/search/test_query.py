@@ -69,3 +69,14 @@ def test_overlong_queries_are_refused_with_the_limit():
 def test_too_many_terms_are_refused():
     with pytest.raises(QueryError, match="terms"):
         parse(" ".join(f"w{i}" for i in range(40)))
+
+
+def test_or_items_and_single_characters_count_against_the_term_limit():
+    from newsdesk.search.query import MAX_TERMS
+
+    with pytest.raises(QueryError, match="more than 32 terms"):
+        parse(" OR ".join(f"word{n}" for n in range(MAX_TERMS + 1)))
+    with pytest.raises(QueryError, match="more than 32 terms"):
+        parse(" OR ".join("金银铜铁锡铅锌镍钴锰钛钒铬钨钼"))  # 15 one-character prefix matches
+    assert parse(" OR ".join(f"word{n}" for n in range(MAX_TERMS))).groups
+    assert parse("金 OR 银 OR 铜").groups

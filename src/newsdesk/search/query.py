@@ -77,11 +77,18 @@ def parse(text: str) -> Query:
         else:
             query.groups.append([item])
         pending_or = False
-    if len(query.groups) + len(query.excluded) > MAX_TERMS:
-        raise QueryError(f"the query has more than {MAX_TERMS} terms")
+    if _weight(query) > MAX_TERMS:
+        raise QueryError(f"the query has more than {MAX_TERMS} terms (each OR item counts, a single CJK character 4)")
     if not query.groups:
         raise QueryError("the query has no words to search for" + (" (only exclusions)" if query.excluded else ""))
     return query
+
+
+def _weight(query: Query) -> int:
+    """What a query costs against MAX_TERMS: every item, OR'ed or not; a single CJK
+    character (a prefix match over every word it starts) as four."""
+    items = [item for group in query.groups for item in group] + query.excluded
+    return sum(1 + sum(3 for phrase in item if phrase.prefix) for item in items)
 
 
 def _item(text: str, *, quoted: bool, query: Query) -> Item:

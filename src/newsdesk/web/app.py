@@ -44,6 +44,7 @@ from newsdesk.web import watchlists as watch_routes
 from newsdesk.web.cache import PageCache
 from newsdesk.web.dates import When, aware
 from newsdesk.web.figures import SiteFigures
+from newsdesk.web.guards import Guards
 from newsdesk.web.headers import SecurityHeaders
 from newsdesk.web.paging import list_moved, list_route, page_moved, page_number
 from newsdesk.web.problems import responses
@@ -61,11 +62,14 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app = FastAPIOffline(
         title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources."
     )
+    app.add_middleware(Guards, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestTiming)
     env = environment(None, settings.tz, display_names(settings.sources_folder))
     counted = threading.Event()  # the tag widget's first counts are in: pages made before lack it
-    cache = PageCache(settings.web_cache_seconds, lambda: (store.version(), counted.is_set()))
+    cache = PageCache(
+        settings.web_cache_seconds, lambda: (store.version(), counted.is_set()), most_bytes=settings.web_cache_bytes
+    )
     # The tag widget and the slug tables: site-wide, costly on a large database (a
     # GROUP BY over every tag), the same for every page until the articles change.
     shared = PageCache(settings.web_cache_seconds, store.version, while_unchanged=True)
@@ -276,7 +280,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         template = env.get_template("entry.html")
         return HTMLResponse("".join(template.render(entry=entry(a), root="/") for a in found))
 
-    app.include_router(live.router(live.Hub(store, payload)))
+    hub = live.Hub(store, payload, most=settings.web_streams, per_client=settings.web_streams_per_client)
+    app.include_router(live.router(hub))
 
     @app.get(
         "/api/articles", summary="Articles, newest first, with filters and cursor pagination", responses=responses(400)

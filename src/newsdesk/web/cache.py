@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,16 +22,22 @@ class PageCache:
     they change; ``seconds`` 0 turns the cache off. One thread makes a missing value
     while the others wait for it; an outdated one is made again by one thread while
     the others are answered with the old value (no stampede when 20 requests find the
-    home page outdated at once)."""
+    home page outdated at once). The values together hold at most ``most_bytes``: the
+    oldest made go first."""
 
-    def __init__(self, seconds: int, version: Any, *, while_unchanged: bool = False) -> None:
+    def __init__(
+        self, seconds: int, version: Any, *, while_unchanged: bool = False, most_bytes: int = 64_000_000
+    ) -> None:
         """``while_unchanged``: values live while the articles are unchanged even when
         ``seconds`` is 0 (site-wide figures that many pages show)."""
         self.seconds = seconds
         self.while_unchanged = while_unchanged
+        self.most_bytes = most_bytes
+        self.bytes = 0
         self._version = version
         self._seen: tuple[float, object] = (-1.0, None)
-        self._items: dict[str, tuple[float, object, Any]] = {}
+        self._items: OrderedDict[str, tuple[float, object, Any]] = OrderedDict()
+        self._sizes: dict[str, int] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._making: dict[str, threading.Thread] = {}  # the background thread of a key
@@ -67,14 +75,25 @@ class PageCache:
                 return latest[2]  # type: ignore[no-any-return]
             version = self.version()
             value = make()
-            if len(self._items) > 5000:
-                self._items.clear()
-                with self._guard:
-                    self._locks = {key: lock}
-            self._items[key] = (time.monotonic(), version, value)
+            self._keep(key, (time.monotonic(), version, value))
             return value
         finally:
             lock.release()
+
+    def _keep(self, key: str, item: tuple[float, object, Any]) -> None:
+        size = _size(item[2]) + len(key)
+        with self._guard:
+            self.bytes -= self._sizes.pop(key, 0)
+            self._items.pop(key, None)
+            if size > self.most_bytes:
+                return  # larger than the whole cache: made each time
+            while self._items and self.bytes + size > self.most_bytes:
+                old, _ = self._items.popitem(last=False)
+                self.bytes -= self._sizes.pop(old, 0)
+                self._locks.pop(old, None)
+            self._items[key] = item
+            self._sizes[key] = size
+            self.bytes += size
 
     def soon(self, key: str, make: Callable[[], T]) -> T | None:
         """The value of ``key`` without waiting for it: when it is missing or outdated,
@@ -95,3 +114,15 @@ class PageCache:
             self.get(key, make)
         except Exception as exc:  # a thread of its own: nobody else would hear of it
             log.warning("web: making %s in the background failed: %s", key, exc)
+
+
+def _size(value: Any, depth: int = 0) -> int:
+    """Bytes ``value`` holds, near enough: text and bytes by length, containers by their
+    members (three levels down), anything else by its own size."""
+    if isinstance(value, str | bytes):
+        return len(value) + 50
+    if depth < 3 and isinstance(value, dict):
+        return sys.getsizeof(value) + sum(_size(k, depth + 1) + _size(v, depth + 1) for k, v in value.items())
+    if depth < 3 and isinstance(value, list | tuple | set | frozenset):
+        return sys.getsizeof(value) + sum(_size(v, depth + 1) for v in value)
+    return sys.getsizeof(value)

@@ -2,8 +2,10 @@
 
 ``/index.xml``, ``/atom.xml``, ``/feed.json`` for the site and the same three under
 each tag, source and language list (``/tags/<slug>/index.xml`` …); ``/sitemap.xml``
-(an index of ``/sitemap-N.xml`` past 50,000 URLs). Links in them point at the host the
-request came to. Rendered by :mod:`newsdesk.publish.feeds` and cached like pages.
+(an index of ``/sitemap-N.xml`` past 50,000 URLs). Their absolute links point at the
+host the request came to when it is a loopback name or one of ``web.hosts``, else at
+``site.base_url``: a client's Host header cannot plant links, nor make the cache keep
+a copy per name. Rendered by :mod:`newsdesk.publish.feeds` and cached like pages.
 """
 
 from __future__ import annotations
@@ -22,7 +24,20 @@ from newsdesk.store import Store
 from newsdesk.web.figures import SiteFigures
 from newsdesk.web.filters import only
 
-__all__ = ["router"]
+__all__ = ["router", "site_url"]
+
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def site_url(request: Request, settings: Settings) -> str:
+    """The site's absolute URL for links in what answers ``request``."""
+    host = (request.headers.get("host") or "").strip().lower()
+    name = host.split("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    allowed = LOOPBACK | {h.strip().lower() for h in settings.web_hosts.split(",") if h.strip()}
+    if name in allowed and all(c.isalnum() or c in ".-:[]" for c in host):
+        return f"{request.url.scheme}://{host}/"
+    return settings.site_base_url.rstrip("/") + "/"
+
 
 FORMATS = {
     "index.xml": (feeds.rss, "application/rss+xml; charset=utf-8"),
@@ -44,7 +59,7 @@ def router(
     api = APIRouter()
 
     def feed(request: Request, file: str, base: str, title: str, where: ArticleFilter) -> Response:
-        site = str(request.base_url)
+        site = site_url(request, settings)
         render, media = FORMATS[file]
 
         def make() -> str:
@@ -85,7 +100,7 @@ def router(
 
     @api.get("/{name}.xml", include_in_schema=False)
     def sitemap(request: Request, name: str) -> Response:
-        files = sitemap_files(str(request.base_url))
+        files = sitemap_files(site_url(request, settings))
         if f"{name}.xml" not in files:
             raise HTTPException(404)
         return Response(files[f"{name}.xml"], media_type="application/xml; charset=utf-8")

@@ -16,7 +16,9 @@ _MEANING = {
     403: "Admin actions are off (no admin token configured)",
     404: "No such article, source or action",
     409: "The source is being fetched by another run",
+    413: "The request body is over the route's size limit",
     422: "A parameter does not match the schema",
+    503: "The server holds as many live streams as it allows (overall or for this client); retry later",
 }
 
 

@@ -14,6 +14,7 @@ actions answer 403: nothing can be changed anonymously.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -29,22 +30,37 @@ from newsdesk.sources.catalog import Source, configured_catalog, is_enabled
 from newsdesk.store import Store
 from newsdesk.web.problems import responses
 
-__all__ = ["admin_token", "require_admin", "router"]
+__all__ = ["admin_problem", "admin_token", "notice_signature", "require_admin", "router"]
 
 
 def admin_token(settings: Settings) -> str | None:
     return settings.web_admin_token or None
 
 
-def require_admin(settings: Settings, authorization: str | None) -> None:
-    """HTTPException 403 when no admin token is configured, 401 unless ``authorization``
-    carries it (``Bearer <token>``)."""
+def admin_problem(settings: Settings, authorization: str | None) -> tuple[int, str] | None:
+    """(403, why) when no admin token is configured, (401, why) unless ``authorization``
+    carries it (``Bearer <token>``); None when it does."""
     token = admin_token(settings)
     if not token:
-        raise HTTPException(403, "admin actions are off: set web.admin_token (or NEWSDESK_ADMIN_TOKEN)")
+        return 403, "admin actions are off: set web.admin_token (or NEWSDESK_ADMIN_TOKEN)"
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not given or not hmac.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(401, "a valid admin token is needed (Authorization: Bearer <token>)")
+        return 401, "a valid admin token is needed (Authorization: Bearer <token>)"
+    return None
+
+
+def require_admin(settings: Settings, authorization: str | None) -> None:
+    """HTTPException for :func:`admin_problem`'s answer."""
+    problem = admin_problem(settings, authorization)
+    if problem:
+        raise HTTPException(*problem)
+
+
+def notice_signature(settings: Settings, message: str) -> str:
+    """The signature that makes ``/sources/?done=`` show a message: only the server's own
+    (a link with any other text shows nothing next to the token field)."""
+    key = hashlib.sha256(b"newsdesk notice\0" + (admin_token(settings) or "").encode()).digest()
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 Render = Callable[..., str]  # template name and variables → HTML
@@ -129,14 +145,21 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
         return api
 
     @api.get("/sources/", response_class=HTMLResponse, include_in_schema=False)
-    def sources_page(done: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
-        return HTMLResponse(render("sources.html", rows=overview(), admin=admin_token(settings) is not None, done=done))
+    def sources_page(
+        done: Annotated[str | None, Query(max_length=200)] = None,
+        sig: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> HTMLResponse:
+        signed = done is not None and hmac.compare_digest(sig or "", notice_signature(settings, done))
+        shown = done if signed else None
+        return HTMLResponse(
+            render("sources.html", rows=overview(), admin=admin_token(settings) is not None, done=shown)
+        )
 
     @api.post("/sources/", include_in_schema=False)
     async def sources_form(request: Request) -> Response:
         """The page's buttons: the token comes in the form body (never in a URL), the
         answer is a redirect back to the page saying what was done."""
-        form = parse_qs((await request.body())[:10_000].decode("utf-8", "replace"))
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))  # capped by web.guards
         authorize("Bearer " + (form.get("token") or [""])[0])
         action, _, name = (form.get("action") or [""])[0].partition(":")
         if action == "fetch":
@@ -145,7 +168,8 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
         else:
             toggle(name, action)
             done = f"{name}: {action}d"
-        return RedirectResponse(f"/sources/?{urlencode({'done': done})}", status_code=303)
+        signed = {"done": done[:200], "sig": notice_signature(settings, done[:200])}
+        return RedirectResponse(f"/sources/?{urlencode(signed)}", status_code=303)
 
     return api
 

@@ -20,8 +20,10 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 from sse_starlette.sse import EventSourceResponse
+from starlette.types import Receive, Scope, Send
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article, ArticleFilter
@@ -61,19 +63,40 @@ def encode(article: Article, data: str) -> bytes:
 class Hub:
     """Reads arrivals from the store and fans them out to the open streams."""
 
-    def __init__(self, store: Store, payload: Callable[[Article], dict[str, Any]], poll: float = POLL) -> None:
+    def __init__(
+        self,
+        store: Store,
+        payload: Callable[[Article], dict[str, Any]],
+        poll: float = POLL,
+        *,
+        most: int = 256,
+        per_client: int = 8,
+    ) -> None:
         self.store = store
         self.payload = payload
         self.poll = poll
+        # Each stream holds a socket: never more than a quarter of the open-file limit.
+        self.most = min(most, max(1, _open_file_limit() // 4))
+        self.per_client = per_client
         self.streams: set[asyncio.Queue[Batch | None]] = set()
+        self.clients: dict[asyncio.Queue[Batch | None], str] = {}
         self._task: asyncio.Task[None] | None = None
         self._sent: dict[str, datetime] = {}  # uuid → first_seen, over the overlap window
         self._newest = datetime.now(UTC)
         self._version: object = None
 
-    async def open(self) -> asyncio.Queue[Batch | None]:
+    def full(self, client: str) -> str | None:
+        """Why another stream for ``client`` cannot be opened now, or None."""
+        if len(self.clients) >= self.most:
+            return f"the server holds its most live streams ({self.most}); try again later"
+        if sum(1 for held in self.clients.values() if held == client) >= self.per_client:
+            return f"this client holds its most live streams ({self.per_client}); close one first"
+        return None
+
+    async def open(self, client: str = "") -> asyncio.Queue[Batch | None]:
         """A new stream's queue: it gets what arrives from now on."""
         queue: asyncio.Queue[Batch | None] = asyncio.Queue(BACKLOG)
+        self.clients[queue] = client
         if self._task is None or self._task.done():
             # What arrived before (over the overlap window) counts as sent.
             self._newest = max(self._newest, datetime.now(UTC))
@@ -84,6 +107,7 @@ class Hub:
 
     def close(self, queue: asyncio.Queue[Batch | None]) -> None:
         self.streams.discard(queue)
+        self.clients.pop(queue, None)
 
     async def _run(self) -> None:
         while self.streams:
@@ -98,7 +122,7 @@ class Hub:
                     try:
                         queue.put_nowait(batch)
                     except asyncio.QueueFull:  # a client that does not read: closed (EventSource reconnects)
-                        self.streams.discard(queue)
+                        self.close(queue)
                         while not queue.empty():
                             queue.get_nowait()
                         queue.put_nowait(None)
@@ -141,22 +165,53 @@ def router(hub: Hub) -> APIRouter:
                 "content": {"text/event-stream": {}},
                 "description": "`event: article`, data: the article as in /api/articles",
             },
-            **responses(400),
+            **responses(400, 503),
         },
+        response_model=None,
     )
     async def stream(
+        request: Request,
         source: str | None = None,
         lang: str | None = None,
         ticker: str | None = None,
         tag: str | None = None,
         since: When = None,
         until: When = None,
-    ) -> EventSourceResponse:
+    ) -> Response:
         where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
-        queue = await hub.open()
-        return EventSourceResponse(_events(hub, queue, where), ping=15, headers={"x-accel-buffering": "no"})
+        client = request.client.host if request.client else ""
+        full = hub.full(client)
+        if full:
+            return JSONResponse({"error": full}, status_code=503, headers={"retry-after": "30"})
+        queue = await hub.open(client)
+        return _Held(hub, queue, _events(hub, queue, where), ping=15, headers={"x-accel-buffering": "no"})
 
     return routes
+
+
+class _Held(EventSourceResponse):
+    """A stream that gives its place back however it ends, even when its events were
+    never read (the client left before the response started)."""
+
+    def __init__(self, hub: Hub, queue: asyncio.Queue[Batch | None], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._hub, self._queue = hub, queue
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._hub.close(self._queue)
+
+
+def _open_file_limit() -> int:
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, ValueError, OSError):
+        return 1024
+    return soft if soft > 0 else 1024
 
 
 async def _events(
