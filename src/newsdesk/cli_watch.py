@@ -165,7 +165,8 @@ def send_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
         from newsdesk.watch import load_watchers
 
         watchers = load_watchers(store, state.settings)
-        done = deliver_due(store, watchers.watchlists, os.environ, display_names(state.settings.sources_folder))
+        names = display_names(state.settings.sources_folder)
+        done = deliver_due(store, watchers.watchlists, os.environ, names, prefix=state.settings.alerts_env_prefix)
     typer.echo(
         json.dumps(done.as_json()) if as_json else f"{done.sent} sent, {done.retrying} to retry, {done.failed} failed"
     )

@@ -110,6 +110,13 @@ class Settings:
     alerts_notify: str = _setting(
         "", "Apprise URLs (space-separated) told of source state changes.", env="NEWSDESK_ALERT_NOTIFY"
     )
+    alerts_env_prefix: str = _setting(
+        "NEWSDESK_NOTIFY_", "Only environment variables with this prefix fill a watchlist's `${NAME}` notify target."
+    )
+    alerts_api_schemes: str = _setting(
+        "tgram slack discord dingtalk feishu lark wecombot ntfys pover bark mailtos",
+        "Apprise schemes a watchlist defined through the API may notify (the settings file's may use any).",
+    )
     alerts_after_failures: int = _setting(3, "Consecutive failed runs before a source is reported failing.")
     retention_days: int = _setting(0, "Days an article is kept, by publication time (0: for ever); a source may say.")
     retention_flash_days: int = _setting(0, "Days a flash item (kind 2) is kept (0: as retention.days).")

@@ -245,3 +245,21 @@ def test_a_name_that_resolves_public_then_connects_to_loopback_is_refused(httpse
     url = f"http://localhost:{httpserver.port}/internal"
     with pytest.raises(FetchError, match="connected to a non-public address"):
         _fetch(url, guard=True)
+
+
+def test_short_secrets_are_masked_in_public_errors(httpserver, sqlite_url, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_TEST_KEY", "ab1")
+    httpserver.expect_request("/list").respond_with_data("down", status=404)
+    source = Source(
+        name="s",
+        kind="json",
+        url=httpserver.url_for("/list") + "?key=${NEWSDESK_TEST_KEY}&x=1",
+        file="t",
+        items="items",
+        fields={"title": "t", "link": "u"},
+    )
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+        error = store.health()["s"].last_error or ""
+    assert "HTTP 404" in error and "key=${NEWSDESK_TEST_KEY}" in error and "ab1" not in error
+    assert "ab1" not in (result.error or "")

@@ -58,13 +58,15 @@ def test_one_alert_per_story_delivered_to_a_webhook(db_url, tmp_path, httpserver
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     with Store(db_url) as store:
         _watch(store, "chips", query="英伟达 OR 辉达", notify=[f"json://127.0.0.1:{httpserver.port}/hook"])
-        _watch(store, "gold", query="黄金", notify=["${GOLD_HOOK}"], languages=["zh"])
+        _watch(store, "gold", query="黄金", notify=["${NEWSDESK_NOTIFY_GOLD_HOOK}"], languages=["zh"])
         write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
         import_paths(store, [tmp_path / "data"], Settings())
         queued = {(a["watchlist"], a["uuid"]) for a in store.alert_log()}
         assert len(queued) == 3  # chips: the story once (records 1 and 2) and the Traditional one; gold: one
         watchers = load_watchers(store, Settings())
-        done = deliver_due(store, watchers.watchlists, {"GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"})
+        done = deliver_due(
+            store, watchers.watchlists, {"NEWSDESK_NOTIFY_GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"}
+        )
         assert done.as_json() == {"sent": 3, "retrying": 0, "failed": 0, "held": 0}
         bodies = {
             json.loads(request.data)["title"]: json.loads(request.data)["message"] for request, _ in httpserver.log
@@ -91,14 +93,25 @@ def test_one_alert_per_story_delivered_to_a_webhook(db_url, tmp_path, httpserver
 def test_a_failing_target_is_retried_with_the_reason_logged(db_url, tmp_path, httpserver):
     httpserver.expect_request("/hook", method="POST").respond_with_response(Response("down", status=503))
     with Store(db_url) as store:
-        _watch(store, "gold", query="黄金", notify=[f"json://127.0.0.1:{httpserver.port}/hook", "${MISSING_HOOK}"])
+        _watch(
+            store,
+            "gold",
+            query="黄金",
+            notify=[f"json://127.0.0.1:{httpserver.port}/hook", "${NEWSDESK_NOTIFY_MISSING_HOOK}"],
+        )
         write_data(tmp_path / "data" / "wire" / "news.json", RECORDS[3:])
         import_paths(store, [tmp_path / "data"], Settings())
         watchlists = load_watchers(store, Settings()).watchlists
         assert deliver_due(store, watchlists, {}).as_json() == {"sent": 0, "retrying": 1, "failed": 0, "held": 0}
         [logged] = store.alert_log("gold")
-        assert logged["state"] == "queued" and logged["attempts"] == 1 and "MISSING_HOOK" in logged["last_error"]
-        assert deliver_due(store, watchlists, {"MISSING_HOOK": "json://127.0.0.1:1/x"}).sent == 0  # not due yet
+        assert (
+            logged["state"] == "queued"
+            and logged["attempts"] == 1
+            and "NEWSDESK_NOTIFY_MISSING_HOOK" in logged["last_error"]
+        )
+        assert (
+            deliver_due(store, watchlists, {"NEWSDESK_NOTIFY_MISSING_HOOK": "json://127.0.0.1:1/x"}).sent == 0
+        )  # not due yet
 
 
 def test_watchlists_are_checked_field_by_field():
@@ -216,10 +229,10 @@ def test_alerts_go_by_email_to_a_real_smtp_server(sqlite_url, tmp_path):
     try:
         url = f"mailto://127.0.0.1:{port}?from=newsdesk@example.com&to=me@example.com&mode=insecure"
         with Store(sqlite_url) as store:
-            _watch(store, "gold", query="黄金", notify=["${MAIL_URL}"])
+            _watch(store, "gold", query="黄金", notify=["${NEWSDESK_NOTIFY_MAIL_URL}"])
             write_data(tmp_path / "data" / "wire" / "news.json", RECORDS[3:])
             import_paths(store, [tmp_path / "data"], Settings())
-            done = deliver_due(store, load_watchers(store, Settings()).watchlists, {"MAIL_URL": url})
+            done = deliver_due(store, load_watchers(store, Settings()).watchlists, {"NEWSDESK_NOTIFY_MAIL_URL": url})
             store_log = store.alert_log("gold")
     finally:
         smtp.stop()

@@ -35,8 +35,8 @@ def test_two_workers_send_each_alert_once_as_jobs(pg_url, httpserver, tmp_path):
     config = tmp_path / "settings.toml"
     config.write_text("[fetch]\nhost_delay = 0\nretries = 0\n[workers]\ntick = 1\nheartbeat = 0.5\n")
     with Store(pg_url) as store:
-        store.save_watchlist("gold", {"query": "黄金", "notify": ["${GOLD_HOOK}"]})
-    env = {"GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"}
+        store.save_watchlist("gold", {"query": "黄金", "notify": ["${NEWSDESK_NOTIFY_GOLD_HOOK}"]})
+    env = {"NEWSDESK_NOTIFY_GOLD_HOOK": f"json://127.0.0.1:{httpserver.port}/hook"}
     args = ["--config", str(config), "run", *SOURCES, "--sources", str(tmp_path / "sources")]
     workers = [start_newsdesk(*args, db=pg_url, env=env) for _ in range(2)]
     imported = [

@@ -52,8 +52,9 @@ async def send(settings: Settings, text: str, source: str) -> bool:
         async with httpx.AsyncClient(timeout=5) as client:
             response = await client.post(url, json={"text": text, "source": source})
         response.raise_for_status()
-    except httpx.HTTPError as exc:
-        log.warning("alert webhook failed for source %s: %s", source, exc)
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:  # its message quotes the URL, and a webhook URL is a credential
+        status = exc.response.status_code if isinstance(exc, httpx.HTTPStatusError) else type(exc).__name__
+        log.warning("alert webhook %s://%s/… failed for source %s: %s", *_origin(url), source, status)
         return told
     return True
 
@@ -74,3 +75,12 @@ async def _notify(settings: Settings, text: str, source: str) -> bool:
     if not told:
         log.warning("source alert for %s: no Apprise target took it", source)
     return told
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """(scheme, host) of ``url``: what a log may say of a webhook."""
+    try:
+        parts = httpx.URL(url)
+    except httpx.InvalidURL:
+        return "?", "?"
+    return parts.scheme or "?", parts.host or "?"

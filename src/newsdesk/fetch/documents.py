@@ -90,18 +90,26 @@ def expand(value: Any, source: str) -> Any:
 
 def redact(text: str, source: Source) -> str:
     """``text`` with the values of the source's ``${ENV}`` secrets masked (an error
-    message may quote a URL or header that carries one)."""
-    names = set(
-        _ENV.findall(
-            " ".join(
-                [source.url, *source.more_urls, *source.headers.values(), str(source.body or ""), source.proxy or ""]
-            )
-        )
-    )
-    for name in names:
+    message may quote a URL or header that carries one): first each whole URL as sent,
+    then each value; a value too short to replace safely everywhere (under 4 characters)
+    where it stands as a URL part."""
+    templates = [source.url, *source.more_urls, *source.headers.values(), str(source.body or ""), source.proxy or ""]
+    for template in templates:
+        if "${" in template:
+            try:
+                text = text.replace(expand(template, source.name), template)
+            except FetchError:
+                continue  # a variable not set: nothing of it can be in the text
+    names = set(_ENV.findall(" ".join(templates)))
+    for name in sorted(names, key=lambda n: -len(os.environ.get(n, ""))):
         secret = os.environ.get(name)
-        if secret and len(secret) >= 4:
+        if not secret:
+            continue
+        if len(secret) >= 4:
             text = text.replace(secret, f"${{{name}}}")
+        else:
+            bounded = re.compile(rf"(?<=[=/:@&?,]){re.escape(secret)}(?=[&/#@:?,;\s'\"]|$)")
+            text = bounded.sub(f"${{{name}}}", text)
     return text
 
 

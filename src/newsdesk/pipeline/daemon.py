@@ -83,7 +83,8 @@ class WatchlistCache:
 
     def deliver(self, secrets: Mapping[str, str], only: str | None = None) -> Delivery:
         """Send what is due (of watchlist ``only``): :func:`deliver_due` (blocking)."""
-        return deliver_due(self.store, self.get(), secrets, self.names, only=only)
+        prefix = self.settings.alerts_env_prefix
+        return deliver_due(self.store, self.get(), secrets, self.names, only=only, prefix=prefix)
 
 
 async def send_alerts(

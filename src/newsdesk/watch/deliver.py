@@ -4,8 +4,13 @@ WeCom, e-mail, ntfy, JSON webhooks …), with retries and a log in the store.
 Alerts are claimed before they are sent (another sender skips them); the ones of a
 watchlist that came due together go as one message listing the stories; each alert is
 marked sent after its target answered. A failure is retried with a growing pause
-(30 s, 1, 2, 4 minutes), then given up with its reason kept. ``${NAME}`` in a watchlist's ``notify`` is read from
-``secrets`` (the environment) when sending, so URLs with tokens need not be stored.
+(30 s, 1, 2, 4 minutes), then given up with its reason kept. A whole ``notify`` target
+``${NAME}`` is read from ``secrets`` (the environment) when sending, so URLs with tokens
+need not be stored — only names that start with the configured prefix
+(``NEWSDESK_NOTIFY_``): whoever can define a watchlist cannot send the database
+password anywhere. Resolved values never appear in a message, log or error.
+Headlines and outlets go as plain text (Apprise escapes them for each target's
+markup), with mentions (``@everyone``, ``<!channel>``) made inert.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from newsdesk import telemetry
 from newsdesk.models import Article, Watchlist
 from newsdesk.store import Store
 
-__all__ = ["Delivery", "MAX_ATTEMPTS", "Story", "deliver_due", "message"]
+__all__ = ["NOTIFY_PREFIX", "Delivery", "MAX_ATTEMPTS", "Story", "deliver_due", "inert", "message", "resolve"]
 
 MAX_ATTEMPTS = 5
 SENDERS = 16  # messages sent at once (each waits on its target's answer)
@@ -35,6 +40,8 @@ CLAIM = 1000  # alerts taken at once: a burst becomes few messages per watchlist
 _FIRST_PAUSE = 30.0
 _HOUR = timedelta(hours=1)
 _SECRET = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
+NOTIFY_PREFIX = "NEWSDESK_NOTIFY_"
+_MENTION = re.compile(r"([@＠])(?=\w)|(<)(?=[!@#])")
 
 
 @dataclass(slots=True)
@@ -63,6 +70,26 @@ class Story:
     also: tuple[str, ...] = ()
 
 
+def inert(text: str) -> str:
+    """``text`` with mentions that chat targets act on (``@everyone``, ``@here``, ``<@123>``,
+    ``<!channel>``) broken by a zero-width space: a headline must not ping a channel."""
+    return _MENTION.sub(lambda m: (m[1] or m[2]) + "\u200b", text)
+
+
+def resolve(target: str, secrets: Mapping[str, str], prefix: str = NOTIFY_PREFIX) -> tuple[str | None, str | None]:
+    """(URL, None) for a ``notify`` target, or (None, why not): a whole ``${NAME}`` is read
+    from ``secrets`` when NAME starts with ``prefix``; ``${`` anywhere else is refused."""
+    found = _SECRET.fullmatch(target.strip())
+    if found is None:
+        return (None, "a ${NAME} must be the whole target") if "${" in target else (target, None)
+    name = found[1]
+    if not name.startswith(prefix):
+        return None, f"${{{name}}}: only names starting with {prefix} are read"
+    if not secrets.get(name):
+        return None, f"${{{name}}} is not set in the environment"
+    return secrets[name], None
+
+
 def message(stories: list[Story], watchlist: Watchlist) -> tuple[str, str]:
     """Title and body of one message: for each story its headline, source, time in the
     watchlist's zone, tickers, link and the other outlets that reported it. Several
@@ -74,12 +101,13 @@ def message(stories: list[Story], watchlist: Watchlist) -> tuple[str, str]:
         held = [t for t in article.tickers if t in watchlist.tickers]  # the ones the watchlist follows first
         shown = held + [t for t in article.tickers if t not in held]
         tickers = f" · {' '.join(shown)}" if shown else ""
-        also = f"\nalso reported by {', '.join(story.also)}" if story.also else ""
-        lines.append(f"{story.source} · {when}{tickers}\n{article.link}{also}")
+        also = f"\nalso reported by {inert(', '.join(story.also))}" if story.also else ""
+        lines.append(f"{inert(story.source)} · {when}{tickers}\n{article.link}{also}")
     if len(stories) == 1:
-        return f"[{watchlist.name}] {stories[0].article.title}", lines[0]
+        return f"[{watchlist.name}] {inert(stories[0].article.title)}", lines[0]
     listed = "\n\n".join(
-        f"{n}. {story.article.title}\n{line}" for n, (story, line) in enumerate(zip(stories, lines, strict=True), 1)
+        f"{n}. {inert(story.article.title)}\n{line}"
+        for n, (story, line) in enumerate(zip(stories, lines, strict=True), 1)
     )
     return f"[{watchlist.name}] {len(stories)} new stories", listed
 
@@ -91,11 +119,14 @@ def deliver_due(
     names: Mapping[str, str] | None = None,
     *,
     only: str | None = None,
+    prefix: str = NOTIFY_PREFIX,
 ) -> Delivery:
     """Send every alert due now (of watchlist ``only``, or of all); the alerts of one
     watchlist that came due together go as one message (at most :data:`PER_MESSAGE`
-    stories), :data:`SENDERS` messages at a time. Returns what happened."""
+    stories), :data:`SENDERS` messages at a time. ``secrets``: the names starting with
+    ``prefix`` are read for ``${NAME}`` targets. Returns what happened."""
     done = Delivery()
+    secrets = {name: value for name, value in secrets.items() if name.startswith(prefix)}
     with ThreadPoolExecutor(SENDERS, thread_name_prefix="alerts") as pool:
         while claimed := store.claim_alerts(limit=CLAIM, watchlist=only):
             articles = {a.uuid: a for a in store.arrivals([alert["uuid"] for alert in claimed])}
@@ -115,7 +146,7 @@ def deliver_due(
                 for start in range(0, len(alerts), PER_MESSAGE):
                     part = alerts[start : start + PER_MESSAGE]
                     sends.append(
-                        (part, pool.submit(_send, watchlists[name], [stories[a["id"]] for a in part], secrets))
+                        (part, pool.submit(_send, watchlists[name], [stories[a["id"]] for a in part], secrets, prefix))
                     )
             for part, sending in sends:
                 error = sending.result()
@@ -187,15 +218,14 @@ def _senders(urls: tuple[str, ...]) -> apprise.Apprise | None:
     return cached[urls]
 
 
-def _send(watchlist: Watchlist, stories: list[Story], secrets: Mapping[str, str]) -> str | None:
-    """None when every target took it; else why not (secrets masked)."""
+def _send(watchlist: Watchlist, stories: list[Story], secrets: Mapping[str, str], prefix: str) -> str | None:
+    """None when every target took it; else why not (targets masked)."""
     urls: list[str] = []
-    missing: list[str] = []
-    for url in watchlist.notify:
-        resolved = _SECRET.sub(lambda m: secrets.get(m[1], "\x00" + m[1]), url)
-        (missing if "\x00" in resolved else urls).append(resolved if "\x00" not in resolved else url)
-    if missing:
-        return f"not set in the environment: {', '.join(missing)}"
+    for target in watchlist.notify:
+        url, problem = resolve(target, secrets, prefix)
+        if url is None:
+            return problem
+        urls.append(url)
     if not urls:
         return "the watchlist has no notify targets"
     sender = _senders(tuple(urls))
@@ -203,10 +233,20 @@ def _send(watchlist: Watchlist, stories: list[Story], secrets: Mapping[str, str]
         return "not an Apprise URL: " + ", ".join(u.split("://", 1)[0] + "://…" for u in urls)
     title, body = message(stories, watchlist)
     with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
-        if sender.notify(body=body, title=title):
+        # Text, not markup: Apprise escapes it for each target (Telegram's HTML, Discord's Markdown).
+        if sender.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT):
             return None
         said = captured.getvalue().strip().splitlines()
-    reason = said[-1] if said else "the target refused it"
-    for url in urls:  # never log a token
-        reason = reason.replace(url, url.split("://", 1)[0] + "://…")
-    return reason[:500]
+    return mask(said[-1] if said else "the target refused it", urls)[:500]
+
+
+def mask(text: str, urls: list[str]) -> str:
+    """``text`` without the targets' URLs or any part of them that can hold a secret
+    (tokens sit in user, password, path and query)."""
+    for url in sorted(urls, key=len, reverse=True):
+        text = text.replace(url, url.split("://", 1)[0] + "://…")
+        rest = url.split("://", 1)[-1]
+        for piece in re.split(r"[/?&=@:#]", rest):
+            if len(piece) >= 6:
+                text = text.replace(piece, "…")
+    return text

@@ -63,9 +63,10 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
         raise ConfigError("field 'kinds': a list of item kinds (1 article, 2 flash)", where=where)
     notify = _strings(data, "notify", where)
     for url in notify:
-        if not _URL.fullmatch(url):
+        if not _URL.fullmatch(url) or ("${" in url and not url.startswith("${")):
             raise ConfigError(
-                "field 'notify': an Apprise URL (json://host/path, mailto://…) or ${ENV_NAME}", where=where
+                "field 'notify': an Apprise URL (json://host/path, mailto://…) or a whole ${NEWSDESK_NOTIFY_NAME}",
+                where=where,
             )
     mode, every, at, quiet = data.get("mode", "instant"), data.get("every", 60), data.get("at"), data.get("quiet")
     if mode not in ("instant", "digest"):

@@ -103,6 +103,14 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
             watchlist = parse_watchlist(name, definition)
         except ConfigError as exc:
             raise HTTPException(400, exc.message) from None
+        allowed = settings.alerts_api_schemes.split()
+        for target in watchlist.notify:
+            scheme = target.split("://", 1)[0].lower()
+            if not target.startswith("${") and scheme not in allowed:
+                raise HTTPException(
+                    400,
+                    f"notify scheme {scheme[:20]!r} is not one a watchlist defined here may use: {' '.join(allowed)}",
+                )
         store.save_watchlist(name, definition)
         return watchlist.as_json()
 
