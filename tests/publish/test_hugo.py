@@ -90,6 +90,28 @@ def test_real_hugo_builds_one_page_per_article(sqlite_url, tmp_path):
 
 
 @needs_hugo
+def test_shortcodes_in_article_text_stay_text(sqlite_url, tmp_path):
+    """{{< ref >}} in one article broke the whole build; {{< gist >}} injected a script."""
+    hostile = [
+        record(1, description='<p>see {{< ref "nowhere" >}} and {{% unknown %}}</p>'),
+        record(2, description="<p>{{< gist someone 1234 >}}</p><pre><code>{{< ref x >}}</code></pre>"),
+        record(3, description="<p>open {{&lt; and {{&lt;/* half and {{% too</p>"),
+        record(4),
+    ]
+    _import(sqlite_url, tmp_path / "in", hostile)
+    with Store(sqlite_url) as store:
+        assert export_hugo(store.iter_articles(), tmp_path / "site", Settings()) == 4
+    result = _hugo_build(tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    pages = {p.parent.name: p.read_text() for p in (tmp_path / "site" / "public" / "posts").glob("*/index.html")}
+    text = "".join(pages.values())
+    assert "<script" not in text and "gist.github.com" not in text
+    assert "{{&lt; ref &ldquo;nowhere&rdquo; &gt;}}" in text and "{{% unknown %}}" in text
+    assert "{{&lt; ref x &gt;}}" in text  # in code as well
+    assert "open {{&lt; and {{&lt;/* half and {{% too" in text
+
+
+@needs_hugo
 @pytest.mark.slow
 @pytest.mark.xdist_group("corpus")
 def test_whole_corpus_export_builds_with_hugo(corpus_db, tmp_path):

@@ -20,6 +20,11 @@ PRESETS = ("seed", "real")
 _SLUG = re.compile(r"[0-9a-f]{32}")
 # YAML double-quoted scalars treat these as line breaks or forbid them raw: escape them.
 _YAML_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]")
+# Hugo runs shortcodes ({{< name >}}, {{% name %}}) found in content: an article's text must
+# not (one {{< ref "x" >}} broke the whole build; {{< gist >}} put a script in the page).
+_COMMENTED = re.compile(r"\{\{([<%])(?=/\*)")
+_BALANCED = re.compile(r"\{\{([<%])((?:(?!\*/)[^\n]){0,500}?)([>%])\}\}")
+_OPENING = re.compile(r"\{\{([<%])(?!/\*)")
 
 
 def slug(article: Article) -> str:
@@ -66,9 +71,20 @@ def render_page(article: Article, settings: Settings, tags: str = "seed") -> str
         "---\n\n",
     ]
     if article.markdown:
-        lines.append(article.markdown + "\n\n")
+        lines.append(inert_shortcodes(article.markdown) + "\n\n")
     lines.append(f"[{article.source}]({_link(article.link)})\n")
     return "".join(lines)
+
+
+def inert_shortcodes(markdown: str) -> str:
+    """``markdown`` with Hugo's shortcode delimiters made literal text: a balanced one as
+    Hugo's own escape (``{{</* name */>}}`` shows ``{{< name >}}``, in code too), any other
+    opening as character references (``&#123;&#123;<``). Text without them is unchanged."""
+    if "{{" not in markdown:
+        return markdown
+    text = _COMMENTED.sub(r"&#123;&#123;\1", markdown)
+    text = _BALANCED.sub(lambda m: "{{" + m[1] + "/*" + m[2] + "*/" + m[3] + "}}", text)
+    return _OPENING.sub(r"&#123;&#123;\1", text)
 
 
 def _link(url: str) -> str:
