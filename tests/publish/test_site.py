@@ -127,7 +127,7 @@ def test_hostile_titles_bodies_and_names_cannot_script_or_escape_the_folder(sqli
             and "<iframe" not in text
         )
     assert all(p.resolve().is_relative_to(site.resolve()) for p in site.rglob("*"))
-    assert slugify("../../etc/passwd") == "etc-passwd" and slugify("///").startswith("t-")
+    assert slugify("../../etc/passwd").startswith("etc-passwd~") and slugify("///").startswith("t-")
     assert not feedparser.parse((site / "index.xml").read_text()).bozo
 
 
@@ -300,3 +300,41 @@ def test_compiled_templates_are_kept_apart_by_the_options_they_compile_with(tmp_
     assert templating.environment(theme).get_template("line.html").render() == "a line\n"
     monkeypatch.setattr(templating, "_OPTIONS", {"keep_trailing_newline": False})
     assert templating.environment(theme).get_template("line.html").render() == "a line"
+
+
+def test_distinct_names_get_distinct_slugs():
+    names = [
+        "fx168",
+        "fx168.",
+        "fx168-",
+        "FX168",
+        "fx168 ",
+        ".fx168",
+        "fx168..",
+        "fx 168",
+        "fx-168",
+        "fx168/x",
+        "fx168~",
+    ]
+    slugs = [slugify(name) for name in names]
+    assert len(set(slugs)) == len(names) and slugify("fx168") == "fx168" and slugify("BRK.B") == "BRK.B"
+    assert all("/" not in s and ".." not in s and not s.startswith(".") for s in slugs)
+
+
+def test_a_look_alike_source_gets_its_own_folder_and_leaves_the_real_one_alone(sqlite_url, tmp_path):
+    real = [record(n, source="fx168", title=f"fx168 快讯 {n}", pub_date=1738917470 + n) for n in range(12)]
+    write_data(tmp_path / "data" / "fx168" / "news.json", real)
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        _build(store, tmp_path / "site")
+        before = {p for p in _tree(tmp_path / "site") if p.startswith("sources/fx168/")}
+        fake = [record(100 + n, source="fx168.", title=f"imposter {n}", pub_date=1738927470 + n) for n in range(3)]
+        write_data(tmp_path / "more" / "x" / "news.json", fake)
+        import_paths(store, [tmp_path / "more"], Settings())
+        _build(store, tmp_path / "site")  # an update build
+    after = _tree(tmp_path / "site")
+    assert before <= after  # nothing of fx168's was removed
+    own = (tmp_path / "site" / "sources" / "fx168" / "index.html").read_text()
+    assert "imposter" not in own and "fx168 快讯 11" in own
+    imposter = tmp_path / "site" / "sources" / slugify("fx168.") / "index.html"
+    assert "imposter" in imposter.read_text() and slugify("fx168.") != "fx168"

@@ -29,17 +29,23 @@ from newsdesk.publish.keys import digest, files_digest
 
 __all__ = ["environment", "excerpt", "outline", "site_key", "slugify"]
 
-_UNSAFE = re.compile(r"[^\w-]+")
+_UNSAFE = re.compile(r"[^\w.-]+|\.{2,}")
 
 
 def slugify(value: str) -> str:
-    """A file-system and URL safe name for a tag, source or language.
+    """A file-system and URL safe name for a tag, source or language, one to a name.
 
-    Letters (any script), digits, ``_`` and ``-`` stay; anything else becomes
-    ``-``; nothing survives ``..`` or ``/``. An empty result is replaced by a hash.
+    Letters (any script), digits, ``_``, ``-`` and inner dots stay (``BRK.B``);
+    anything else becomes ``-``; nothing survives ``..`` or ``/``. A name that had to
+    change (``fx168.``, ``a/b``, longer than 80) gets ``~`` and a hash of itself, a
+    character no unchanged name has: distinct names never share a slug (a record of
+    source ``fx168.`` took over ``/sources/fx168/`` when they could).
     """
-    text = _UNSAFE.sub("-", value).strip("-")[:80]
-    return text or "t-" + hashlib.md5(value.encode("utf-8")).hexdigest()[:10]
+    text = _UNSAFE.sub("-", value).strip("-.")[:80].rstrip("-.")
+    if text == value:
+        return text
+    mark = hashlib.md5(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{text}~{mark}" if text else f"t-{mark}"
 
 
 def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] | None = None) -> Environment:

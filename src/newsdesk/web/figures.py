@@ -4,6 +4,8 @@ languages, and from them the total of a whole list (its pager needs one)."""
 
 from __future__ import annotations
 
+import re
+
 from newsdesk.models import ArticleFilter, in_language
 from newsdesk.publish.site import slugify
 from newsdesk.store import Store
@@ -49,7 +51,7 @@ class SiteFigures:
         whenever the articles change) is read only for a slug not found so (a tag
         that starts with a sign, a name the slug could not keep)."""
         if kind == "tags" and not slug.startswith("t-"):
-            for tag in self.store.tags_starting(slug.split("-", 1)[0]):
+            for tag in self.store.tags_starting(re.split(r"[-~]", slug, maxsplit=1)[0]):
                 if slugify(tag) == slug:
                     return tag
         return self.names(kind).get(slug)
