@@ -59,9 +59,9 @@ def test_bad_records_are_reported_and_the_rest_lands(db_url, tmp_path):
     report, errors, count = run(db_url, tmp_path)
     # Kept: the undated record 4 and the title with undecodable bytes (record 9).
     assert (report.new, report.rejected, report.bad_files, count) == (6, 4, 1, 6)
-    assert report.reasons == {"not an object": 1, "no link": 1, "clean error": 1, "body too large": 1}
+    assert report.reasons == {"not an object": 1, "no link": 1, "body too complex": 1, "body too large": 1}
     joined = "\n".join(errors)
-    for index, reason in [(1, "not an object"), (2, "no link"), (4, "levels deep"), (5, "MB")]:
+    for index, reason in [(1, "not an object"), (2, "no link"), (4, "elements deep"), (5, "MB")]:
         assert any(f"{path} record {index}" in e and reason in e for e in errors), (index, reason, joined)
     with Store(db_url) as store:
         undated = store.get(link_uuid(record(4)["link"]))

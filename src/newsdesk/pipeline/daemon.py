@@ -4,7 +4,8 @@ A small asyncio loop: a source is due ``interval`` seconds (its market-hours
 schedule's interval when it has one) after its last run ended, with ±10 %
 jitter so that sources started together drift apart. A source is never run
 twice at once. On SIGTERM or SIGINT no new run starts; the runs in flight finish
-(their writes are whole transactions) and the loop returns. Beside the fetches, the
+(their writes are whole transactions), the alerts they queued are sent (for at most
+:data:`DRAIN_SECONDS`) and the loop returns. Beside the fetches, the
 watchlists' queued alerts are sent as soon as a run saved articles, and looked for
 every quarter second (digests, retries: :func:`send_alerts`). With a retention set,
 articles past it are removed at start and then daily (:func:`prune_daily`).
@@ -41,6 +42,7 @@ START_SPREAD = 5.0  # seconds over which the first runs are spread
 RECHECK = 5.0  # seconds between looks at a disabled source
 ALERT_POLL = 0.25  # seconds between looks for queued alerts (a look is one indexed query)
 WATCHLISTS_RELOAD = 10.0  # seconds a sender keeps the watchlists it read
+DRAIN_SECONDS = 20.0  # at a stop, how long the alerts of the last runs may take to go
 
 
 def interval_of(source: Source, moment: datetime | None = None) -> float:
@@ -91,15 +93,19 @@ async def send_alerts(
     store: Store, settings: Settings, stop: asyncio.Event, secrets: Mapping[str, str], wake: asyncio.Event | None = None
 ) -> None:
     """Deliver the watchlists' alerts as they are queued, until ``stop``: a look every
-    :data:`ALERT_POLL` seconds, and at once when ``wake`` is set (a run saved articles)."""
+    :data:`ALERT_POLL` seconds, and at once when ``wake`` is set (a run saved articles);
+    once ``stop`` is set, a last look sends what the runs queued up to then."""
     cache = WatchlistCache(store, settings)
     wake = wake or asyncio.Event()
-    while not stop.is_set():
+    while True:
         wake.clear()
+        last = stop.is_set()
         try:
             await asyncio.to_thread(cache.deliver, secrets)
         except NewsdeskError as exc:  # the database away for a moment, a bad watchlist: say so, go on
             log.warning("alerts: %s", exc)
+        if last:
+            return
         waiting = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
         await asyncio.wait(waiting, timeout=ALERT_POLL, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiting:
@@ -141,7 +147,10 @@ async def run_forever(
     running: dict[asyncio.Task[RunResult], Source] = {}
     allowed: set[str] | None = None
     wake = asyncio.Event()  # a run that saved articles wakes the alert sender
-    sender = asyncio.ensure_future(send_alerts(store, settings, stop, secrets, wake)) if secrets is not None else None
+    drained = asyncio.Event()  # the runs in flight at a stop have finished: the sender's last look
+    sender = (
+        asyncio.ensure_future(send_alerts(store, settings, drained, secrets, wake)) if secrets is not None else None
+    )
     pruner = (
         None
         if keeps_everything(settings, sources)
@@ -178,8 +187,16 @@ async def run_forever(
                 if on_result:
                     on_result(result)
             stop.set()
-            for helper in (sender, pruner):
-                if helper:
-                    await helper
+            drained.set()
+            if sender:
+                try:
+                    await asyncio.wait_for(asyncio.shield(sender), DRAIN_SECONDS)
+                except TimeoutError:
+                    log.warning(
+                        "newsdesk run: alerts still sending after %.0f s at stop; the next start sends the rest",
+                        DRAIN_SECONDS,
+                    )
+            if pruner:
+                await pruner
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)

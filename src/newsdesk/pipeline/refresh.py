@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import socket
+import functools
+import logging
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from newsdesk import extract, telemetry
+from newsdesk import extract, owners, telemetry
 from newsdesk.config import Settings
 from newsdesk.errors import NewsdeskError, RecordError
 from newsdesk.fetch import alerts
@@ -53,6 +52,7 @@ __all__ = ["LEASE_SECONDS", "RunResult", "fetch_cycle", "fetch_source"]
 
 PARALLEL_SOURCES = 8  # a cycle over fewer sources cleans in this process: starting workers costs more
 SHORT_BODY_MIN = 200  # characters of list summary above which a much shorter page body is suspect
+log = logging.getLogger("newsdesk.fetch")
 LEASE_SECONDS = 30.0  # renewed while a run goes on; a run killed holding it frees the source after this
 
 
@@ -130,7 +130,7 @@ async def fetch_source(
     While another run holds the source's lease this one waits up to ``wait``
     seconds, then answers ``busy``. ``ingest`` imports the records (a
     :class:`Coalescer` shared by concurrent runs); else ``importer`` in the writer thread."""
-    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    owner = owners.owner()
     try:
         claimed = await _claim(store, source, owner, wait)
     except NewsdeskError:  # the database is away: fetch anyway, the import will say so
@@ -179,8 +179,16 @@ async def _keep_lease(store: Store, name: str, owner: str) -> None:
 
 
 async def _claim(store: Store, source: Source, owner: str, wait: float) -> bool:
+    """Take the source's lease, waiting up to ``wait`` seconds; a lease whose holder is a
+    dead process of this host (a run killed with the daemon) is taken over at once."""
     deadline = time.monotonic() + wait
     while not await written(store.claim_run, source.name, owner, LEASE_SECONDS):
+        holder = await written(store.run_holder, source.name)
+        if owners.is_dead(holder):
+            log.info("fetch: %s: taking over the lease of %s, a process no longer running", source.name, holder)
+            take_over = functools.partial(store.claim_run, source.name, owner, LEASE_SECONDS, replacing=holder)
+            if await written(take_over):
+                return True
         if time.monotonic() >= deadline:
             return False
         await asyncio.sleep(0.2)

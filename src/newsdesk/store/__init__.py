@@ -279,9 +279,15 @@ class Store(WatchlistStore, SiteReads, ListCounts):
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"could not save the health of source {record.name}: {engines.reason(exc)}") from None
 
-    def claim_run(self, name: str, owner: str, seconds: float) -> bool:
-        """Take the lease of source ``name`` for ``seconds`` (False: another run holds it)."""
-        return health.claim(self.engine, name, owner, seconds)
+    def claim_run(self, name: str, owner: str, seconds: float, *, replacing: str | None = None) -> bool:
+        """Take the lease of source ``name`` for ``seconds`` (False: another run holds it);
+        ``replacing``: a holder known to be dead, whose lease is taken at once."""
+        return health.claim(self.engine, name, owner, seconds, replacing=replacing)
+
+    def run_holder(self, name: str) -> str | None:
+        """Who holds the run lease of source ``name``, or None."""
+        with self._connect() as conn:
+            return health.holder(conn, name)
 
     def release_run(self, name: str, owner: str) -> None:
         health.release(self.engine, name, owner)

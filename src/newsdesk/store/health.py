@@ -13,7 +13,7 @@ from newsdesk.errors import StoreError
 from newsdesk.models import SourceHealth
 from newsdesk.store.schema import source_health, source_runs
 
-__all__ = ["claim", "read", "release", "release_in", "write"]
+__all__ = ["claim", "holder", "read", "release", "release_in", "write"]
 
 _COLUMNS = [f.name for f in fields(SourceHealth)]
 
@@ -34,20 +34,27 @@ def write(conn: sa.Connection, health: SourceHealth) -> None:
     )
 
 
-def claim(engine: sa.Engine, name: str, owner: str, seconds: float) -> bool:
+def claim(engine: sa.Engine, name: str, owner: str, seconds: float, *, replacing: str | None = None) -> bool:
     """Take (or, for its owner, renew) the run lease of ``name`` unless someone else holds
-    a live one (atomic: the primary key decides)."""
+    a live one (atomic: the primary key decides); ``replacing``: a holder known to be
+    dead, whose lease is taken over before it runs out."""
     now = datetime.now(UTC)
     insert = (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)(source_runs)
     runs = source_runs.c
+    gone = sa.or_(runs.expires < now, runs.owner == owner, *([runs.owner == replacing] if replacing else []))
     try:
         with engine.begin() as conn:
-            conn.execute(source_runs.delete().where(runs.name == name, sa.or_(runs.expires < now, runs.owner == owner)))
+            conn.execute(source_runs.delete().where(runs.name == name, gone))
             row = {"name": name, "owner": owner, "expires": now + timedelta(seconds=seconds)}
             taken = insert.values(row).on_conflict_do_nothing(index_elements=["name"]).returning(source_runs.c.name)
             return conn.execute(taken).first() is not None
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"cannot take the run lease of source {name}: {exc}") from None
+
+
+def holder(conn: sa.Connection, name: str) -> str | None:
+    """Who holds the run lease of ``name`` (expired or not), or None."""
+    return conn.execute(sa.select(source_runs.c.owner).where(source_runs.c.name == name)).scalar()
 
 
 def release(engine: sa.Engine, name: str, owner: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from newsdesk import owners
 from newsdesk.models import Article
 from newsdesk.store import bulk
 from newsdesk.store.schema import alerts, articles, watchlists
@@ -57,9 +58,18 @@ def queue(
         conn.execute(_insert(conn, alerts).on_conflict_do_nothing(index_elements=["watchlist", "cluster"]), rows)
 
 
-def _due(now: datetime) -> sa.ColumnElement[bool]:
-    """Queued and due, or claimed by a sender whose lease ran out."""
-    return sa.and_(alerts.c.state.in_(("queued", "sending")), alerts.c.next_try <= now)
+def _due(now: datetime, dead: Sequence[str] = ()) -> sa.ColumnElement[bool]:
+    """Queued and due, or claimed by a sender whose lease ran out or who is ``dead``."""
+    c = alerts.c
+    due = sa.and_(c.state.in_(("queued", "sending")), c.next_try <= now)
+    return sa.or_(due, sa.and_(c.state == "sending", c.claimed_by.in_(list(dead)))) if dead else due
+
+
+def _dead_senders(conn: sa.Connection, now: datetime) -> list[str]:
+    """Senders holding live claims whose process is known to be gone (see newsdesk.owners)."""
+    c = alerts.c
+    held = conn.execute(sa.select(c.claimed_by).where(c.state == "sending", c.next_try > now).distinct()).scalars()
+    return [holder for holder in held if owners.is_dead(holder)]
 
 
 def due_watchlists(conn: sa.Connection) -> list[str]:
@@ -68,22 +78,27 @@ def due_watchlists(conn: sa.Connection) -> list[str]:
     return list(conn.execute(query).scalars())
 
 
-def claim(engine: sa.Engine, limit: int, lease: float, watchlist: str | None = None) -> list[dict[str, Any]]:
+def claim(
+    engine: sa.Engine, limit: int, lease: float, watchlist: str | None = None, owner: str | None = None
+) -> list[dict[str, Any]]:
     """Up to ``limit`` alerts due now (of ``watchlist``, or of all), marked ``sending``
-    until ``lease`` seconds from now (a sender that dies leaves them to be taken again
-    after that). One transaction: the update re-checks that each row is still due, and
-    the lease's end, unique to this claim, tells which rows this sender got."""
+    by ``owner`` until ``lease`` seconds from now (a sender that dies leaves them to be
+    taken again after that, or at once by a sender on its host). One transaction: the
+    update re-checks that each row is still due, and the lease's end, unique to this
+    claim, tells which rows this sender got."""
     now = datetime.now(UTC)
     c = alerts.c
-    due = _due(now) if watchlist is None else sa.and_(_due(now), c.watchlist == watchlist)
     until = now + timedelta(seconds=lease, microseconds=random.randrange(1_000_000))
     with engine.begin() as conn:
+        due = _due(now, _dead_senders(conn, now))
+        due = due if watchlist is None else sa.and_(due, c.watchlist == watchlist)
         rows = {
             r["id"]: dict(r) for r in conn.execute(sa.select(alerts).where(due).order_by(c.id).limit(limit)).mappings()
         }
         if not rows:
             return []
-        conn.execute(alerts.update().where(c.id.in_(list(rows)), due).values(state="sending", next_try=until))
+        claimed = {"state": "sending", "next_try": until, "claimed_by": owner or owners.owner()}
+        conn.execute(alerts.update().where(c.id.in_(list(rows)), due).values(**claimed))
         mine = conn.execute(
             sa.select(c.id).where(c.id.in_(list(rows)), c.state == "sending", c.next_try == until)
         ).scalars()
@@ -190,9 +205,11 @@ class WatchlistStore:
         with self.engine.begin() as conn:
             return remove_watchlist(conn, name)
 
-    def claim_alerts(self, limit: int = 50, lease: float = 120, watchlist: str | None = None) -> list[dict[str, Any]]:
-        """Alerts due now (of ``watchlist``), each claimed by this sender for ``lease`` seconds."""
-        return claim(self.engine, limit, lease, watchlist)
+    def claim_alerts(
+        self, limit: int = 50, lease: float = 120, watchlist: str | None = None, owner: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Alerts due now (of ``watchlist``), each claimed by this sender (``owner``) for ``lease`` seconds."""
+        return claim(self.engine, limit, lease, watchlist, owner)
 
     def due_watchlists(self) -> list[str]:
         """Watchlists with alerts due now."""

@@ -189,6 +189,7 @@ alerts = sa.Table(
     sa.Column("next_try", UTCDateTime, nullable=False),
     sa.Column("last_error", sa.Text),
     sa.Column("sent", UTCDateTime),
+    sa.Column("claimed_by", sa.String(200)),  # the sender process holding a claim (newsdesk.owners)
     sa.UniqueConstraint("watchlist", "cluster", name="uq_alerts_watchlist_cluster"),
     sa.Index("ix_alerts_state_next_try", "state", "next_try"),
 )

@@ -1,9 +1,10 @@
 """Sending queued alerts through Apprise (Telegram, Slack, Discord, DingTalk, Feishu,
 WeCom, e-mail, ntfy, JSON webhooks …), with retries and a log in the store.
 
-Alerts are claimed before they are sent (another sender skips them); the ones of a
-watchlist that came due together go as one message listing the stories; each alert is
-marked sent after its target answered. A failure is retried with a growing pause
+Alerts are claimed before they are sent (another sender skips them, or takes them
+over at once when the claiming process is gone); the ones of a watchlist that came due
+together go as one message listing the stories; each message's alerts are marked sent
+as soon as its target answered. A failure is retried with a growing pause
 (30 s, 1, 2, 4 minutes), then given up with its reason kept. A whole ``notify`` target
 ``${NAME}`` is read from ``secrets`` (the environment) when sending, so URLs with tokens
 need not be stored — only names that start with the configured prefix
@@ -19,7 +20,7 @@ import logging
 import re
 import threading
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import apprise
 
-from newsdesk import telemetry
+from newsdesk import owners, telemetry
 from newsdesk.models import Article, Watchlist
 from newsdesk.store import Store
 
@@ -127,8 +128,9 @@ def deliver_due(
     ``prefix`` are read for ``${NAME}`` targets. Returns what happened."""
     done = Delivery()
     secrets = {name: value for name, value in secrets.items() if name.startswith(prefix)}
+    owner = owners.owner()
     with ThreadPoolExecutor(SENDERS, thread_name_prefix="alerts") as pool:
-        while claimed := store.claim_alerts(limit=CLAIM, watchlist=only):
+        while claimed := store.claim_alerts(limit=CLAIM, watchlist=only, owner=owner):
             articles = {a.uuid: a for a in store.arrivals([alert["uuid"] for alert in claimed])}
             results: list[tuple[int, bool, str | None, datetime | None]] = []
             groups: dict[str, list[dict[str, Any]]] = {}
@@ -139,19 +141,20 @@ def deliver_due(
                     results.append(_outcome(alert, f"no watchlist {alert['watchlist']!r}", done))
                 else:
                     groups.setdefault(alert["watchlist"], []).append(alert)
+            store.finish_alerts(results)
             _hold_over_limit(store, watchlists, groups, done)
             stories = _stories(store, articles, [a for group in groups.values() for a in group], names or {})
-            sends: list[tuple[list[dict[str, Any]], Future[str | None]]] = []
+            sends: dict[Future[str | None], list[dict[str, Any]]] = {}
             for name, alerts in groups.items():
                 for start in range(0, len(alerts), PER_MESSAGE):
                     part = alerts[start : start + PER_MESSAGE]
-                    sends.append(
-                        (part, pool.submit(_send, watchlists[name], [stories[a["id"]] for a in part], secrets, prefix))
-                    )
-            for part, sending in sends:
+                    message_of = [stories[a["id"]] for a in part]
+                    sends[pool.submit(_send, watchlists[name], message_of, secrets, prefix)] = part
+            # Each message's alerts are marked as its target answers: a crash later in the
+            # claim re-sends only what had not gone, whatever a slow target does.
+            for sending in as_completed(sends):
                 error = sending.result()
-                results += [_outcome(alert, error, done) for alert in part]
-            store.finish_alerts(results)
+                store.finish_alerts([_outcome(alert, error, done) for alert in sends[sending]])
     return done
 
 
