@@ -7,7 +7,10 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1] / "src" / "newsdesk"
-SHARED = {"newsdesk", "agencies", "config", "telemetry", "errors", "minhash", "models", "plaintext", "tokens", "urls"}
+SHARED = {
+    "newsdesk", "agencies", "config", "telemetry", "errors", "markup", "minhash", "models", "owners", "plaintext",
+    "tokens", "urls",
+}  # fmt: skip
 ORDER = ["sources", "fetch", "extract", "clean", "enrich", "store", "search", "watch", "publish", "pipeline", "web"]
 SHELLS = {"cli", "cli_common", "cli_search", "cli_sources", "cli_watch", "__main__"}  # may import anything
 
