@@ -88,6 +88,7 @@ bench: install
 	$(PY) benchmarks/fetch_cycle.py
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/stream_fanout.py $(DATA)
+	$(PY) benchmarks/hostile.py
 	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA) >/dev/null
 	$(PY) benchmarks/build_site.py --db $(DB)
 	command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -q wrk; }

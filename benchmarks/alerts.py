@@ -222,10 +222,11 @@ def delivery_by_import(corpus: Store, data: Path, sources: list[str]) -> None:
     harness.report("import burst", asyncio.run(run()))
 
 
-def delivery_by_fetch(corpus: Store, articles: int, spread: float, feeds: int = 20) -> None:
+def delivery_by_fetch(corpus: Store, articles: int, spread: float, feeds: int = 20, kill_every: float = 0) -> None:
     """``newsdesk run`` (a process) fetching ``feeds`` loopback JSON sources every second,
     whose listings release ``articles`` corpus articles (new links) over ``spread``
-    seconds; the daemon matches, stores and sends."""
+    seconds; the daemon matches, stores and sends. ``kill_every``: the daemon is killed
+    (SIGKILL) that often, mid-fetch or mid-send, and started again at once."""
     work = Path(tempfile.mkdtemp())
     rows = []
     for n, article in enumerate(corpus.iter_articles()):
@@ -254,29 +255,23 @@ def delivery_by_fetch(corpus: Store, articles: int, spread: float, feeds: int = 
     config = work / "settings.toml"
     config.write_text("[fetch]\nhost_delay = 0\nper_host = 8\nretries = 0\n", encoding="utf-8")
     started = time.monotonic()
-    daemon = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "newsdesk",
-            "--db",
-            f"sqlite:///{harness.db}",
-            "--config",
-            str(config),
-            "run",
-            "--sources",
-            str(catalog),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    command = [sys.executable, "-m", "newsdesk", "--db", f"sqlite:///{harness.db}", "--config", str(config)]
+    command += ["run", "--sources", str(catalog)]
+    daemon = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kills, last_kill = 0, started
     while harness.store.count() < len(rows) and time.monotonic() - started < spread + 120 and daemon.poll() is None:
         time.sleep(0.5)
+        if kill_every and time.monotonic() - last_kill >= kill_every:
+            daemon.kill()
+            daemon.wait()
+            daemon = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            kills, last_kill = kills + 1, time.monotonic()
     took = time.monotonic() - started
     time.sleep(5)
     daemon.terminate()
     daemon.wait()
-    harness.report(f"fetch from {feeds} loopback sources, released over {spread:.0f} s", took)
+    killed = f", killed {kills} times" if kill_every else ""
+    harness.report(f"fetch from {feeds} loopback sources, released over {spread:.0f} s{killed}", took)
 
 
 def main() -> None:
@@ -290,6 +285,8 @@ def main() -> None:
     )
     parser.add_argument("--fetched", type=int, default=1000, help="articles arriving through fetch")
     parser.add_argument("--spread", type=float, default=60.0, help="seconds over which they are released")
+    parser.add_argument("--kill-every", type=float, default=0, help="SIGKILL `run` this often (s), restart it at once")
+    parser.add_argument("--fetch-only", action="store_true", help="only the delivery through fetch")
     parser.add_argument("--receive", help=argparse.SUPPRESS)  # the receiver process: append receipts to this file
     parser.add_argument("--items", help=argparse.SUPPRESS)  # … and serve these items as loopback sources
     args = parser.parse_args()
@@ -298,9 +295,11 @@ def main() -> None:
         return
     print(f"machine: {os.uname().machine}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder, corpus_store(Path(args.data), args.db, folder) as corpus:
-        matching_cost(corpus, args.watchlists, args.articles)
-        delivery_by_fetch(corpus, args.fetched, args.spread)
-        delivery_by_import(corpus, Path(args.data), args.sources.split(","))
+        if not args.fetch_only:
+            matching_cost(corpus, args.watchlists, args.articles)
+        delivery_by_fetch(corpus, args.fetched, args.spread, kill_every=args.kill_every)
+        if not args.fetch_only:
+            delivery_by_import(corpus, Path(args.data), args.sources.split(","))
 
 
 if __name__ == "__main__":

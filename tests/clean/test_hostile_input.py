@@ -3,7 +3,6 @@ terminal escapes. Each is rejected or cleaned alone; the batch goes on."""
 
 from __future__ import annotations
 
-import json
 import random
 
 import pytest
@@ -16,11 +15,11 @@ from newsdesk.config import Settings
 from newsdesk.errors import CleanError
 from newsdesk.models import SourceHealth
 from newsdesk.pipeline import import_paths
-from newsdesk.sources.catalog import Detail, Source
+from newsdesk.sources.catalog import Detail
 from newsdesk.sources.records import link_uuid
 from newsdesk.store import Store
 from tests.conftest import newsdesk, record, write_data
-from tests.fetch.conftest import run
+from tests.fetch.conftest import json_list, run, stories
 
 NESTED = "<div>" * 50_000 + "x" + "</div>" * 50_000  # 0.55 MB: nh3 took 8 s on it
 
@@ -100,15 +99,7 @@ def test_a_hostile_record_is_rejected_alone_and_the_batch_goes_on(db_url, tmp_pa
 
 def test_a_flash_with_nul_loses_nothing_else_on_postgresql(pg_url, httpserver):
     items = [{"t": f"flash {n}{chr(0) if n == 2 else ''}", "u": f"https://x.example/{n}"} for n in range(5)]
-    httpserver.expect_request("/list").respond_with_data(json.dumps({"items": items}), content_type="application/json")
-    source = Source(
-        name="wire",
-        kind="json",
-        url=httpserver.url_for("/list"),
-        file="t",
-        items="items",
-        fields={"title": "t", "link": "u"},
-    )
+    source = json_list(httpserver, items)
     with Store(pg_url) as store:
         [result] = run([source], store)
         assert result.new == 5 and result.state == "ok"
@@ -120,18 +111,7 @@ def test_a_deeply_nested_detail_page_is_rejected_alone(httpserver, sqlite_url):
     httpserver.expect_request("/deep").respond_with_data(page, content_type="text/html")
     httpserver.expect_request("/good").respond_with_data(good, content_type="text/html")
     links = [httpserver.url_for("/deep"), httpserver.url_for("/good")]
-    listing = {"items": [{"t": f"story {n}", "u": link} for n, link in enumerate(links)]}
-    httpserver.expect_request("/list").respond_with_data(json.dumps(listing), content_type="application/json")
-    source = Source(
-        name="s",
-        kind="json",
-        url=httpserver.url_for("/list"),
-        file="t",
-        items="items",
-        fields={"title": "t", "link": "u"},
-        detail=Detail(),
-        allow_private=True,
-    )
+    source = json_list(httpserver, stories(links), detail=Detail(), allow_private=True)
     with Store(sqlite_url) as store:
         [result] = run([source], store)
     assert result.new == 1 and result.reasons == {"page too large": 1}

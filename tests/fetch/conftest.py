@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import re
 from typing import Any
 from urllib.parse import unquote
@@ -87,3 +88,18 @@ def httpserver():
 @pytest.fixture
 def base(httpserver) -> str:
     return httpserver.url_for("").rstrip("/")
+
+
+def json_list(httpserver, items: list[dict[str, Any]], path: str = "/list", **options: Any) -> Source:
+    """A JSON source named ``s`` (unless ``name`` is given) whose list at ``path`` on the
+    test server holds ``items`` (``{"t": title, "u": link}``)."""
+    httpserver.expect_request(path).respond_with_data(json.dumps({"items": items}), content_type="application/json")
+    options.setdefault("name", "s")
+    options.setdefault("url", httpserver.url_for(path))
+    options.setdefault("fields", {"title": "t", "link": "u"})
+    return Source(kind="json", file="test", items="items", **options)
+
+
+def stories(links: list[str]) -> list[dict[str, Any]]:
+    """List items, one a link, titled ``story N``."""
+    return [{"t": f"story {n}", "u": link} for n, link in enumerate(links)]

@@ -3,7 +3,6 @@
 
 import asyncio
 import ipaddress
-import json
 
 import pytest
 from werkzeug import Response
@@ -11,9 +10,9 @@ from werkzeug import Response
 from newsdesk.errors import FetchError
 from newsdesk.fetch.guard import check_public, is_public
 from newsdesk.models import ArticleFilter
-from newsdesk.sources.catalog import Detail, Source
+from newsdesk.sources.catalog import Detail
 from newsdesk.store import Store
-from tests.fetch.conftest import run
+from tests.fetch.conftest import json_list, run, stories
 
 
 @pytest.mark.parametrize(
@@ -56,18 +55,7 @@ def test_public_addresses_pass(address):
 
 
 def _source(httpserver, links, **options):
-    listing = {"items": [{"t": f"story {n}", "u": link} for n, link in enumerate(links)]}
-    httpserver.expect_request("/list").respond_with_data(json.dumps(listing), content_type="application/json")
-    return Source(
-        name="guarded",
-        kind="json",
-        url=httpserver.url_for("/list"),
-        file="test",
-        items="items",
-        fields={"title": "t", "link": "u"},
-        detail=Detail(content=(".a",)),
-        **options,
-    )
+    return json_list(httpserver, stories(links), name="guarded", detail=Detail(content=(".a",)), **options)
 
 
 def test_item_links_to_private_addresses_are_not_fetched(httpserver, sqlite_url):

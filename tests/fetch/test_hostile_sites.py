@@ -4,7 +4,6 @@ Real loopback servers stand in for the site and for an internal service."""
 
 import asyncio
 import gzip
-import json
 import tracemalloc
 import zlib
 
@@ -16,7 +15,7 @@ from newsdesk.fetch import guard
 from newsdesk.fetch.client import Fetcher, Limits
 from newsdesk.sources.catalog import Detail, Source
 from newsdesk.store import Store
-from tests.fetch.conftest import _QuickStopServer, run
+from tests.fetch.conftest import _QuickStopServer, json_list, run, stories
 
 LIMITS = Limits(max_bytes=1_000_000, retries=0, host_delay=0.0)
 
@@ -111,12 +110,7 @@ def test_corrupt_gzip_is_a_fetch_error(httpserver):
 
 
 def _list_source(httpserver, links, path="/list", **options) -> Source:
-    listing = {"items": [{"t": f"story {n}", "u": link} for n, link in enumerate(links)]}
-    httpserver.expect_request(path).respond_with_data(json.dumps(listing), content_type="application/json")
-    fields = {"title": "t", "link": "u"}
-    return Source(
-        name="s", kind="json", url=httpserver.url_for(path), file="t", items="items", fields=fields, **options
-    )
+    return json_list(httpserver, stories(links), path, **options)
 
 
 def _seen_headers(server, path: str) -> list[dict[str, str]]:
@@ -196,15 +190,8 @@ def test_a_list_url_that_redirects_inside_the_machine_is_refused(httpserver, int
     internal.expect_request("/admin").respond_with_data('{"items": [{"t": "secret", "u": "http://x/1"}]}')
     target = f"http://127.0.0.1:{internal.port}/admin?token=abc"
     httpserver.expect_request("/list").respond_with_response(Response(status=302, headers={"location": target}))
-    source = Source(
-        name="s",
-        kind="json",
-        url=httpserver.url_for("/list"),  # itself on loopback: the operator's choice, fetched
-        file="t",
-        items="items",
-        fields={"title": "t", "link": "u"},
-        headers={"cookie": "session=SECRET"},
-    )
+    # The list URL is itself on loopback: the operator's choice, fetched.
+    source = json_list(httpserver, [], "/never", url=httpserver.url_for("/list"), headers={"cookie": "session=SECRET"})
     with Store(sqlite_url) as store:
         [result] = run([source], store)
         assert result.state == "failing" and "non-public address" in (result.error or "")
@@ -218,15 +205,7 @@ def test_a_list_url_of_an_intranet_source_may_redirect_inside(httpserver, intern
     )
     location = f"http://127.0.0.1:{internal.port}/feed"
     httpserver.expect_request("/list").respond_with_response(Response(status=301, headers={"location": location}))
-    source = Source(
-        name="s",
-        kind="json",
-        url=httpserver.url_for("/list"),
-        file="t",
-        items="items",
-        fields={"title": "t", "link": "u"},
-        allow_private=True,
-    )
+    source = json_list(httpserver, [], "/never", url=httpserver.url_for("/list"), allow_private=True)
     with Store(sqlite_url) as store:
         [result] = run([source], store)
     assert result.new == 1
@@ -250,14 +229,7 @@ def test_a_name_that_resolves_public_then_connects_to_loopback_is_refused(httpse
 def test_short_secrets_are_masked_in_public_errors(httpserver, sqlite_url, monkeypatch):
     monkeypatch.setenv("NEWSDESK_TEST_KEY", "ab1")
     httpserver.expect_request("/list").respond_with_data("down", status=404)
-    source = Source(
-        name="s",
-        kind="json",
-        url=httpserver.url_for("/list") + "?key=${NEWSDESK_TEST_KEY}&x=1",
-        file="t",
-        items="items",
-        fields={"title": "t", "link": "u"},
-    )
+    source = json_list(httpserver, [], "/never", url=httpserver.url_for("/list") + "?key=${NEWSDESK_TEST_KEY}&x=1")
     with Store(sqlite_url) as store:
         [result] = run([source], store)
         error = store.health()["s"].last_error or ""
