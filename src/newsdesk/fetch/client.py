@@ -328,7 +328,7 @@ def _peer_check(url: str, hop: _Hop) -> Callable[[str | None], None]:
         address = ipaddress.ip_address(peer.split("%")[0])
         if not is_public(address):
             raise FetchError(
-                f"refused {url[:200]}: connected to a non-public address ({address})",
+                f"refused a link to {urlsplit(url).hostname}: connected to a non-public address ({address})",
                 where=hop.source,
                 reason="non-public address",
             )

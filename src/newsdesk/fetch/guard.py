@@ -97,7 +97,8 @@ async def check_public(url: str, source: str, allowed: Collection[str] = ()) -> 
     for address in addresses:
         if not is_public(address):
             raise FetchError(
-                f"refused {url[:200]}: {host} is a non-public address ({address}); "
+                # The host, not the URL: its path and query (tokens of an internal service) may go public.
+                f"refused a link to {host}: a non-public address ({address}); "
                 "set allow_private: true on the source to fetch it",
                 where=source,
                 reason="non-public address",
