@@ -130,7 +130,7 @@ def receive(out: str, items: str | None) -> None:
             Receiver.items.setdefault(item["source"], []).append(item)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     Receiver.started = time.monotonic()
-    print(server.server_port, flush=True)
+    print(server.server_port, Receiver.started, flush=True)
     server.serve_forever()
 
 
@@ -145,7 +145,9 @@ class Harness:
             ["--items", str(items)] if items else []
         )
         self.receiver = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        self.port = int(self.receiver.stdout.readline())  # type: ignore[union-attr]
+        port, started = self.receiver.stdout.readline().split()  # type: ignore[union-attr]
+        self.port, self.started = int(port), float(started)  # the items' release times count from then
+        self.released: dict[str, float] = {}  # link → seconds after the start it was released
         self.db = self.work / "alerts.db"
         self.store = Store(f"sqlite:///{self.db}")
         for w in watchlists(corpus, 100, f"json://127.0.0.1:{self.port}/hook", skip=100):
@@ -182,13 +184,17 @@ class Harness:
             f"{len(titles)} received, "
             f"{len(titles) - len(set(titles))} duplicates"
         )
-        if delays:
-            p95 = delays[max(0, int(len(delays) * 0.95) - 1)]
-            print(
-                f"  delay from commit to receiver: p50 {statistics.median(delays) * 1000:.0f} ms, p95 "
-                f"{p95 * 1000:.0f} ms, "
-                f"max {delays[-1] * 1000:.0f} ms"
-            )
+        _delays("commit", delays)
+        since = sorted(when - self.started - self.released[link] for when, _, link in got if link in self.released)
+        _delays("release in the source's list", since)
+
+
+def _delays(what: str, delays: list[float]) -> None:
+    if delays:
+        p95 = delays[max(0, int(len(delays) * 0.95) - 1)]
+        median, most = statistics.median(delays), delays[-1]
+        shown = f"p50 {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {most * 1000:.0f} ms"
+        print(f"  delay from {what} to receiver: {shown}")
 
 
 def delivery_by_import(corpus: Store, data: Path, sources: list[str]) -> None:
@@ -244,6 +250,7 @@ def delivery_by_fetch(corpus: Store, articles: int, spread: float, feeds: int = 
         )
     (work / "items.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     harness = Harness(corpus, work / "items.json")
+    harness.released = {str(row["link"]): float(row["at"]) for row in rows}
     catalog = work / "sources"
     catalog.mkdir()
     for k in range(feeds):
