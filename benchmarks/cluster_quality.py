@@ -14,7 +14,8 @@ precision = pairs put in one cluster that are a base and its own copy.
 On the corpus itself: of the pairs of articles from different sources whose titles
 are the same once normalized (Simplified script, case and punctuation folded, six
 characters or more), how many share a cluster (one story told by several outlets,
-bodies rewritten or not).
+bodies rewritten or not); and how many clusters hold five or more distinct titles of
+one source (its templated items lumped together by their shared boilerplate).
 
     python benchmarks/cluster_quality.py ../shared/datasets/cachenews-2025-02 [--bases 1500]
 """
@@ -87,6 +88,15 @@ def same_title_pairs(store: Store) -> tuple[int, int]:
     return together, total
 
 
+def templated_clusters(store: Store, most: int = 5) -> list[tuple[str, int]]:
+    """Clusters in which one source gives ``most`` or more distinct titles (its templated
+    items lumped together): (source, titles) each."""
+    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for article in store.iter_articles(bodies=False):
+        titles[(article.cluster or article.uuid, article.source)].add(article.title)
+    return sorted(((source, len(found)) for (_, source), found in titles.items() if len(found) >= most), key=str)
+
+
 def edited(article, rng: random.Random) -> dict:
     parts = sentences(article.text)
     parts.pop(rng.randrange(len(parts)))
@@ -109,6 +119,7 @@ def main() -> None:
         with corpus_store(args.corpus, args.db, tmp) as everything:
             bases = pick_bases(everything, args.bases, rng)
             together, total = same_title_pairs(everything)
+            lumped = templated_clusters(everything)
         records = [
             {"link": a.link, "title": a.title, "description": a.raw_html, "source": a.source, "language": a.language}
             for a in bases
@@ -141,6 +152,7 @@ def main() -> None:
         f"corpus: same-title pairs from different sources in one cluster {together} of {total} "
         f"({together / max(1, total):.3f})"
     )
+    print(f"corpus: clusters where one source gives 5 or more distinct titles: {len(lumped)} {lumped[:10]}")
 
 
 if __name__ == "__main__":

@@ -27,3 +27,42 @@ def test_signatures_are_stable_bytes_and_keys_fit_a_bigint():
 def test_no_text_no_signature_and_short_text_still_gets_one():
     assert signature("", "") is None
     assert signature("金价", "") is not None
+
+
+BOILERPLATE = (
+    "<p>{company} has an average rating of overweight and mean price target of $141.90, according to analysts "
+    "polled by Capital IQ. Price: 127.30, Change: +0.82, Percent Change: +0.65. (c) 2025 All rights reserved.</p>"
+)
+
+
+def test_a_sources_templated_items_stay_apart_and_its_updates_join(db_url, tmp_path):
+    """Rating notes of one wire share their body and differ in their titles: different events.
+    The same wire's update of a report ('UPDATE 1-' before the title) or an edited word in
+    the title of a re-published body is the same report."""
+    from newsdesk.config import Settings
+    from newsdesk.pipeline import import_paths
+    from newsdesk.sources.records import link_uuid
+    from newsdesk.store import Store
+    from tests.conftest import record, write_data
+
+    brokers = ["JPMorgan", "TD Cowen", "HSBC", "Benchmark", "Goldman Sachs", "Baird"]
+    notes = [
+        record(n, source="wire", language="en", description=BOILERPLATE.format(company="Electronic Arts"),
+               title=f"{broker} Adjusts Electronic Arts Price Target to ${120 + n} From ${150 - n}")
+        for n, broker in enumerate(brokers)
+    ]  # fmt: skip
+    story = "<p>" + " ".join(f"Sentence {k} of a long report on chip exports and tariffs." for k in range(12)) + "</p>"
+    report = [
+        record(20, source="wire", language="en", title="US weighs new curbs on chip exports to China",
+               description=story),
+        record(21, source="wire", language="en", title="UPDATE 1-US weighs new curbs on chip exports to China",
+               description=story.replace("Sentence 11", "Sentence eleven")),
+        record(22, source="wire", language="en", title="US considers new curbs on chip exports to China",
+               description=story),
+    ]  # fmt: skip
+    write_data(tmp_path / "data" / "wire" / "news.json", notes + report)
+    with Store(db_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        clusters = {n: store.get(link_uuid(r["link"])).cluster for n, r in enumerate(notes + report)}
+    assert len({clusters[n] for n in range(len(notes))}) == len(notes)  # every note a story of its own
+    assert clusters[6] == clusters[7] == clusters[8]  # the report, its update, its edited title

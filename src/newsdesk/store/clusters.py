@@ -13,6 +13,14 @@ short to name one story ("Market Update", "早盘") are left out, and so are tit
 source itself repeats (templates). The title's key lives in ``cluster_keys`` beside the
 band keys, flagged by a high bit.
 
+One source's templated items (rating notes, regulatory filings, flash lines with a
+common footer) share most of their bodies and differ in their titles: within a source,
+similar bodies join only when one title retells the other (:func:`retells`: the shorter's
+words in order in the longer, as an update's or a flash's prefixed title), or when the
+bodies are near copies and the titles differ by an edit of words, not of numbers
+(:func:`edited`: "History says" / "History shows") — the titles are where templated
+items differ.
+
 An article with no duplicate starts its own cluster, named by its uuid. One indexed
 lookup per batch: the cost of clustering does not grow with the size of the store.
 """
@@ -30,9 +38,10 @@ import sqlalchemy as sa
 from newsdesk.models import Article
 from newsdesk.store import bulk
 from newsdesk.store.schema import article_signatures, articles, cluster_keys
-from newsdesk.tokens import CJK, normalize
+from newsdesk.tokens import CJK, normalize, query_runs
 
 MAX_CANDIDATES = 20
+NEAR_COPY = 0.9  # estimated Jaccard of a body re-published under an edited title
 TITLE_WINDOW = timedelta(hours=48)
 _TITLE_FLAG = 1 << 62  # band keys are below 2**62
 _PUNCTUATION = re.compile(r"[\W_]+")
@@ -44,6 +53,58 @@ def title_key(title: str) -> int | None:
     if len(folded) < (10 if CJK.search(folded) else 20):
         return None
     return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=7).digest(), "big") | _TITLE_FLAG
+
+
+def _units(title: str) -> list[str]:
+    """A title's words and CJK characters, folded (Simplified script, lower case)."""
+    return [u for cjk, run in query_runs(normalize(title)) for u in (run if cjk else (run,))]
+
+
+def retells(a: str, b: str) -> bool:
+    """Whether one title tells the same report as the other: the same once folded, or the
+    shorter's words (CJK characters) all in order in the longer, and at least half of it
+    ("UPDATE 1-Fed holds rates" and "Fed holds rates"; not "JPMorgan Adjusts EA Price
+    Target to $125" and "HSBC Adjusts EA Price Target to $126")."""
+    short, long = sorted((_units(a), _units(b)), key=len)
+    if not short or len(short) * 2 < len(long):
+        return False
+    rest = iter(long)
+    return all(unit in rest for unit in short)
+
+
+def edited(a: str, b: str) -> bool:
+    """Whether two titles differ by a small edit of words: four in five of the shorter's
+    units in order in the longer, and no number among the units either one lacks (a
+    template's next item differs in its figures: "$125" / "$160", "4 AM" / "7 AM")."""
+    short, long = sorted((_units(a), _units(b)), key=len)
+    if not short or len(short) * 2 < len(long):
+        return False
+    common = _common_run(short, long)
+    differing = (set(short) ^ set(long)) - set(common)
+    return len(common) * 5 >= len(short) * 4 and not any(any(ch.isdigit() for ch in u) for u in differing)
+
+
+def _same_report(a: str, b: str, score: float) -> bool:
+    """Whether two items of one source with similar bodies (``score``) report one thing."""
+    return retells(a, b) or (score >= NEAR_COPY and edited(a, b))
+
+
+def _common_run(a: list[str], b: list[str]) -> list[str]:
+    """The longest common subsequence of two short lists."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
+    found, i, j = [], len(a), len(b)
+    while i and j:
+        if a[i - 1] == b[j - 1]:
+            found.append(a[i - 1])
+            i, j = i - 1, j - 1
+        elif table[i - 1][j] >= table[i][j - 1]:
+            i -= 1
+        else:
+            j -= 1
+    return found[::-1]
 
 
 def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
@@ -67,7 +128,10 @@ def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
             candidates = set(nearest[article.uuid]) | set(_nearest(keys[article.uuid], seen))
             best_score = THRESHOLD
             for other in sorted(c for c in candidates if c in known and known[c].minhash):
-                score = similarity(article.minhash, known[other].minhash or b"")
+                peer = known[other]
+                score = similarity(article.minhash, peer.minhash or b"")
+                if peer.source == article.source and not _same_report(peer.title, article.title, score):
+                    continue  # a template's next item, not the same report
                 if score >= best_score:
                     best, best_score = other, score
         if best is None and article.uuid in titles:
@@ -76,17 +140,18 @@ def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
             article.cluster = known[best].cluster
         for key in [*keys.get(article.uuid, []), *([titles[article.uuid]] if article.uuid in titles else [])]:
             seen.setdefault(key, []).append(article.uuid)
-        known[article.uuid] = _Known(article.minhash, article.cluster, article.source, article.published)
+        known[article.uuid] = _Known(article.minhash, article.cluster, article.source, article.published, article.title)
     _replace(conn, batch, keys, titles)
 
 
 class _Known:
     """What clustering needs of a candidate."""
 
-    __slots__ = ("cluster", "minhash", "published", "source")
+    __slots__ = ("cluster", "minhash", "published", "source", "title")
 
-    def __init__(self, minhash: bytes | None, cluster: str, source: str, published: datetime) -> None:
+    def __init__(self, minhash: bytes | None, cluster: str, source: str, published: datetime, title: str) -> None:
         self.minhash, self.cluster, self.source, self.published = minhash, cluster, source, published
+        self.title = title
 
 
 def _same_title(article: Article, candidates: list[str], known: dict[str, _Known]) -> str | None:
@@ -116,17 +181,17 @@ def _stored_candidates(conn: sa.Connection, keys: set[int], exclude: set[str]) -
 
 
 def _known(conn: sa.Connection, uuids: set[str]) -> dict[str, _Known]:
-    """Signature, cluster, source and publication time of stored candidates."""
+    """Signature, cluster, source, publication time and title of stored candidates."""
     found: dict[str, _Known] = {}
     c = articles.c
     for where in bulk.matching(conn, c.uuid, sorted(uuids)):
         query = (
-            sa.select(c.uuid, article_signatures.c.minhash, c.cluster, c.source, c.published)
+            sa.select(c.uuid, article_signatures.c.minhash, c.cluster, c.source, c.published, c.title)
             .outerjoin(article_signatures, article_signatures.c.uuid == c.uuid)
             .where(where)
         )
-        for uuid, minhash, cluster, source, published in conn.execute(query):
-            found[uuid] = _Known(bytes(minhash) if minhash else None, cluster or uuid, source, published)
+        for uuid, minhash, cluster, source, published, title in conn.execute(query):
+            found[uuid] = _Known(bytes(minhash) if minhash else None, cluster or uuid, source, published, title)
     return found
 
 
