@@ -46,7 +46,7 @@ from newsdesk.web.dates import When, aware
 from newsdesk.web.figures import SiteFigures
 from newsdesk.web.guards import Guards
 from newsdesk.web.headers import SecurityHeaders
-from newsdesk.web.paging import list_moved, list_route, page_moved, page_number
+from newsdesk.web.paging import list_moved, list_route, numbered, page_moved, page_number
 from newsdesk.web.problems import responses
 from newsdesk.web.timing import RequestTiming
 
@@ -256,7 +256,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             carry=carry,
             **found,
             shown=MAX_LIMIT,
-            pages=_numbered(page, last),
+            pages=numbered(page, last),
             number=page,
         )
         return HTMLResponse(html, status_code=400 if found["error"] else 200)
@@ -360,17 +360,6 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 def _json(value: Any) -> bytes:
     """JSON as FastAPI's JSONResponse writes it."""
     return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-
-
-def _numbered(number: int, last: int) -> list[int]:
-    """Page numbers to link around ``number`` of ``last``: 0 marks a gap."""
-    shown = sorted({1, last, *range(max(1, number - 2), min(last, number + 2) + 1)})
-    out: list[int] = []
-    for n in shown:
-        if out and n - out[-1] > 1:
-            out.append(0)
-        out.append(n)
-    return out
 
 
 def _stream_url(where: ArticleFilter) -> str:

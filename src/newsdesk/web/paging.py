@@ -1,5 +1,6 @@
-"""The served lists' addresses: a page's number, the route of a tag's, source's or
-language's list, and the redirects from where numbered pages were (``page/N/``)."""
+"""The served lists' addresses: a page's number, the numbers a pager links, the route
+of a tag's, source's or language's list, and the redirects from where numbered pages
+were (``page/N/``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from newsdesk.publish.lists import page_address
 from newsdesk.web import filters
 
-__all__ = ["list_moved", "list_route", "page_moved", "page_number"]
+__all__ = ["list_moved", "list_route", "numbered", "page_moved", "page_number"]
 
 
 def page_number(number: int | None) -> int:
@@ -51,3 +52,14 @@ def page_moved(base: str, number: int, request: Request) -> RedirectResponse:
     keep working, with their filters."""
     query = f"?{request.url.query}" if request.url.query else ""
     return RedirectResponse(f"/{page_address(base, page_number(number))}{query}", status_code=301)
+
+
+def numbered(number: int, last: int) -> list[int]:
+    """Page numbers to link around ``number`` of ``last``: 0 marks a gap."""
+    shown = sorted({1, last, *range(max(1, number - 2), min(last, number + 2) + 1)})
+    out: list[int] = []
+    for n in shown:
+        if out and n - out[-1] > 1:
+            out.append(0)
+        out.append(n)
+    return out
