@@ -29,6 +29,7 @@ class Record:
     language: str | None = None
     kind: int = 1
     kind_raw: str | None = None
+    importance: int = 0  # what the source says: 0 normal, 1 important, 2 top (IMPORTANCE)
     content_hash: str = ""
     origin: str = ""  # where it came from, for error messages: "file.json record 12"
 
@@ -53,6 +54,7 @@ class Article:
     language: str | None = None
     kind: int = 1
     kind_raw: str | None = None
+    importance: int = 0  # 0 normal, 1 important, 2 top, as the source marked it
     content_hash: str = ""
     first_seen: datetime | None = None
     updated: datetime | None = None
@@ -99,6 +101,7 @@ class ArticleFilter:
     until: datetime | None = None
     ticker: str | None = None
     tag: str | None = None
+    importance: int = 0  # at least this importance (0: any)
 
     @property
     def lang_pattern(self) -> str:
@@ -114,6 +117,7 @@ class ArticleFilter:
             and (not self.until or article.published <= self.until)
             and (not self.ticker or self.ticker.upper() in article.tickers)
             and (not self.tag or self.tag in article.tags)
+            and article.importance >= self.importance
         )
 
 

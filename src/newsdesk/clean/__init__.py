@@ -46,5 +46,6 @@ def clean_record(record: Record, now: datetime) -> Article:
         language=record.language,
         kind=record.kind,
         kind_raw=record.kind_raw,
+        importance=record.importance,
         content_hash=record.content_hash,
     )

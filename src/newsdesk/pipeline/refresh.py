@@ -45,7 +45,7 @@ from newsdesk.pipeline.ingest import import_records
 from newsdesk.pipeline.writes import Coalescer, written
 from newsdesk.plaintext import to_text
 from newsdesk.sources.catalog import Source
-from newsdesk.sources.records import CONTROLS, link_uuid, parse_record
+from newsdesk.sources.records import CONTROLS, link_uuid, parse_record, seed_record, text_of
 from newsdesk.store import Store
 
 __all__ = ["LEASE_SECONDS", "RunResult", "fetch_cycle", "fetch_source"]
@@ -266,18 +266,7 @@ async def _records(
     now = datetime.now(UTC)
     for number, item in enumerate(fresh):
         published = item.get("page_date") or item_date(source, item.get("published"), now)
-        raw = {
-            "id": item.get("id"),
-            "title": _text(item.get("title")),
-            "description": _text(item.get("summary")) or "",
-            "image": _text(item.get("image")),
-            "link": str(item["link"]),
-            "source": source.name,
-            "pub_date": published.isoformat() if published else None,
-            "kind": source.item_kind,
-            "language": source.language,
-            "author": _text(item.get("author")),
-        }
+        raw = seed_record(source, item, published)
         try:
             records.append(
                 parse_record(
@@ -322,13 +311,13 @@ async def _detail(source: Source, fetcher: Fetcher, item: dict[str, Any]) -> dic
         how = ", ".join(detail.content) or ("detail.extract" if detail.extract else detail.json or "extraction chain")
         raise RecordError(f"no article body ({how}) in {page.url}", where=source.name, reason="no article body")
     found = dict(item, summary=body)
-    listed = to_text(_text(item.get("summary")) or "")
+    listed = to_text(text_of(item.get("summary")) or "")
     if len(listed) >= SHORT_BODY_MIN and len(to_text(body)) < len(listed) / 2:
         # The page gave much less than the list did: keep the list's text, and say so.
         found.update(summary=item["summary"], flag="short body")
     if not source.detail or source.detail.json or source.detail.json_in:
         return found
-    if not _text(item.get("title")):
+    if not text_of(item.get("title")):
         found["title"] = extract.page_title(page.html)
     if not item.get("published"):
         found["page_date"] = await asyncio.to_thread(extract.page_date, page.html, page.url, source.tz)
@@ -346,12 +335,6 @@ def _body(source: Source, page: Page) -> str | None:
         found = extract.main_content(text, page.url)
         text = found.html if found else ""
     return detail_html(text, detail.content or ("body",), detail.remove) if text else None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
 
 
 def _import(store: Store, records: list[Record], settings: Settings) -> Any:

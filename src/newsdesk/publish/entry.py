@@ -30,6 +30,7 @@ class Entry:
     version: str = ""  # changes whenever anything an article page shows changes
     dated: bool = True  # false: ``published`` is when newsdesk first saw it
     kind: int = 1  # the seed system's item kind: 2 is a flash (a line of news, no headline of its own)
+    importance: int = 0  # 1 important, 2 top, as its source marked it
 
     @property
     def path(self) -> str:
@@ -59,4 +60,5 @@ def entry(article: Article) -> Entry:
         version=version,
         dated=article.dated,
         kind=article.kind,
+        importance=article.importance,
     )

@@ -27,6 +27,7 @@ FIELDS = (
     "tickers",
     "cluster",
     "first_seen",
+    "importance",
 )
 
 

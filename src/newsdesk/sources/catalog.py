@@ -101,6 +101,9 @@ class Source:
     filters: tuple[str, ...] = ()
     language: str | None = None
     item_kind: int = 1  # the seed system's item kind (1 article, 2 flash...)
+    # The item field ``fields.importance`` names, its raw values → 0 normal, 1 important, 2 top
+    # (cls: {A: 2, B: 1}); without it a number is taken as it is (jin10's ``important``: 0 / 1).
+    importance: dict[str, int] = field(default_factory=dict)
     interval: int = 300
     schedule: Schedule | None = None
     timeout: float = 15.0
@@ -259,6 +262,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
         filters=filters,
         language=_string(data, "language", where),
         item_kind=_number(data, "item_kind", where, 1, int),
+        importance=_importance(data, where),
         interval=_number(data, "interval", where, 300, int),
         schedule=parse_schedule(data["schedule"], where) if data.get("schedule") else None,
         timeout=_number(data, "timeout", where, 15.0, float),
@@ -349,6 +353,14 @@ def _strings(data: dict[str, Any], key: str, where: str, *, prefix: str = "") ->
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"field '{prefix}{key}': a list of text expected", where=where)
     return value
+
+
+def _importance(data: dict[str, Any], where: str) -> dict[str, int]:
+    levels = _mapping(data, "importance", where)
+    for raw, level in levels.items():
+        if isinstance(level, bool) or level not in (0, 1, 2):
+            raise ConfigError(f"field 'importance': {raw!r} must map to 0, 1 or 2, not {level!r}", where=where)
+    return {str(raw): int(level) for raw, level in levels.items()}
 
 
 def _mapping(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:

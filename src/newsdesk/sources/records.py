@@ -1,16 +1,18 @@
 """Validation of one seed-system record: ``{id, title, description, image, link,
-pub_date, source, kind, language, author}`` into a :class:`Record`."""
+pub_date, source, kind, language, author, importance}`` into a :class:`Record`, and the
+record a fetched item makes (:func:`seed_record`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from newsdesk.errors import RecordError
 from newsdesk.models import Record
+from newsdesk.sources.catalog import Source
 from newsdesk.sources.dates import parse_date
 from newsdesk.urls import safe_url
 
@@ -42,6 +44,52 @@ def normalize_kind(value: Any) -> tuple[int, str | None]:
     if stripped.isdigit() and len(stripped) < 6:
         return int(stripped), raw
     return DEFAULT_KIND, raw
+
+
+def text_of(value: Any) -> str | None:
+    """A field's value as text (None stays None)."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def seed_record(source: Source, item: dict[str, Any], published: datetime | None) -> dict[str, Any]:
+    """The seed-system record of a fetched ``item`` of ``source`` (its fields named as the
+    source's ``fields`` say), for :func:`parse_record`."""
+    return {
+        "id": item.get("id"),
+        "title": text_of(item.get("title")),
+        "description": text_of(item.get("summary")) or "",
+        "image": text_of(item.get("image")),
+        "link": str(item["link"]),
+        "source": source.name,
+        "pub_date": published.isoformat() if published else None,
+        "kind": source.item_kind,
+        "importance": _mapped_importance(source, item.get("importance")),
+        "language": source.language,
+        "author": text_of(item.get("author")),
+    }
+
+
+def _mapped_importance(source: Source, value: Any) -> Any:
+    """An item's importance as its source's ``importance`` mapping says (its raw value
+    as text: ``"A"``, ``"2"``), else as it came (a number, made 0–2 by the record)."""
+    if not source.importance or value is None:
+        return value
+    raw = str(int(value)) if isinstance(value, bool) else str(value).strip()
+    return source.importance.get(raw, 0)
+
+
+def importance_of(value: Any) -> int:
+    """A record's ``importance``: 0 normal, 1 important, 2 top; a number or a numeric
+    string is clamped to that range, ``true`` is 1, anything else 0."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) < 6:
+        value = int(value.strip())
+    if isinstance(value, int | float) and value == value:  # not NaN
+        return max(0, min(2, int(value)))
+    return 0
 
 
 def _text(record: dict[str, Any], key: str, *, limit: int | None = None) -> str | None:
@@ -110,6 +158,7 @@ def parse_record(
         except ValueError:
             published = None  # undated rather than lost: first_seen stands in
     kind, kind_raw = normalize_kind(record.get("kind"))
+    importance = importance_of(record.get("importance"))
     image = _text(record, "image")
     image = image if image and len(image) <= MAX_LINK else None
     return Record(
@@ -125,6 +174,7 @@ def parse_record(
         language=_text(record, "language", limit=20) or None,
         kind=kind,
         kind_raw=kind_raw,
+        importance=importance,
         content_hash=_fingerprint(record),
         origin=origin,
     )

@@ -100,7 +100,7 @@ def _kept_count(conn: sa.Connection, where: ArticleFilter) -> int | None:
     """The size of a list of one source, language, tag or ticker (or of everything)
     from ``list_counts``; None for any other filter."""
     named = [value for value in (where.source, where.lang, where.tag, where.ticker) if value]
-    if where.since or where.until or len(named) > 1:
+    if where.since or where.until or where.importance or len(named) > 1:
         return None
     k = list_counts.c
     if where.source:

@@ -42,6 +42,12 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
         found.append(c.published >= where.since)
     if where.until:
         found.append(c.published <= where.until)
+    if where.importance:
+        # "> 0" as the partial index ix_articles_important says it: SQLite uses a partial
+        # index only when the query repeats its condition.
+        found.append(c.importance > 0)
+        if where.importance > 1:
+            found.append(c.importance >= where.importance)
     for value, kind in ((where.ticker, "ticker"), (where.tag, None)):
         if value:
             tagged = sa.select(article_tags.c.uuid).where(article_tags.c.tag == (value.upper() if kind else value))
@@ -90,8 +96,8 @@ def _tagged(
         chosen = chosen.where(t.published >= where.since)
     if where.until:
         chosen = chosen.where(t.published <= where.until)
-    if where.source or where.lang:
-        others = conditions(ArticleFilter(source=where.source, lang=where.lang))
+    if where.source or where.lang or where.importance:  # checked on each of the tag's articles
+        others = conditions(ArticleFilter(source=where.source, lang=where.lang, importance=where.importance))
         chosen = chosen.select_from(article_tags.join(articles, articles.c.uuid == t.uuid)).where(*others)
     return chosen
 

@@ -55,6 +55,7 @@ articles = sa.Table(
     sa.Column("language", sa.String(20)),
     sa.Column("kind", sa.Integer, nullable=False),
     sa.Column("kind_raw", sa.String(200)),
+    sa.Column("importance", sa.SmallInteger, nullable=False, server_default="0"),  # 0 normal, 1 important, 2 top
     sa.Column("published", UTCDateTime, nullable=False),
     sa.Column("first_seen", UTCDateTime, nullable=False),
     sa.Column("updated", UTCDateTime, nullable=False),
@@ -75,6 +76,14 @@ articles = sa.Table(
     sa.Index("ix_articles_first_seen", "first_seen"),  # the live stream (migration 0005)
     sa.Index("ix_articles_updated", "updated"),  # the web cache's "articles changed" check (0005)
     sa.Index("ix_articles_language_published_uuid", "language", "published", "uuid"),  # language lists (0012)
+    # The "important only" timeline: the few marked articles, in date order (0016).
+    sa.Index(
+        "ix_articles_important",
+        "published",
+        "uuid",
+        sqlite_where=sa.text("importance > 0"),
+        postgresql_where=sa.text("importance > 0"),
+    ),
 )
 
 # Every record version ever imported for an article: a version seen before is a

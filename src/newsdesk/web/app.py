@@ -10,8 +10,6 @@ proper status code; anything that is not a page or an endpoint — including
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -30,31 +28,28 @@ from newsdesk.enrich.tickers import describe
 from newsdesk.errors import QueryError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.publish.entry import page_path
-from newsdesk.publish.jsonl import article_json
 from newsdesk.publish.lists import page_span, sealed_pages
 from newsdesk.publish.site import RECENT, TAG_LIST, entry, environment, page_context, pager
 from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
 from newsdesk.watch import load_watchers
-from newsdesk.web import cursors, filters, sources
+from newsdesk.web import api, filters, sources
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import stream as live
 from newsdesk.web import watchlists as watch_routes
+from newsdesk.web.api import UUID, article_or_404, summary
 from newsdesk.web.cache import PageCache
-from newsdesk.web.dates import When, aware
 from newsdesk.web.figures import SiteFigures
 from newsdesk.web.guards import Guards
 from newsdesk.web.headers import SecurityHeaders
 from newsdesk.web.paging import list_moved, list_route, numbered, page_moved, page_number
-from newsdesk.web.problems import responses
 from newsdesk.web.timing import RequestTiming
 
 __all__ = ["create_app"]
 
 SEARCH_PAGE = 20
 TAG_LIST_SECONDS = 600
-_UUID = re.compile(r"[0-9a-f]{32}")
 
 
 def create_app(store: Store, settings: Settings) -> FastAPI:
@@ -208,14 +203,14 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     @app.get("/posts/{uuid}/", include_in_schema=False)
     async def article_folder(uuid: str) -> RedirectResponse:
         """Where article pages were before they became files: old links keep working."""
-        if not _UUID.fullmatch(uuid):
+        if not UUID.fullmatch(uuid):
             raise HTTPException(404, f"no article {uuid[:64]!r}")
         return RedirectResponse("/" + page_path(uuid), status_code=301)
 
     @app.get("/posts/{uuid}.html", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(uuid: str) -> HTMLResponse:
         def make() -> str:  # the article is read only when its page is not cached
-            article = _article_or_404(store, uuid)
+            article = article_or_404(store, uuid)
             also = [entry(a) for a in store.cluster_members(article.cluster or article.uuid) if a.uuid != uuid]
             return env.get_template("article.html").render(context(), article=article, also=also, root="/")
 
@@ -270,12 +265,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return Response(env.get_template("live.js").render(), media_type="text/javascript")
 
     def payload(article: Article) -> dict[str, Any]:
-        return _summary(article, settings)
+        return summary(article, settings)
 
     @app.get("/entries/", response_class=HTMLResponse, include_in_schema=False)
     def entries(ids: Annotated[str, Query(max_length=33 * 100)] = "") -> HTMLResponse:
         """Rendered list entries of these articles (the live banner inserts them), newest first."""
-        wanted = [uuid for uuid in ids.split(",") if _UUID.fullmatch(uuid)][:100]
+        wanted = [uuid for uuid in ids.split(",") if UUID.fullmatch(uuid)][:100]
         found = sorted(store.arrivals(wanted), key=lambda a: (a.published, a.uuid), reverse=True)
         template = env.get_template("entry.html")
         return HTMLResponse("".join(template.render(entry=entry(a), root="/") for a in found))
@@ -283,65 +278,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     hub = live.Hub(store, payload, most=settings.web_streams, per_client=settings.web_streams_per_client)
     app.include_router(live.router(hub))
 
-    @app.get(
-        "/api/articles", summary="Articles, newest first, with filters and cursor pagination", responses=responses(400)
-    )
-    def api_articles(
-        source: str | None = None,
-        lang: str | None = None,
-        since: When = None,
-        until: When = None,
-        ticker: str | None = None,
-        tag: str | None = None,
-        cursor: Annotated[str | None, Query(max_length=400)] = None,
-        limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    ) -> dict[str, Any]:
-        where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
-        rows = store.page(where, limit + 1, cursors.decode(cursor))
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return {
-            "articles": [_summary(a, settings) for a in rows],
-            "next_cursor": cursors.encode(rows[-1]) if more and rows else None,
-        }
-
-    @app.get("/api/articles/{uuid}", summary="One article, with its HTML, Markdown and text", responses=responses(404))
-    def api_article(uuid: str) -> dict[str, Any]:
-        return article_json(_article_or_404(store, uuid), settings)
-
-    @app.get("/api/search", summary="Full-text search (Chinese-aware)", responses=responses(400), response_model=None)
-    async def api_search(
-        q: Annotated[str, Query(min_length=1, max_length=1000)],
-        source: str | None = None,
-        lang: str | None = None,
-        since: When = None,
-        until: When = None,
-        ticker: str | None = None,
-        tag: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=100)] = 10,
-        offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
-        sort: Literal["relevance", "date"] = "relevance",
-    ) -> Response:
-        where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
-
-        def make() -> bytes:
-            try:
-                hits = search(store, q, limit=limit, where=where, newest=sort == "date", offset=offset)
-            except QueryError as exc:
-                raise HTTPException(400, exc.message) from None
-            return _json({"query": q, "results": [hit.as_json() for hit in hits]})
-
-        # A cached answer is sent from the event loop; only a search goes to a thread.
-        key = f"search:{q}|{where}|{limit}|{offset}|{sort}"
-        body = await cached(key, make)
-        return Response(body, media_type="application/json")
-
-    @app.get("/api/tags", summary="Most used tags (kind: ticker, topic, agency or source)", responses=responses())
-    def api_tags(
-        kind: Literal["ticker", "topic", "agency", "source"] | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> dict[str, Any]:
-        return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
+    app.include_router(api.router(store, settings, cached))
 
     def render(template: str, **values: Any) -> str:
         return env.get_template(template).render(context(), root="/", **values)
@@ -357,15 +294,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     return app
 
 
-def _json(value: Any) -> bytes:
-    """JSON as FastAPI's JSONResponse writes it."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-
-
 def _stream_url(where: ArticleFilter) -> str:
     """``/api/stream`` with a list's filters, for its live banner."""
     values = {f: getattr(where, f) for f in ("source", "lang", "ticker", "tag", "since", "until") if getattr(where, f)}
     query = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
+    if where.importance:
+        query["important"] = str(where.importance)
     return "/api/stream" + ("?" + urlencode(query) if query else "")
 
 
@@ -375,18 +309,3 @@ def _health_summary(store: Store) -> dict[str, int]:
     for health in store.health().values():
         counts[health.state] = counts.get(health.state, 0) + 1
     return counts
-
-
-def _article_or_404(store: Store, uuid: str) -> Article:
-    article = store.get(uuid) if _UUID.fullmatch(uuid) else None
-    if article is None:
-        raise HTTPException(404, f"no article {uuid[:64]!r}")
-    return article
-
-
-_SUMMARY = "uuid link title source language published first_seen summary image tags tickers cluster".split()
-
-
-def _summary(article: Article, settings: Settings) -> dict[str, Any]:
-    data = article_json(article, settings)
-    return {k: data[k] for k in _SUMMARY}

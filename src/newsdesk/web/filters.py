@@ -1,6 +1,7 @@
 """List and search filters as URL parameters, so that a filtered page can be shared:
-``?source=&lang=&ticker=&tag=&since=&until=`` on the home, tag, source, language and
-search pages (dates: ``2025-02-05``, a whole day in the site's zone, or ISO times)."""
+``?source=&lang=&ticker=&tag=&since=&until=&important=`` on the home, tag, source,
+language and search pages (dates: ``2025-02-05``, a whole day in the site's zone, or ISO
+times; ``important=1``: items their source marked important, ``2``: its top ones)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from newsdesk.sources.dates import day_or_time
 
 __all__ = ["FIELDS", "PageFilters", "from_request", "only"]
 
-FIELDS = ("source", "lang", "ticker", "tag", "since", "until")
+FIELDS = ("source", "lang", "ticker", "tag", "since", "until", "important")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ def from_request(request: Request, tz: tzinfo) -> PageFilters:
     values = {name: value.strip()[:200] for name in FIELDS if (value := request.query_params.get(name, "")).strip()}
     if "lang" in values and not LANGUAGE_TAG.fullmatch(values["lang"]):
         raise HTTPException(400, f"lang: {values['lang']!r} is not a language tag (zh, zh-CN, en)")
+    if values.get("important", "1") not in ("0", "1", "2"):
+        raise HTTPException(400, f"important: {values['important'][:20]!r} is not 1 (important) or 2 (top)")
     where = ArticleFilter(
         source=values.get("source"),
         lang=values.get("lang"),
@@ -57,6 +60,7 @@ def from_request(request: Request, tz: tzinfo) -> PageFilters:
         tag=values.get("tag"),
         since=_date(values.get("since"), tz, end=False, name="since"),
         until=_date(values.get("until"), tz, end=True, name="until"),
+        importance=int(values.get("important", "0")),
     )
     return PageFilters(values, where)
 

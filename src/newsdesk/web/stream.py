@@ -18,9 +18,9 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sse_starlette.sse import EventSourceResponse
 from starlette.types import Receive, Scope, Send
@@ -177,8 +177,17 @@ def router(hub: Hub) -> APIRouter:
         tag: str | None = None,
         since: When = None,
         until: When = None,
+        important: Annotated[int, Query(ge=0, le=2)] = 0,
     ) -> Response:
-        where = ArticleFilter(source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag)
+        where = ArticleFilter(
+            source=source,
+            lang=lang,
+            since=aware(since),
+            until=aware(until),
+            ticker=ticker,
+            tag=tag,
+            importance=important,
+        )
         client = request.client.host if request.client else ""
         full = hub.full(client)
         if full:

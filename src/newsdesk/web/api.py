@@ -1,0 +1,134 @@
+"""The JSON API of articles, search and tags: ``/api/articles`` (filtered, cursor-paged),
+``/api/articles/{uuid}``, ``/api/search`` and ``/api/tags``, with the error shape of
+:mod:`.problems`. The stream, sources and watchlists have routers of their own."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response
+
+from newsdesk.config import Settings
+from newsdesk.errors import QueryError
+from newsdesk.models import Article, ArticleFilter
+from newsdesk.publish.jsonl import article_json
+from newsdesk.search import MAX_LIMIT, search
+from newsdesk.store import Store
+from newsdesk.web import cursors
+from newsdesk.web.dates import When, aware
+from newsdesk.web.problems import responses
+
+__all__ = ["UUID", "article_or_404", "router", "summary"]
+
+UUID = re.compile(r"[0-9a-f]{32}")
+# Items their source marked: 1 important and up, 2 top only (0: every item).
+Important = Annotated[int, Query(ge=0, le=2, description="1: items their source marked important; 2: its top ones")]
+
+
+def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaitable[Any]]) -> APIRouter:
+    """The routes; ``cached`` is the web app's page cache (key, make → value)."""
+    app = APIRouter()
+
+    @app.get(
+        "/api/articles", summary="Articles, newest first, with filters and cursor pagination", responses=responses(400)
+    )
+    def api_articles(
+        source: str | None = None,
+        lang: str | None = None,
+        since: When = None,
+        until: When = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        important: Important = 0,
+        cursor: Annotated[str | None, Query(max_length=400)] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> dict[str, Any]:
+        where = ArticleFilter(
+            source=source,
+            lang=lang,
+            since=aware(since),
+            until=aware(until),
+            ticker=ticker,
+            tag=tag,
+            importance=important,
+        )
+        rows = store.page(where, limit + 1, cursors.decode(cursor))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "articles": [summary(a, settings) for a in rows],
+            "next_cursor": cursors.encode(rows[-1]) if more and rows else None,
+        }
+
+    @app.get("/api/articles/{uuid}", summary="One article, with its HTML, Markdown and text", responses=responses(404))
+    def api_article(uuid: str) -> dict[str, Any]:
+        return article_json(article_or_404(store, uuid), settings)
+
+    @app.get("/api/search", summary="Full-text search (Chinese-aware)", responses=responses(400), response_model=None)
+    async def api_search(
+        q: Annotated[str, Query(min_length=1, max_length=1000)],
+        source: str | None = None,
+        lang: str | None = None,
+        since: When = None,
+        until: When = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        important: Important = 0,
+        limit: Annotated[int, Query(ge=1, le=100)] = 10,
+        offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
+        sort: Literal["relevance", "date"] = "relevance",
+    ) -> Response:
+        where = ArticleFilter(
+            source=source,
+            lang=lang,
+            since=aware(since),
+            until=aware(until),
+            ticker=ticker,
+            tag=tag,
+            importance=important,
+        )
+
+        def make() -> bytes:
+            try:
+                hits = search(store, q, limit=limit, where=where, newest=sort == "date", offset=offset)
+            except QueryError as exc:
+                raise HTTPException(400, exc.message) from None
+            return _json({"query": q, "results": [hit.as_json() for hit in hits]})
+
+        # A cached answer is sent from the event loop; only a search goes to a thread.
+        key = f"search:{q}|{where}|{limit}|{offset}|{sort}"
+        body = await cached(key, make)
+        return Response(body, media_type="application/json")
+
+    @app.get("/api/tags", summary="Most used tags (kind: ticker, topic, agency or source)", responses=responses())
+    def api_tags(
+        kind: Literal["ticker", "topic", "agency", "source"] | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
+        return {"tags": [{"tag": tag, "articles": n} for tag, n in store.tag_counts(kind, limit=limit)]}
+
+    return app
+
+
+def _json(value: Any) -> bytes:
+    """JSON as FastAPI's JSONResponse writes it."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def article_or_404(store: Store, uuid: str) -> Article:
+    article = store.get(uuid) if UUID.fullmatch(uuid) else None
+    if article is None:
+        raise HTTPException(404, f"no article {uuid[:64]!r}")
+    return article
+
+
+_SUMMARY = "uuid link title source language published first_seen summary image tags tickers cluster importance".split()
+
+
+def summary(article: Article, settings: Settings) -> dict[str, Any]:
+    data = article_json(article, settings)
+    return {k: data[k] for k in _SUMMARY}
