@@ -4,6 +4,7 @@ Real loopback servers stand in for the site and for an internal service."""
 
 import asyncio
 import gzip
+import json
 import tracemalloc
 import zlib
 
@@ -11,6 +12,7 @@ import pytest
 from werkzeug import Response
 
 from newsdesk.errors import FetchError
+from newsdesk.fetch import client as client_module
 from newsdesk.fetch import guard
 from newsdesk.fetch.client import Fetcher, Limits
 from newsdesk.sources.catalog import Detail, Source
@@ -212,19 +214,23 @@ def test_a_list_url_of_an_intranet_source_may_redirect_inside(httpserver, intern
     assert result.new == 1
 
 
-def test_a_name_that_resolves_public_then_connects_to_loopback_is_refused(httpserver, monkeypatch):
-    """DNS rebinding: the guard's lookup answers a public address, the connection's own
-    lookup reaches loopback. The resolver the guard asks stands in for a DNS server
-    that changes its answer between the two lookups."""
+def test_a_guarded_request_connects_to_the_address_the_guard_checked(httpserver, monkeypatch):
+    """DNS rebinding: the guard's lookup and the connection's must be one. The guard's
+    resolver here knows a name the system's does not, and answers loopback, taken for a
+    public address: the fetch reaches the server only by connecting to that answer,
+    with the name in Host."""
 
-    async def public(host: str, port: int) -> list[str]:
-        return ["93.184.216.34"]
+    async def only_here(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
 
-    monkeypatch.setattr(guard, "resolve", public)
-    httpserver.expect_request("/internal").respond_with_data("secret")
-    url = f"http://localhost:{httpserver.port}/internal"
-    with pytest.raises(FetchError, match="connected to a non-public address"):
-        _fetch(url, guard=True)
+    monkeypatch.setattr(guard, "resolve", only_here)
+    monkeypatch.setattr(guard, "is_public", lambda address: True)  # stands in for a public answer
+    monkeypatch.setattr(client_module, "is_public", lambda address: True)
+    httpserver.expect_request("/page").respond_with_data("reached")
+    response = _fetch(f"http://pinned.invalid:{httpserver.port}/page", guard=True)
+    assert response.text == "reached" and response.url == f"http://pinned.invalid:{httpserver.port}/page"
+    [(request, _)] = httpserver.log
+    assert request.headers["Host"] == f"pinned.invalid:{httpserver.port}"
 
 
 def test_short_secrets_are_masked_in_public_errors(httpserver, sqlite_url, monkeypatch):
@@ -236,3 +242,44 @@ def test_short_secrets_are_masked_in_public_errors(httpserver, sqlite_url, monke
         error = store.health()["s"].last_error or ""
     assert "HTTP 404" in error and "key=${NEWSDESK_TEST_KEY}" in error and "ab1" not in error
     assert "ab1" not in (result.error or "")
+
+
+def test_the_browser_tls_backend_follows_the_same_rules_hop_by_hop(httpserver, internal, sqlite_url, monkeypatch):
+    """curl_cffi follows no redirect itself: the fetcher judges each hop, drops the
+    source's headers on another host and checks the address curl connected to (the
+    guard's lookup says public, curl's own reaches loopback)."""
+    pytest.importorskip("curl_cffi", reason="curl_cffi is in the test extras (make test installs it)")
+    internal.expect_request("/moved").respond_with_data(
+        json.dumps({"items": stories(["https://x.example/1"])}), content_type="application/json"
+    )
+    httpserver.expect_request("/list").respond_with_response(
+        Response(status=302, headers={"location": f"http://localhost:{internal.port}/moved"})
+    )
+    source = json_list(
+        httpserver,
+        [],
+        "/never",
+        url=httpserver.url_for("/list"),
+        backend="curl_cffi",
+        headers={"cookie": "session=SECRET"},
+        allow_private=(f"localhost:{internal.port}",),
+    )
+    with Store(sqlite_url) as store:
+        [result] = run([source], store)
+    assert result.new == 1, result.error
+    [moved] = _seen_headers(internal, "/moved")
+    assert "Cookie" not in moved and "cookie" not in moved
+
+    async def public(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr(guard, "resolve", public)  # the name now "resolves" public: curl still reaches loopback
+    internal.clear_log()
+    rebound = json_list(
+        httpserver, [], "/never2", name="s2", url=httpserver.url_for("/list"), backend="curl_cffi"
+    )  # not allowed to any private address
+    with Store(sqlite_url) as store:
+        [result] = run([rebound], store)
+        assert store.count() == 1  # the first source's item only: nothing of the internal answer
+    # curl resolves by itself: its request went out, its answer was refused once the address was seen.
+    assert result.state == "failing" and "connected to a non-public address" in (result.error or "")

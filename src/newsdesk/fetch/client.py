@@ -163,8 +163,6 @@ class Fetcher:
             proxy,
             trust_first,
         )
-        if guard and not trust_first:
-            await check_public(url, source, _allowed(guard))
         conditional = {}
         if validators:
             if "etag" in validators:
@@ -224,16 +222,17 @@ class Fetcher:
         for hops in range(self.limits.max_redirects + 1):
             self.requests += 1
             sent = {**(hop.headers if hop.scope.allows(current) else {}), **conditional}
-            checked = hop.guard is not None and not hop.proxy and (hops > 0 or not hop.trust_first)
-            status, headers_out, body = await self._send(client, current, method, sent, json_body, hop, checked)
+            guarded = hop.guard is not None and (hops > 0 or not hop.trust_first)
+            pin = await check_public(current, hop.source, hop.guard or ()) if guarded else None
+            checked = guarded and not hop.proxy  # through a proxy, the proxy is the peer
+            request = _Request(current, method, sent, json_body, checked, pin if checked else None)
+            status, headers_out, body = await self._send(client, request, hop)
             location = headers_out.get("location")
             if status not in _REDIRECTS or not location:
                 break
             target, new_method = next_hop(current, status, location, method)
             if urlsplit(target).scheme not in ("http", "https"):
                 raise FetchError(f"redirected off http(s) from {first}", where=hop.source)
-            if hop.guard is not None:
-                await check_public(target, hop.source, hop.guard)
             if new_method != method:
                 json_body = None
             if hops == self.limits.max_redirects:
@@ -253,46 +252,38 @@ class Fetcher:
         text = decode(body, charset_of(headers_out.get("content-type", "")))
         return Response(current, status, text, headers_out, elapsed=time.monotonic() - started)
 
-    async def _send(
-        self,
-        client: httpx.AsyncClient,
-        url: str,
-        method: str,
-        headers: dict[str, str],
-        json_body: object,
-        hop: _Hop,
-        checked: bool,
-    ) -> tuple[int, dict[str, str], bytes]:
-        """(status, lower-cased headers, body) of one request, redirects not followed;
-        ``checked``: the address connected to must pass the guard."""
+    async def _send(self, client: httpx.AsyncClient, req: _Request, hop: _Hop) -> tuple[int, dict[str, str], bytes]:
+        """(status, lower-cased headers, body) of one request, redirects not followed. A
+        guarded request connects to the address the guard checked (httpx: the URL's host
+        replaced by it, the name kept in Host and TLS's SNI), and the address it reached
+        is checked again (curl_cffi, which resolves by itself: only that)."""
         if hop.backend == "curl_cffi":
             from newsdesk.fetch import browser_tls
 
             return await browser_tls.fetch(
-                url,
-                method,
-                headers,
-                json_body,
+                req.url,
+                req.method,
+                req.headers,
+                req.json_body,
                 hop.proxy,
                 max_bytes=self.limits.max_bytes,
                 timeout=self.limits.read_timeout,
                 source=hop.source,
                 sessions=self._browser_sessions,
-                peer_check=_peer_check(url, hop) if checked else None,
+                peer_check=_peer_check(req.url, hop) if req.checked else None,
             )
-        request = client.build_request(method, url, headers=headers, json=json_body)
-        response = await client.send(request, stream=True, follow_redirects=False)
+        response = await client.send(_built(client, req), stream=True, follow_redirects=False)
         try:
-            if checked:
+            if req.checked:
                 stream = response.extensions.get("network_stream")
                 peer = stream.get_extra_info("server_addr") if stream is not None else None
-                _peer_check(url, hop)(peer[0] if peer else None)
+                _peer_check(req.url, hop)(peer[0] if peer else None)
             headers_out = {k.lower(): v for k, v in response.headers.items()}
             if response.status_code in RETRY_STATUS or (
                 response.status_code in _REDIRECTS and headers_out.get("location")
             ):
                 return response.status_code, headers_out, b""
-            inflater = Inflater(headers_out.get("content-encoding", ""), self.limits.max_bytes, url, hop.source)
+            inflater = Inflater(headers_out.get("content-encoding", ""), self.limits.max_bytes, req.url, hop.source)
             async for chunk in response.aiter_raw():
                 inflater.feed(chunk)
             return response.status_code, headers_out, inflater.finish()
@@ -301,6 +292,28 @@ class Fetcher:
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """One hop's request, and whether (and to which address) its connection is pinned."""
+
+    url: str
+    method: str
+    headers: dict[str, str]
+    json_body: object
+    checked: bool  # the address connected to must pass the guard
+    pin: str | None  # the address the guard checked: connect to it, not to a new lookup
+
+
+def _built(client: httpx.AsyncClient, hop: _Request) -> httpx.Request:
+    if not hop.pin:
+        return client.build_request(hop.method, hop.url, headers=hop.headers, json=hop.json_body)
+    named = httpx.URL(hop.url)
+    headers = {**hop.headers, "host": named.netloc.decode("ascii")}
+    extensions = {"sni_hostname": named.host} if named.scheme == "https" else {}
+    pinned = named.copy_with(host=hop.pin)
+    return client.build_request(hop.method, pinned, headers=headers, json=hop.json_body, extensions=extensions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,17 +74,17 @@ async def resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-async def check_public(url: str, source: str, allowed: Collection[str] = ()) -> None:
-    """Raise FetchError unless every address ``url``'s host resolves to is public.
-    ``allowed``: ``host:port`` entries (as written in URLs) let through all the same.
-    The fetcher checks the address it then connects to as well: a second lookup may
-    answer otherwise (DNS rebinding)."""
+async def check_public(url: str, source: str, allowed: Collection[str] = ()) -> str | None:
+    """Raise FetchError unless every address ``url``'s host resolves to is public; return
+    the first of them, which the fetcher connects to (a second lookup could answer
+    otherwise: DNS rebinding). ``allowed``: ``host:port`` entries (as written in URLs)
+    let through all the same (None: connect by name)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if not host:
         raise FetchError(f"no host in {url[:200]!r}", where=source)
     if allowed_host(url, allowed):
-        return
+        return None
     literal = _literal(host)
     if literal is not None:
         addresses = [literal]
@@ -103,3 +103,4 @@ async def check_public(url: str, source: str, allowed: Collection[str] = ()) -> 
                 where=source,
                 reason="non-public address",
             )
+    return str(addresses[0])
