@@ -23,6 +23,19 @@ from tests.conftest import json_source, noise, record, start_newsdesk, wait_for,
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture
+def httpserver():
+    """A threaded server: a target that hangs must not hold up the others' requests."""
+    from tests.fetch.conftest import _QuickStopServer
+
+    server = _QuickStopServer(host="127.0.0.1", threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
 def _dead_owner() -> str:
     child = subprocess.Popen(["sleep", "30"])
     holder = f"{owners.me().split(':')[0]}:{child.pid}:{owners._start_time(child.pid)}:deadbeef"
