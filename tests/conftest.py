@@ -3,6 +3,7 @@ seed material in ../shared (tests needing it skip when it is absent)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from newsdesk.models import Article
 
@@ -182,3 +184,25 @@ def article(n: int, **fields) -> Article:
         content_hash=f"h{n}",
     )
     return replace(base, **fields)
+
+
+class _QuickStopServer(HTTPServer):
+    """Stops in a fiftieth of a second, not half a second (werkzeug's default poll)."""
+
+    def thread_target(self) -> None:
+        assert self.server is not None
+        self.server.serve_forever(poll_interval=0.02)
+
+
+@contextlib.contextmanager
+def threaded_server():
+    """A real HTTP server on 127.0.0.1 in threads of its own: a slow or hanging handler
+    does not hold up other requests, nor answer late into the next test's log."""
+    server = _QuickStopServer(host="127.0.0.1", threaded=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.clear()
+        if server.is_running():
+            server.stop()

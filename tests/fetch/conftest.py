@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from pytest_httpserver import HTTPServer
 
 from newsdesk.config import Settings
 from newsdesk.fetch.documents import expand
 from newsdesk.pipeline.refresh import fetch_cycle
 from newsdesk.sources.catalog import Source, load_catalog
+from tests.conftest import threaded_server
 
 _ORIGIN = re.compile(r"https?://([^/{}?#]+)")
 SETTINGS = Settings(fetch_host_delay=0.0, fetch_retries=1, import_workers=1)
@@ -65,24 +65,12 @@ def catalog() -> dict[str, Source]:
     return load_catalog()
 
 
-class _QuickStopServer(HTTPServer):
-    """Stops in a fiftieth of a second, not half a second (werkzeug's default poll)."""
-
-    def thread_target(self) -> None:
-        assert self.server is not None
-        self.server.serve_forever(poll_interval=0.02)
-
-
 @pytest.fixture
 def httpserver():
     """A threaded server of its own for each test (a slow handler must not hold up the
-    other sources' requests, nor answer late into the next test's log)."""
-    server = _QuickStopServer(host="127.0.0.1", threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
+    other sources' requests)."""
+    with threaded_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from newsdesk.fetch import guard
 from newsdesk.fetch.client import Fetcher, Limits
 from newsdesk.sources.catalog import Detail, Source
 from newsdesk.store import Store
-from tests.fetch.conftest import _QuickStopServer, json_list, run, stories
+from tests.conftest import threaded_server
+from tests.fetch.conftest import json_list, run, stories
 
 LIMITS = Limits(max_bytes=1_000_000, retries=0, host_delay=0.0)
 
@@ -34,11 +35,8 @@ def bomb() -> bytes:
 @pytest.fixture
 def internal():
     """A second loopback server: the internal service a hostile site points at."""
-    server = _QuickStopServer(host="127.0.0.1", threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
+    with threaded_server() as server:
+        yield server
 
 
 def _fetch(url: str, **options):

@@ -18,7 +18,7 @@ from werkzeug import Response
 from newsdesk import owners
 from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
-from tests.conftest import json_source, noise, record, start_newsdesk, wait_for, write_data
+from tests.conftest import json_source, noise, record, start_newsdesk, threaded_server, wait_for, write_data
 
 pytestmark = pytest.mark.slow
 
@@ -26,14 +26,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def httpserver():
     """A threaded server: a target that hangs must not hold up the others' requests."""
-    from tests.fetch.conftest import _QuickStopServer
-
-    server = _QuickStopServer(host="127.0.0.1", threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
+    with threaded_server() as server:
+        yield server
 
 
 def _dead_owner() -> str:

@@ -14,19 +14,17 @@ from fastapi.responses import Response
 
 from newsdesk.config import Settings
 from newsdesk.errors import QueryError
-from newsdesk.models import Article, ArticleFilter
+from newsdesk.models import Article
 from newsdesk.publish.jsonl import article_json
 from newsdesk.search import MAX_LIMIT, search
 from newsdesk.store import Store
 from newsdesk.web import cursors
-from newsdesk.web.dates import When, aware
+from newsdesk.web.filters import ApiFilter
 from newsdesk.web.problems import responses
 
 __all__ = ["UUID", "article_or_404", "router", "summary"]
 
 UUID = re.compile(r"[0-9a-f]{32}")
-# Items their source marked: 1 important and up, 2 top only (0: every item).
-Important = Annotated[int, Query(ge=0, le=2, description="1: items their source marked important; 2: its top ones")]
 
 
 def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaitable[Any]]) -> APIRouter:
@@ -37,25 +35,10 @@ def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaita
         "/api/articles", summary="Articles, newest first, with filters and cursor pagination", responses=responses(400)
     )
     def api_articles(
-        source: str | None = None,
-        lang: str | None = None,
-        since: When = None,
-        until: When = None,
-        ticker: str | None = None,
-        tag: str | None = None,
-        important: Important = 0,
+        where: ApiFilter,
         cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
-        where = ArticleFilter(
-            source=source,
-            lang=lang,
-            since=aware(since),
-            until=aware(until),
-            ticker=ticker,
-            tag=tag,
-            importance=important,
-        )
         rows = store.page(where, limit + 1, cursors.decode(cursor))
         more = len(rows) > limit
         rows = rows[:limit]
@@ -71,26 +54,11 @@ def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaita
     @app.get("/api/search", summary="Full-text search (Chinese-aware)", responses=responses(400), response_model=None)
     async def api_search(
         q: Annotated[str, Query(min_length=1, max_length=1000)],
-        source: str | None = None,
-        lang: str | None = None,
-        since: When = None,
-        until: When = None,
-        ticker: str | None = None,
-        tag: str | None = None,
-        important: Important = 0,
+        where: ApiFilter,
         limit: Annotated[int, Query(ge=1, le=100)] = 10,
         offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
         sort: Literal["relevance", "date"] = "relevance",
     ) -> Response:
-        where = ArticleFilter(
-            source=source,
-            lang=lang,
-            since=aware(since),
-            until=aware(until),
-            ticker=ticker,
-            tag=tag,
-            importance=important,
-        )
 
         def make() -> bytes:
             try:

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 
 from newsdesk.models import LANGUAGE_TAG, ArticleFilter
 from newsdesk.sources.dates import day_or_time
+from newsdesk.web.dates import When, aware
 
-__all__ = ["FIELDS", "PageFilters", "from_request", "only"]
+__all__ = ["FIELDS", "ApiFilter", "PageFilters", "api_filter", "from_request", "only"]
 
 FIELDS = ("source", "lang", "ticker", "tag", "since", "until", "important")
 
@@ -38,6 +39,26 @@ class PageFilters:
             f.name: getattr(self.where, f.name) for f in dataclasses.fields(self.where) if getattr(self.where, f.name)
         }
         return dataclasses.replace(base, **chosen)
+
+
+def api_filter(
+    source: str | None = None,
+    lang: str | None = None,
+    since: When = None,
+    until: When = None,
+    ticker: str | None = None,
+    tag: str | None = None,
+    important: Annotated[
+        int, Query(ge=0, le=2, description="1: items their source marked important; 2: its top ones")
+    ] = 0,
+) -> ArticleFilter:
+    """The list filters of the JSON API's endpoints, as query parameters."""
+    return ArticleFilter(
+        source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag, importance=important
+    )
+
+
+ApiFilter = Annotated[ArticleFilter, Depends(api_filter)]
 
 
 def only(field: str, value: str) -> ArticleFilter:

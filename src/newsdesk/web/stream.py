@@ -18,9 +18,9 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sse_starlette.sse import EventSourceResponse
 from starlette.types import Receive, Scope, Send
@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.store import Store
-from newsdesk.web.dates import When, aware
+from newsdesk.web.filters import ApiFilter
 from newsdesk.web.problems import responses
 
 __all__ = ["Hub", "router"]
@@ -171,23 +171,8 @@ def router(hub: Hub) -> APIRouter:
     )
     async def stream(
         request: Request,
-        source: str | None = None,
-        lang: str | None = None,
-        ticker: str | None = None,
-        tag: str | None = None,
-        since: When = None,
-        until: When = None,
-        important: Annotated[int, Query(ge=0, le=2)] = 0,
+        where: ApiFilter,
     ) -> Response:
-        where = ArticleFilter(
-            source=source,
-            lang=lang,
-            since=aware(since),
-            until=aware(until),
-            ticker=ticker,
-            tag=tag,
-            importance=important,
-        )
         client = request.client.host if request.client else ""
         full = hub.full(client)
         if full:
