@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1] / "src" / "newsdesk"
 SHARED = {
     "newsdesk", "agencies", "config", "telemetry", "errors", "markup", "minhash", "models", "owners", "plaintext",
-    "tokens", "urls",
+    "stories", "tokens", "urls",
 }  # fmt: skip
 ORDER = ["sources", "fetch", "extract", "clean", "enrich", "store", "search", "watch", "publish", "pipeline", "web"]
 SHELLS = {"cli", "cli_common", "cli_search", "cli_sources", "cli_watch", "__main__"}  # may import anything

@@ -93,6 +93,14 @@ class Settings:
         "", "Token of the admin API (fetch now, enable/disable a source, watchlists); empty: admin actions off.",
         env="NEWSDESK_ADMIN_TOKEN",
     )  # fmt: skip
+    stories_window_hours: float = _setting(48.0, "Hours back the top-stories list looks, by first sighting.")
+    stories_half_life_hours: float = _setting(6.0, "Hours after its last report in which a story's rank score halves.")
+    stories_weight_outlets: float = _setting(1.0, "Rank score per outlet that carried a story.")
+    stories_weight_languages: float = _setting(1.0, "Rank score per language beyond the first a story was reported in.")
+    stories_weight_velocity: float = _setting(1.0, "Rank score per outlet that reported a story in the last hour.")
+    stories_weight_importance: float = _setting(
+        2.0, "Rank score per level of a story's importance (1 important, 2 top)."
+    )
     sources_folder: str = _setting("", "A folder of source YAML files added to the built-in catalog.")
     fetch_concurrency: int = _setting(16, "Requests in flight, all sources together.")
     fetch_per_host: int = _setting(2, "Requests in flight to one host.")

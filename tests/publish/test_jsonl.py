@@ -13,7 +13,7 @@ def test_one_object_per_line_with_every_field():
     lines = out.getvalue().splitlines()
     assert count == 2 and len(lines) == 2
     first = json.loads(lines[0])
-    assert tuple(first) == FIELDS
+    assert tuple(first) == (*FIELDS, "story")  # the story it belongs to, after the stored fields
     assert first["published"] == "2025-02-07T16:37:50+08:00"
     assert (first["tags"], first["tickers"], first["cluster"]) == ([], [], None)
     assert json.loads(lines[1])["title"] == "第二\n行"

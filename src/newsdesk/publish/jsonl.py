@@ -29,6 +29,7 @@ FIELDS = (
     "first_seen",
     "importance",
 )
+# ``story``: the story an article belongs to (newsdesk.stories; today its near-duplicate cluster).
 
 
 def article_json(article: Article, settings: Settings) -> dict[str, object]:
@@ -38,6 +39,7 @@ def article_json(article: Article, settings: Settings) -> dict[str, object]:
     row["published"] = article.published.astimezone(settings.tz).isoformat() if article.dated else None
     seen = article.first_seen or (None if article.dated else article.published)
     row["first_seen"] = seen.astimezone(settings.tz).isoformat() if seen else None
+    row["story"] = article.cluster or article.uuid
     return row
 
 

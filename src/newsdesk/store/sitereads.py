@@ -55,6 +55,14 @@ class SiteReads:
         with self._connect() as conn:
             return [Article(**{**row, **dict.fromkeys(BODIES, "")}) for row in conn.execute(query).mappings()]
 
+    def seen_since(self, since: datetime) -> list[Article]:
+        """Articles first seen at ``since`` or later, without their bodies (the stories of
+        a time window), by the first-seen index."""
+        c = articles.c
+        query = sa.select(*[col for col in c if col.name not in BODIES]).where(c.first_seen >= since)
+        with self._connect() as conn:
+            return [Article(**{**row, **dict.fromkeys(BODIES, "")}) for row in conn.execute(query).mappings()]
+
     def clusters_of(self, keys: Iterable[str]) -> dict[str, list[Article]]:
         """The articles of these clusters without their bodies, newest first, by cluster key."""
         found: dict[str, list[Article]] = {}

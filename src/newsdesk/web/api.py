@@ -94,7 +94,9 @@ def article_or_404(store: Store, uuid: str) -> Article:
     return article
 
 
-_SUMMARY = "uuid link title source language published first_seen summary image tags tickers cluster importance".split()
+_SUMMARY = (
+    "uuid link title source language published first_seen summary image tags tickers cluster importance story".split()
+)
 
 
 def summary(article: Article, settings: Settings) -> dict[str, Any]:

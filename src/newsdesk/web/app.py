@@ -36,6 +36,7 @@ from newsdesk.store import Store
 from newsdesk.watch import load_watchers
 from newsdesk.web import api, filters, sources
 from newsdesk.web import feeds as feed_routes
+from newsdesk.web import stories as story_routes
 from newsdesk.web import stream as live
 from newsdesk.web import watchlists as watch_routes
 from newsdesk.web.api import UUID, article_or_404, summary
@@ -279,6 +280,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app.include_router(live.router(hub))
 
     app.include_router(api.router(store, settings, cached))
+    app.include_router(story_routes.router(store, settings, cached))
 
     def render(template: str, **values: Any) -> str:
         return env.get_template(template).render(context(), root="/", **values)

@@ -1,0 +1,118 @@
+"""Stories in the JSON API: ``GET /api/stories`` (ranked, with the list filters, paged)
+and ``GET /api/stories/{id}`` (one story with its articles in the order they were
+reported). See :mod:`newsdesk.stories` for what a story is and how it is ranked."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from newsdesk.config import Settings
+from newsdesk.models import Article
+from newsdesk.store import Store
+from newsdesk.stories import Story, Weights, rank, summarize
+from newsdesk.web.api import summary
+from newsdesk.web.filters import ApiFilter
+from newsdesk.web.problems import responses
+
+__all__ = ["router", "weights"]
+
+MAX_ID = 64
+
+
+def weights(settings: Settings) -> Weights:
+    return Weights(
+        outlets=settings.stories_weight_outlets,
+        languages=settings.stories_weight_languages,
+        velocity=settings.stories_weight_velocity,
+        importance=settings.stories_weight_importance,
+        half_life_hours=settings.stories_half_life_hours,
+    )
+
+
+def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaitable[Any]]) -> APIRouter:
+    """The routes; ``cached`` is the web app's page cache (key, make → value)."""
+    api = APIRouter()
+
+    def ranked() -> tuple[list[Story], dict[str, list[Article]]]:
+        now = datetime.now(UTC)
+        members: dict[str, list[Article]] = {}
+        for article in store.seen_since(now - timedelta(hours=settings.stories_window_hours)):
+            members.setdefault(article.cluster or article.uuid, []).append(article)
+        made = [s for key, group in members.items() if (s := summarize(key, group)) is not None]
+        return rank(made, members, now, weights(settings)), members
+
+    @api.get("/api/stories", summary="Top stories, ranked, with the list filters", responses=responses(400))
+    async def api_stories(
+        where: ApiFilter,
+        cursor: Annotated[str | None, Query(max_length=40)] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> dict[str, Any]:
+        # One ranking for every filter and page, made again with the articles or every ten
+        # minutes (the scores decay with time even when nothing new arrives).
+        stories, members = await cached(f"stories:{int(time.time() // 600)}", ranked)
+        chosen = [s for s in stories if any(where.matches(a) for a in members[s.id])]
+        start = _offset(cursor)
+        page = chosen[start : start + limit]
+        more = start + limit < len(chosen)
+        return {
+            "stories": [_story_json(s, settings) for s in page],
+            "next_cursor": _cursor(start + limit) if more else None,
+        }
+
+    @api.get(
+        "/api/stories/{story}", summary="One story and its articles, in the order reported", responses=responses(404)
+    )
+    def api_story(story: str) -> dict[str, Any]:
+        members = store.cluster_members(story[:MAX_ID]) if len(story) <= MAX_ID else []
+        made = summarize(story, members)
+        if made is None:
+            raise HTTPException(404, f"no story {story[:MAX_ID]!r}")
+        by_uuid = {a.uuid: a for a in members}
+        return {**_story_json(made, settings), "articles": [summary(by_uuid[u], settings) for u in made.uuids]}
+
+    return api
+
+
+def _story_json(story: Story, settings: Settings) -> dict[str, Any]:
+    def local(moment: datetime) -> str:
+        return moment.astimezone(settings.tz).isoformat()
+
+    return {
+        "id": story.id,
+        "headlines": story.headlines,
+        "outlets": story.outlets,
+        "languages": story.languages,
+        "first_seen": local(story.first_seen),
+        "first_reported_by": story.first_reported_by,
+        "lead_minutes": story.lead_minutes,
+        "last_update": local(story.last_update),
+        "articles": story.articles,
+        "importance": story.importance,
+        "tickers": story.tickers,
+        "tags": story.tags,
+        "score": story.score,
+        "merged_into": None,  # stories merge once cross-lingual links join them
+    }
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o{offset}".encode()).decode().rstrip("=")
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not (text.startswith("o") and text[1:].isdigit() and len(text) < 9):
+        raise HTTPException(400, "cursor: not one this API gave")
+    return int(text[1:])
