@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
@@ -19,12 +18,11 @@ from newsdesk.publish.jsonl import article_json
 from newsdesk.search import MAX_LIMIT, search
 from newsdesk.store import Store
 from newsdesk.web import cursors
+from newsdesk.web.cursors import UUID
 from newsdesk.web.filters import ApiFilter
 from newsdesk.web.problems import responses
 
 __all__ = ["UUID", "article_or_404", "router", "summary"]
-
-UUID = re.compile(r"[0-9a-f]{32}")
 
 
 def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaitable[Any]]) -> APIRouter:

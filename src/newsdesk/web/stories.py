@@ -4,8 +4,6 @@ reported). See :mod:`newsdesk.stories` for what a story is and how it is ranked.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -17,6 +15,7 @@ from newsdesk.config import Settings
 from newsdesk.models import Article
 from newsdesk.store import Store
 from newsdesk.stories import Story, Weights, rank, summarize
+from newsdesk.web import cursors
 from newsdesk.web.api import summary
 from newsdesk.web.filters import ApiFilter
 from newsdesk.web.problems import responses
@@ -58,12 +57,12 @@ def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaita
         # minutes (the scores decay with time even when nothing new arrives).
         stories, members = await cached(f"stories:{int(time.time() // 600)}", ranked)
         chosen = [s for s in stories if any(where.matches(a) for a in members[s.id])]
-        start = _offset(cursor)
+        start = cursors.decode_offset(cursor)
         page = chosen[start : start + limit]
         more = start + limit < len(chosen)
         return {
             "stories": [_story_json(s, settings) for s in page],
-            "next_cursor": _cursor(start + limit) if more else None,
+            "next_cursor": cursors.encode_offset(start + limit) if more else None,
         }
 
     @api.get(
@@ -100,19 +99,3 @@ def _story_json(story: Story, settings: Settings) -> dict[str, Any]:
         "score": story.score,
         "merged_into": None,  # stories merge once cross-lingual links join them
     }
-
-
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o{offset}".encode()).decode().rstrip("=")
-
-
-def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    if not (text.startswith("o") and text[1:].isdigit() and len(text) < 9):
-        raise HTTPException(400, "cursor: not one this API gave")
-    return int(text[1:])
