@@ -141,7 +141,8 @@ def deliver_due(
                     results.append(_outcome(alert, f"no watchlist {alert['watchlist']!r}", done))
                 else:
                     groups.setdefault(alert["watchlist"], []).append(alert)
-            store.finish_alerts(results)
+            if results:  # alerts that will not be sent this time: recorded now
+                store.finish_alerts(results)
             _hold_over_limit(store, watchlists, groups, done)
             stories = _stories(store, articles, [a for group in groups.values() for a in group], names or {})
             sends: dict[Future[str | None], list[dict[str, Any]]] = {}
