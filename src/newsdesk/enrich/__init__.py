@@ -6,6 +6,8 @@
   repeats a ticker or its company's name, none that names an agency), the agencies
   credited (:mod:`newsdesk.agencies`), the source;
 * ``minhash`` — the near-duplicate signature the store clusters by (:mod:`newsdesk.minhash`);
+* ``mentions`` — the entities, figures and names that link it to reports of the same
+  event in another language (:mod:`.mentions`);
 * ``tokens`` — the search tokens the store indexes (made here, in the import
   workers, rather than in the process that writes the database).
 
@@ -18,13 +20,13 @@ from __future__ import annotations
 from functools import cache
 
 from newsdesk import agencies, minhash
-from newsdesk.enrich import language, tags, tickers
+from newsdesk.enrich import language, mentions, tags, tickers
 from newsdesk.models import Article, canonical_language, tag_kinds
 from newsdesk.tokens import article_tokens
 
 __all__ = ["VERSION", "enrich", "tag_kinds", "warm"]
 
-VERSION = 2  # 2: agency tags, one spelling per ticker, jieba's user dictionary
+VERSION = 3  # 2: agency tags, one spelling per ticker, jieba's user dictionary; 3: mentions
 
 
 def enrich(article: Article) -> Article:
@@ -38,6 +40,7 @@ def enrich(article: Article) -> Article:
         dict.fromkeys([*article.tickers, *topics, *credited, agencies.canonical(article.source) or article.source])
     )
     article.minhash = minhash.signature(article.title, article.text)
+    article.mentions = mentions.mentions(article.title, article.text)
     article.tokens = article_tokens(article.title, article.text)
     article.enriched = VERSION
     return article
@@ -66,3 +69,4 @@ def warm() -> None:
     tags.topics("苹果公司发布财报", "季度业绩强劲。", "zh-CN")
     tickers.from_text("苹果公司 Apple (AAPL)", title="Apple")
     minhash.signature("warm", "warm up the minhash permutations")
+    mentions.mentions("Fed holds rates", "美联储维持利率不变")

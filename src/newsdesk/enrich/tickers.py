@@ -273,14 +273,20 @@ def describe(symbol: str) -> dict[str, str] | None:
 @cache
 def aliases() -> tuple[ahocorasick.Automaton, dict[str, str]]:
     """The shipped alias table: a CJK-name automaton and an English name → symbol map."""
+    return name_index("data/aliases.tsv", skip=0)
+
+
+def name_index(path: str, *, skip: int) -> tuple[ahocorasick.Automaton, dict[str, str]]:
+    """A table of ``id<TAB>(skip columns)<TAB>names;…`` lines of this package's ``path``:
+    an automaton of its CJK names (value: length, id) and a map of its other names to ids."""
     chinese = ahocorasick.Automaton()
     english: dict[str, str] = {}
-    table = resources.files("newsdesk.enrich").joinpath("data/aliases.tsv").read_text("utf-8")
+    table = resources.files("newsdesk.enrich").joinpath(path).read_text("utf-8")
     for line in table.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         symbol, *columns = line.split("\t")
-        for name in (n.strip() for column in columns for n in column.split(";")):
+        for name in (n.strip() for column in columns[skip:] for n in column.split(";")):
             if not name:
                 continue
             if re.search(r"[\u4e00-\u9fff]", name):

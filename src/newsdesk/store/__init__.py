@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
-from newsdesk.store import bulk, clusters, health, index, listing, outbox, retention, searchreads, upkeep
+from newsdesk.store import bulk, clusters, health, index, links, listing, outbox, retention, searchreads, upkeep
 from newsdesk.store import engine as engines
 from newsdesk.store.checkpoints import Checkpointer
 from newsdesk.store.counts import ListCounts
@@ -259,10 +259,15 @@ class Store(WatchlistStore, SiteReads, ListCounts):
             return list(conn.execute(listing.times_query(bounded)).scalars())
 
     def cluster_members(self, cluster: str) -> list[Article]:
-        """Articles of one near-duplicate cluster, oldest first."""
+        """Articles of one story (cluster), oldest first."""
         query = articles.select().where(articles.c.cluster == cluster).order_by(articles.c.published)
         with self._connect() as conn:
             return [_article(row) for row in conn.execute(query).mappings()]
+
+    def merged_into(self, story: str) -> str | None:
+        """The story an old story id was merged into, or None when it was not merged."""
+        with self._connect() as conn:
+            return links.resolve(conn, story)
 
     def health(self, names: list[str] | None = None) -> dict[str, SourceHealth]:
         """Health rows of sources (all, or those of ``names``) by name."""
@@ -338,6 +343,7 @@ def _enrichment(conn: sa.Connection, batch: list[Article]) -> None:
         return
     batch = list({a.uuid: a for a in batch}.values())  # one article twice in a batch: the last one counts
     clusters.assign(conn, batch)
+    links.link(conn, batch)
     for where in bulk.matching(conn, article_tags.c.uuid, [a.uuid for a in batch]):
         conn.execute(article_tags.delete().where(where))
     rows = [{"uuid": a.uuid, "tag": t, "kind": k, "published": a.published} for a in batch for t, k in tag_kinds(a)]

@@ -126,6 +126,29 @@ cluster_keys = sa.Table(
     sqlite_with_rowid=False,  # the primary key is the table (0010)
 )
 
+# What an article names that a report in another language would name too
+# (newsdesk.enrich.mentions), hashed: the index cross-lingual stories are linked by.
+story_keys = sa.Table(
+    "story_keys",
+    metadata,
+    sa.Column("key", sa.BigInteger, nullable=False),
+    sa.Column("uuid", sa.String(32), nullable=False),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Index("ix_story_keys_key_published", "key", "published"),
+    sa.Index("ix_story_keys_uuid", "uuid"),
+)
+
+# Stories merged into others: the old id keeps resolving to the story that took it in.
+story_merges = sa.Table(
+    "story_merges",
+    metadata,
+    sa.Column("old", sa.String(64), primary_key=True),
+    sa.Column("new", sa.String(64), nullable=False),
+    sa.Column("merged", UTCDateTime, nullable=False),
+    sa.Index("ix_story_merges_new", "new"),
+)
+
 # The search index is not modelled here: SQLite keeps it in the FTS5 table
 # ``search_fts``, PostgreSQL in ``search_index`` (a tsvector with a GIN index);
 # migration 0002 creates them and ``store/index.py`` reads and writes them.

@@ -33,6 +33,7 @@ _TABLES = (
     "search_index",
     "search_heads",
     "cluster_keys",
+    "story_keys",
     "article_signatures",
     "article_versions",
 )

@@ -66,15 +66,24 @@ def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaita
         }
 
     @api.get(
-        "/api/stories/{story}", summary="One story and its articles, in the order reported", responses=responses(404)
+        "/api/stories/{story}",
+        summary="One story and its articles, in the order reported (an id merged into another story "
+        "answers with that story and its id in merged_into)",
+        responses=responses(404),
     )
     def api_story(story: str) -> dict[str, Any]:
-        members = store.cluster_members(story[:MAX_ID]) if len(story) <= MAX_ID else []
-        made = summarize(story, members)
-        if made is None:
+        if len(story) > MAX_ID:
             raise HTTPException(404, f"no story {story[:MAX_ID]!r}")
+        members = store.cluster_members(story)
+        merged_into = None if members else store.merged_into(story)
+        if merged_into:  # an old id: the story that took it in, saying so
+            members = store.cluster_members(merged_into)
+        made = summarize(merged_into or story, members)
+        if made is None:
+            raise HTTPException(404, f"no story {story!r}")
         by_uuid = {a.uuid: a for a in members}
-        return {**_story_json(made, settings), "articles": [summary(by_uuid[u], settings) for u in made.uuids]}
+        articles = [summary(by_uuid[u], settings) for u in made.uuids]
+        return {**_story_json(made, settings), "merged_into": merged_into, "articles": articles}
 
     return api
 
@@ -97,5 +106,5 @@ def _story_json(story: Story, settings: Settings) -> dict[str, Any]:
         "tickers": story.tickers,
         "tags": story.tags,
         "score": story.score,
-        "merged_into": None,  # stories merge once cross-lingual links join them
+        "merged_into": None,  # set when the id asked for is one merged into this story
     }

@@ -1,0 +1,82 @@
+"""Stories across languages: a Chinese and an English report of one event join one
+story, linked at import through the real pipeline and SQLite; different events of one
+company stay apart; a merged story's old id keeps resolving."""
+
+from __future__ import annotations
+
+from newsdesk.config import Settings
+from newsdesk.pipeline import import_paths
+from newsdesk.store import Store
+from newsdesk.web import create_app
+from tests.conftest import record, write_data
+from tests.web.helpers import running
+
+ZH_PFIZER = (
+    "辉瑞第四季度营收177.6亿美元 胜预期",
+    "<p>辉瑞(PFE)公布财报，第四季度营收177.63亿美元，调整后每股收益0.63美元。</p>",
+)
+EN_PFIZER = (
+    "Pfizer beats profit estimates on heart drug sales",
+    "<p>Pfizer (PFE) reported fourth-quarter revenue of $17.76 billion and adjusted profit of 63 cents a share.</p>",
+)
+EN_PFIZER_OTHER = (
+    "Goldman Sachs adjusts price target on Pfizer to $32",
+    "<p>Goldman Sachs cut its price target on Pfizer (PFE) to $32 from $33 and kept a buy rating.</p>",
+)
+
+
+def _records(*items: tuple[int, tuple[str, str], str, str, str]) -> list[dict]:
+    return [
+        record(n, title=title, description=body, language=lang, source=source, pub_date=when)
+        for n, (title, body), lang, source, when in items
+    ]
+
+
+def test_a_report_and_its_translation_join_one_story(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/n.db")
+    data = _records(
+        (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
+        (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
+        (3, EN_PFIZER_OTHER, "en", "MT Newswires", "2025-02-04 21:00:00"),
+    )
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data[:1])], Settings())
+    import_paths(store, [write_data(tmp_path / "data" / "b.json", data[1:])], Settings())
+    stories = {a.link.rsplit("/", 1)[1]: a.cluster for a in store.iter_articles()}
+    assert stories["1"] == stories["2"], "the report and its translation are one story"
+    assert stories["3"] not in (stories["1"], None), "another event about the same company stays apart"
+
+
+def test_an_article_without_mentions_keeps_a_story_of_its_own(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/n.db")
+    data = _records(
+        (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
+        (2, ("Markets today", "<p>Stocks moved.</p>"), "en", "Reuters", "2025-02-04 20:12:00"),
+    )
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
+    clusters = [a.cluster for a in store.iter_articles()]
+    assert len(set(clusters)) == 2
+
+
+def test_a_merged_story_id_keeps_resolving(tmp_path, sqlite_url):
+    store = Store(sqlite_url)
+    # The English report arrives first with a Chinese copy of its own event in another
+    # story; the Chinese report then links the two stories, and one id is merged away.
+    data = _records(
+        (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
+        (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
+    )
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data[:1])], Settings())
+    first = next(iter(store.iter_articles())).cluster
+    import_paths(store, [write_data(tmp_path / "data" / "b.json", data[1:])], Settings())
+    stories = {a.cluster for a in store.iter_articles()}
+    assert len(stories) == 1
+    (story,) = stories
+    english = next(a for a in store.iter_articles() if a.language == "en")
+    old = english.uuid if story == first else first
+    assert store.merged_into(old) == story
+    with running(create_app(store, Settings())) as client:
+        answer = client.get(f"/api/stories/{old}").json()
+        assert answer["id"] == story and answer["merged_into"] == story
+        assert {a["language"][:2] for a in answer["articles"]} == {"zh", "en"}
+        assert client.get(f"/api/stories/{story}").json()["merged_into"] is None
+        assert client.get("/api/stories/nosuchstory").status_code == 404
