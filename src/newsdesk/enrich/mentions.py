@@ -32,11 +32,10 @@ import ahocorasick
 from newsdesk.enrich import tickers
 from newsdesk.tokens import CJK, simplified
 
-__all__ = ["KINDS", "figures", "glossary", "mentions"]
+__all__ = ["figures", "glossary", "kind_of", "mentions"]
 
 LEAD_CHARS = 600
 MAX_MENTIONS = 40
-KINDS = ("org", "person", "place", "data", "event")
 
 _SCALE = {
     "万亿": 1e12, "兆": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3,

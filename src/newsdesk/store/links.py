@@ -15,8 +15,10 @@ is not even looked up — and ``weight`` is :data:`PAIR_WEIGHT` for a company-ev
 (``x:PFE|EARNINGS``), 1 otherwise. The best candidate scoring :data:`THRESHOLD` or more
 links the two stories: the article's story is merged into the candidate's, its old id
 recorded in ``story_merges`` so that it keeps resolving, and alerts already sent for
-it count for the story it joined. The constants were set on dev labels
-(``benchmarks/data/crosslingual-dev.tsv``; ``benchmarks/crosslingual.py``).
+it count for the story it joined. Only a candidate that is its story's first report in
+its language is joined, and no merge leaves :data:`MAX_PER_OUTLET` distinct titles of
+one outlet in a story (see :func:`_merge_all`: both stop unrelated stories chaining).
+The constants were set on dev labels (``benchmarks/data/crosslingual-dev.tsv``; ``benchmarks/crosslingual.py``).
 
 An article without mentions (no title, no text) or without a language links nothing.
 """
@@ -44,7 +46,6 @@ MAX_DF = 200
 HOURS = 3.0
 PAIR_WEIGHT = 1.5
 THRESHOLD = 5.1
-_SPREAD = 1  # a batch's keys are read over its whole span: more than one window's worth
 MAX_PER_OUTLET = 3  # distinct titles of one outlet a merged story may not reach
 MAX_LINKS = 5  # candidates kept per article, best first
 MAX_HOPS = 16  # merges followed when resolving an old id
@@ -63,8 +64,12 @@ def score(shared: dict[str, int], hours_apart: float) -> float:
     return total / (1 + hours_apart / HOURS)
 
 
-def _language(article: Article) -> str | None:
-    return article.language.split("-")[0].lower() if article.language else None
+def _primary(tag: str | None) -> str:
+    """A language tag's primary subtag, lower-cased ("" for none)."""
+    return (tag or "").split("-")[0].lower()
+
+
+_Found = dict[str, list[tuple[float, str]]]  # article → its candidates (score, uuid), best first
 
 
 class _Row:
@@ -78,16 +83,18 @@ def link(conn: sa.Connection, batch: Sequence[Article]) -> dict[str, str]:
     """Link each article of ``batch`` (clusters assigned) to the story of its best-evidenced
     report in another language, merging stories; store its keys. Returns the merges
     made (old story id → new)."""
-    keyed = [a for a in batch if a.mentions and _language(a)]
-    index = _stored(conn, keyed, {a.uuid for a in batch})
-    best: dict[str, list[tuple[float, str]]] = {}
-    for article in keyed:
-        found = _best(article, index)
+    keyed = {a.uuid: {m: key_of(m) for m in a.mentions} for a in batch if a.mentions and _primary(a.language)}
+    index = _stored(conn, [a for a in batch if a.uuid in keyed], keyed, {a.uuid for a in batch})
+    best: _Found = {}
+    for article in batch:
+        if article.uuid not in keyed:
+            continue
+        found = _best(article, keyed[article.uuid], index)
         if found:
             best[article.uuid] = found
-        row = _Row(article.uuid, article.published, _language(article) or "")
-        for mention in article.mentions:
-            index.setdefault(key_of(mention), _Timeline()).add(row)
+        row = _Row(article.uuid, article.published, _primary(article.language))
+        for key in keyed[article.uuid].values():
+            index.setdefault(key, _Timeline()).add(row)
     merged = _merge_all(conn, batch, best)
     _replace(conn, batch, keyed)
     return merged
@@ -112,13 +119,14 @@ class _Timeline:
         return self.rows[bisect.bisect_left(self.times, t - span) : bisect.bisect_right(self.times, t + span)]
 
 
-def _best(article: Article, index: dict[int, _Timeline]) -> list[tuple[float, str]]:
-    """The candidates of other languages reaching the threshold (score, uuid), best first."""
-    language = _language(article)
+def _best(article: Article, keys: dict[str, int], index: dict[int, _Timeline]) -> list[tuple[float, str]]:
+    """The candidates of other languages reaching the threshold (score, uuid), best first;
+    ``keys``: the article's mentions and their keys."""
+    language = _primary(article.language)
     shared: dict[str, dict[str, int]] = defaultdict(dict)
     when: dict[str, datetime] = {}
-    for mention in article.mentions:
-        timeline = index.get(key_of(mention))
+    for mention, key in keys.items():
+        timeline = index.get(key)
         rows = timeline.around(article.published) if timeline else []
         if len(rows) > MAX_DF:
             continue
@@ -133,21 +141,23 @@ def _best(article: Article, index: dict[int, _Timeline]) -> list[tuple[float, st
     return sorted((pair for pair in scored if pair[0] >= THRESHOLD), reverse=True)[:MAX_LINKS]
 
 
-def _stored(conn: sa.Connection, keyed: list[Article], exclude: set[str]) -> dict[int, _Timeline]:
-    """The stored articles naming each key of the batch within the window of its articles,
-    for the keys named few enough times there to be evidence: one count and one read per
-    batch, whatever its size."""
-    if not keyed:
+def _stored(
+    conn: sa.Connection, batch: list[Article], keyed: dict[str, dict[str, int]], exclude: set[str]
+) -> dict[int, _Timeline]:
+    """The stored articles (not of the batch) naming each key of the batch within the window
+    of its articles, for the keys named few enough times there to be evidence: one count
+    and one read per batch, whatever its size."""
+    if not batch:
         return {}
-    low = min(a.published for a in keyed) - WINDOW
-    high = max(a.published for a in keyed) + WINDOW
+    low = min(a.published for a in batch) - WINDOW
+    high = max(a.published for a in batch) + WINDOW
     k = story_keys.c
     within = sa.and_(k.published >= low, k.published <= high)
-    wanted = sorted({key_of(m) for a in keyed for m in a.mentions})
+    wanted = sorted({key for keys in keyed.values() for key in keys.values()})
     rare: list[int] = []
     for where in bulk.matching(conn, k.key, wanted):
         counts = conn.execute(sa.select(k.key, sa.func.count()).where(where, within).group_by(k.key))
-        rare += [key for key, n in counts if n <= MAX_DF * _SPREAD]
+        rare += [key for key, n in counts if n <= MAX_DF]
     found: dict[int, _Timeline] = defaultdict(_Timeline)
     for where in bulk.matching(conn, k.key, rare):
         for key, uuid, published, language in conn.execute(
@@ -158,12 +168,7 @@ def _stored(conn: sa.Connection, keyed: list[Article], exclude: set[str]) -> dic
     return found
 
 
-_Found = dict[str, list[tuple[float, str]]]
-
-
-def _merge_all(
-    conn: sa.Connection, batch: Sequence[Article], best: dict[str, list[tuple[float, str]]]
-) -> dict[str, str]:
+def _merge_all(conn: sa.Connection, batch: Sequence[Article], best: _Found) -> dict[str, str]:
     """Merge each linked article's story into the story of its best candidate that is an
     anchor there: the first article of its language in its story. Every report joined
     across languages is then evidenced against the story's first report in the other
@@ -203,7 +208,7 @@ class _Member:
 
     def __init__(self, uuid: str, source: str, title: str, language: str | None, published: datetime) -> None:
         self.uuid, self.source, self.title, self.published = uuid, source, title, published
-        self.language = (language or "").split("-")[0].lower()
+        self.language = _primary(language)
 
 
 def _members(conn: sa.Connection, stories: set[str], batch: Sequence[Article]) -> dict[str, list[_Member]]:
@@ -271,12 +276,13 @@ def resolve(conn: sa.Connection, story: str) -> str | None:
     return new
 
 
-def _replace(conn: sa.Connection, batch: Sequence[Article], keyed: list[Article]) -> None:
+def _replace(conn: sa.Connection, batch: Sequence[Article], keyed: dict[str, dict[str, int]]) -> None:
     for where in bulk.matching(conn, story_keys.c.uuid, [a.uuid for a in batch]):
         conn.execute(story_keys.delete().where(where))
     rows = [
-        {"key": key_of(m), "uuid": a.uuid, "published": a.published, "language": _language(a)}
-        for a in keyed
-        for m in dict.fromkeys(a.mentions)
+        {"key": key, "uuid": a.uuid, "published": a.published, "language": _primary(a.language)}
+        for a in batch
+        if a.uuid in keyed
+        for key in set(keyed[a.uuid].values())
     ]
     bulk.insert(conn, story_keys, rows)
