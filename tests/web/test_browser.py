@@ -275,7 +275,7 @@ def test_at_phone_width_the_search_box_is_on_top_and_five_items_fit(browser, sit
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "posts/{xss}.html", "search/?q=Fed", "sources/", "tags/flash_wire/"])
+@pytest.mark.parametrize("path", ["", "posts/{xss}.html", "search/?q=Fed", "sources/", "tags/flash_wire/", "stories/"])
 def test_no_serious_accessibility_violations(browser, sites, path):
     if not AXE.exists():
         if os.environ.get("CI"):

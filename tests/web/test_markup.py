@@ -69,6 +69,7 @@ def pages(tmp_path_factory):
     with running(create_app(store, Settings())) as client:
         uuid = client.get("/api/articles", params={"limit": 1}).json()["articles"][0]["uuid"]
         wide = client.get("/api/search", params={"q": "Deep heading"}).json()["results"][0]["uuid"]
+        story = client.get("/api/stories", params={"limit": 1}).json()["stories"][0]["id"]
         paths = [
             "/",
             "/page/1.html",
@@ -83,11 +84,14 @@ def pages(tmp_path_factory):
             "/search/?q=Fed&sort=date&page=2",
             "/search/?q=-x",
             "/?source=wire_0",
+            "/stories/",
+            f"/stories/{story}/",
             "/no/such/page",
         ]
         for n, path in enumerate(paths):
             (served / f"{n:02d}.html").write_text(client.get(path).text, encoding="utf-8")
         feeds = {name: client.get(f"/{name}").text for name in ("index.xml", "atom.xml", "feed.json")}
+        stories = {name: client.get(f"/stories/{name}").text for name in ("index.xml", "atom.xml", "feed.json")}
     store.close()
     built = folder / "public"
     static = [
@@ -100,7 +104,7 @@ def pages(tmp_path_factory):
         next((built / "sources").glob("*/index.html")),
         next((built / "lang").glob("*/index.html")),
     ]
-    return {"files": sorted(served.glob("*.html")) + static, "feeds": feeds, "built": built}
+    return {"files": sorted(served.glob("*.html")) + static, "feeds": feeds, "stories": stories, "built": built}
 
 
 def test_every_page_kind_has_no_markup_errors(pages):
@@ -115,7 +119,7 @@ def test_every_page_kind_has_no_markup_errors(pages):
         f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"
     ]
     assert errors == []
-    assert len(pages["files"]) == 22
+    assert len(pages["files"]) == 24
 
 
 def test_the_checker_does_find_errors(tmp_path):
@@ -138,3 +142,12 @@ def test_feeds_parse_and_json_feed_items_carry_content(pages):
     assert all(item["content_html"].startswith("<p>") and item["content_text"] for item in feed["items"])
     built = json.loads((pages["built"] / "feed.json").read_text(encoding="utf-8"))
     assert all(item.get("content_html") or item.get("content_text") for item in built["items"])
+
+
+def test_story_feeds_parse_and_link_to_story_pages(pages):
+    for name in ("index.xml", "atom.xml"):
+        parsed = feedparser.parse(pages["stories"][name])
+        assert not parsed.bozo and parsed.entries, name
+        assert all("/stories/" in e.link for e in parsed.entries), name
+    feed = json.loads(pages["stories"]["feed.json"])
+    assert feed["items"] and all(item["url"].endswith("/") and "/stories/" in item["url"] for item in feed["items"])

@@ -34,7 +34,7 @@ from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
 from newsdesk.watch import load_watchers
-from newsdesk.web import api, filters, sources
+from newsdesk.web import api, filters, sources, story_pages
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import stories as story_routes
 from newsdesk.web import stream as live
@@ -286,6 +286,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return env.get_template(template).render(context(), root="/", **values)
 
     app.include_router(sources.router(store, settings, render))
+    app.include_router(story_pages.router(store, settings, cached, render))
     app.include_router(watch_routes.router(store, settings, load_watchers, render))  # before /{prefix}/{slug}/{feed}
     app.include_router(feed_routes.router(store, settings, cache, figures, label))
 

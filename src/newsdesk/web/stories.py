@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 
 from newsdesk.config import Settings
-from newsdesk.models import Article
+from newsdesk.models import Article, ArticleFilter
 from newsdesk.store import Store
 from newsdesk.stories import Story, Weights, rank, summarize
 from newsdesk.web import cursors
@@ -20,7 +20,7 @@ from newsdesk.web.api import summary
 from newsdesk.web.filters import ApiFilter
 from newsdesk.web.problems import responses
 
-__all__ = ["router", "weights"]
+__all__ = ["ranked", "router", "story_json", "top", "weights"]
 
 MAX_ID = 64
 
@@ -39,29 +39,18 @@ def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaita
     """The routes; ``cached`` is the web app's page cache (key, make → value)."""
     api = APIRouter()
 
-    def ranked() -> tuple[list[Story], dict[str, list[Article]]]:
-        now = datetime.now(UTC)
-        members: dict[str, list[Article]] = {}
-        for article in store.seen_since(now - timedelta(hours=settings.stories_window_hours)):
-            members.setdefault(article.cluster or article.uuid, []).append(article)
-        made = [s for key, group in members.items() if (s := summarize(key, group)) is not None]
-        return rank(made, members, now, weights(settings)), members
-
     @api.get("/api/stories", summary="Top stories, ranked, with the list filters", responses=responses(400))
     async def api_stories(
         where: ApiFilter,
         cursor: Annotated[str | None, Query(max_length=40)] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
-        # One ranking for every filter and page, made again with the articles or every ten
-        # minutes (the scores decay with time even when nothing new arrives).
-        stories, members = await cached(f"stories:{int(time.time() // 600)}", ranked)
-        chosen = [s for s in stories if any(where.matches(a) for a in members[s.id])]
+        chosen, _ = await top(store, settings, cached, where)
         start = cursors.decode_offset(cursor)
         page = chosen[start : start + limit]
         more = start + limit < len(chosen)
         return {
-            "stories": [_story_json(s, settings) for s in page],
+            "stories": [story_json(s, settings) for s in page],
             "next_cursor": cursors.encode_offset(start + limit) if more else None,
         }
 
@@ -83,12 +72,35 @@ def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaita
             raise HTTPException(404, f"no story {story!r}")
         by_uuid = {a.uuid: a for a in members}
         articles = [summary(by_uuid[u], settings) for u in made.uuids]
-        return {**_story_json(made, settings), "merged_into": merged_into, "articles": articles}
+        return {**story_json(made, settings), "merged_into": merged_into, "articles": articles}
 
     return api
 
 
-def _story_json(story: Story, settings: Settings) -> dict[str, Any]:
+Ranked = tuple[list[Story], dict[str, list[Article]]]
+
+
+def ranked(store: Store, settings: Settings) -> Ranked:
+    """The stories first seen within the window, ranked, with their articles."""
+    now = datetime.now(UTC)
+    members: dict[str, list[Article]] = {}
+    for article in store.seen_since(now - timedelta(hours=settings.stories_window_hours)):
+        members.setdefault(article.cluster or article.uuid, []).append(article)
+    made = [s for key, group in members.items() if (s := summarize(key, group)) is not None]
+    return rank(made, members, now, weights(settings)), members
+
+
+async def top(
+    store: Store, settings: Settings, cached: Callable[[str, Any], Awaitable[Any]], where: ArticleFilter
+) -> Ranked:
+    """The ranked stories one of whose articles passes ``where``, and the articles of each.
+    One ranking serves every filter, page and format; it is made again with the articles,
+    or every ten minutes (the scores decay with time even when nothing new arrives)."""
+    stories, members = await cached(f"stories:{int(time.time() // 600)}", lambda: ranked(store, settings))
+    return [s for s in stories if any(where.matches(a) for a in members[s.id])], members
+
+
+def story_json(story: Story, settings: Settings) -> dict[str, Any]:
     def local(moment: datetime) -> str:
         return moment.astimezone(settings.tz).isoformat()
 

@@ -1,0 +1,159 @@
+"""Stories as pages and feeds of ``newsdesk serve``.
+
+``/stories/`` ranks the stories of the window (see :mod:`newsdesk.stories`) with the list
+filters, each with its headline in every language it was reported in, its outlets, who
+reported it first and its tickers; ``/stories/index.xml``, ``atom.xml`` and ``feed.json``
+are the same list as feeds, and ``/stories/tags/<ticker>/…`` those of one ticker.
+``/stories/<id>/`` puts every article of a story on one time line, copies of one headline
+(a Simplified and a Traditional edition, one wire carried twice) folded into one line
+with their outlets; an id merged into another story redirects there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from newsdesk.config import Settings
+from newsdesk.models import Article, ArticleFilter
+from newsdesk.publish import feeds
+from newsdesk.publish.entry import Entry
+from newsdesk.publish.site import FEED_ITEMS, entry
+from newsdesk.store import Store
+from newsdesk.stories import Story, summarize
+from newsdesk.tokens import normalize
+from newsdesk.web import filters
+from newsdesk.web.feeds import FORMATS, site_url
+from newsdesk.web.stories import MAX_ID, top
+
+__all__ = ["router"]
+
+PAGE = 50  # stories on the top-stories page
+_STORY_ID = re.compile(r"[0-9a-f]{32}")
+_FOLD = re.compile(r"[\W_]+")
+
+
+@dataclass(slots=True, frozen=True)
+class StoryEntry(Entry):
+    """A story as a feed item: it links to the story's page."""
+
+    @property
+    def path(self) -> str:
+        return f"stories/{self.uuid}/"
+
+
+@dataclass(slots=True)
+class Line:
+    """One headline of a story's time line, with every outlet that carried it."""
+
+    entry: Entry
+    language: str
+    sources: list[str]
+    copies: int
+
+
+def lines_of(members: list[Article], order: list[str]) -> list[Line]:
+    """The articles of a story in ``order`` (uuids), copies of one headline folded: the
+    same title once in Simplified script, case and punctuation folded."""
+    by_uuid = {a.uuid: a for a in members}
+    found: dict[str, Line] = {}
+    for uuid in order:
+        article = by_uuid[uuid]
+        key = _FOLD.sub("", normalize(article.title)) or uuid
+        line = found.get(key)
+        if line is None:
+            language = (article.language or "").split("-")[0]
+            found[key] = Line(entry(article), language, [article.source], 1)
+        else:
+            line.copies += 1
+            if article.source not in line.sources:
+                line.sources.append(article.source)
+    return list(found.values())
+
+
+def story_entry(story: Story, members: list[Article]) -> StoryEntry:
+    """A story as a feed item: its headlines, who carried it, its last update."""
+    first = next(a for a in members if a.uuid == story.uuids[0])
+    outlets = ", ".join(story.outlets[:8]) + (" …" if len(story.outlets) > 8 else "")
+    lead = f" (+{round(story.lead_minutes)} min)" if story.lead_minutes else ""
+    return StoryEntry(
+        uuid=story.id if _STORY_ID.fullmatch(story.id) else first.uuid,
+        title=" / ".join(story.headlines[lang] for lang in story.languages),
+        link=first.link,
+        source=story.first_reported_by,
+        language=story.languages[0] if story.languages else "",
+        published=story.last_update,
+        summary=f"{len(story.outlets)} outlets: {outlets}. First reported by {story.first_reported_by}{lead}.",
+        image="",
+        tags=tuple(story.tickers),
+        cluster=story.id,
+        version=f"{story.articles}:{story.last_update.isoformat()}",
+        importance=story.importance,
+    )
+
+
+def router(
+    store: Store,
+    settings: Settings,
+    cached: Callable[[str, Any], Awaitable[Any]],
+    render: Callable[..., str],
+) -> APIRouter:
+    """The routes; ``cached`` is the web app's page cache, ``render`` (template, values) its page maker."""
+    pages = APIRouter()
+
+    @pages.get("/stories/", response_class=HTMLResponse, include_in_schema=False)
+    async def top_stories(request: Request) -> HTMLResponse:
+        chosen = filters.from_request(request, settings.tz)
+        stories = (await top(store, settings, cached, chosen.where))[0][:PAGE]
+        title = f"{settings.site_title} · 头条 Top stories"
+        html = render(
+            "stories.html",
+            title=title,
+            stories=stories,
+            filters=chosen,
+            feed="stories/",
+            window=settings.stories_window_hours,
+        )
+        return HTMLResponse(html)
+
+    @pages.get("/stories/{story}/", response_class=HTMLResponse, include_in_schema=False)
+    async def story_page(story: str) -> Response:
+        if len(story) > MAX_ID:
+            raise HTTPException(404)
+        members = store.cluster_members(story)
+        if not members:
+            merged_into = store.merged_into(story)
+            if merged_into:
+                return RedirectResponse(f"/stories/{merged_into}/", status_code=301)
+            raise HTTPException(404)
+        made = summarize(story, members)
+        if made is None:
+            raise HTTPException(404)
+        return HTMLResponse(render("story.html", story=made, lines=lines_of(members, made.uuids)))
+
+    async def feed(request: Request, file: str, base: str, title: str, where: ArticleFilter) -> Response:
+        site = site_url(request, settings)
+        make, media = FORMATS[file]
+        stories, members = await top(store, settings, cached, where)
+        entries = [story_entry(s, members[s.id]) for s in stories[:FEED_ITEMS]]
+        return Response(make(feeds.Items(site), base, title, entries), media_type=media)
+
+    for file in FORMATS:
+
+        async def stories_feed(request: Request, file: str = file) -> Response:
+            return await feed(request, file, "stories/", f"{settings.site_title} · Top stories", ArticleFilter())
+
+        async def ticker_feed(request: Request, ticker: str, file: str = file) -> Response:
+            symbol = ticker.upper()[:20]
+            title = f"{settings.site_title} · {symbol} stories"
+            return await feed(request, file, f"stories/tags/{ticker[:20]}/", title, ArticleFilter(ticker=symbol))
+
+        pages.add_api_route(f"/stories/{file}", stories_feed, methods=["GET"], include_in_schema=False)
+        pages.add_api_route(f"/stories/tags/{{ticker}}/{file}", ticker_feed, methods=["GET"], include_in_schema=False)
+
+    return pages
