@@ -4,6 +4,8 @@ company stay apart; a merged story's old id keeps resolving."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
@@ -32,8 +34,8 @@ def _records(*items: tuple[int, tuple[str, str], str, str, str]) -> list[dict]:
     ]
 
 
-def test_a_report_and_its_translation_join_one_story(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/n.db")
+def test_a_report_and_its_translation_join_one_story(tmp_path, db_url):
+    store = Store(db_url)
     data = _records(
         (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
         (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
@@ -44,6 +46,16 @@ def test_a_report_and_its_translation_join_one_story(tmp_path):
     stories = {a.link.rsplit("/", 1)[1]: a.cluster for a in store.iter_articles()}
     assert stories["1"] == stories["2"], "the report and its translation are one story"
     assert stories["3"] not in (stories["1"], None), "another event about the same company stays apart"
+    # Updated at the source: its keys are replaced, and how often each was named is not counted twice.
+    edited = (EN_PFIZER[0], EN_PFIZER[1].replace("</p>", " Shares rose 2.1% before the bell.</p>"))
+    again = _records((2, edited, "en", "Reuters", "2025-02-04 20:25:00"))
+    report = import_paths(store, [write_data(tmp_path / "data" / "b.json", again)], Settings())
+    assert report.updated == 1
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT count(*) FROM story_keys")).scalar()
+        counted = conn.execute(sa.text("SELECT sum(n) FROM story_key_counts")).scalar()
+    assert rows and counted == rows
+    assert {a.link.rsplit("/", 1)[1]: a.cluster for a in store.iter_articles()} == stories
 
 
 def test_an_article_without_mentions_keeps_a_story_of_its_own(tmp_path):

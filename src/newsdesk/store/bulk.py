@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 CHUNK = 500  # keeps SQLite's IN (...) lists under its parameter limit
@@ -30,6 +31,30 @@ def insert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]])
         for c in columns
     ]
     conn.execute(table.insert().from_select(columns, sa.select(*arrays)))
+
+
+def add_counts(conn: sa.Connection, table: sa.Table, column: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Add each row's ``column`` to the stored row of the same primary key, or insert the
+    row where there is none (rows: one per key, all with the same fields)."""
+    if not rows:
+        return
+    keys = [c.name for c in table.primary_key.columns]
+    if conn.dialect.name == "postgresql":
+        names = list(rows[0])
+        arrays = [
+            sa.func.unnest(sa.bindparam(f"a_{c}", [r[c] for r in rows], type_=ARRAY(table.c[c].type))).label(c)
+            for c in names
+        ]
+        insert = postgresql.insert(table).from_select(names, sa.select(*arrays))
+        conn.execute(
+            insert.on_conflict_do_update(index_elements=keys, set_={column: table.c[column] + insert.excluded[column]})
+        )
+        return
+    upsert = sqlite.insert(table)
+    conn.execute(
+        upsert.on_conflict_do_update(index_elements=keys, set_={column: table.c[column] + upsert.excluded[column]}),
+        list(rows),
+    )
 
 
 def matching(conn: sa.Connection, column: sa.Column[Any], values: Sequence[Any]) -> Iterator[sa.ColumnElement[bool]]:

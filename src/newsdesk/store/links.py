@@ -9,9 +9,10 @@ articles of *other* languages that share its keys within :data:`WINDOW`:
 
     score = Σ over shared keys  weight · ln(COMMON / df)⁺  /  (1 + hours apart / HOURS)
 
-where ``df`` is how many articles (any language) named the key within the window — a
-key named by more than :data:`MAX_DF` ("Trump" in a week of tariffs) is no evidence and
-is not even looked up — and ``weight`` is :data:`PAIR_WEIGHT` for a company-event pair
+where ``df`` is how many articles (any language) named the key within the window (read
+from ``story_key_counts``, kept by six hours, not by counting rows) — a key named by more
+than :data:`MAX_DF` ("Trump" in a week of tariffs) is no evidence and its articles are
+not even read — and ``weight`` is :data:`PAIR_WEIGHT` for a company-event pair
 (``x:PFE|EARNINGS``), 1 otherwise. The best candidate scoring :data:`THRESHOLD` or more
 links the two stories: the article's story is merged into the candidate's, its old id
 recorded in ``story_merges`` so that it keeps resolving, and alerts already sent for
@@ -28,7 +29,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -36,19 +37,25 @@ import sqlalchemy as sa
 
 from newsdesk.models import Article
 from newsdesk.store import bulk
-from newsdesk.store.schema import alerts, articles, story_keys, story_merges
+from newsdesk.store.schema import alerts, articles, story_key_counts, story_keys, story_merges
 
 __all__ = ["key_of", "link", "resolve", "score"]
 
 WINDOW = timedelta(hours=24)
 COMMON = 800  # a key named this often within the window has weight 0
-MAX_DF = 200
+MAX_DF = 100
 HOURS = 3.0
 PAIR_WEIGHT = 1.5
 THRESHOLD = 5.1
 MAX_PER_OUTLET = 3  # distinct titles of one outlet a merged story may not reach
 MAX_LINKS = 5  # candidates kept per article, best first
 MAX_HOPS = 16  # merges followed when resolving an old id
+SLOT_SECONDS = 6 * 3600  # the span of a count of story_key_counts
+
+
+def _slot(moment: datetime) -> int:
+    """The six hours of ``moment`` (story_key_counts.slot)."""
+    return int(moment.timestamp() // SLOT_SECONDS)
 
 
 def key_of(mention: str) -> int:
@@ -67,9 +74,6 @@ def score(shared: dict[str, int], hours_apart: float) -> float:
 def _primary(tag: str | None) -> str:
     """A language tag's primary subtag, lower-cased ("" for none)."""
     return (tag or "").split("-")[0].lower()
-
-
-_Found = dict[str, list[tuple[float, str]]]  # article → its candidates (score, uuid), best first
 
 
 class _Row:
@@ -94,7 +98,7 @@ def link(conn: sa.Connection, batch: Sequence[Article]) -> dict[str, str]:
             best[article.uuid] = found
         row = _Row(article.uuid, article.published, _primary(article.language))
         for key in keyed[article.uuid].values():
-            index.setdefault(key, _Timeline()).add(row)
+            index.batch.setdefault(key, _Timeline()).add(row)
     merged = _merge_all(conn, batch, best)
     _replace(conn, batch, keyed)
     return merged
@@ -109,6 +113,11 @@ class _Timeline:
         self.times: list[float] = []
         self.rows: list[_Row] = []
 
+    def append(self, row: _Row) -> None:
+        """Add a row published no earlier than any already here."""
+        self.times.append(row.published.timestamp())
+        self.rows.append(row)
+
     def add(self, row: _Row) -> None:
         at = bisect.bisect(self.times, row.published.timestamp())
         self.times.insert(at, row.published.timestamp())
@@ -119,20 +128,44 @@ class _Timeline:
         return self.rows[bisect.bisect_left(self.times, t - span) : bisect.bisect_right(self.times, t + span)]
 
 
-def _best(article: Article, keys: dict[str, int], index: dict[int, _Timeline]) -> list[tuple[float, str]]:
+class _Index:
+    """What a batch is linked by: for each of its keys, the stored articles of other
+    languages naming it (the candidates), how many stored articles named it in each
+    six hours (how common it is), and the batch's own articles naming it."""
+
+    __slots__ = ("batch", "counts", "stored")
+
+    def __init__(self) -> None:
+        self.stored: dict[int, _Timeline] = defaultdict(_Timeline)
+        self.counts: dict[int, dict[int, int]] = defaultdict(dict)
+        self.batch: dict[int, _Timeline] = {}
+
+    def named(self, key: int, moment: datetime) -> int:
+        """How many articles named ``key`` within the window of ``moment`` (by six hours)."""
+        slots = self.counts.get(key, {})
+        stored = sum(slots.get(s, 0) for s in range(_slot(moment - WINDOW), _slot(moment + WINDOW) + 1))
+        own = self.batch.get(key)
+        return stored + (len(own.around(moment)) if own else 0)
+
+    def around(self, key: int, moment: datetime) -> list[_Row]:
+        """The articles naming ``key`` within the window of ``moment``: stored ones of other
+        languages than the batch's articles naming it, and the batch's own."""
+        return [row for t in (self.stored.get(key), self.batch.get(key)) if t for row in t.around(moment)]
+
+
+def _best(article: Article, keys: dict[str, int], index: _Index) -> list[tuple[float, str]]:
     """The candidates of other languages reaching the threshold (score, uuid), best first;
     ``keys``: the article's mentions and their keys."""
     language = _primary(article.language)
     shared: dict[str, dict[str, int]] = defaultdict(dict)
     when: dict[str, datetime] = {}
     for mention, key in keys.items():
-        timeline = index.get(key)
-        rows = timeline.around(article.published) if timeline else []
-        if len(rows) > MAX_DF:
+        df = index.named(key, article.published)
+        if df > MAX_DF:
             continue
-        for row in rows:
+        for row in index.around(key, article.published):
             if row.language != language and row.uuid != article.uuid:
-                shared[row.uuid][mention] = len(rows)
+                shared[row.uuid][mention] = df
                 when[row.uuid] = row.published
     scored = [
         (score(mentions, abs((when[uuid] - article.published).total_seconds()) / 3600), uuid)
@@ -141,31 +174,43 @@ def _best(article: Article, keys: dict[str, int], index: dict[int, _Timeline]) -
     return sorted((pair for pair in scored if pair[0] >= THRESHOLD), reverse=True)[:MAX_LINKS]
 
 
-def _stored(
-    conn: sa.Connection, batch: list[Article], keyed: dict[str, dict[str, int]], exclude: set[str]
-) -> dict[int, _Timeline]:
-    """The stored articles (not of the batch) naming each key of the batch within the window
-    of its articles, for the keys named few enough times there to be evidence: one count
-    and one read per batch, whatever its size."""
+def _stored(conn: sa.Connection, batch: list[Article], keyed: dict[str, dict[str, int]], exclude: set[str]) -> _Index:
+    """The index of a batch (see :class:`_Index`): the counts of its keys over its span, and
+    the stored articles of other languages naming the keys named few enough times there
+    to be evidence — one read of counts and one of articles per language, whatever the
+    batch's size."""
+    index = _Index()
     if not batch:
-        return {}
+        return index
     low = min(a.published for a in batch) - WINDOW
     high = max(a.published for a in batch) + WINDOW
+    counts = story_key_counts.c
+    wanted = sorted({key for keys in keyed.values() for key in keys.values()})
+    slots = counts.slot.between(_slot(low), _slot(high))
+    for where in bulk.matching(conn, counts.key, wanted):
+        for key, slot, n in conn.execute(sa.select(counts.key, counts.slot, counts.n).where(where, slots)):
+            index.counts[key][slot] = n
+    languages: dict[int, set[str]] = defaultdict(set)  # of the batch's articles naming each rare key
+    for article in batch:
+        for key in keyed[article.uuid].values():
+            if sum(index.counts.get(key, {}).values()) <= MAX_DF:
+                languages[key].add(_primary(article.language))
+    by_language: dict[str, list[int]] = defaultdict(list)  # "": keys named in several languages
+    for key, named in languages.items():
+        by_language[next(iter(named)) if len(named) == 1 else ""].append(key)
     k = story_keys.c
     within = sa.and_(k.published >= low, k.published <= high)
-    wanted = sorted({key for keys in keyed.values() for key in keys.values()})
-    rare: list[int] = []
-    for where in bulk.matching(conn, k.key, wanted):
-        counts = conn.execute(sa.select(k.key, sa.func.count()).where(where, within).group_by(k.key))
-        rare += [key for key, n in counts if n <= MAX_DF]
-    found: dict[int, _Timeline] = defaultdict(_Timeline)
-    for where in bulk.matching(conn, k.key, rare):
-        for key, uuid, published, language in conn.execute(
-            sa.select(k.key, k.uuid, k.published, k.language).where(where, within)
-        ):
-            if uuid not in exclude:
-                found[key].add(_Row(uuid, published, language))
-    return found
+    for language, keys in by_language.items():
+        other = k.language != language if language else sa.true()
+        for where in bulk.matching(conn, k.key, sorted(keys)):
+            query = sa.select(k.key, k.uuid, k.published, k.language).where(where, within, other)
+            for key, uuid, published, row_language in conn.execute(query.order_by(k.key, k.published)):
+                if uuid not in exclude:
+                    index.stored[key].append(_Row(uuid, published, row_language))  # in order
+    return index
+
+
+_Found = dict[str, list[tuple[float, str]]]  # article → its candidates (score, uuid), best first
 
 
 def _merge_all(conn: sa.Connection, batch: Sequence[Article], best: _Found) -> dict[str, str]:
@@ -277,12 +322,19 @@ def resolve(conn: sa.Connection, story: str) -> str | None:
 
 
 def _replace(conn: sa.Connection, batch: Sequence[Article], keyed: dict[str, dict[str, int]]) -> None:
-    for where in bulk.matching(conn, story_keys.c.uuid, [a.uuid for a in batch]):
+    """The batch's keys in place of any it had (an article imported again), and the counts."""
+    counted: Counter[tuple[int, int]] = Counter()
+    k = story_keys.c
+    for where in bulk.matching(conn, k.uuid, [a.uuid for a in batch]):
+        counted.subtract(
+            (key, _slot(published)) for key, published in conn.execute(sa.select(k.key, k.published).where(where))
+        )
         conn.execute(story_keys.delete().where(where))
+    written = [(key, a) for a in batch if a.uuid in keyed for key in set(keyed[a.uuid].values())]
     rows = [
-        {"key": key, "uuid": a.uuid, "published": a.published, "language": _primary(a.language)}
-        for a in batch
-        if a.uuid in keyed
-        for key in set(keyed[a.uuid].values())
+        {"key": key, "uuid": a.uuid, "published": a.published, "language": _primary(a.language)} for key, a in written
     ]
     bulk.insert(conn, story_keys, rows)
+    counted.update((key, _slot(a.published)) for key, a in written)
+    changes = [{"key": key, "slot": slot, "n": n} for (key, slot), n in counted.items() if n]
+    bulk.add_counts(conn, story_key_counts, "n", changes)

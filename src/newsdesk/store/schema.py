@@ -131,12 +131,23 @@ cluster_keys = sa.Table(
 story_keys = sa.Table(
     "story_keys",
     metadata,
-    sa.Column("key", sa.BigInteger, nullable=False),
-    sa.Column("uuid", sa.String(32), nullable=False),
-    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("key", sa.BigInteger, primary_key=True),
+    sa.Column("published", UTCDateTime, primary_key=True),
+    sa.Column("uuid", sa.String(32), primary_key=True),
     sa.Column("language", sa.String(8), nullable=False),
-    sa.Index("ix_story_keys_key_published", "key", "published"),
     sa.Index("ix_story_keys_uuid", "uuid"),
+    sqlite_with_rowid=False,  # the primary key, in window order, is the table
+)
+
+# How many articles named each story key in each six hours: how common a key is near a
+# moment, read without counting its story_keys rows (thousands for "Trump").
+story_key_counts = sa.Table(
+    "story_key_counts",
+    metadata,
+    sa.Column("key", sa.BigInteger, primary_key=True),
+    sa.Column("slot", sa.Integer, primary_key=True),  # hours since the epoch // 6
+    sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 # Stories merged into others: the old id keeps resolving to the story that took it in.

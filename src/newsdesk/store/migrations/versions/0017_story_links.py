@@ -23,12 +23,12 @@ def upgrade() -> None:
     if "story_keys" not in tables:
         op.create_table(
             "story_keys",
-            sa.Column("key", sa.BigInteger, nullable=False),
-            sa.Column("uuid", sa.String(32), nullable=False),
-            sa.Column("published", UTCDateTime, nullable=False),
+            sa.Column("key", sa.BigInteger, primary_key=True),
+            sa.Column("published", UTCDateTime, primary_key=True),
+            sa.Column("uuid", sa.String(32), primary_key=True),
             sa.Column("language", sa.String(8), nullable=False),
+            sqlite_with_rowid=False,
         )
-        op.create_index("ix_story_keys_key_published", "story_keys", ["key", "published"])
         op.create_index("ix_story_keys_uuid", "story_keys", ["uuid"])
     if "story_merges" not in tables:
         op.create_table(
