@@ -22,7 +22,7 @@ from newsdesk.store import Store
 from tests.conftest import newsdesk, record, start_newsdesk, write_data
 
 NOW = datetime.now(UTC)
-TABLES = ("article_tags", "article_signatures", "cluster_keys", "article_versions", "alerts")
+TABLES = ("article_tags", "article_signatures", "cluster_keys", "story_keys", "article_versions", "alerts")
 
 
 def _aged(n: int, days: float, **fields) -> dict:
@@ -71,6 +71,9 @@ def test_articles_past_their_keep_time_go_with_their_index_tags_clusters_and_ale
         kept = sorted(a.link.rsplit("/", 1)[1] for a in store.iter_articles(bodies=False))
         assert kept == ["2", "4", "5"]
         assert set(_orphans(store).values()) == {0}
+        with store.engine.connect() as conn:  # story keys are counted as many times as they are kept
+            kept_keys = conn.execute(sa.text("SELECT count(*) FROM story_keys")).scalar_one()
+            assert kept_keys and conn.execute(sa.text("SELECT sum(n) FROM story_key_counts")).scalar_one() == kept_keys
         with store.engine.connect() as conn:  # the kept ones are still in the index
             for index in ("search_fts",) if store.dialect == "sqlite" else ("search_index", "search_heads"):
                 assert conn.execute(sa.text(f"SELECT count(*) FROM {index}")).scalar_one() == 3

@@ -39,7 +39,7 @@ from newsdesk.models import Article
 from newsdesk.store import bulk
 from newsdesk.store.schema import alerts, articles, story_key_counts, story_keys, story_merges
 
-__all__ = ["key_of", "link", "resolve", "score"]
+__all__ = ["forget", "key_of", "link", "resolve", "score"]
 
 WINDOW = timedelta(hours=24)
 COMMON = 800  # a key named this often within the window has weight 0
@@ -323,18 +323,32 @@ def resolve(conn: sa.Connection, story: str) -> str | None:
 
 def _replace(conn: sa.Connection, batch: Sequence[Article], keyed: dict[str, dict[str, int]]) -> None:
     """The batch's keys in place of any it had (an article imported again), and the counts."""
-    counted: Counter[tuple[int, int]] = Counter()
-    k = story_keys.c
-    for where in bulk.matching(conn, k.uuid, [a.uuid for a in batch]):
-        counted.subtract(
-            (key, _slot(published)) for key, published in conn.execute(sa.select(k.key, k.published).where(where))
-        )
-        conn.execute(story_keys.delete().where(where))
+    counted = _forgotten(conn, [a.uuid for a in batch])
     written = [(key, a) for a in batch if a.uuid in keyed for key in set(keyed[a.uuid].values())]
     rows = [
         {"key": key, "uuid": a.uuid, "published": a.published, "language": _primary(a.language)} for key, a in written
     ]
     bulk.insert(conn, story_keys, rows)
     counted.update((key, _slot(a.published)) for key, a in written)
-    changes = [{"key": key, "slot": slot, "n": n} for (key, slot), n in counted.items() if n]
-    bulk.add_counts(conn, story_key_counts, "n", changes)
+    _count(conn, counted)
+
+
+def forget(conn: sa.Connection, uuids: Sequence[str]) -> None:
+    """Remove the keys of these articles (being removed) and count them no more."""
+    _count(conn, _forgotten(conn, uuids))
+
+
+def _forgotten(conn: sa.Connection, uuids: Sequence[str]) -> Counter[tuple[int, int]]:
+    """Delete the keys of ``uuids``; the changes to the counts that makes (negative)."""
+    counted: Counter[tuple[int, int]] = Counter()
+    k = story_keys.c
+    for where in bulk.matching(conn, k.uuid, uuids):
+        stored = conn.execute(sa.select(k.key, k.published).where(where))
+        counted.subtract((key, _slot(published)) for key, published in stored)
+        conn.execute(story_keys.delete().where(where))
+    return counted
+
+
+def _count(conn: sa.Connection, changes: Counter[tuple[int, int]]) -> None:
+    rows = [{"key": key, "slot": slot, "n": n} for (key, slot), n in changes.items() if n]
+    bulk.add_counts(conn, story_key_counts, "n", rows)

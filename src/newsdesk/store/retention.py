@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from newsdesk.store import bulk, index
+from newsdesk.store import bulk, index, links
 from newsdesk.store.schema import (
     alerts,
     article_signatures,
@@ -21,7 +21,6 @@ from newsdesk.store.schema import (
     articles,
     cluster_keys,
     marks,
-    story_keys,
 )
 
 __all__ = ["Cutoffs", "expired", "remove"]
@@ -92,6 +91,7 @@ def _remove_batch(conn: sa.Connection, uuids: list[str]) -> None:
     else:
         for name in ("search_index", "search_heads"):
             conn.execute(sa.text(f"DELETE FROM {name} WHERE uuid = ANY(:uuids)"), {"uuids": uuids})
-    for table in (article_tags, article_signatures, cluster_keys, story_keys, article_versions, alerts, articles):
+    links.forget(conn, uuids)
+    for table in (article_tags, article_signatures, cluster_keys, article_versions, alerts, articles):
         for where in bulk.matching(conn, table.c.uuid, uuids):
             conn.execute(table.delete().where(where))
