@@ -52,6 +52,14 @@ def add_command(
         bool, typer.Option("--public", help="Serve its page and feeds at /watch/NAME/ (and build them).")
     ] = False,
     per_hour: Annotated[int, typer.Option("--per-hour", help="At most N sends an hour; more wait and go as one.")] = 0,
+    breaking: Annotated[
+        bool, typer.Option("--breaking", help="Alert a matching story once --outlets carry it within --minutes.")
+    ] = False,
+    outlets: Annotated[int, typer.Option("--outlets", help="Breaking: outlets a story needs.")] = 3,
+    minutes: Annotated[int, typer.Option("--minutes", help="Breaking: within this many minutes.")] = 30,
+    important_only: Annotated[
+        bool, typer.Option("--important-only", help="Only items their source marked important.")
+    ] = False,
 ) -> None:
     """Add or replace a watchlist kept in the database.
 
@@ -71,6 +79,12 @@ def add_command(
     }
     if every or at:
         definition.update(mode="digest", every=every or 60, at=at)
+    if breaking and (every or at):
+        raise ConfigError("--breaking alerts as stories grow; --every and --at make a digest: choose one")
+    if breaking:
+        definition.update(mode="breaking", outlets=outlets, minutes=minutes)
+    if important_only:
+        definition["important_only"] = True
     definition = {k: v for k, v in definition.items() if v}
     from newsdesk.watch import parse_watchlist
 

@@ -171,6 +171,8 @@ class Watchlist:
     search language; either suffices when both are given), and comes from one of
     ``sources``, in one of ``languages``, of one of ``kinds`` where those are given.
     ``notify`` holds Apprise URLs, or ``${NAME}`` for a URL kept in the environment.
+    In ``breaking`` mode a matching story alerts only once ``outlets`` outlets have
+    carried it within ``minutes``.
     """
 
     name: str
@@ -180,7 +182,7 @@ class Watchlist:
     languages: tuple[str, ...] = ()
     kinds: tuple[int, ...] = ()
     notify: tuple[str, ...] = ()
-    mode: str = "instant"  # or "digest": every ``every`` minutes, or daily ``at`` HH:MM
+    mode: str = "instant"  # or "digest": every ``every`` minutes, or daily ``at`` HH:MM; or "breaking"
     every: int = 60
     at: str | None = None
     quiet: str | None = None  # "22:00-07:00": nothing sent inside, held to the end
@@ -189,6 +191,9 @@ class Watchlist:
     public: bool = False  # its page and feeds are served (/watch/NAME/)
     origin: str = "database"  # or the settings file that defines it
     per_hour: int = 0  # at most this many sends an hour (0: no limit); more wait and go together
+    outlets: int = 3  # breaking: a matching story alerts once this many outlets carry it within ``minutes``
+    minutes: int = 30
+    important_only: bool = False  # only items their source marked important
 
     def as_json(self) -> dict[str, object]:
         """The definition, with notification URLs masked (they hold tokens)."""
@@ -208,6 +213,9 @@ class Watchlist:
             "enabled": self.enabled,
             "public": self.public,
             "per_hour": self.per_hour,
+            "outlets": self.outlets,
+            "minutes": self.minutes,
+            "important_only": self.important_only,
             "origin": self.origin,
         }
 

@@ -328,7 +328,7 @@ def _finish(
     matches = {
         a.uuid: [(n, watchers.due(n, batch.now)) for n in names] for a in new.values() if (names := watchers.match(a))
     }
-    store.save(list(new.values()), list(changed.values()), batch.now, versions, matches)
+    store.save(list(new.values()), list(changed.values()), batch.now, versions, matches, watchers.breaking())
 
 
 def reindex(

@@ -78,12 +78,14 @@ class Store(WatchlistStore, SiteReads, ListCounts):
         now: datetime,
         versions: Iterable[tuple[str, str]] = (),
         matches: Mapping[str, list[tuple[str, datetime]]] | None = None,
+        breaking: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
         """Insert ``new`` and update ``changed`` articles in one transaction, and
         remember their record versions plus the ``(uuid, content_hash)`` pairs of
         ``versions`` (ones superseded within the batch); queue an alert for each
         watchlist in ``matches`` (uuid → names, with when each is due) of a new article
-        whose story has none."""
+        whose story has none — for those in ``breaking`` (name → outlets, minutes), one
+        that waits until its story is that broad."""
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         try:
             with self.engine.begin() as conn:
@@ -96,7 +98,9 @@ class Store(WatchlistStore, SiteReads, ListCounts):
                     statement = articles.update().where(articles.c.uuid == sa.bindparam("b_uuid")).values(values)
                     conn.execute(statement, [_row(a, now, first_seen=False) for a in changed])
                 if matches:
-                    outbox.queue(conn, new, matches, now)
+                    outbox.queue(conn, new, matches, now, breaking or {})
+                if breaking:
+                    outbox.wake(conn, [*new, *changed], breaking, now)
                 seen = {(a.uuid, a.content_hash) for a in (*new, *changed)} | set(versions)
                 if seen:
                     rows = [{"uuid": uuid, "content_hash": digest} for uuid, digest in sorted(seen)]

@@ -27,6 +27,7 @@ __all__ = [
     "read_watchlists",
     "remove_watchlist",
     "sends",
+    "wake",
     "write_watchlist",
 ]
 
@@ -36,18 +37,23 @@ def _insert(conn: sa.Connection, table: sa.Table) -> Any:
 
 
 def queue(
-    conn: sa.Connection, batch: Sequence[Article], matches: Mapping[str, list[tuple[str, datetime]]], now: datetime
+    conn: sa.Connection,
+    batch: Sequence[Article],
+    matches: Mapping[str, list[tuple[str, datetime]]],
+    now: datetime,
+    breaking: Mapping[str, tuple[int, int]] | None = None,
 ) -> None:
     """An alert for each (watchlist, story) of ``matches`` (uuid → watchlist names, each
     with when its alert is due) that has none yet: a story that already alerted a
-    watchlist does not alert it again."""
+    watchlist does not alert it again. Those of ``breaking`` watchlists wait (state
+    ``waiting``) until :func:`wake` finds their story broad enough."""
     rows = [
         {
             "watchlist": name,
             "cluster": a.cluster or a.uuid,
             "uuid": a.uuid,
             "created": now,
-            "state": "queued",
+            "state": "waiting" if breaking and name in breaking else "queued",
             "attempts": 0,
             "next_try": due,
         }
@@ -56,6 +62,40 @@ def queue(
     ]
     if rows:
         conn.execute(_insert(conn, alerts).on_conflict_do_nothing(index_elements=["watchlist", "cluster"]), rows)
+
+
+def wake(conn: sa.Connection, batch: Sequence[Article], breaking: Mapping[str, tuple[int, int]], now: datetime) -> None:
+    """Queue the waiting alerts of breaking watchlists (name → outlets, minutes) whose
+    story, one of ``batch``'s, now has that many outlets reporting within that many
+    minutes (each outlet counted once, at its first report)."""
+    stories = sorted({a.cluster or a.uuid for a in batch})
+    c = alerts.c
+    waiting = []
+    for where in bulk.matching(conn, c.cluster, stories):
+        query = sa.select(c.id, c.watchlist, c.cluster).where(where, c.state == "waiting")
+        waiting += [row for row in conn.execute(query) if row.watchlist in breaking]
+    firsts = _first_reports(conn, sorted({row.cluster for row in waiting}), now)
+    ready = [row.id for row in waiting if _broad(firsts.get(row.cluster, []), *breaking[row.watchlist])]
+    if ready:
+        conn.execute(alerts.update().where(c.id.in_(ready)).values(state="queued", next_try=now))
+
+
+def _first_reports(conn: sa.Connection, stories: list[str], now: datetime) -> dict[str, list[datetime]]:
+    """Each story's outlets' first reports, in time order (none later than ``now``: a clock
+    in the future does not make a story broad)."""
+    firsts: dict[str, dict[str, datetime]] = {}
+    a = articles.c
+    for where in bulk.matching(conn, a.cluster, stories):
+        query = sa.select(a.cluster, a.source, sa.func.min(a.published)).where(where).group_by(a.cluster, a.source)
+        for story, source, first in conn.execute(query):
+            firsts.setdefault(story, {})[source] = min(first, now)
+    return {story: sorted(times.values()) for story, times in firsts.items()}
+
+
+def _broad(times: list[datetime], outlets: int, minutes: int) -> bool:
+    """Whether ``outlets`` of these first reports (sorted) fall within ``minutes``."""
+    span = timedelta(minutes=minutes)
+    return any(times[i + outlets - 1] - times[i] <= span for i in range(len(times) - outlets + 1))
 
 
 def _due(now: datetime, dead: Sequence[str] = ()) -> sa.ColumnElement[bool]:

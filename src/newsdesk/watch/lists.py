@@ -32,6 +32,9 @@ _FIELDS = {
     "enabled",
     "public",
     "per_hour",
+    "outlets",
+    "minutes",
+    "important_only",
 }
 
 
@@ -69,8 +72,8 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
                 where=where,
             )
     mode, every, at, quiet = data.get("mode", "instant"), data.get("every", 60), data.get("at"), data.get("quiet")
-    if mode not in ("instant", "digest"):
-        raise ConfigError("field 'mode': instant or digest", where=where)
+    if mode not in ("instant", "digest", "breaking"):
+        raise ConfigError("field 'mode': instant, digest or breaking", where=where)
     if not isinstance(every, int) or isinstance(every, bool) or not 1 <= every <= 1440:
         raise ConfigError("field 'every': minutes between digests, 1 to 1440", where=where)
     try:
@@ -94,6 +97,11 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
     per_hour = data.get("per_hour", 0)
     if not isinstance(per_hour, int) or isinstance(per_hour, bool) or not 0 <= per_hour <= 3600:
         raise ConfigError("field 'per_hour': sends an hour at the most, 0 (no limit) to 3600", where=where)
+    outlets, minutes, important = data.get("outlets", 3), data.get("minutes", 30), data.get("important_only", False)
+    if not _count(outlets, 2, 100) or not _count(minutes, 1, 1440):
+        raise ConfigError("fields 'outlets' (2 to 100) and 'minutes' (1 to 1440): whole numbers", where=where)
+    if not isinstance(important, bool):
+        raise ConfigError("field 'important_only': true or false", where=where)
     return Watchlist(
         name,
         tickers,
@@ -111,7 +119,14 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
         public,
         origin,
         per_hour,
+        outlets,
+        minutes,
+        important,
     )
+
+
+def _count(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:

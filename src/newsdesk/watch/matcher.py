@@ -28,6 +28,10 @@ class Watchers:
     def __bool__(self) -> bool:
         return bool(self.watchlists)
 
+    def breaking(self) -> dict[str, tuple[int, int]]:
+        """The watchlists in breaking mode: name → (outlets, minutes)."""
+        return {w.name: (w.outlets, w.minutes) for w in self.watchlists.values() if w.mode == "breaking"}
+
     def due(self, name: str, now: datetime) -> datetime:
         """When an alert of watchlist ``name`` arising at ``now`` is to be sent."""
         return due_at(self.watchlists[name], now)
@@ -50,4 +54,5 @@ def _passes(watchlist: Watchlist, article: Article) -> bool:
         (not watchlist.sources or article.source in watchlist.sources)
         and (not watchlist.kinds or article.kind in watchlist.kinds)
         and (not watchlist.languages or any(in_language(article.language, lang) for lang in watchlist.languages))
+        and (not watchlist.important_only or article.importance > 0)
     )
