@@ -237,6 +237,12 @@ def search_command(
     as_json: Annotated[
         bool, typer.Option("--json", help='One line per query: {"query": q, "results": [...]}.')
     ] = False,
+    expand: Annotated[
+        bool, typer.Option("--expand/--no-expand", help="A company named in one language also finds its other names.")
+    ] = True,
+    group: Annotated[
+        bool, typer.Option("--group", help="One result per story, with its other articles (JSON: also).")
+    ] = False,
 ) -> None:
     """Full-text search, Chinese-aware: 美联储 加息, "rate cut" -crypto, gold OR 黄金.
 
@@ -271,7 +277,7 @@ def search_command(
             err.print(f"note: {stale} articles are not in the search index yet; run `newsdesk reindex`")
         for text in lines:
             try:
-                hits = search(store, text, limit=limit, where=where)
+                hits = search(store, text, limit=limit, where=where, expand=expand, group=group)
             except QueryError as exc:
                 if queries is None:
                     show_error(exc)

@@ -162,7 +162,17 @@ def test_counts_match_the_hits_and_stop_at_a_limit(store):
 def test_results_carry_a_highlighted_escaped_snippet(store):
     (hit,) = search(store, "通胀")
     assert "<mark>通胀</mark>" in hit.snippet
-    assert set(hit.as_json()) == {"uuid", "link", "title", "source", "published", "score", "snippet"}
+    assert set(hit.as_json()) == {
+        "uuid",
+        "link",
+        "title",
+        "source",
+        "published",
+        "score",
+        "snippet",
+        "story",
+        "language",
+    }
     (hit,) = search(store, "twice")
     assert "<mark>twice</mark>" in hit.snippet
 

@@ -10,7 +10,7 @@ from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
 from newsdesk.web import create_app
-from tests.conftest import record, write_data
+from tests.conftest import noise, record, write_data
 from tests.web.helpers import running
 
 ZH_PFIZER = (
@@ -34,8 +34,26 @@ def _records(*items: tuple[int, tuple[str, str], str, str, str]) -> list[dict]:
     ]
 
 
+def desk(store: Store, folder) -> None:
+    """A day of other news before the tests' reports: a name counts as evidence by how
+    rare it is among what a desk stored that day, and an empty store has no measure."""
+    day = [
+        record(5000 + n, title=f"快讯 {noise(n, 14)}", description=f"<p>{noise(n + 9000, 60)}</p>",
+               source=f"wire_{n % 7}", pub_date=1738584000 + 240 * n)
+        for n in range(360)
+    ]  # fmt: skip
+    import_paths(store, [write_data(folder / "desk" / "day.json", day)], Settings())
+
+
+def _stories(store: Store) -> dict[str, str | None]:
+    """The story of each of the tests' own reports (not the desk's day), by record number."""
+    numbered = ((a.link.rsplit("/", 1)[1], a.cluster) for a in store.iter_articles())
+    return {n: cluster for n, cluster in numbered if int(n) < 5000}
+
+
 def test_a_report_and_its_translation_join_one_story(tmp_path, db_url):
     store = Store(db_url)
+    desk(store, tmp_path)
     data = _records(
         (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
         (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
@@ -43,7 +61,7 @@ def test_a_report_and_its_translation_join_one_story(tmp_path, db_url):
     )
     import_paths(store, [write_data(tmp_path / "data" / "a.json", data[:1])], Settings())
     import_paths(store, [write_data(tmp_path / "data" / "b.json", data[1:])], Settings())
-    stories = {a.link.rsplit("/", 1)[1]: a.cluster for a in store.iter_articles()}
+    stories = _stories(store)
     assert stories["1"] == stories["2"], "the report and its translation are one story"
     assert stories["3"] not in (stories["1"], None), "another event about the same company stays apart"
     # Updated at the source: its keys are replaced, and how often each was named is not counted twice.
@@ -55,40 +73,52 @@ def test_a_report_and_its_translation_join_one_story(tmp_path, db_url):
         rows = conn.execute(sa.text("SELECT count(*) FROM story_keys")).scalar()
         counted = conn.execute(sa.text("SELECT sum(n) FROM story_key_counts")).scalar()
     assert rows and counted == rows
-    assert {a.link.rsplit("/", 1)[1]: a.cluster for a in store.iter_articles()} == stories
+    assert _stories(store) == stories
 
 
 def test_an_article_without_mentions_keeps_a_story_of_its_own(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/n.db")
+    desk(store, tmp_path)
     data = _records(
         (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
         (2, ("Markets today", "<p>Stocks moved.</p>"), "en", "Reuters", "2025-02-04 20:12:00"),
+        (3, EN_PFIZER, "en", "Dow Jones Newswires", "2025-02-04 20:14:00"),
     )
     import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
-    clusters = [a.cluster for a in store.iter_articles()]
-    assert len(set(clusters)) == 2
+    stories = _stories(store)
+    assert stories["1"] == stories["3"] != stories["2"]
 
 
 def test_a_merged_story_id_keeps_resolving(tmp_path, sqlite_url):
     store = Store(sqlite_url)
-    # The English report arrives first with a Chinese copy of its own event in another
-    # story; the Chinese report then links the two stories, and one id is merged away.
+    desk(store, tmp_path)
+    # The Chinese report comes first; the English one starts a story of its own, which
+    # is merged into the Chinese one's when they are linked: its id keeps resolving.
     data = _records(
         (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
         (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
     )
     import_paths(store, [write_data(tmp_path / "data" / "a.json", data[:1])], Settings())
-    first = next(iter(store.iter_articles())).cluster
     import_paths(store, [write_data(tmp_path / "data" / "b.json", data[1:])], Settings())
-    stories = {a.cluster for a in store.iter_articles()}
-    assert len(stories) == 1
-    (story,) = stories
-    english = next(a for a in store.iter_articles() if a.language == "en")
-    old = english.uuid if story == first else first
-    assert store.merged_into(old) == story
+    stories = _stories(store)
+    story = stories["1"]
+    assert story is not None and stories["2"] == story
+    old = next(a.uuid for a in store.iter_articles() if a.link.endswith("/articles/2"))
+    assert old != story and store.merged_into(old) == story
     with running(create_app(store, Settings())) as client:
         answer = client.get(f"/api/stories/{old}").json()
         assert answer["id"] == story and answer["merged_into"] == story
         assert {a["language"][:2] for a in answer["articles"]} == {"zh", "en"}
         assert client.get(f"/api/stories/{story}").json()["merged_into"] is None
         assert client.get("/api/stories/nosuchstory").status_code == 404
+
+
+def test_a_store_without_a_days_news_has_no_measure_of_rarity_and_links_nothing(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/n.db")
+    data = _records(
+        (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
+        (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
+    )
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
+    stories = _stories(store)
+    assert stories["1"] != stories["2"], "with the desk's day of news (see above) they are one story"

@@ -48,7 +48,7 @@ def test_pages_are_served_with_pager_sidebar_and_article_pages(server):
 
 
 def test_the_search_box_works_when_served(server):
-    page = server.get("/search/", params={"q": "测试内容 Fed"})
+    page = server.get("/search/", params={"q": "测试内容 Fed", "all": "1"})  # every article, not one per story
     assert page.status_code == 200 and page.text.count('class="card"') == 20 and "<mark>测试内容</mark>" in page.text
     assert server.get("/search/").status_code == 200
     bad = server.get("/search/", params={"q": "-x"})
@@ -56,16 +56,17 @@ def test_the_search_box_works_when_served(server):
 
 
 def test_search_page_counts_sorts_and_numbers_its_pages(server):
-    first = server.get("/search/", params={"q": "Fed meeting"})
+    every = {"q": "Fed meeting", "all": "1"}  # every article (the default is one per story)
+    first = server.get("/search/", params=every)
     assert "23 条结果 · 23 results" in first.text and first.text.count('class="card"') == 20
-    assert 'href="?q=Fed+meeting&amp;page=2"' in first.text and 'aria-current="page">1<' in first.text
-    second = server.get("/search/", params={"q": "Fed meeting", "page": 2})
+    assert 'href="?q=Fed+meeting&amp;all=1&amp;page=2"' in first.text and 'aria-current="page">1<' in first.text
+    second = server.get("/search/", params={**every, "page": 2})
     assert second.text.count('class="card"') == 3
-    newest = server.get("/search/", params={"q": "Fed meeting", "sort": "date"})
+    newest = server.get("/search/", params={**every, "sort": "date"})
     titles = [line for line in newest.text.splitlines() if "<h2><a" in line]
     assert "Fed meeting 22" in titles[0] and "Fed meeting 3" in titles[-1]  # newest first: 22 … 3
-    assert 'href="?q=Fed+meeting&amp;sort=date&amp;page=2"' in newest.text
-    filtered = server.get("/search/", params={"q": "Fed meeting", "source": "wire_0"})
+    assert 'href="?q=Fed+meeting&amp;sort=date&amp;all=1&amp;page=2"' in newest.text
+    filtered = server.get("/search/", params={**every, "source": "wire_0"})
     assert "12 条结果" in filtered.text  # the even ones of 0..22
     assert server.get("/search/", params={"q": "Fed", "sort": "random"}).status_code == 422
     assert server.get("/search/", params={"q": "Fed", "page": 0}).status_code == 422
@@ -81,9 +82,9 @@ def test_a_search_page_counts_up_to_what_its_pages_can_show(sqlite_url):
         many = [article(n, title=f"黄金 gold {n}", text=f"gold {n}") for n in range(MAX_LIMIT + 5)]
         store.save(many, [], many[0].published)
         with running(create_app(store, PAGED)) as client:
-            page = client.get("/search/", params={"q": "gold"})
+            page = client.get("/search/", params={"q": "gold", "all": "1"})
             assert "1000+ 条结果 · more than 1,000 results" in page.text
-            assert 'href="?q=gold&amp;page=50"' in page.text and "page=51" not in page.text
+            assert 'href="?q=gold&amp;all=1&amp;page=50"' in page.text and "page=51" not in page.text
             assert "1 条结果 · 1 result<" in client.get("/search/", params={"q": "gold 7"}).text
 
 

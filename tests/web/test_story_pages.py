@@ -12,7 +12,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import record, write_data
-from tests.store.test_story_links import EN_PFIZER, ZH_PFIZER
+from tests.store.test_story_links import EN_PFIZER, ZH_PFIZER, desk
 from tests.web.helpers import running
 
 TRADITIONAL = ("輝瑞第四季度營收177.6億美元 勝預期", ZH_PFIZER[1])
@@ -28,6 +28,7 @@ def _import(store: Store, tmp_path, name: str, items: list) -> None:
 
 def test_top_stories_and_a_story_page(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/n.db")
+    desk(store, tmp_path)
     _import(store, tmp_path, "zh", [(1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00")])
     _import(
         store,
@@ -38,14 +39,14 @@ def test_top_stories_and_a_story_page(tmp_path):
             (3, TRADITIONAL, "zh-HK", "hkej", "2025-02-04 20:40:00"),
         ],
     )
-    (story,) = {a.cluster for a in store.iter_articles()}
+    (story,) = {a.cluster for a in store.iter_articles() if int(a.link.rsplit("/", 1)[1]) < 5000}
     # The English report started a story of its own, merged into the Chinese one's.
     old = next(a.uuid for a in store.iter_articles() if a.language == "en")
     assert old != story and store.merged_into(old) == story
     with running(create_app(store, Settings())) as client:
         home = client.get("/").text
         assert 'href="/stories/"' in home, "top stories are one click from the timeline"
-        top = client.get("/stories/").text
+        top = client.get("/stories/", params={"ticker": "PFE"}).text  # the desk's day of other news aside
         assert ZH_PFIZER[0] in top and EN_PFIZER[0] in top and f'href="/stories/{story}/"' in top
         assert "3 outlets" in top and "PFE" in top
         page = client.get(f"/stories/{story}/").text
@@ -57,8 +58,8 @@ def test_top_stories_and_a_story_page(tmp_path):
         assert moved.status_code == 301 and moved.headers["location"] == f"/stories/{story}/"
         assert client.get("/stories/0123456789abcdef0123456789abcdef/").status_code == 404
         assert client.get("/stories/?lang=%25%25").status_code == 400
-        for path in ("/stories/index.xml", "/stories/tags/PFE/atom.xml"):
-            parsed = feedparser.parse(client.get(path).text)
-            assert not parsed.bozo and len(parsed.entries) == 1, path
-            assert parsed.entries[0].link.endswith(f"/stories/{story}/")
+        everything = feedparser.parse(client.get("/stories/index.xml").text)
+        assert not everything.bozo and any(e.link.endswith(f"/stories/{story}/") for e in everything.entries)
+        ticker = feedparser.parse(client.get("/stories/tags/PFE/atom.xml").text)
+        assert not ticker.bozo and [e.link.rsplit("/stories/", 1)[1] for e in ticker.entries] == [f"{story}/"]
         assert feedparser.parse(client.get("/stories/tags/NVDA/index.xml").text).entries == []

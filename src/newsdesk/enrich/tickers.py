@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsdesk.tokens import simplified
 
-__all__ = ["aliases", "describe", "extract", "from_markup", "from_text", "names_of"]
+__all__ = ["aliases", "describe", "extract", "from_markup", "from_text", "names_by_symbol", "names_of"]
 
 MAX_TEXT_CHARS = 200_000  # long analyses name tickers throughout
 _EXCHANGES = (
@@ -251,6 +251,21 @@ def names_of() -> dict[str, tuple[str, str]]:
             symbol, *columns = line.split("\t") + ["", ""]
             found.setdefault(symbol, (columns[0].split(";")[0].strip(), columns[1].split(";")[0].strip()))
     return found
+
+
+@cache
+def names_by_symbol() -> dict[str, tuple[str, ...]]:
+    """Symbol → every name of it in the alias table, English and Chinese."""
+    found: dict[str, list[str]] = {}
+    table = resources.files("newsdesk.enrich").joinpath("data/aliases.tsv").read_text("utf-8")
+    for line in table.splitlines():
+        if line.strip() and not line.startswith("#"):
+            symbol, *columns = line.split("\t")
+            names = found.setdefault(symbol, [])
+            names += [
+                n.strip() for column in columns for n in column.split(";") if n.strip() and n.strip() not in names
+            ]
+    return {symbol: tuple(names) for symbol, names in found.items()}
 
 
 def describe(symbol: str) -> dict[str, str] | None:

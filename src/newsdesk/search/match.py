@@ -61,19 +61,28 @@ def matches(query: Query, document: Document) -> bool:
     )
 
 
+ADDED = 0.8
+
+
 def title_scores(query: Query, titles: Sequence[str]) -> list[float]:
     """A ranking score for each title (its tokens, space-separated, as indexed): the
     weights of the query's groups it holds, a group weighing ``ln(1 + (n - m + 0.5) /
     (m + 0.5))`` when ``m`` of the ``n`` titles hold it (BM25's IDF, counted among
-    these titles: the rarer group counts more)."""
+    these titles: the rarer group counts more). A title holding a group only through a
+    name expansion added (another language's name of a company) gets :data:`ADDED` of
+    its weight: the reader's own words first."""
     padded = [f" {title} " for title in titles]
     scores = [0.0] * len(titles)
     for group in query.groups:
-        needles = [[_needle(phrase) for phrase in item] for item in group]
-        held = [n for n, text in enumerate(padded) if any(all(x in text for x in item) for item in needles)]
+        needles = [([_needle(phrase) for phrase in item], id(item) in query.added) for item in group]
+        held = {}
+        for n, text in enumerate(padded):
+            ways = [added for item, added in needles if all(x in text for x in item)]
+            if ways:
+                held[n] = 1.0 if not all(ways) else ADDED
         weight = math.log(1 + (len(titles) - len(held) + 0.5) / (len(held) + 0.5))
-        for n in held:
-            scores[n] += weight
+        for n, share in held.items():
+            scores[n] += weight * share
     return scores
 
 

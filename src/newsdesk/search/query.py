@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsdesk.errors import QueryError
+from newsdesk.search.expand import alternatives
 from newsdesk.tokens import cjk_query_tokens, query_runs, stem
 
 __all__ = ["MAX_QUERY_CHARS", "Phrase", "Query", "parse"]
@@ -39,6 +40,7 @@ class Query:
     groups: list[list[Item]] = field(default_factory=list)  # AND of (OR of items)
     excluded: list[Item] = field(default_factory=list)
     highlight: set[str] = field(default_factory=set)  # CJK runs and word stems, normalized
+    added: set[int] = field(default_factory=set)  # ids of the items expansion added (other names)
 
     def fts5(self) -> str:
         """The FTS5 MATCH expression."""
@@ -54,12 +56,15 @@ class Query:
         return " & ".join(parts)
 
 
-def parse(text: str) -> Query:
-    """Parse a user's query; :class:`QueryError` when it cannot be searched."""
+def parse(text: str, *, expand: bool = False) -> Query:
+    """Parse a user's query; :class:`QueryError` when it cannot be searched. ``expand``:
+    a word naming a company also searches its names in other languages and its ticker
+    (:mod:`.expand`), as far as the term limit allows."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
     query = Query(text)
     pending_or = False
+    names: list[tuple[list[Item], str]] = []  # (the group of a word naming a company, the word)
     for match in _LEX.finditer(text):
         negated, quoted, bare = match.groups()
         if bare is not None and bare in ("OR", "|"):
@@ -76,9 +81,17 @@ def parse(text: str) -> Query:
             query.groups[-1].append(item)
         else:
             query.groups.append([item])
+        if expand and not negated and bare is not None:
+            names.append((query.groups[-1], bare))
         pending_or = False
     if _weight(query) > MAX_TERMS:
         raise QueryError(f"the query has more than {MAX_TERMS} terms (each OR item counts, a single CJK character 4)")
+    for group, word in names:
+        for name in alternatives(word):
+            other = _item(name, quoted=True, query=query)
+            if other and _weight(query) + _weight(Query("", [[other]])) <= MAX_TERMS:
+                group.append(other)
+                query.added.add(id(other))
     if not query.groups:
         raise QueryError("the query has no words to search for" + (" (only exclusions)" if query.excluded else ""))
     return query

@@ -262,11 +262,12 @@ class Store(WatchlistStore, SiteReads, ListCounts):
             bounded = replace(where, since=max(since, where.since) if where.since else since)
             return list(conn.execute(listing.times_query(bounded)).scalars())
 
-    def cluster_members(self, cluster: str) -> list[Article]:
-        """Articles of one story (cluster), oldest first."""
-        query = articles.select().where(articles.c.cluster == cluster).order_by(articles.c.published)
+    def cluster_members(self, cluster: str, *, bodies: bool = True) -> list[Article]:
+        """Articles of one story (cluster), oldest first (``bodies``: with their texts)."""
+        columns = [c for c in articles.c if bodies or c.name not in _BODIES]
+        query = sa.select(*columns).where(articles.c.cluster == cluster).order_by(articles.c.published)
         with self._connect() as conn:
-            return [_article(row) for row in conn.execute(query).mappings()]
+            return [(_article if bodies else _bodiless)(row) for row in conn.execute(query).mappings()]
 
     def merged_into(self, story: str) -> str | None:
         """The story an old story id was merged into, or None when it was not merged."""

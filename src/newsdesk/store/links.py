@@ -7,19 +7,22 @@ things: the company, the official, the figure, the kind of event
 with the article's publication time and language; an article is compared with the
 articles of *other* languages that share its keys within :data:`WINDOW`:
 
-    score = Σ over shared keys  weight · ln(COMMON / df)⁺  /  (1 + hours apart / HOURS)
+    score = Σ over shared keys  weight · ln(COMMON / df)  /  (1 + hours apart / HOURS)
 
-where ``df`` is how many articles (any language) named the key within the window (read
-from ``story_key_counts``, kept by six hours, not by counting rows) — a key named by more
-than :data:`MAX_DF` ("Trump" in a week of tariffs) is no evidence and its articles are
-not even read — and ``weight`` is :data:`PAIR_WEIGHT` for a company-event pair
-(``x:PFE|EARNINGS``), 1 otherwise. The best candidate scoring :data:`THRESHOLD` or more
-links the two stories: the article's story is merged into the candidate's, its old id
-recorded in ``story_merges`` so that it keeps resolving, and alerts already sent for
-it count for the story it joined. Only a candidate that is its story's first report in
-its language is joined, and no merge leaves :data:`MAX_PER_OUTLET` distinct titles of
-one outlet in a story (see :func:`_merge_all`: both stop unrelated stories chaining).
-The constants were set on dev labels (``benchmarks/data/crosslingual-dev.tsv``; ``benchmarks/crosslingual.py``).
+``df`` is how many articles (any language) named the key within the window, read from
+``story_key_counts`` (kept by six hours), and raised in proportion while the store holds
+fewer than :data:`REFERENCE` articles a window (in a young store every name looks rare);
+a key named more than :data:`MAX_DF` times is no evidence, and its articles are not read.
+``weight`` is :data:`PAIR_WEIGHT` for a company–event pair (``x:PFE|EARNINGS``),
+:data:`FIGURE_WEIGHT` for each of a figure's two keys, 1 for a name. Two reports need
+:data:`MIN_THINGS` things in common, one of them a name (figures alone coincide: a 32 %
+here and a 32 % there). The best candidate scoring :data:`THRESHOLD` or more links the
+two stories: the article's story is merged into the candidate's, its old id recorded in
+``story_merges`` so that it keeps resolving, and alerts already sent for it count for
+the story it joined. Only a candidate that is its story's first report in its language
+is joined, and no merge leaves :data:`MAX_PER_OUTLET` distinct titles of one outlet in a
+story (see :func:`_merge_all`: both stop unrelated stories chaining). The constants were
+set on dev labels (``benchmarks/data/crosslingual-*.tsv``, ``benchmarks/crosslingual.py``).
 
 An article without mentions (no title, no text) or without a language links nothing.
 """
@@ -46,6 +49,9 @@ COMMON = 800  # a key named this often within the window has weight 0
 MAX_DF = 100
 HOURS = 3.0
 PAIR_WEIGHT = 1.5
+FIGURE_WEIGHT = 0.5  # each of a figure's two keys
+REFERENCE = 13_000  # articles a window held where COMMON was set (the dev corpus: 70 sources)
+MIN_THINGS = 2  # distinct things two reports must both name (a pair, a name, a figure)
 THRESHOLD = 5.1
 MAX_PER_OUTLET = 3  # distinct titles of one outlet a merged story may not reach
 MAX_LINKS = 5  # candidates kept per article, best first
@@ -62,13 +68,26 @@ def key_of(mention: str) -> int:
     return int.from_bytes(hashlib.blake2b(mention.encode(), digest_size=7).digest(), "big")
 
 
-def score(shared: dict[str, int], hours_apart: float) -> float:
-    """The evidence of the shared mentions (mention → df) of two articles ``hours_apart``."""
+def score(shared: dict[str, float], hours_apart: float) -> float:
+    """The evidence of the shared mentions (mention → df) of two articles ``hours_apart``:
+    none unless they name one thing alike (a company, an institution, a person, a name);
+    figures alone coincide (a 32 % here and a 32 % there), and a figure's two keys (two
+    and three digits) count as one."""
+    telling = {m: df for m, df in shared.items() if df < min(MAX_DF + 1, COMMON)}
+    names = [m for m in telling if not _is_figure(m)]
+    figures = sum(1 for m in telling if _is_figure(m) and m.partition(":")[0].endswith("2"))  # one key a figure
+    things = len(names) + figures
+    if not names or things < MIN_THINGS:
+        return 0.0
     total = 0.0
-    for mention, df in shared.items():
-        if df <= MAX_DF:
-            total += (PAIR_WEIGHT if mention.startswith("x:") else 1.0) * max(0.0, math.log(COMMON / max(df, 1)))
+    for mention, df in telling.items():
+        weight = PAIR_WEIGHT if mention.startswith("x:") else FIGURE_WEIGHT if _is_figure(mention) else 1.0
+        total += weight * math.log(COMMON / max(df, 1))
     return total / (1 + hours_apart / HOURS)
+
+
+def _is_figure(mention: str) -> bool:
+    return not mention.startswith(("e:", "x:", "l:"))
 
 
 def _primary(tag: str | None) -> str:
@@ -133,19 +152,22 @@ class _Index:
     languages naming it (the candidates), how many stored articles named it in each
     six hours (how common it is), and the batch's own articles naming it."""
 
-    __slots__ = ("batch", "counts", "stored")
+    __slots__ = ("batch", "counts", "scale", "stored")
 
     def __init__(self) -> None:
         self.stored: dict[int, _Timeline] = defaultdict(_Timeline)
         self.counts: dict[int, dict[int, int]] = defaultdict(dict)
         self.batch: dict[int, _Timeline] = {}
+        self.scale = 1.0  # > 1 while the store holds fewer articles a window than REFERENCE
 
-    def named(self, key: int, moment: datetime) -> int:
-        """How many articles named ``key`` within the window of ``moment`` (by six hours)."""
+    def named(self, key: int, moment: datetime) -> float:
+        """How many articles named ``key`` within the window of ``moment`` (by six hours),
+        as many as a store of :data:`REFERENCE` articles a window would have seen: in a
+        young store every key looks rare, and rarity is what counts as evidence."""
         slots = self.counts.get(key, {})
         stored = sum(slots.get(s, 0) for s in range(_slot(moment - WINDOW), _slot(moment + WINDOW) + 1))
         own = self.batch.get(key)
-        return stored + (len(own.around(moment)) if own else 0)
+        return (stored + (len(own.around(moment)) if own else 0)) * self.scale
 
     def around(self, key: int, moment: datetime) -> list[_Row]:
         """The articles naming ``key`` within the window of ``moment``: stored ones of other
@@ -157,7 +179,7 @@ def _best(article: Article, keys: dict[str, int], index: _Index) -> list[tuple[f
     """The candidates of other languages reaching the threshold (score, uuid), best first;
     ``keys``: the article's mentions and their keys."""
     language = _primary(article.language)
-    shared: dict[str, dict[str, int]] = defaultdict(dict)
+    shared: dict[str, dict[str, float]] = defaultdict(dict)
     when: dict[str, datetime] = {}
     for mention, key in keys.items():
         df = index.named(key, article.published)
@@ -184,6 +206,10 @@ def _stored(conn: sa.Connection, batch: list[Article], keyed: dict[str, dict[str
         return index
     low = min(a.published for a in batch) - WINDOW
     high = max(a.published for a in batch) + WINDOW
+    c = articles.c
+    stored = conn.execute(sa.select(sa.func.count()).where(c.published >= low, c.published <= high)).scalar() or 0
+    per_window = stored * (2 * WINDOW) / (high - low)
+    index.scale = max(1.0, REFERENCE / max(per_window, 1.0))
     counts = story_key_counts.c
     wanted = sorted({key for keys in keyed.values() for key in keys.values()})
     slots = counts.slot.between(_slot(low), _slot(high))

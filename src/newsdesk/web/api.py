@@ -56,17 +56,26 @@ def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaita
         limit: Annotated[int, Query(ge=1, le=100)] = 10,
         offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
         sort: Literal["relevance", "date"] = "relevance",
+        expand: Annotated[
+            bool, Query(description="A company named in one language also finds its other names (英伟达: Nvidia, NVDA)")
+        ] = True,
+        group: Annotated[
+            bool,
+            Query(description="One result per story, its other articles in `also`; limit and offset count stories"),
+        ] = False,
     ) -> Response:
 
         def make() -> bytes:
             try:
-                hits = search(store, q, limit=limit, where=where, newest=sort == "date", offset=offset)
+                hits = search(
+                    store, q, limit=limit, where=where, newest=sort == "date", offset=offset, expand=expand, group=group
+                )
             except QueryError as exc:
                 raise HTTPException(400, exc.message) from None
             return _json({"query": q, "results": [hit.as_json() for hit in hits]})
 
         # A cached answer is sent from the event loop; only a search goes to a thread.
-        key = f"search:{q}|{where}|{limit}|{offset}|{sort}"
+        key = f"search:{q}|{where}|{limit}|{offset}|{sort}|{expand}|{group}"
         body = await cached(key, make)
         return Response(body, media_type="application/json")
 

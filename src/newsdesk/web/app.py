@@ -223,14 +223,17 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         q: Annotated[str, Query(max_length=1000)] = "",
         sort: Literal["relevance", "date"] = "relevance",
         page: Annotated[int, Query(ge=1, le=MAX_LIMIT // SEARCH_PAGE)] = 1,
+        every: Annotated[Literal["", "1"], Query(alias="all")] = "",
+        expand: Literal["", "0"] = "",
     ) -> HTMLResponse:
         chosen = filters.from_request(request, settings.tz)
         found: dict[str, Any] = {"hits": [], "error": None, "total": 0}
+        grouped, expanded = not every, not expand
         if q.strip():
             try:
                 # counted up to one past what the pages can show: a common word at
                 # a million articles has 100,000 matches, and "1000+" says enough
-                found["total"] = count(store, q, where=chosen.where, limit=MAX_LIMIT + 1)
+                found["total"] = count(store, q, where=chosen.where, limit=MAX_LIMIT + 1, expand=expanded)
                 found["hits"] = search(
                     store,
                     q,
@@ -238,11 +241,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                     where=chosen.where,
                     newest=sort == "date",
                     offset=(page - 1) * SEARCH_PAGE,
+                    expand=expanded,
+                    group=grouped,
                 )
             except QueryError as exc:
                 found["error"] = exc.message
         last = max(1, -(-min(found["total"], MAX_LIMIT) // SEARCH_PAGE))
-        carry = urlencode({"q": q, **chosen.values, **({"sort": sort} if sort != "relevance" else {})})
+        if grouped:  # pages of stories: how many there are is known only as far as read
+            last = min(last, page + 1 if len(found["hits"]) == SEARCH_PAGE else page)
+        carry = _search_query(q, chosen.values, sort, grouped=grouped, expanded=expanded)
         html = env.get_template("search.html").render(
             context(),
             query=q,
@@ -254,6 +261,12 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
             shown=MAX_LIMIT,
             pages=numbered(page, last),
             number=page,
+            grouped=grouped,
+            expanded=expanded,
+            toggles={
+                "all": _search_query(q, chosen.values, sort, grouped=not grouped, expanded=expanded),
+                "expand": _search_query(q, chosen.values, sort, grouped=grouped, expanded=not expanded),
+            },
         )
         return HTMLResponse(html, status_code=400 if found["error"] else 200)
 
@@ -304,6 +317,12 @@ def _stream_url(where: ArticleFilter) -> str:
     if where.importance:
         query["important"] = str(where.importance)
     return "/api/stream" + ("?" + urlencode(query) if query else "")
+
+
+def _search_query(q: str, values: dict[str, str], sort: str, *, grouped: bool, expanded: bool) -> str:
+    """A search page's query string: its words, filters, order and modes (defaults left out)."""
+    modes = {**({"sort": sort} if sort != "relevance" else {}), **({} if grouped else {"all": "1"})}
+    return urlencode({"q": q, **values, **modes, **({} if expanded else {"expand": "0"})})
 
 
 def _health_summary(store: Store) -> dict[str, int]:
