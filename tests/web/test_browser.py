@@ -19,7 +19,7 @@ from newsdesk.pipeline import import_paths
 from newsdesk.publish.site import build_site
 from newsdesk.store import Store
 from newsdesk.web import create_app
-from tests.conftest import ROOT, record, wait_for, write_data
+from tests.conftest import ROOT, noise, record, wait_for, write_data
 from tests.web.helpers import PAGED
 
 pytestmark = pytest.mark.slow
@@ -217,6 +217,30 @@ def test_live_banner_inserts_an_article_imported_while_the_page_is_open(browser,
     page.wait_for_selector(".entries > article:first-child:has-text('盘后大涨')", timeout=10_000)
     assert page.locator(".live").is_hidden()
     _finish(page, errors, "live-banner.png")
+
+
+def test_top_stories_mark_new_outlets_and_count_new_stories_while_open(browser, sites):
+    now = int(time.time())
+    title = "实时头条测试：央行宣布下调存款准备金率0.5个百分点"
+    body = f"<p>{noise(901)}</p>"
+    first = record(901, title=title, description=body, image="", source="wire_live_a", pub_date=now - 120)
+    write_data(sites["folder"] / "story1" / "wire" / "news.json", [first])
+    import_paths(sites["store"], [sites["folder"] / "story1"], Settings())
+    page, errors = _page(browser)
+    page.goto(sites["served"] + "stories/")
+    page.wait_for_selector(".live[data-ready]", state="attached")
+    story = page.locator(".story", has_text="实时头条测试").first
+    assert story.locator(".grew").is_hidden()
+    again = record(902, title=title, description=body, image="", source="wire_live_b", pub_date=now - 60)
+    other = record(903, title="另一条新闻：港股收市恒指升1.2%报20500点", description=f"<p>{noise(903)}</p>",
+                   image="", source="wire_live_c", pub_date=now)  # fmt: skip
+    write_data(sites["folder"] / "story2" / "wire" / "news.json", [again, other])
+    import_paths(sites["store"], [sites["folder"] / "story2"], Settings())
+    page.wait_for_selector(".story .grew:not([hidden])", timeout=15_000)
+    assert story.locator(".grew").inner_text() == "+1 outlet"
+    page.wait_for_selector(".live:not([hidden]) button", timeout=15_000)
+    assert "1 new story" in page.inner_text(".live button")
+    _finish(page, errors, "top-stories-live.png")
 
 
 def test_flashes_are_a_timeline_and_articles_are_cards(browser, sites):

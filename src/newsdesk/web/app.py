@@ -45,6 +45,7 @@ from newsdesk.web.figures import SiteFigures
 from newsdesk.web.guards import Guards
 from newsdesk.web.headers import SecurityHeaders
 from newsdesk.web.paging import list_moved, list_route, numbered, page_moved, page_number
+from newsdesk.web.stream import stream_url
 from newsdesk.web.timing import RequestTiming
 
 __all__ = ["create_app"]
@@ -148,7 +149,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                 first_run=first_run,
                 filters=chosen,
                 total=found,
-                stream=_stream_url(where) if number == 0 else None,
+                stream=stream_url(where) if number == 0 else None,
                 ticker=ticker_header(own.tag) if own.tag and number == 0 else None,
             )
 
@@ -308,15 +309,6 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         raise HTTPException(404)
 
     return app
-
-
-def _stream_url(where: ArticleFilter) -> str:
-    """``/api/stream`` with a list's filters, for its live banner."""
-    values = {f: getattr(where, f) for f in ("source", "lang", "ticker", "tag", "since", "until") if getattr(where, f)}
-    query = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
-    if where.importance:
-        query["important"] = str(where.importance)
-    return "/api/stream" + ("?" + urlencode(query) if query else "")
 
 
 def _search_query(q: str, values: dict[str, str], sort: str, *, grouped: bool, expanded: bool) -> str:

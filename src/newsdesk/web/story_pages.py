@@ -30,6 +30,7 @@ from newsdesk.tokens import normalize
 from newsdesk.web import filters
 from newsdesk.web.feeds import FORMATS, site_url
 from newsdesk.web.stories import MAX_ID, top
+from newsdesk.web.stream import stream_url
 
 __all__ = ["router"]
 
@@ -118,6 +119,7 @@ def router(
             filters=chosen,
             feed="stories/",
             window=settings.stories_window_hours,
+            stream=stream_url(chosen.where),
         )
         return HTMLResponse(html)
 

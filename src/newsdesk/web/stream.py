@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -31,7 +32,7 @@ from newsdesk.store import Store
 from newsdesk.web.filters import ApiFilter
 from newsdesk.web.problems import responses
 
-__all__ = ["Hub", "router"]
+__all__ = ["Hub", "router", "stream_url"]
 
 POLL = 0.5
 OVERLAP = timedelta(seconds=3)
@@ -218,3 +219,12 @@ async def _events(
                 yield chunk
     finally:
         hub.close(queue)
+
+
+def stream_url(where: ArticleFilter) -> str:
+    """``/api/stream`` with a list's filters, for its live banner."""
+    values = {f: getattr(where, f) for f in ("source", "lang", "ticker", "tag", "since", "until") if getattr(where, f)}
+    query = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
+    if where.importance:
+        query["important"] = str(where.importance)
+    return "/api/stream" + ("?" + urlencode(query) if query else "")
