@@ -16,8 +16,7 @@ from datetime import UTC, datetime, timedelta
 from newsdesk.config import Settings
 from newsdesk.models import Article
 from newsdesk.store import Store
-from newsdesk.stories import rank, summarize
-from newsdesk.web.stories import weights
+from newsdesk.stories import rank, summarize, weights
 
 
 def main() -> None:

@@ -70,6 +70,22 @@ def db_url(request, tmp_path):
 
 
 @pytest.fixture
+def open_store():
+    """``open_store(url)``: a Store closed when the test ends (its checkpoint thread too)."""
+    from newsdesk.store import Store
+
+    made: list[Store] = []
+
+    def open_one(url: str) -> Store:
+        made.append(Store(url))
+        return made[-1]
+
+    yield open_one
+    for store in made:
+        store.close()
+
+
+@pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 

@@ -22,9 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from newsdesk.config import Settings
 from newsdesk.models import Article
 
-__all__ = ["Story", "Weights", "rank", "reported_at", "summarize"]
+__all__ = ["Story", "Weights", "rank", "ranked", "reported_at", "summarize", "weights"]
 
 _FLASH = 2  # the seed system's item kind of a flash line
 _SUBSTANTIVE = {"zh": 8, "ja": 8, "ko": 8}  # characters a headline needs to be more than a stub (else 20)
@@ -126,3 +127,26 @@ def rank(stories: Iterable[Story], members: dict[str, list[Article]], now: datet
         story.score = round(base * 0.5 ** (age / max(weights.half_life_hours, 0.01)), 4)
         ranked.append(story)
     return sorted(ranked, key=lambda s: (-s.score, -s.last_update.timestamp(), s.id))
+
+
+def weights(settings: Settings) -> Weights:
+    """The ranking's parameters from the ``stories.*`` settings."""
+    return Weights(
+        outlets=settings.stories_weight_outlets,
+        languages=settings.stories_weight_languages,
+        velocity=settings.stories_weight_velocity,
+        importance=settings.stories_weight_importance,
+        half_life_hours=settings.stories_half_life_hours,
+    )
+
+
+def ranked(
+    window: Iterable[Article], now: datetime, settings: Settings
+) -> tuple[list[Story], dict[str, list[Article]]]:
+    """The stories of ``window`` (the articles first seen within the window), ranked, with
+    the articles of each."""
+    members: dict[str, list[Article]] = {}
+    for article in window:
+        members.setdefault(article.cluster or article.uuid, []).append(article)
+    made = [s for key, group in members.items() if (s := summarize(key, group)) is not None]
+    return rank(made, members, now, weights(settings)), members

@@ -51,8 +51,8 @@ def _stories(store: Store) -> dict[str, str | None]:
     return {n: cluster for n, cluster in numbered if int(n) < 5000}
 
 
-def test_a_report_and_its_translation_join_one_story(tmp_path, db_url):
-    store = Store(db_url)
+def test_a_report_and_its_translation_join_one_story(tmp_path, db_url, open_store):
+    store = open_store(db_url)
     desk(store, tmp_path)
     data = _records(
         (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
@@ -76,8 +76,8 @@ def test_a_report_and_its_translation_join_one_story(tmp_path, db_url):
     assert _stories(store) == stories
 
 
-def test_an_article_without_mentions_keeps_a_story_of_its_own(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/n.db")
+def test_an_article_without_mentions_keeps_a_story_of_its_own(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
     desk(store, tmp_path)
     data = _records(
         (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
@@ -89,8 +89,8 @@ def test_an_article_without_mentions_keeps_a_story_of_its_own(tmp_path):
     assert stories["1"] == stories["3"] != stories["2"]
 
 
-def test_a_merged_story_id_keeps_resolving(tmp_path, sqlite_url):
-    store = Store(sqlite_url)
+def test_a_merged_story_id_keeps_resolving(tmp_path, sqlite_url, open_store):
+    store = open_store(sqlite_url)
     desk(store, tmp_path)
     # The Chinese report comes first; the English one starts a story of its own, which
     # is merged into the Chinese one's when they are linked: its id keeps resolving.
@@ -113,8 +113,8 @@ def test_a_merged_story_id_keeps_resolving(tmp_path, sqlite_url):
         assert client.get("/api/stories/nosuchstory").status_code == 404
 
 
-def test_a_store_without_a_days_news_has_no_measure_of_rarity_and_links_nothing(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/n.db")
+def test_a_store_without_a_days_news_has_no_measure_of_rarity_and_links_nothing(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
     data = _records(
         (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
         (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),

@@ -26,8 +26,8 @@ def _import(store: Store, tmp_path, name: str, items: list) -> None:
     import_paths(store, [write_data(tmp_path / "data" / f"{name}.json", records)], Settings())
 
 
-def test_top_stories_and_a_story_page(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/n.db")
+def test_top_stories_and_a_story_page(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
     desk(store, tmp_path)
     _import(store, tmp_path, "zh", [(1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00")])
     _import(

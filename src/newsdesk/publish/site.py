@@ -27,7 +27,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,6 +42,7 @@ from newsdesk.publish.lists import FEED_ITEMS, Lists, ListSpec, Reader, list_pag
 from newsdesk.publish.output import BuildReport, Output, digest
 from newsdesk.publish.search_files import BLOCK as SEARCH_BLOCK
 from newsdesk.publish.search_files import plan_search_index
+from newsdesk.publish.stories import build_stories
 from newsdesk.publish.templating import environment, site_key, slugify
 from newsdesk.sources.catalog import display_names
 
@@ -86,6 +87,7 @@ class Articles(Reader, Protocol):
     def changed_since(self, mark: str, limit: int) -> list[Article] | None: ...
     def all_uuids(self) -> Iterable[str]: ...
     def arrivals(self, uuids: list[str]) -> list[Article]: ...
+    def seen_since(self, since: datetime) -> list[Article]: ...
 
 
 @dataclass
@@ -167,6 +169,7 @@ class _Build:
         self._lists(lists, plan)
         self._home(lists, context, recent)
         self._watchlists(lists, watchlists)
+        build_stories(self.store, self.env, self.out, context, self.settings, datetime.now(UTC))
         self._fixed(context, recent[:RECENT], tag_list)
         if plan.lists is None or ("all", "") in plan.lists:
             oldest = None if plan.lists is None else plan.lists[("all", "")]

@@ -11,28 +11,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
+from newsdesk import stories
 from newsdesk.config import Settings
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.store import Store
-from newsdesk.stories import Story, Weights, rank, summarize
+from newsdesk.stories import Story, summarize
 from newsdesk.web import cursors
 from newsdesk.web.api import summary
 from newsdesk.web.filters import ApiFilter
 from newsdesk.web.problems import responses
 
-__all__ = ["ranked", "router", "story_json", "top", "weights"]
+__all__ = ["ranked", "router", "story_json", "top"]
 
 MAX_ID = 64
-
-
-def weights(settings: Settings) -> Weights:
-    return Weights(
-        outlets=settings.stories_weight_outlets,
-        languages=settings.stories_weight_languages,
-        velocity=settings.stories_weight_velocity,
-        importance=settings.stories_weight_importance,
-        half_life_hours=settings.stories_half_life_hours,
-    )
 
 
 def router(store: Store, settings: Settings, cached: Callable[[str, Any], Awaitable[Any]]) -> APIRouter:
@@ -83,11 +74,7 @@ Ranked = tuple[list[Story], dict[str, list[Article]]]
 def ranked(store: Store, settings: Settings) -> Ranked:
     """The stories first seen within the window, ranked, with their articles."""
     now = datetime.now(UTC)
-    members: dict[str, list[Article]] = {}
-    for article in store.seen_since(now - timedelta(hours=settings.stories_window_hours)):
-        members.setdefault(article.cluster or article.uuid, []).append(article)
-    made = [s for key, group in members.items() if (s := summarize(key, group)) is not None]
-    return rank(made, members, now, weights(settings)), members
+    return stories.ranked(store.seen_since(now - timedelta(hours=settings.stories_window_hours)), now, settings)
 
 
 async def top(

@@ -4,98 +4,32 @@
 filters, each with its headline in every language it was reported in, its outlets, who
 reported it first and its tickers; ``/stories/index.xml``, ``atom.xml`` and ``feed.json``
 are the same list as feeds, and ``/stories/tags/<ticker>/…`` those of one ticker.
-``/stories/<id>/`` puts every article of a story on one time line, copies of one headline
-(a Simplified and a Traditional edition, one wire carried twice) folded into one line
-with their outlets; an id merged into another story redirects there.
+``/stories/<id>/`` puts every article of a story on one time line (see
+:mod:`newsdesk.publish.stories`, which the static build uses too); an id merged into
+another story redirects there.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsdesk.config import Settings
-from newsdesk.models import Article, ArticleFilter
+from newsdesk.models import ArticleFilter
 from newsdesk.publish import feeds
-from newsdesk.publish.entry import Entry
-from newsdesk.publish.site import FEED_ITEMS, entry
+from newsdesk.publish.site import FEED_ITEMS
+from newsdesk.publish.stories import PAGE, lines_of, story_entry
 from newsdesk.store import Store
-from newsdesk.stories import Story, summarize
-from newsdesk.tokens import normalize
+from newsdesk.stories import summarize
 from newsdesk.web import filters
 from newsdesk.web.feeds import FORMATS, site_url
 from newsdesk.web.stories import MAX_ID, top
 from newsdesk.web.stream import stream_url
 
 __all__ = ["router"]
-
-PAGE = 50  # stories on the top-stories page
-_STORY_ID = re.compile(r"[0-9a-f]{32}")
-_FOLD = re.compile(r"[\W_]+")
-
-
-@dataclass(slots=True, frozen=True)
-class StoryEntry(Entry):
-    """A story as a feed item: it links to the story's page."""
-
-    @property
-    def path(self) -> str:
-        return f"stories/{self.uuid}/"
-
-
-@dataclass(slots=True)
-class Line:
-    """One headline of a story's time line, with every outlet that carried it."""
-
-    entry: Entry
-    language: str
-    sources: list[str]
-    copies: int
-
-
-def lines_of(members: list[Article], order: list[str]) -> list[Line]:
-    """The articles of a story in ``order`` (uuids), copies of one headline folded: the
-    same title once in Simplified script, case and punctuation folded."""
-    by_uuid = {a.uuid: a for a in members}
-    found: dict[str, Line] = {}
-    for uuid in order:
-        article = by_uuid[uuid]
-        key = _FOLD.sub("", normalize(article.title)) or uuid
-        line = found.get(key)
-        if line is None:
-            language = (article.language or "").split("-")[0]
-            found[key] = Line(entry(article), language, [article.source], 1)
-        else:
-            line.copies += 1
-            if article.source not in line.sources:
-                line.sources.append(article.source)
-    return list(found.values())
-
-
-def story_entry(story: Story, members: list[Article]) -> StoryEntry:
-    """A story as a feed item: its headlines, who carried it, its last update."""
-    first = next(a for a in members if a.uuid == story.uuids[0])
-    outlets = ", ".join(story.outlets[:8]) + (" …" if len(story.outlets) > 8 else "")
-    lead = f" (+{round(story.lead_minutes)} min)" if story.lead_minutes else ""
-    return StoryEntry(
-        uuid=story.id if _STORY_ID.fullmatch(story.id) else first.uuid,
-        title=" / ".join(story.headlines[lang] for lang in story.languages),
-        link=first.link,
-        source=story.first_reported_by,
-        language=story.languages[0] if story.languages else "",
-        published=story.last_update,
-        summary=f"{len(story.outlets)} outlets: {outlets}. First reported by {story.first_reported_by}{lead}.",
-        image="",
-        tags=tuple(story.tickers),
-        cluster=story.id,
-        version=f"{story.articles}:{story.last_update.isoformat()}",
-        importance=story.importance,
-    )
 
 
 def router(
