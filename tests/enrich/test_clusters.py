@@ -66,3 +66,30 @@ def test_a_sources_templated_items_stay_apart_and_its_updates_join(db_url, tmp_p
         clusters = {n: store.get(link_uuid(r["link"])).cluster for n, r in enumerate(notes + report)}
     assert len({clusters[n] for n in range(len(notes))}) == len(notes)  # every note a story of its own
     assert clusters[6] == clusters[7] == clusters[8]  # the report, its update, its edited title
+
+
+def test_a_templates_items_stay_apart_when_another_outlet_carries_each(sqlite_url, tmp_path):
+    """An outlet's roundup at 11 AM and at 1 PM, both republished by a second outlet: the
+    second outlet's copies must not chain the first outlet's two items into one story."""
+    from newsdesk.config import Settings
+    from newsdesk.pipeline import import_paths
+    from newsdesk.sources.records import link_uuid
+    from newsdesk.store import Store
+    from tests.conftest import record, write_data
+
+    body = "<p>" + " ".join(f"Item {k}: markets moved on tariff news and earnings today." for k in range(14)) + "</p>"
+    items = []
+    for n, hour in enumerate(("11 AM", "1 PM")):
+        title = f"News Highlights: Top Global Markets News of the Day - Tuesday at {hour} ET"
+        text = body.replace("Item 13", f"Item thirteen at {hour}")
+        at = 1738600000 + 7200 * n
+        items += [
+            record(2 * n, source="dowjones", language="en", title=title, description=text, pub_date=at),
+            record(2 * n + 1, source="mirror", language="en", title=title, description=text, pub_date=at + 60),
+        ]
+    write_data(tmp_path / "data" / "wire" / "news.json", items)
+    with Store(sqlite_url) as store:
+        import_paths(store, [tmp_path / "data"], Settings())
+        clusters = [store.get(link_uuid(r["link"])).cluster for r in items]
+    assert clusters[0] == clusters[1] and clusters[2] == clusters[3]  # each item with its copy
+    assert clusters[0] != clusters[2]  # the two items apart

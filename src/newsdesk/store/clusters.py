@@ -19,7 +19,9 @@ similar bodies join only when one title retells the other (:func:`retells`: the 
 words in order in the longer, as an update's or a flash's prefixed title), or when the
 bodies are near copies and the titles differ by an edit of words, not of numbers
 (:func:`edited`: "History says" / "History shows") — the titles are where templated
-items differ.
+items differ. Nor does an item join a cluster, through another outlet's copy, that holds
+another item of its own outlet's template (a roundup at 11 AM and at 1 PM, both carried
+by a second outlet, are two items).
 
 An article with no duplicate starts its own cluster, named by its uuid. One indexed
 lookup per batch: the cost of clustering does not grow with the size of the store.
@@ -120,6 +122,7 @@ def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
     nearest = {uuid: _nearest(ks, stored) for uuid, ks in keys.items()}
     named = {uuid: stored.get(key, [])[:MAX_CANDIDATES] for uuid, key in titles.items()}
     known = _known(conn, {u for us in [*nearest.values(), *named.values()] for u in us})
+    outlets = _outlet_titles(conn, {k.cluster for k in known.values()})
     seen: dict[int, list[str]] = {}
     for article in batch:
         article.cluster = article.uuid
@@ -132,16 +135,50 @@ def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
                 score = similarity(article.minhash, peer.minhash or b"")
                 if peer.source == article.source and not _same_report(peer.title, article.title, score):
                     continue  # a template's next item, not the same report
+                if peer.source != article.source and _other_report_there(article, outlets.get(peer.cluster, {})):
+                    continue  # reached through another outlet's copy of a different item of its own
                 if score >= best_score:
                     best, best_score = other, score
         if best is None and article.uuid in titles:
             best = _same_title(article, [*named[article.uuid], *seen.get(titles[article.uuid], [])], known)
+            if best and _other_report_there(article, outlets.get(known[best].cluster, {})):
+                best = None
         if best:
             article.cluster = known[best].cluster
+        outlets.setdefault(article.cluster, {}).setdefault(article.source, set()).add(article.title)
         for key in [*keys.get(article.uuid, []), *([titles[article.uuid]] if article.uuid in titles else [])]:
             seen.setdefault(key, []).append(article.uuid)
         known[article.uuid] = _Known(article.minhash, article.cluster, article.source, article.published, article.title)
     _replace(conn, batch, keys, titles)
+
+
+def _other_report_there(article: Article, titles: dict[str, set[str]]) -> bool:
+    """Whether a cluster (its titles by outlet) holds another item of ``article``'s own
+    template — a title of its outlet that differs from the article's in figures only
+    ("… at 11 AM" / "… at 1 PM") — so that joining it through a copy another outlet
+    carried would lump the outlet's distinct items together."""
+    return any(_next_item(title, article.title) for title in titles.get(article.source, ()))
+
+
+def _next_item(a: str, b: str) -> bool:
+    """Whether two titles are one template's two items: four in five of the shorter's
+    units in order in the longer, and a number among the units they differ in."""
+    short, long = sorted((_units(a), _units(b)), key=len)
+    if not short or short == long:
+        return False
+    common = _common_run(short, long)
+    differing = (set(short) ^ set(long)) - set(common)
+    return len(common) * 5 >= len(short) * 4 and any(any(ch.isdigit() for ch in u) for u in differing)
+
+
+def _outlet_titles(conn: sa.Connection, clusters: set[str]) -> dict[str, dict[str, set[str]]]:
+    """The titles of each of ``clusters``' stored articles, by outlet."""
+    found: dict[str, dict[str, set[str]]] = {}
+    c = articles.c
+    for where in bulk.matching(conn, c.cluster, sorted(clusters)):
+        for cluster, source, title in conn.execute(sa.select(c.cluster, c.source, c.title).where(where)):
+            found.setdefault(cluster, {}).setdefault(source, set()).add(title)
+    return found
 
 
 class _Known:
