@@ -65,3 +65,12 @@ def test_search_groups_by_story_and_expands_names(tmp_path):
     assert len(grouped_cli["results"]) == 1 and grouped_cli["results"][0]["also"]
     plain = json.loads(newsdesk("search", "Pfizer", "--no-expand", "--json", db=db).stdout)
     assert [r["language"][:2] for r in plain["results"]] == ["en"]
+
+
+def test_the_readers_own_words_rank_above_the_names_added_for_them():
+    from newsdesk.search.match import title_scores
+
+    query = parse("英伟达 财报", expand=True)
+    own, added = title_scores(query, ["英伟 伟达 财报 发布", "nvidia 财报 发布"])
+    assert own > added > 0
+    assert len(set(title_scores(parse("英伟达 财报"), ["英伟 伟达 财报", "nvidia 财报"]))) == 2  # unexpanded: one match

@@ -73,8 +73,9 @@ def title_scores(query: Query, titles: Sequence[str]) -> list[float]:
     its weight: the reader's own words first."""
     padded = [f" {title} " for title in titles]
     scores = [0.0] * len(titles)
-    for group in query.groups:
-        needles = [([_needle(phrase) for phrase in item], id(item) in query.added) for item in group]
+    for number, group in enumerate(query.groups):
+        own = query.own[number] if number < len(query.own) else len(group)
+        needles = [([_needle(phrase) for phrase in item], n >= own) for n, item in enumerate(group)]
         held = {}
         for n, text in enumerate(padded):
             ways = [added for item, added in needles if all(x in text for x in item)]

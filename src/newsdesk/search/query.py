@@ -40,7 +40,7 @@ class Query:
     groups: list[list[Item]] = field(default_factory=list)  # AND of (OR of items)
     excluded: list[Item] = field(default_factory=list)
     highlight: set[str] = field(default_factory=set)  # CJK runs and word stems, normalized
-    added: set[int] = field(default_factory=set)  # ids of the items expansion added (other names)
+    own: list[int] = field(default_factory=list)  # items of each group the reader wrote (the rest: other names)
 
     def fts5(self) -> str:
         """The FTS5 MATCH expression."""
@@ -64,7 +64,7 @@ def parse(text: str, *, expand: bool = False) -> Query:
         raise QueryError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
     query = Query(text)
     pending_or = False
-    names: list[tuple[list[Item], str]] = []  # (the group of a word naming a company, the word)
+    names: list[tuple[list[Item], str]] = []  # (the group of a word that may name a company, the word)
     for match in _LEX.finditer(text):
         negated, quoted, bare = match.groups()
         if bare is not None and bare in ("OR", "|"):
@@ -86,12 +86,12 @@ def parse(text: str, *, expand: bool = False) -> Query:
         pending_or = False
     if _weight(query) > MAX_TERMS:
         raise QueryError(f"the query has more than {MAX_TERMS} terms (each OR item counts, a single CJK character 4)")
+    query.own = [len(group) for group in query.groups]
     for group, word in names:
         for name in alternatives(word):
             other = _item(name, quoted=True, query=query)
             if other and _weight(query) + _weight(Query("", [[other]])) <= MAX_TERMS:
                 group.append(other)
-                query.added.add(id(other))
     if not query.groups:
         raise QueryError("the query has no words to search for" + (" (only exclusions)" if query.excluded else ""))
     return query
