@@ -24,7 +24,13 @@ def test_every_setting_has_a_default_a_help_and_a_file_key(tmp_path):
         value = f'"{s.default}x"' if isinstance(s.default, str) else s.default + 1
         tables.setdefault(s.section, []).append(f"{s.key} = {value}\n")
     text = "".join(f"[{section}]\n" + "".join(lines) for section, lines in tables.items())
-    (tmp_path / "all.toml").write_text(text.replace('timezone = "Asia/Shanghaix"', 'timezone = "UTC"'))
+    for wrong, valid in (
+        ('timezone = "Asia/Shanghaix"', 'timezone = "UTC"'),
+        ('"08:00x"', '"07:30"'),
+        ('"16:00x"', '"15:00"'),
+    ):
+        text = text.replace(wrong, valid)
+    (tmp_path / "all.toml").write_text(text)
     loaded = load_settings(tmp_path / "all.toml")
     changed = [s.name for s in SETTINGS if getattr(loaded, s.name) != getattr(Settings(), s.name)]
     assert changed == [s.name for s in SETTINGS]  # every key of the table reaches its field
@@ -52,4 +58,10 @@ def test_a_batch_or_a_page_holds_something(tmp_path, key):
     section, name = key.split(".")
     (tmp_path / "s.toml").write_text(f"[{section}]\n{name} = 0\n")
     with pytest.raises(ConfigError, match=rf"{key} must be at least 1"):
+        load_settings(tmp_path / "s.toml")
+
+
+def test_brief_times_are_clock_times(tmp_path):
+    (tmp_path / "s.toml").write_text('[briefs]\nmorning = "8am"\n')
+    with pytest.raises(ConfigError, match="briefs.morning must be a time"):
         load_settings(tmp_path / "s.toml")

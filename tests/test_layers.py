@@ -12,7 +12,7 @@ SHARED = {
     "stories", "tokens", "urls",
 }  # fmt: skip
 ORDER = ["sources", "fetch", "extract", "clean", "enrich", "store", "search", "watch", "publish", "pipeline", "web"]
-SHELLS = {"cli", "cli_common", "cli_search", "cli_sources", "cli_watch", "__main__"}  # may import anything
+SHELLS = {"cli", "__main__"}  # may import anything
 
 
 def _module(path: Path) -> str:

@@ -1,3 +1,3 @@
-from newsdesk.cli import main
+from newsdesk.cli.main import main
 
 main()

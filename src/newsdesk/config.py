@@ -21,6 +21,7 @@ environment variables of the table are read here, once, by :func:`load_settings`
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -101,6 +102,9 @@ class Settings:
     stories_weight_importance: float = _setting(
         2.0, "Rank score per level of a story's importance (1 important, 2 top)."
     )
+    briefs_morning: str = _setting("08:00", "The morning brief's time (HH:MM, site zone): stories since the close.")
+    briefs_close: str = _setting("16:00", "The close brief's time (HH:MM, site zone): stories since the morning.")
+    briefs_stories: int = _setting(10, "Stories in a brief.")
     sources_folder: str = _setting("", "A folder of source YAML files added to the built-in catalog.")
     fetch_concurrency: int = _setting(16, "Requests in flight, all sources together.")
     fetch_per_host: int = _setting(2, "Requests in flight to one host.")
@@ -220,7 +224,10 @@ def _from_file(path: Path) -> Settings:
     for name in ("site_per_page", "import_batch_size", "import_batch_chars"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"{name.replace('_', '.', 1)} must be at least 1", where=str(path))
-    for name in ("web_streams", "web_streams_per_client", "web_cache_bytes"):
+    for name in ("briefs_morning", "briefs_close"):
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", getattr(settings, name)):
+            raise ConfigError(f"{name.replace('_', '.', 1)} must be a time, HH:MM", where=str(path))
+    for name in ("web_streams", "web_streams_per_client", "web_cache_bytes", "briefs_stories"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"{name.replace('_', '.', 1)} must be at least 1", where=str(path))
     for name in ("import_workers", "output_workers", "output_search_articles", "output_tag_min"):

@@ -194,6 +194,7 @@ class Watchlist:
     outlets: int = 3  # breaking: a matching story alerts once this many outlets carry it within ``minutes``
     minutes: int = 30
     important_only: bool = False  # only items their source marked important
+    brief: tuple[str, ...] = ()  # "morning", "close": the day's briefs of its stories, sent at their times
 
     def as_json(self) -> dict[str, object]:
         """The definition, with notification URLs masked (they hold tokens)."""
@@ -216,6 +217,7 @@ class Watchlist:
             "outlets": self.outlets,
             "minutes": self.minutes,
             "important_only": self.important_only,
+            "brief": list(self.brief),
             "origin": self.origin,
         }
 

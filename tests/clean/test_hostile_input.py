@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsdesk import markup
 from newsdesk.clean import sanitize
-from newsdesk.cli_common import safe
+from newsdesk.cli.common import safe
 from newsdesk.config import Settings
 from newsdesk.errors import CleanError
 from newsdesk.models import SourceHealth

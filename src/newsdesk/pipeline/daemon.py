@@ -31,7 +31,7 @@ from newsdesk.pipeline.prune import DAILY, keeps_everything, prune
 from newsdesk.pipeline.refresh import RunResult, fetch_source
 from newsdesk.sources.catalog import Source, display_names, is_enabled
 from newsdesk.store import Store
-from newsdesk.watch import load_watchers
+from newsdesk.watch import briefs, load_watchers
 from newsdesk.watch.deliver import Delivery, deliver_due
 
 __all__ = ["WatchlistCache", "active", "interval_of", "prune_daily", "run_forever", "send_alerts"]
@@ -40,6 +40,7 @@ JITTER = 0.1
 log = logging.getLogger("newsdesk.run")
 START_SPREAD = 5.0  # seconds over which the first runs are spread
 RECHECK = 5.0  # seconds between looks at a disabled source
+BRIEFS_POLL = 30.0  # seconds between looks for briefs that came due (a write each)
 ALERT_POLL = 0.25  # seconds between looks for queued alerts (a look is one indexed query)
 WATCHLISTS_RELOAD = 10.0  # seconds a sender keeps the watchlists it read
 DRAIN_SECONDS = 20.0  # at a stop, how long the alerts of the last runs may take to go
@@ -77,6 +78,7 @@ class WatchlistCache:
         self.names = display_names(settings.sources_folder)
         self._watchlists: dict[str, Watchlist] | None = None
         self._loaded = 0.0
+        self._briefs_queued = -BRIEFS_POLL
 
     def get(self) -> dict[str, Watchlist]:
         if self._watchlists is None or time.monotonic() - self._loaded > WATCHLISTS_RELOAD:
@@ -84,9 +86,15 @@ class WatchlistCache:
         return self._watchlists
 
     def deliver(self, secrets: Mapping[str, str], only: str | None = None) -> Delivery:
-        """Send what is due (of watchlist ``only``): :func:`deliver_due` (blocking)."""
-        prefix = self.settings.alerts_env_prefix
-        return deliver_due(self.store, self.get(), secrets, self.names, only=only, prefix=prefix)
+        """Queue the briefs that came due, then send what is due (of watchlist ``only``):
+        :func:`deliver_due` (blocking)."""
+        prefix, watchlists = self.settings.alerts_env_prefix, self.get()
+        if time.monotonic() - self._briefs_queued >= BRIEFS_POLL and any(w.brief for w in watchlists.values()):
+            briefs.queue(self.store, watchlists.values(), datetime.now(UTC), self.settings)
+            self._briefs_queued = time.monotonic()
+        return deliver_due(
+            self.store, watchlists, secrets, self.names, only=only, prefix=prefix, settings=self.settings
+        )
 
 
 async def send_alerts(

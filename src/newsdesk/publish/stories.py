@@ -22,6 +22,7 @@ from jinja2 import Environment
 from newsdesk.config import Settings
 from newsdesk.models import Article
 from newsdesk.publish import feeds
+from newsdesk.publish.briefs import Reads, build_briefs
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.lists import FEED_ITEMS, stamp
 from newsdesk.publish.output import Output, digest
@@ -35,7 +36,7 @@ _STORY_ID = re.compile(r"[0-9a-f]{32}")
 _FOLD = re.compile(r"[\W_]+")
 
 
-class Window(Protocol):
+class Window(Reads, Protocol):
     def seen_since(self, since: datetime) -> list[Article]: ...
 
 
@@ -100,7 +101,8 @@ def story_entry(story: Story, members: list[Article]) -> StoryEntry:
 def build_stories(
     store: Window, env: Environment, out: Output, context: dict[str, Any], settings: Settings, now: datetime
 ) -> None:
-    """The top-stories page, its feeds and the page of each story on it."""
+    """The top-stories page, its feeds and the page of each story on it; the briefs
+    (:func:`build_briefs`: the top stories of each session of the last days)."""
     stories, members = ranked(store.seen_since(now - timedelta(hours=settings.stories_window_hours)), now, settings)
     shown = stories[:PAGE]
     title = f"{settings.site_title} · 头条 Top stories"
@@ -138,3 +140,4 @@ def build_stories(
     out.page("stories/index.xml", key, lambda: feeds.rss(items, "stories/", title, latest))
     out.page("stories/atom.xml", key, lambda: feeds.atom(items, "stories/", title, latest))
     out.page("stories/feed.json", key, lambda: feeds.json_feed(items, "stories/", title, latest))
+    build_briefs(store, env, out, context, settings, now)

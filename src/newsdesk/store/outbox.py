@@ -273,6 +273,24 @@ class WatchlistStore:
         """Record sends: ``(alert id, sent, error, retry_at)`` each (see :func:`finish`)."""
         finish(self.engine, results)
 
+    def queue_briefs(self, due: list[tuple[str, str]], now: datetime) -> int:
+        """Queue ``(watchlist, brief key)`` sends due now, each once; how many are new."""
+        rows = [
+            {
+                "watchlist": name,
+                "cluster": key,
+                "uuid": "",
+                "created": now,
+                "state": "queued",
+                "attempts": 0,
+                "next_try": now,
+            }
+            for name, key in due
+        ]
+        with self.engine.begin() as conn:
+            insert = _insert(conn, alerts).on_conflict_do_nothing(index_elements=["watchlist", "cluster"])
+            return sum(max(conn.execute(insert, row).rowcount, 0) for row in rows)
+
     def watchlist_stories(self, watchlist: str, limit: int = 50) -> list[Article]:
         """The articles that alerted ``watchlist`` (one per story), newest alert first, without bodies."""
         with self._connect() as conn:

@@ -5,7 +5,8 @@ Apprise.
 * :mod:`.lists` — a watchlist read and checked from the settings file, the CLI or the API;
 * :mod:`.matcher` — all enabled watchlists compiled once, matched per article;
 * :mod:`.schedule` — when an alert is due: now, at the next digest, after quiet hours;
-* :mod:`.deliver` — due alerts sent, retried with backoff, logged.
+* :mod:`.deliver` — due alerts sent, retried with backoff, logged;
+* :mod:`.briefs` — the morning and close briefs: a period's top stories with a sentence each.
 """
 
 from typing import Any, Protocol

@@ -29,8 +29,10 @@ from zoneinfo import ZoneInfo
 import apprise
 
 from newsdesk import owners, telemetry
+from newsdesk.config import Settings
 from newsdesk.models import Article, Watchlist
 from newsdesk.store import Store
+from newsdesk.watch import briefs
 
 __all__ = ["NOTIFY_PREFIX", "Delivery", "MAX_ATTEMPTS", "Story", "deliver_due", "inert", "message", "resolve"]
 
@@ -121,11 +123,13 @@ def deliver_due(
     *,
     only: str | None = None,
     prefix: str = NOTIFY_PREFIX,
+    settings: Settings | None = None,
 ) -> Delivery:
     """Send every alert due now (of watchlist ``only``, or of all); the alerts of one
     watchlist that came due together go as one message (at most :data:`PER_MESSAGE`
-    stories), :data:`SENDERS` messages at a time. ``secrets``: the names starting with
-    ``prefix`` are read for ``${NAME}`` targets. Returns what happened."""
+    stories), :data:`SENDERS` messages at a time; a brief (:func:`briefs.queue`) goes as
+    a message of its own, made when it is sent (``settings``: the briefs' times). ``secrets``:
+    the names starting with ``prefix`` are read for ``${NAME}`` targets. Returns what happened."""
     done = Delivery()
     secrets = {name: value for name, value in secrets.items() if name.startswith(prefix)}
     owner = owners.owner()
@@ -133,9 +137,13 @@ def deliver_due(
         while claimed := store.claim_alerts(limit=CLAIM, watchlist=only, owner=owner):
             articles = {a.uuid: a for a in store.arrivals([alert["uuid"] for alert in claimed])}
             results: list[tuple[int, bool, str | None, datetime | None]] = []
+            sends: dict[Future[str | None], list[dict[str, Any]]] = {}
             groups: dict[str, list[dict[str, Any]]] = {}
             for alert in claimed:
-                if alert["uuid"] not in articles:
+                if alert["cluster"].startswith(briefs.KEY) and alert["watchlist"] in watchlists:
+                    brief = briefs.message(store, watchlists[alert["watchlist"]], alert["cluster"], settings)
+                    sends[pool.submit(_send, watchlists[alert["watchlist"]], brief, secrets, prefix)] = [alert]
+                elif alert["uuid"] not in articles:
                     results.append(_outcome(alert, "the article is gone", done, retry=False))
                 elif alert["watchlist"] not in watchlists:  # removed, or newer than the sender's copy: try again later
                     results.append(_outcome(alert, f"no watchlist {alert['watchlist']!r}", done))
@@ -145,12 +153,11 @@ def deliver_due(
                 store.finish_alerts(results)
             _hold_over_limit(store, watchlists, groups, done)
             stories = _stories(store, articles, [a for group in groups.values() for a in group], names or {})
-            sends: dict[Future[str | None], list[dict[str, Any]]] = {}
             for name, alerts in groups.items():
                 for start in range(0, len(alerts), PER_MESSAGE):
                     part = alerts[start : start + PER_MESSAGE]
-                    message_of = [stories[a["id"]] for a in part]
-                    sends[pool.submit(_send, watchlists[name], message_of, secrets, prefix)] = part
+                    said = message([stories[a["id"]] for a in part], watchlists[name])
+                    sends[pool.submit(_send, watchlists[name], said, secrets, prefix)] = part
             # Each message's alerts are marked as its target answers: a crash later in the
             # claim re-sends only what had not gone, whatever a slow target does.
             for sending in as_completed(sends):
@@ -222,8 +229,8 @@ def _senders(urls: tuple[str, ...]) -> apprise.Apprise | None:
     return cached[urls]
 
 
-def _send(watchlist: Watchlist, stories: list[Story], secrets: Mapping[str, str], prefix: str) -> str | None:
-    """None when every target took it; else why not (targets masked)."""
+def _send(watchlist: Watchlist, said: tuple[str, str], secrets: Mapping[str, str], prefix: str) -> str | None:
+    """Send ``said`` (title, body): None when every target took it; else why not (targets masked)."""
     urls: list[str] = []
     for target in watchlist.notify:
         url, problem = resolve(target, secrets, prefix)
@@ -235,7 +242,7 @@ def _send(watchlist: Watchlist, stories: list[Story], secrets: Mapping[str, str]
     sender = _senders(tuple(urls))
     if sender is None:
         return "not an Apprise URL: " + ", ".join(u.split("://", 1)[0] + "://…" for u in urls)
-    title, body = message(stories, watchlist)
+    title, body = said
     with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
         # Text, not markup: Apprise escapes it for each target (Telegram's HTML, Discord's Markdown).
         if sender.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT):

@@ -35,6 +35,7 @@ _FIELDS = {
     "outlets",
     "minutes",
     "important_only",
+    "brief",
 }
 
 
@@ -102,6 +103,9 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
         raise ConfigError("fields 'outlets' (2 to 100) and 'minutes' (1 to 1440): whole numbers", where=where)
     if not isinstance(important, bool):
         raise ConfigError("field 'important_only': true or false", where=where)
+    brief = tuple(dict.fromkeys(_strings(data, "brief", where)))
+    if not set(brief) <= {"morning", "close"}:
+        raise ConfigError("field 'brief': morning, close or both", where=where)
     return Watchlist(
         name,
         tickers,
@@ -122,6 +126,7 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
         outlets,
         minutes,
         important,
+        brief,
     )
 
 

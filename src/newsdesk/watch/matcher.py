@@ -13,7 +13,7 @@ from newsdesk.search.match import Document, QueryIndex
 from newsdesk.tokens import article_tokens
 from newsdesk.watch.schedule import due_at
 
-__all__ = ["Watchers"]
+__all__ = ["Watchers", "passes"]
 
 
 class Watchers:
@@ -46,10 +46,10 @@ class Watchers:
         if len(self._queries):
             title, body = article.tokens or article_tokens(article.title, article.text)
             found |= {str(name) for name in self._queries.matching(Document(title, body))}
-        return sorted(name for name in found if _passes(self.watchlists[name], article))
+        return sorted(name for name in found if passes(self.watchlists[name], article))
 
 
-def _passes(watchlist: Watchlist, article: Article) -> bool:
+def passes(watchlist: Watchlist, article: Article) -> bool:
     return (
         (not watchlist.sources or article.source in watchlist.sources)
         and (not watchlist.kinds or article.kind in watchlist.kinds)

@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from newsdesk.cli_common import State, app, err, export_app, opened, progress_bar, safe, show_error
-from newsdesk.cli_search import parse_language, parse_when, print_hits
+from newsdesk.cli.common import State, app, err, export_app, opened, progress_bar, safe, show_error
+from newsdesk.cli.search import parse_language, parse_when, print_hits
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import ArticleFilter
 
@@ -359,7 +359,9 @@ def prune_command(
 
 
 # The fetch, run, sources and watch commands live in modules of their own; importing them registers them.
-from newsdesk import cli_sources, cli_watch  # noqa: E402, F401
+import newsdesk.cli.briefs  # noqa: E402, F401
+import newsdesk.cli.sources  # noqa: E402, F401
+import newsdesk.cli.watch  # noqa: E402, F401
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """The commands about sources: ``fetch`` (one pass), ``run`` (the daemon or a
 PostgreSQL worker), ``workers`` and ``jobs`` (the queue), ``sources`` (the catalog,
-its health, enable/disable, ``test``). Registered on the app of :mod:`.cli_common`
+its health, enable/disable, ``test``). Registered on the app of :mod:`.common`
 when :mod:`newsdesk.cli` imports this module."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli_common import State, app, err, opened, progress_bar, safe
+from newsdesk.cli.common import State, app, err, opened, progress_bar, safe
 from newsdesk.config import is_postgresql
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import SourceHealth

@@ -1,7 +1,7 @@
 """What the ``newsdesk`` command's modules share: the Typer app, the console for
 messages, the state the main options make (database URL, settings), the opened
-store and the progress bar. ``cli`` registers the commands of ``cli_sources`` and
-``cli_watch`` on this app by importing them."""
+store and the progress bar. ``cli.main`` registers the commands of ``cli.sources``,
+``cli.watch`` and ``cli.briefs`` on this app by importing them."""
 
 from __future__ import annotations
 

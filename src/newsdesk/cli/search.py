@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from newsdesk.cli_common import safe
+from newsdesk.cli.common import safe
 from newsdesk.config import Settings
 from newsdesk.models import LANGUAGE_TAG
 from newsdesk.sources.dates import day_or_time

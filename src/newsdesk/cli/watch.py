@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli_common import State, app, err, opened, safe
+from newsdesk.cli.common import State, app, err, opened, safe
 from newsdesk.errors import ConfigError
 from newsdesk.models import Watchlist
 
@@ -57,6 +57,10 @@ def add_command(
     ] = False,
     outlets: Annotated[int, typer.Option("--outlets", help="Breaking: outlets a story needs.")] = 3,
     minutes: Annotated[int, typer.Option("--minutes", help="Breaking: within this many minutes.")] = 30,
+    brief: Annotated[
+        list[str] | None,
+        typer.Option("--brief", help="Also send the morning or close brief of its stories (morning, close); repeat."),
+    ] = None,
     important_only: Annotated[
         bool, typer.Option("--important-only", help="Only items their source marked important.")
     ] = False,
@@ -85,6 +89,8 @@ def add_command(
         definition.update(mode="breaking", outlets=outlets, minutes=minutes)
     if important_only:
         definition["important_only"] = True
+    if brief:
+        definition["brief"] = brief
     definition = {k: v for k, v in definition.items() if v}
     from newsdesk.watch import parse_watchlist
 
@@ -110,7 +116,7 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @watch_app.command("show")
 def show_command(ctx: typer.Context, name: str, as_json: JsonOption = False) -> None:
     """One watchlist's definition (notification URLs masked) and its latest alerts."""
-    watchlist = _one(ctx.obj, name)
+    watchlist = one_watchlist(ctx.obj, name)
     with opened(ctx.obj) as store:
         log = store.alert_log(name, limit=10)
     shown = {**watchlist.as_json(), "alerts": [_alert(a) for a in log]}
@@ -134,7 +140,7 @@ def test_command(
     as_json: JsonOption = False,
 ) -> None:
     """What the watchlist would have matched among the stored articles of the last days."""
-    watchlist = _one(ctx.obj, name)
+    watchlist = one_watchlist(ctx.obj, name)
     from newsdesk.watch import Watchers
 
     watchers = Watchers([replace(watchlist, enabled=True)])  # a disabled one can be tried out too
@@ -170,8 +176,9 @@ def test_command(
 
 @watch_app.command("send")
 def send_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Send the alerts due now (the `run` daemon does this continuously)."""
+    """Send the alerts and briefs due now (the `run` daemon does this continuously)."""
     from newsdesk.sources.catalog import display_names
+    from newsdesk.watch import briefs
     from newsdesk.watch.deliver import deliver_due
 
     state: State = ctx.obj
@@ -180,7 +187,9 @@ def send_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
         watchers = load_watchers(store, state.settings)
         names = display_names(state.settings.sources_folder)
-        done = deliver_due(store, watchers.watchlists, os.environ, names, prefix=state.settings.alerts_env_prefix)
+        briefs.queue(store, watchers.watchlists.values(), datetime.now(UTC), state.settings)
+        prefix = state.settings.alerts_env_prefix
+        done = deliver_due(store, watchers.watchlists, os.environ, names, prefix=prefix, settings=state.settings)
     typer.echo(
         json.dumps(done.as_json()) if as_json else f"{done.sent} sent, {done.retrying} to retry, {done.failed} failed"
     )
@@ -220,7 +229,7 @@ def _all(state: State) -> dict[str, Watchlist]:
         return dict(sorted(load_watchers(store, state.settings, enabled_only=False).watchlists.items()))
 
 
-def _one(state: State, name: str) -> Watchlist:
+def one_watchlist(state: State, name: str) -> Watchlist:
     watchlist = _all(state).get(name)
     if watchlist is None:
         raise ConfigError(f"no watchlist {name!r} (newsdesk watch list)")
