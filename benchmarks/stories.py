@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from newsdesk.config import Settings
 from newsdesk.models import Article
 from newsdesk.store import Store
-from newsdesk.stories import rank, summarize, weights
+from newsdesk.stories import MAX_WINDOW, rank, summarize, weights
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
         for _ in range(3):
             started = time.perf_counter()
             now = datetime.now(UTC)
-            found = store.seen_since(now - timedelta(hours=args.hours))
+            found = store.seen_since(now - timedelta(hours=args.hours), MAX_WINDOW)
             read = time.perf_counter()
             members: dict[str, list[Article]] = {}
             for article in found:

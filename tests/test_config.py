@@ -21,7 +21,10 @@ def test_every_setting_has_a_default_a_help_and_a_file_key(tmp_path):
     assert len(SETTINGS) >= 20 and all(s.help and s.section and s.key for s in SETTINGS)
     tables: dict[str, list[str]] = {}
     for s in SETTINGS:
-        value = f'"{s.default}x"' if isinstance(s.default, str) else s.default + 1
+        if isinstance(s.default, bool):
+            value = str(not s.default).lower()
+        else:
+            value = f'"{s.default}x"' if isinstance(s.default, str) else s.default + 1
         tables.setdefault(s.section, []).append(f"{s.key} = {value}\n")
     text = "".join(f"[{section}]\n" + "".join(lines) for section, lines in tables.items())
     for wrong, valid in (

@@ -90,6 +90,8 @@ class Settings:
         "Host names (comma-separated) whose requests make served feeds' and sitemaps' absolute links; "
         "others get site.base_url (loopback names always count).",
     )
+    web_public: bool = _setting(True, "Whether reading needs no login (false: pages and API need a user).")
+    web_session_days: int = _setting(30, "Days a login lasts in a browser.")
     web_admin_token: str = _setting(
         "", "Token of the admin API (fetch now, enable/disable a source, watchlists); empty: admin actions off.",
         env="NEWSDESK_ADMIN_TOKEN",

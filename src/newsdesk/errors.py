@@ -9,6 +9,7 @@
     ├── EnrichError      enrichment failed on one article; it is stored without it
     ├── QueryError       a search query that cannot be run (a usage error)
     ├── StoreError       the database refused or could not be reached
+    ├── AuthError        a login, session, token or form token refused (who, never the secret)
     └── PublishError     a site or export cannot be written
 
 Every message names the stage and where the input came from (file, record index,
@@ -75,6 +76,10 @@ class QueryError(NewsdeskError):
 
 class StoreError(NewsdeskError):
     stage = "store"
+
+
+class AuthError(NewsdeskError):
+    stage = "auth"
 
 
 class PublishError(NewsdeskError):

@@ -358,9 +358,10 @@ def prune_command(
         err.print(f"{verb} {sum(gone.values())} articles" + "".join(f"\n  {n:>7}  {s}" for s, n in gone.most_common()))
 
 
-# The fetch, run, sources and watch commands live in modules of their own; importing them registers them.
+# The briefs, fetch, run, sources, users and watch commands live in modules of their own; importing them registers them.
 import newsdesk.cli.briefs  # noqa: E402, F401
 import newsdesk.cli.sources  # noqa: E402, F401
+import newsdesk.cli.users  # noqa: E402, F401
 import newsdesk.cli.watch  # noqa: E402, F401
 
 

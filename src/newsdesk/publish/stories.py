@@ -26,7 +26,7 @@ from newsdesk.publish.briefs import Reads, build_briefs
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.lists import FEED_ITEMS, stamp
 from newsdesk.publish.output import Output, digest
-from newsdesk.stories import Story, ranked
+from newsdesk.stories import MAX_WINDOW, Story, ranked
 from newsdesk.tokens import normalize
 
 __all__ = ["PAGE", "Line", "StoryEntry", "build_stories", "lines_of", "story_entry"]
@@ -37,7 +37,8 @@ _FOLD = re.compile(r"[\W_]+")
 
 
 class Window(Reads, Protocol):
-    def seen_since(self, since: datetime) -> list[Article]: ...
+    def seen_since(self, since: datetime, limit: int | None = None) -> list[Article]: ...
+    def merged_into(self, story: str) -> str | None: ...
 
 
 @dataclass(slots=True, frozen=True)
@@ -103,7 +104,8 @@ def build_stories(
 ) -> None:
     """The top-stories page, its feeds and the page of each story on it; the briefs
     (:func:`build_briefs`: the top stories of each session of the last days)."""
-    stories, members = ranked(store.seen_since(now - timedelta(hours=settings.stories_window_hours)), now, settings)
+    window = store.seen_since(now - timedelta(hours=settings.stories_window_hours), MAX_WINDOW)
+    stories, members = ranked(window, now, settings)
     shown = stories[:PAGE]
     title = f"{settings.site_title} · 头条 Top stories"
     # tickers link to their tag pages where the site has them (a tag of few articles has none)
@@ -131,9 +133,13 @@ def build_stories(
             digest(story.headlines, story.outlets, [stamp(line.entry) for line in lines], sorted(linked)),
             functools.partial(page.render, context, story=story, lines=lines, root="../../", linked=linked),
         )
-    before = set(filter(None, out.manifest.meta("stories").split("\n")))
-    out.drop(f"stories/{gone}/index.html" for gone in sorted(before - {s.id for s in shown}))
-    out.manifest.set_meta(stories="\n".join(sorted(s.id for s in shown)))
+    before, ids = set(filter(None, out.manifest.meta("stories").split("\n"))), {s.id for s in shown}
+    # A story merged into one on the list keeps its address: a page that sends readers on.
+    moved = {old: new for old in sorted(before - ids) if (new := store.merged_into(old)) in ids}
+    for old, new in moved.items():
+        out.page(f"stories/{old}/index.html", digest("moved", new), functools.partial(_moved, new))
+    out.drop(f"stories/{gone}/index.html" for gone in sorted(before - ids - set(moved)))
+    out.manifest.set_meta(stories="\n".join(sorted(ids | set(moved))))
     latest = [story_entry(s, members[s.id]) for s in stories[:FEED_ITEMS]]
     site = str(context["site"]["base_url"])
     items, key = feeds.Items(site), digest(title, [e.version for e in latest])
@@ -141,3 +147,12 @@ def build_stories(
     out.page("stories/atom.xml", key, lambda: feeds.atom(items, "stories/", title, latest))
     out.page("stories/feed.json", key, lambda: feeds.json_feed(items, "stories/", title, latest))
     build_briefs(store, env, out, context, settings, now)
+
+
+def _moved(new: str) -> str:
+    """The page at a merged story's old address: it sends the reader to the story it joined."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Story moved</title>'
+        f'<meta http-equiv="refresh" content="0; url=../{new}/"><link rel="canonical" href="../{new}/"></head>'
+        f'<body><main><p>This story joined <a href="../{new}/">another one</a>.</p></main></body></html>\n'
+    )

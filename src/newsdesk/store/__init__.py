@@ -21,6 +21,7 @@ from newsdesk.errors import StoreError
 from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
 from newsdesk.store import bulk, clusters, health, index, links, listing, outbox, retention, searchreads, upkeep
 from newsdesk.store import engine as engines
+from newsdesk.store.accounts import AccountStore
 from newsdesk.store.checkpoints import Checkpointer
 from newsdesk.store.counts import ListCounts
 from newsdesk.store.outbox import WatchlistStore
@@ -37,7 +38,7 @@ _UPDATABLE = tuple(  # the columns an update of a known article may change
 )
 
 
-class Store(WatchlistStore, SiteReads, ListCounts):
+class Store(WatchlistStore, AccountStore, SiteReads, ListCounts):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str, *, mapped: bool = False) -> None:

@@ -248,3 +248,37 @@ list_counts = sa.Table(
     sa.Column("n", sa.Integer, nullable=False),
     sqlite_with_rowid=False,
 )
+
+# Accounts (0019): users with an argon2id password hash, and the tokens they sign in
+# with from apps (kind "app": app passwords) and scripts (kind "api": Bearer tokens),
+# kept as SHA-256 digests (see newsdesk.accounts).
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("password", sa.Text, nullable=False),
+    sa.Column("admin", sa.Boolean, nullable=False),
+    sa.Column("created", UTCDateTime, nullable=False),
+)
+user_tokens = sa.Table(
+    "user_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user", sa.String(40), nullable=False, index=True),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("label", sa.String(100), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("last_used", UTCDateTime),
+)
+# A signed-in browser: the cookie holds a random token, the store its digest, the user,
+# the form token (CSRF) of the session and when it ends.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("user", sa.String(40), nullable=False, index=True),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("expires", UTCDateTime, nullable=False),
+)

@@ -55,11 +55,13 @@ class SiteReads:
         with self._connect() as conn:
             return [Article(**{**row, **dict.fromkeys(BODIES, "")}) for row in conn.execute(query).mappings()]
 
-    def seen_since(self, since: datetime) -> list[Article]:
+    def seen_since(self, since: datetime, limit: int | None = None) -> list[Article]:
         """Articles first seen at ``since`` or later, without their bodies (the stories of
-        a time window), by the first-seen index."""
+        a time window), by the first-seen index: the ``limit`` last seen when given."""
         c = articles.c
         query = sa.select(*[col for col in c if col.name not in BODIES]).where(c.first_seen >= since)
+        if limit is not None:
+            query = query.order_by(c.first_seen.desc()).limit(limit)
         with self._connect() as conn:
             return [Article(**{**row, **dict.fromkeys(BODIES, "")}) for row in conn.execute(query).mappings()]
 

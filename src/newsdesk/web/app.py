@@ -34,13 +34,14 @@ from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
 from newsdesk.watch import load_watchers
-from newsdesk.web import api, filters, sources, story_pages
+from newsdesk.web import api, auth, filters, sources, story_pages
 from newsdesk.web import briefs as brief_routes
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import stories as story_routes
 from newsdesk.web import stream as live
 from newsdesk.web import watchlists as watch_routes
 from newsdesk.web.api import UUID, article_or_404, summary
+from newsdesk.web.auth import Door
 from newsdesk.web.cache import PageCache
 from newsdesk.web.figures import SiteFigures
 from newsdesk.web.guards import Guards
@@ -61,6 +62,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources."
     )
     app.add_middleware(Guards, settings=settings)
+    app.add_middleware(Door, store=store, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestTiming)
     env = environment(None, settings.tz, display_names(settings.sources_folder))
@@ -301,6 +303,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return env.get_template(template).render(context(), root="/", **values)
 
     app.include_router(sources.router(store, settings, render))
+    app.include_router(auth.router(store, settings, render))
     app.include_router(story_pages.router(store, settings, cached, render))
     app.include_router(brief_routes.router(store, settings, cached, render))
     app.include_router(watch_routes.router(store, settings, load_watchers, render))  # before /{prefix}/{slug}/{feed}

@@ -74,7 +74,8 @@ Ranked = tuple[list[Story], dict[str, list[Article]]]
 def ranked(store: Store, settings: Settings) -> Ranked:
     """The stories first seen within the window, ranked, with their articles."""
     now = datetime.now(UTC)
-    return stories.ranked(store.seen_since(now - timedelta(hours=settings.stories_window_hours)), now, settings)
+    window = store.seen_since(now - timedelta(hours=settings.stories_window_hours), stories.MAX_WINDOW)
+    return stories.ranked(window, now, settings)
 
 
 async def top(
