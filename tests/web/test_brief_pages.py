@@ -41,3 +41,20 @@ def test_a_days_brief_as_page_json_and_feed_item(tmp_path, open_store):
     (item,) = parsed.entries
     assert not parsed.bozo and item.link == "https://desk.example/briefs/morning/2025-02-05/"
     assert item.title == "早报 Morning brief · 2025-02-05" and EN_LEAD in item.summary
+
+
+def test_served_feeds_answer_conditional_gets_and_gzip(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    _pfizer(store, tmp_path)
+    with running(create_app(store, Settings())) as client:
+        for path in ("/index.xml", "/atom.xml", "/feed.json", "/stories/index.xml", "/briefs/close/feed.json"):
+            first = client.get(path)
+            tag = first.headers["etag"]
+            assert first.status_code == 200 and tag.startswith('"')
+            again = client.get(path, headers={"If-None-Match": tag})
+            assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag, path
+            assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+        packed = client.get("/index.xml", headers={"Accept-Encoding": "gzip"})
+        assert packed.headers["content-encoding"] == "gzip" and feedparser.parse(packed.text).entries
+        assert "content-encoding" not in client.get("/index.xml", headers={"Accept-Encoding": "identity"}).headers
+        assert client.head("/atom.xml").status_code == 200

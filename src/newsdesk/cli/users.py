@@ -109,37 +109,21 @@ def _remove(state: State, name: str, kind: str, token_id: int) -> None:
     err.print(f"revoked {token_id} of {name}")
 
 
-@app_password_app.command("add")
-def app_password_add(ctx: typer.Context, name: Name, label: Label = "") -> None:
-    """A new app password for a reader app, printed once."""
-    _add(ctx.obj, name, "app", label)
+def _commands(group: typer.Typer, kind: str, noun: str) -> None:
+    """``add``, ``list`` and ``remove`` of one kind of token under ``group``."""
+
+    @group.command("add", help=f"A new {noun}, printed once.")
+    def add(ctx: typer.Context, name: Name, label: Label = "") -> None:
+        _add(ctx.obj, name, kind, label)
+
+    @group.command("list", help=f"A user's {noun}s (ids, labels, last use; never the secrets).")
+    def listed(ctx: typer.Context, name: Name, as_json: JsonOption = False) -> None:
+        _list(ctx.obj, name, kind, as_json)
+
+    @group.command("remove", help=f"Revoke one {noun} (by the id `list` shows).")
+    def remove(ctx: typer.Context, name: Name, token_id: int) -> None:
+        _remove(ctx.obj, name, kind, token_id)
 
 
-@app_password_app.command("list")
-def app_password_list(ctx: typer.Context, name: Name, as_json: JsonOption = False) -> None:
-    """A user's app passwords (ids, labels, last use; never the passwords)."""
-    _list(ctx.obj, name, "app", as_json)
-
-
-@app_password_app.command("remove")
-def app_password_remove(ctx: typer.Context, name: Name, token_id: int) -> None:
-    """Revoke one app password (by the id `list` shows)."""
-    _remove(ctx.obj, name, "app", token_id)
-
-
-@token_app.command("add")
-def token_add(ctx: typer.Context, name: Name, label: Label = "") -> None:
-    """A new API token (Authorization: Bearer), printed once."""
-    _add(ctx.obj, name, "api", label)
-
-
-@token_app.command("list")
-def token_list(ctx: typer.Context, name: Name, as_json: JsonOption = False) -> None:
-    """A user's API tokens (ids, labels, last use; never the tokens)."""
-    _list(ctx.obj, name, "api", as_json)
-
-
-@token_app.command("remove")
-def token_remove(ctx: typer.Context, name: Name, token_id: int) -> None:
-    """Revoke one API token (by the id `list` shows)."""
-    _remove(ctx.obj, name, "api", token_id)
+_commands(app_password_app, "app", "app password")
+_commands(token_app, "api", "API token")

@@ -27,7 +27,7 @@ def insert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]])
         # The driver's executemany over ready tuples: SQLAlchemy's own spends more per row
         # (parameter processing, compiled-cache lookups) than SQLite spends inserting it.
         quote = conn.dialect.identifier_preparer.quote
-        binds = [table.c[c].type.bind_processor(conn.dialect) for c in columns]
+        binds = [table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in columns]
         places = ", ".join("?" * len(columns))
         sql = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) VALUES ({places})"
         values = [tuple(bind(r[c]) if bind else r[c] for c, bind in zip(columns, binds, strict=True)) for r in rows]

@@ -22,7 +22,7 @@ from newsdesk.store import Store
 from newsdesk.watch import briefs
 from newsdesk.watch.briefs import EDITIONS, NAMES, Brief
 from newsdesk.web import filters
-from newsdesk.web.feeds import FORMATS, site_url
+from newsdesk.web.feeds import FORMATS, feed_response, site_url
 from newsdesk.web.filters import ApiFilter
 from newsdesk.web.problems import responses
 
@@ -104,7 +104,7 @@ def router(
                     entries.append(brief_entry(made))
             title = f"{settings.site_title} · {NAMES[edition]}"
             text = make(feeds.Items(site_url(request, settings)), f"briefs/{edition}/", title, entries)
-            return Response(text, media_type=media)
+            return feed_response(request, text, media)
 
         routes.add_api_route(f"/briefs/{{edition}}/{file}", brief_feed, methods=["GET"], include_in_schema=False)
 

@@ -10,6 +10,8 @@ a copy per name. Rendered by :mod:`newsdesk.publish.feeds` and cached like pages
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +26,7 @@ from newsdesk.store import Store
 from newsdesk.web.figures import SiteFigures
 from newsdesk.web.filters import only
 
-__all__ = ["router", "site_url"]
+__all__ = ["feed_response", "router", "site_url"]
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
@@ -39,6 +41,21 @@ def site_url(request: Request, settings: Settings) -> str:
     return settings.site_base_url.rstrip("/") + "/"
 
 
+def feed_response(request: Request, text: str, media: str) -> Response:
+    """A feed's answer as clients that poll expect it: an ETag (a digest of the feed) and
+    304 with no body when ``If-None-Match`` names it; gzip when the client takes it."""
+    body = text.encode("utf-8")
+    tag = f'"{hashlib.md5(body).hexdigest()}"'
+    headers = {"etag": tag, "vary": "Accept-Encoding", "cache-control": "no-cache"}
+    wanted = request.headers.get("if-none-match", "")
+    if tag in {t.strip().removeprefix("W/") for t in wanted.split(",")}:
+        return Response(status_code=304, headers=headers)
+    if len(body) > GZIP_FROM and "gzip" in request.headers.get("accept-encoding", "").lower():
+        return Response(gzip.compress(body, 6), media_type=media, headers={**headers, "content-encoding": "gzip"})
+    return Response(body, media_type=media, headers=headers)
+
+
+GZIP_FROM = 1024  # bytes: smaller feeds go as they are
 FORMATS = {
     "index.xml": (feeds.rss, "application/rss+xml; charset=utf-8"),
     "atom.xml": (feeds.atom, "application/atom+xml; charset=utf-8"),
@@ -66,7 +83,7 @@ def router(
             latest = [entry(a) for a in store.page(where, FEED_ITEMS)]
             return render(feeds.Items(site), base, title, latest)
 
-        return Response(cache.get(f"feed:{site}{base}{file}", make), media_type=media)
+        return feed_response(request, cache.get(f"feed:{site}{base}{file}", make), media)
 
     for file in FORMATS:
 

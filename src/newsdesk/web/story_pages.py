@@ -25,7 +25,7 @@ from newsdesk.publish.stories import PAGE, lines_of, story_entry
 from newsdesk.store import Store
 from newsdesk.stories import summarize
 from newsdesk.web import filters
-from newsdesk.web.feeds import FORMATS, site_url
+from newsdesk.web.feeds import FORMATS, feed_response, site_url
 from newsdesk.web.stories import MAX_ID, top
 from newsdesk.web.stream import stream_url
 
@@ -77,7 +77,7 @@ def router(
         make, media = FORMATS[file]
         stories, members = await top(store, settings, cached, where)
         entries = [story_entry(s, members[s.id]) for s in stories[:FEED_ITEMS]]
-        return Response(make(feeds.Items(site), base, title, entries), media_type=media)
+        return feed_response(request, make(feeds.Items(site), base, title, entries), media)
 
     for file in FORMATS:
 
