@@ -27,7 +27,7 @@ from newsdesk.models import Article
 
 __all__ = ["MAX_WINDOW", "Story", "Weights", "rank", "ranked", "reported_at", "summarize", "weights"]
 
-MAX_WINDOW = 50_000  # articles a ranking reads at the most: the last seen (a backlog imported at once is not a day)
+MAX_WINDOW = 20_000  # articles a ranking reads at the most: the last seen (a backlog imported at once is not a day)
 
 _FLASH = 2  # the seed system's item kind of a flash line
 _SUBSTANTIVE = {"zh": 8, "ja": 8, "ko": 8}  # characters a headline needs to be more than a stub (else 20)

@@ -46,31 +46,38 @@ def router(
         chosen = filters.from_request(request, settings.tz)
         stories = (await top(store, settings, cached, chosen.where))[0][:PAGE]
         title = f"{settings.site_title} · 头条 Top stories"
-        html = render(
-            "stories.html",
-            title=title,
-            stories=stories,
-            filters=chosen,
-            feed="stories/",
-            window=settings.stories_window_hours,
-            stream=stream_url(chosen.where),
-        )
-        return HTMLResponse(html)
+
+        def make() -> str:
+            return render(
+                "stories.html",
+                title=title,
+                stories=stories,
+                filters=chosen,
+                feed="stories/",
+                window=settings.stories_window_hours,
+                stream=stream_url(chosen.where),
+            )
+
+        shown = ",".join(f"{s.id}:{s.score}" for s in stories)  # the page changes with its stories' ranks
+        return HTMLResponse(await cached(f"page:stories:{chosen.query}:{hash(shown)}", make))
 
     @pages.get("/stories/{story}/", response_class=HTMLResponse, include_in_schema=False)
     async def story_page(story: str) -> Response:
         if len(story) > MAX_ID:
             raise HTTPException(404)
-        members = store.cluster_members(story)
-        if not members:
+
+        def make() -> str | None:  # None: no such story (or one merged into another)
+            members = store.cluster_members(story)
+            made = summarize(story, members)
+            return None if made is None else render("story.html", story=made, lines=lines_of(members, made.uuids))
+
+        html = await cached(f"page:story:{story}", make)
+        if html is None:
             merged_into = store.merged_into(story)
             if merged_into:
                 return RedirectResponse(f"/stories/{merged_into}/", status_code=301)
             raise HTTPException(404)
-        made = summarize(story, members)
-        if made is None:
-            raise HTTPException(404)
-        return HTMLResponse(render("story.html", story=made, lines=lines_of(members, made.uuids)))
+        return HTMLResponse(html)
 
     async def feed(request: Request, file: str, base: str, title: str, where: ArticleFilter) -> Response:
         site = site_url(request, settings)
