@@ -91,6 +91,9 @@ bench: install
 	$(PY) benchmarks/hostile.py
 	-$(VENV)/bin/newsdesk --db $(DB) import $(DATA) >/dev/null
 	$(PY) benchmarks/build_site.py --db $(DB)
+	$(PY) benchmarks/crosslingual.py $(DATA)
+	$(PY) benchmarks/summaries.py $(DATA) --db $(DB)
+	$(PY) benchmarks/story_assignment.py $(DB) $(DATA) --articles 1000 --every 13
 	command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -q wrk; }
 	PY=$(PY) benchmarks/serve_load.sh $(DB)
 

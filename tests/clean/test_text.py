@@ -41,6 +41,8 @@ def test_mojibake_is_repaired_and_cjk_punctuation_kept():
 
 def test_titles_are_unescaped_and_whitespace_collapsed():
     assert clean_title("  AT&amp;T \n earnings  ") == "AT&T earnings"
+    assert clean_title("<![CDATA[美联储维持利率不变]]>") == "美联储维持利率不变"
+    assert clean_title("<![CDATA[Fed <b>holds</b> rates") == "Fed holds rates", "an unterminated wrapper"
 
 
 def test_clean_record_fills_every_field():

@@ -3,6 +3,8 @@ addresses a client can get wrong answered with 404 or 400, never a 500."""
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import feedparser
 
 from newsdesk.config import Settings
@@ -58,3 +60,20 @@ def test_served_feeds_answer_conditional_gets_and_gzip(tmp_path, open_store):
         assert packed.headers["content-encoding"] == "gzip" and feedparser.parse(packed.text).entries
         assert "content-encoding" not in client.get("/index.xml", headers={"Accept-Encoding": "identity"}).headers
         assert client.head("/atom.xml").status_code == 200
+
+
+def test_an_opml_list_of_every_feed_for_reader_apps(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    _pfizer(store, tmp_path)
+    with running(create_app(store, Settings())) as client:
+        answer = client.get("/opml.xml")
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/x-opml")
+        root = ElementTree.fromstring(answer.content)
+        assert root.tag == "opml" and root.get("version") == "2.0"
+        folders = {o.get("text"): o for o in root.find("body")}
+        assert set(folders) == {"newsdesk", "Sources", "Languages"}
+        sources = {o.get("text"): o.get("xmlUrl") for o in folders["Sources"]}
+        assert {"Reuters", "wallstreetcn"} <= set(sources) or {"Reuters", "华尔街见闻"} <= set(sources)
+        for url in [*sources.values(), *(o.get("xmlUrl") for o in folders["newsdesk"])]:
+            path = url.split("://", 1)[1].split("/", 1)[1]
+            assert client.get("/" + path).status_code == 200, url

@@ -10,8 +10,10 @@ from dataclasses import replace
 
 from newsdesk import accounts
 from newsdesk.config import Settings
+from newsdesk.models import ArticleFilter
 from newsdesk.web import create_app
 from newsdesk.web.auth import FORM_COOKIE, MAX_FAILURES, SESSION_COOKIE
+from tests.watch.test_briefs import _pfizer
 from tests.web.helpers import running
 
 PASSWORD = "correct horse battery staple"
@@ -78,3 +80,37 @@ def test_a_public_site_needs_no_login(tmp_path, open_store):
     store = open_store(f"sqlite:///{tmp_path}/n.db")
     with running(create_app(store, Settings())) as client:
         assert client.get("/api/articles").status_code == 200 and client.get("/").status_code == 200
+
+
+def test_a_readers_own_read_and_starred_articles(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    _pfizer(store, tmp_path)
+    for name in ("ada", "bob"):
+        store.add_user(name, accounts.hash_password(PASSWORD))
+    tokens = {}
+    for name in ("ada", "bob"):
+        tokens[name] = accounts.new_token("api")
+        store.add_token(name, "api", "t", accounts.digest(tokens[name]))
+    ada, bob = ({"Authorization": f"Bearer {tokens[n]}"} for n in ("ada", "bob"))
+    english = next(a for a in store.iter_articles(bodies=False) if a.link.endswith("/articles/2"))
+    total = store.count_where(ArticleFilter())
+    with running(create_app(store, Settings())) as client:
+        assert client.get("/api/me").status_code == 401
+        assert client.get("/api/me", headers=ada).json()["name"] == "ada"
+        marked = client.put(f"/api/me/articles/{english.uuid}", json={"starred": True}, headers=ada)
+        assert marked.json() == {"uuid": english.uuid, "read": False, "starred": True}
+        assert client.put(f"/api/me/articles/{'0' * 32}", json={"read": True}, headers=ada).status_code == 404
+        assert client.put(f"/api/me/articles/{english.uuid}", json={"other": 1}, headers=ada).status_code in (400, 422)
+        story = client.post(f"/api/me/stories/{english.cluster}/read", headers=ada).json()
+        assert story["marked"] == 2, "the Chinese and the English report of the story"
+        assert client.get("/api/me/unread-count", headers=ada).json()["unread"] == total - 2
+        assert client.get("/api/me/unread-count", headers=bob).json()["unread"] == total, "bob's state is his own"
+        assert [a["uuid"] for a in client.get("/api/me/starred", headers=ada).json()["articles"]] == [english.uuid]
+        assert client.get("/api/me/starred", headers=bob).json()["articles"] == []
+        login = {"name": "ada", "password": PASSWORD, "form_token": _form_token(client.get("/login").text)}
+        client.post("/login", data=login)
+        body = {"read": False}
+        assert client.put(f"/api/me/articles/{english.uuid}", json=body).status_code == 403, "no X-CSRF-Token"
+        csrf = _form_token(client.get("/login").text)  # the logout form's: the session's own
+        again = client.put(f"/api/me/articles/{english.uuid}", json=body, headers={"X-CSRF-Token": csrf})
+        assert again.json() == {"uuid": english.uuid, "read": False, "starred": True}

@@ -33,10 +33,14 @@ def repair(text: str) -> str:
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
+_CDATA = re.compile(r"<!\[CDATA\[|\]\]>")
+
+
 def clean_title(title: str) -> str:
-    """Titles arrive with entities, tags (fx168 wraps some in <p>), stray
-    whitespace and mojibake."""
-    return _SPACE.sub(" ", repair(htmllib.unescape(_TAG.sub(" ", title)))).strip()
+    """Titles arrive with entities, tags (fx168 wraps some in <p>), a feed's
+    ``<![CDATA[…]]>`` wrapper kept as text, stray whitespace and mojibake."""
+    unwrapped = _CDATA.sub("", title)
+    return _SPACE.sub(" ", repair(htmllib.unescape(_TAG.sub(" ", unwrapped)))).strip()
 
 
 _SENTENCE = re.compile(r"^(.+?[。！？!?]|.+?[.;；](?=\s))")

@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from newsdesk import accounts
 from newsdesk.cli.common import State, app, err, opened, safe
 from newsdesk.errors import ConfigError
 
@@ -30,6 +29,8 @@ Label = Annotated[str, typer.Option("--label", help="What it is for (an app, a s
 
 
 def _password(from_stdin: bool) -> str:
+    from newsdesk import accounts  # argon2 loads in 0.1 s: only for these commands
+
     if from_stdin:
         return accounts.check_password(sys.stdin.readline().rstrip("\r\n"))
     return accounts.check_password(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
@@ -43,6 +44,8 @@ def add_command(
     password_stdin: FromStdin = False,
 ) -> None:
     """Add a user. Example: echo "$PW" | newsdesk user add ada --admin --password-stdin"""
+    from newsdesk import accounts
+
     accounts.check_name(name)
     hashed = accounts.hash_password(_password(password_stdin))
     with opened(ctx.obj) as store:
@@ -66,6 +69,8 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @user_app.command("passwd")
 def passwd_command(ctx: typer.Context, name: Name, password_stdin: FromStdin = False) -> None:
     """Set a user's password."""
+    from newsdesk import accounts
+
     hashed = accounts.hash_password(_password(password_stdin))
     with opened(ctx.obj) as store:
         if not store.set_password(name, hashed):
@@ -83,6 +88,8 @@ def remove_command(ctx: typer.Context, name: Name) -> None:
 
 
 def _add(state: State, name: str, kind: str, label: str) -> None:
+    from newsdesk import accounts
+
     token = accounts.new_token(kind)
     with opened(state) as store:
         store.add_token(name, kind, label, accounts.digest(token))

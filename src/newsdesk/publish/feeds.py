@@ -18,12 +18,13 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from email.utils import format_datetime
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from newsdesk.plaintext import NOT_XML
 from newsdesk.publish.entry import Entry
 
-__all__ = ["Items", "atom", "json_feed", "rss", "sitemaps"]
+__all__ = ["Items", "atom", "json_feed", "opml", "rss", "sitemaps"]
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -173,3 +174,23 @@ def sitemaps(site: str, paths: Sequence[str]) -> dict[str, str]:
         maps = "".join(f"<sitemap>{_tag('loc', site + name)}</sitemap>" for name in files)
         files["sitemap.xml"] = f'{_XML_DECLARATION}<sitemapindex xmlns="{_SITEMAP}">{maps}</sitemapindex>\n'
     return files
+
+
+def opml(site: str, title: str, groups: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> str:
+    """An OPML 2.0 subscription list: ``groups`` of (category, [(name, path of a list)]),
+    each list's RSS feed at ``site + path + "index.xml"`` and its page at ``site + path``."""
+    root = ET.Element("opml", {"version": "2.0"})
+    head = ET.SubElement(root, "head")
+    _text(head, "title", title)
+    body = ET.SubElement(root, "body")
+    for category, lists in groups:
+        folder = ET.SubElement(body, "outline", {"text": NOT_XML.sub("", category), "title": NOT_XML.sub("", category)})
+        for name, path in lists:
+            clean = NOT_XML.sub("", name)
+            attributes = {"type": "rss", "text": clean, "title": clean}
+            ET.SubElement(
+                folder,
+                "outline",
+                {**attributes, "xmlUrl": site + quote(path) + "index.xml", "htmlUrl": site + quote(path)},
+            )
+    return _XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"

@@ -28,6 +28,7 @@ from newsdesk.store.outbox import WatchlistStore
 from newsdesk.store.schema import article_tags, article_versions, articles, marks
 from newsdesk.store.sitereads import BODIES as _BODIES
 from newsdesk.store.sitereads import SiteReads
+from newsdesk.store.states import StateStore
 
 __all__ = ["Store"]
 
@@ -38,7 +39,7 @@ _UPDATABLE = tuple(  # the columns an update of a known article may change
 )
 
 
-class Store(WatchlistStore, AccountStore, SiteReads, ListCounts):
+class Store(WatchlistStore, AccountStore, StateStore, SiteReads, ListCounts):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str, *, mapped: bool = False) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsdesk.errors import ConfigError
-from newsdesk.store.schema import sessions, user_tokens, users
+from newsdesk.store.schema import article_states, sessions, user_tokens, users
 
 __all__ = ["AccountStore", "Token", "User"]
 
@@ -85,10 +85,11 @@ class AccountStore:
             return changed.rowcount > 0
 
     def remove_user(self, name: str) -> bool:
-        """Remove ``name`` and their tokens; False when there is no such user."""
+        """Remove ``name`` with their tokens, sessions and article states; False when there is no such user."""
         with self.engine.begin() as conn:
             conn.execute(user_tokens.delete().where(user_tokens.c.user == name))
             conn.execute(sessions.delete().where(sessions.c.user == name))
+            conn.execute(article_states.delete().where(article_states.c.user == name))
             return conn.execute(users.delete().where(users.c.name == name)).rowcount > 0
 
     def add_token(self, name: str, kind: str, label: str, digest: str) -> int:

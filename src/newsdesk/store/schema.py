@@ -282,3 +282,15 @@ sessions = sa.Table(
     sa.Column("created", UTCDateTime, nullable=False),
     sa.Column("expires", UTCDateTime, nullable=False),
 )
+
+# Per-user state of an article (0020): read and starred, for the web, the API and apps.
+article_states = sa.Table(
+    "article_states",
+    metadata,
+    sa.Column("user", sa.String(40), primary_key=True),
+    sa.Column("uuid", sa.String(32), primary_key=True),
+    sa.Column("read", sa.Boolean, nullable=False),
+    sa.Column("starred", sa.Boolean, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+    sa.Index("ix_article_states_user_starred", "user", "starred"),
+)

@@ -34,7 +34,7 @@ from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
 from newsdesk.watch import load_watchers
-from newsdesk.web import api, auth, filters, sources, story_pages
+from newsdesk.web import api, auth, filters, me, sources, story_pages
 from newsdesk.web import briefs as brief_routes
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import stories as story_routes
@@ -304,6 +304,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     app.include_router(sources.router(store, settings, render))
     app.include_router(auth.router(store, settings, render))
+    app.include_router(me.router(store, settings))
     app.include_router(story_pages.router(store, settings, cached, render))
     app.include_router(brief_routes.router(store, settings, cached, render))
     app.include_router(watch_routes.router(store, settings, load_watchers, render))  # before /{prefix}/{slug}/{feed}

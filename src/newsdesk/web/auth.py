@@ -33,7 +33,7 @@ from newsdesk.store import Store
 from newsdesk.store.accounts import User
 from newsdesk.web.sources import admin_problem
 
-__all__ = ["FAILURE_WINDOW", "MAX_FAILURES", "SESSION_COOKIE", "Door", "Failures", "router", "user_of"]
+__all__ = ["FAILURE_WINDOW", "MAX_FAILURES", "SESSION_COOKIE", "Door", "Failures", "router", "session_of", "user_of"]
 
 SESSION_COOKIE = "newsdesk_session"
 FORM_COOKIE = "newsdesk_form"
@@ -49,11 +49,13 @@ def user_of(store: Store, authorization: str | None, cookie: str | None) -> User
         found = store.token_user(accounts.digest(token), "api")
         if found:
             return found
-    if cookie:
-        session = store.session(accounts.digest(cookie))
-        if session:
-            return session[0]
-    return None
+    session = session_of(store, cookie)
+    return session[0] if session else None
+
+
+def session_of(store: Store, cookie: str | None) -> tuple[User, str] | None:
+    """The user of a session cookie and the session's form token, or None."""
+    return store.session(accounts.digest(cookie)) if cookie else None
 
 
 class Failures:
@@ -89,15 +91,14 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
 
     def form_page(request: Request, status: int = 200, error: str = "", next_path: str = "/") -> HTMLResponse:
         token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
-        signed = user_of(store, None, request.cookies.get(SESSION_COOKIE))
-        session = store.session(accounts.digest(request.cookies[SESSION_COOKIE])) if signed else None
+        session = session_of(store, request.cookies.get(SESSION_COOKIE))
         html = render(
             "login.html",
             title=f"{settings.site_title} · 登录 Log in",
             form_token=token,
             error=error,
             next_path=next_path,
-            user=signed,
+            user=session[0] if session else None,
             logout_token=session[1] if session else "",
         )
         page = HTMLResponse(html, status_code=status)
@@ -144,7 +145,7 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
     async def logout(request: Request) -> Response:
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         cookie = request.cookies.get(SESSION_COOKIE, "")
-        session = store.session(accounts.digest(cookie)) if cookie else None
+        session = session_of(store, cookie)
         if session is None or not hmac.compare_digest((form.get("form_token") or [""])[0], session[1]):
             return form_page(request, 403, "这个表单已过期 The form expired: try again.")
         store.close_session(accounts.digest(cookie))

@@ -115,6 +115,17 @@ def router(
 
         return cache.get(f"sitemaps:{site}", make)  # type: ignore[no-any-return]
 
+    @api.get("/opml.xml", include_in_schema=False)
+    def opml(request: Request) -> Response:
+        """Every feed a reader app can follow here, as an OPML 2.0 subscription list: the
+        site's, the top stories', each source's and each language's (by their display names)."""
+        site = site_url(request, settings)
+        groups = [("newsdesk", [(settings.site_title, ""), ("Top stories", "stories/")])]
+        for prefix, (kind, _) in (("sources", GROUPS["sources"]), ("lang", GROUPS["lang"])):
+            named = sorted(figures.names(kind).items(), key=lambda item: label(kind, item[1]).casefold())
+            groups.append((kind.capitalize(), [(label(kind, name), f"{prefix}/{slug}/") for slug, name in named]))
+        return feed_response(request, feeds.opml(site, settings.site_title, groups), "text/x-opml; charset=utf-8")
+
     @api.get("/{name}.xml", include_in_schema=False)
     def sitemap(request: Request, name: str) -> Response:
         files = sitemap_files(site_url(request, settings))

@@ -12,8 +12,8 @@ __all__ = ["Problem", "responses"]
 
 _MEANING = {
     400: "A value the schema allows but newsdesk cannot use (a query with no words, a bad cursor, a date out of range)",
-    401: "The admin token is missing or wrong",
-    403: "Admin actions are off (no admin token configured)",
+    401: "Not signed in, or a wrong token (the admin token on admin routes, a user's API token on /api/me)",
+    403: "Refused: admin actions are off (no admin token configured), or a browser's change without X-CSRF-Token",
     404: "No such article, source or action",
     409: "The source is being fetched by another run",
     413: "The request body is over the route's size limit",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Path
+from fastapi import APIRouter, Body, Header, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from newsdesk.config import Settings
@@ -17,7 +17,7 @@ from newsdesk.publish import feeds
 from newsdesk.publish.site import FEED_ITEMS, entry, pager
 from newsdesk.store import Store
 from newsdesk.watch import Watchers, parse_watchlist
-from newsdesk.web.feeds import FORMATS
+from newsdesk.web.feeds import FORMATS, feed_response
 from newsdesk.web.problems import responses
 from newsdesk.web.sources import require_admin
 
@@ -53,7 +53,7 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
             )
         )
 
-    def feed(name: str, file: str) -> Response:
+    def feed(request: Request, name: str, file: str) -> Response:
         watchlist = public(name)
         make, media = FORMATS[file]
         latest = [entry(a) for a in store.watchlist_stories(name, FEED_ITEMS)]
@@ -63,11 +63,11 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
             f"{settings.site_title} · {watchlist.name}",
             latest,
         )
-        return Response(text, media_type=media)
+        return feed_response(request, text, media)
 
     def feed_route(file: str) -> Any:
-        def route(name: str) -> Response:
-            return feed(name, file)
+        def route(request: Request, name: str) -> Response:
+            return feed(request, name, file)
 
         return route
 

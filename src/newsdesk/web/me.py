@@ -1,0 +1,96 @@
+"""The signed-in reader's own state in the JSON API (``/api/me…``): read and starred
+articles, a story read at once, unread counts, the starred list.
+
+A request is the user's by ``Authorization: Bearer`` with one of their API tokens, or by
+the session cookie of ``/login`` — then a request that changes something must carry the
+session's form token in ``X-CSRF-Token`` (a page of another site cannot). Anyone else is
+answered 401. One user never sees or changes another's state.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from pydantic import BaseModel, ConfigDict
+
+from newsdesk.config import Settings
+from newsdesk.models import ArticleFilter
+from newsdesk.store import Store
+from newsdesk.store.accounts import User
+from newsdesk.web.api import summary
+from newsdesk.web.auth import SESSION_COOKIE, session_of, user_of
+from newsdesk.web.problems import responses
+
+__all__ = ["router"]
+
+_UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class Marks(BaseModel):
+    """What to set of an article (a field left out stays as it is)."""
+
+    model_config = ConfigDict(extra="forbid")
+    read: bool | None = None
+    starred: bool | None = None
+
+
+def router(store: Store, settings: Settings) -> APIRouter:
+    api = APIRouter()
+
+    def me(request: Request) -> User:
+        authorization = request.headers.get("authorization")
+        cookie = request.cookies.get(SESSION_COOKIE)
+        user = user_of(store, authorization, None) if authorization else None
+        if user is None and cookie:
+            session = session_of(store, cookie)
+            if session and request.method in _UNSAFE:
+                sent = request.headers.get("x-csrf-token", "")
+                if not hmac.compare_digest(sent, session[1]):
+                    raise HTTPException(403, "a change by a signed-in browser needs the session's X-CSRF-Token")
+            user = session[0] if session else None
+        if user is None:
+            raise HTTPException(401, "sign in: a Bearer API token (newsdesk user token add NAME) or /login")
+        return user
+
+    signed_in = Depends(me)  # a default, not an annotation: the module's annotations are strings
+
+    @api.get("/api/me", summary="Who the request is signed in as", responses=responses(401))
+    def who(user: User = signed_in) -> dict[str, Any]:
+        return {"name": user.name, "admin": user.admin, "read": store.read_count(user.name)}
+
+    @api.put(
+        "/api/me/articles/{uuid}",
+        summary="Mark an article read or unread, starred or not",
+        responses=responses(400, 401, 403, 404, 413),
+    )
+    def mark(
+        uuid: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], marks: Annotated[Marks, Body()], user: User = signed_in
+    ) -> dict[str, Any]:
+        if not store.mark(user.name, [uuid], read=marks.read, starred=marks.starred):
+            raise HTTPException(404, f"no article {uuid}")
+        read, starred = store.states(user.name, [uuid]).get(uuid, (False, False))
+        return {"uuid": uuid, "read": read, "starred": starred}
+
+    @api.post(
+        "/api/me/stories/{story}/read", summary="Mark every article of a story read", responses=responses(401, 403, 404)
+    )
+    def read_story(story: Annotated[str, Path(max_length=64)], user: User = signed_in) -> dict[str, Any]:
+        members = store.cluster_members(story, bodies=False)
+        if not members:
+            raise HTTPException(404, f"no story {story!r}")
+        return {"story": story, "marked": store.mark(user.name, [a.uuid for a in members], read=True)}
+
+    @api.get(
+        "/api/me/starred", summary="The reader's starred articles, the last starred first", responses=responses(401)
+    )
+    def starred(user: User = signed_in, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+        return {"articles": [summary(a, settings) for a in store.starred(user.name, limit)]}
+
+    @api.get("/api/me/unread-count", summary="Articles the reader has not read (of a source)", responses=responses(401))
+    def unread(user: User = signed_in, source: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+        total = store.count_where(ArticleFilter(source=source))
+        return {"source": source, "unread": max(0, total - store.read_count(user.name, source))}
+
+    return api
