@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -113,22 +113,16 @@ class Brief:
         }
 
 
-def _clock(edition: str, settings: Settings) -> time:
-    if edition not in EDITIONS:
-        raise ValueError(f"{edition!r} is not a brief: morning or close")
-    return parse_clock(settings.briefs_morning if edition == "morning" else settings.briefs_close)
-
-
 def period(edition: str, day: date, zone: str, settings: Settings) -> Period:
     """The period of ``edition`` on ``day`` in ``zone`` (ValueError for an unknown edition)."""
-    tz = ZoneInfo(zone)
-    morning = datetime.combine(day, _clock("morning", settings), tz)
-    close = datetime.combine(day, _clock("close", settings), tz)
-    if edition == "morning":
-        start = datetime.combine(day - timedelta(days=1), _clock("close", settings), tz)
-        return Period(edition, day, start.astimezone(UTC), morning.astimezone(UTC), zone)
-    _clock(edition, settings)
-    return Period(edition, day, morning.astimezone(UTC), close.astimezone(UTC), zone)
+    if edition not in EDITIONS:
+        raise ValueError(f"{edition!r} is not a brief: morning or close")
+    tz, morning, close = ZoneInfo(zone), parse_clock(settings.briefs_morning), parse_clock(settings.briefs_close)
+    if edition == "morning":  # from the previous day's close
+        start, end = datetime.combine(day - timedelta(days=1), close, tz), datetime.combine(day, morning, tz)
+    else:
+        start, end = datetime.combine(day, morning, tz), datetime.combine(day, close, tz)
+    return Period(edition, day, start.astimezone(UTC), end.astimezone(UTC), zone)
 
 
 def latest(edition: str, now: datetime, zone: str, settings: Settings) -> Period:
