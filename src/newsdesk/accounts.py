@@ -20,8 +20,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from newsdesk.errors import AuthError, ConfigError
 
 __all__ = [
-    "KINDS", "MAX_PASSWORD", "MIN_PASSWORD", "NAME", "check_name", "check_password", "digest", "hash_password",
-    "new_token", "verify_password",
+    "KINDS", "MAX_PASSWORD", "MIN_PASSWORD", "NAME", "check_name", "check_password", "digest", "fever_key",
+    "hash_password", "new_token", "verify_password",
 ]  # fmt: skip
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")
@@ -70,6 +70,12 @@ def new_token(kind: str) -> str:
         letters = "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(24))
         return "-".join(letters[i : i + 4] for i in range(0, 24, 4))
     return "nd_" + "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(32))
+
+
+def fever_key(name: str, app_password: str) -> str:
+    """The key a Fever client sends for this user and app password: md5 of ``name:password``
+    (the Fever API's choice; the store keeps only its :func:`digest`)."""
+    return hashlib.md5(f"{name}:{app_password}".encode(), usedforsecurity=False).hexdigest()
 
 
 def digest(token: str) -> str:

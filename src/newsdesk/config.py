@@ -108,6 +108,9 @@ class Settings:
     briefs_close: str = _setting("16:00", "The close brief's time (HH:MM, site zone): stories since the morning.")
     briefs_stories: int = _setting(10, "Stories in a brief.")
     sources_folder: str = _setting("", "A folder of source YAML files added to the built-in catalog.")
+    sources_subscribe_private: bool = _setting(
+        False, "Feeds added by URL may be on loopback or private addresses (an intranet desk)."
+    )
     fetch_concurrency: int = _setting(16, "Requests in flight, all sources together.")
     fetch_per_host: int = _setting(2, "Requests in flight to one host.")
     fetch_host_delay: float = _setting(0.2, "Seconds between the starts of two requests to one host.")

@@ -22,7 +22,7 @@ from newsdesk.cli.common import State, app, err, opened, progress_bar, safe
 from newsdesk.config import is_postgresql
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.models import SourceHealth
-from newsdesk.sources.catalog import Source, configured_catalog, is_enabled
+from newsdesk.sources.catalog import Source, is_enabled
 
 sources_app = typer.Typer(help="The source catalog with each source's health.", invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
@@ -33,7 +33,11 @@ SourcesOption = Annotated[
 
 
 def catalog(state: State, folders: list[Path] | None) -> dict[str, Source]:
-    return configured_catalog(state.settings.sources_folder, folders or [])
+    """The YAML catalog (with ``folders``) and the feeds added by URL."""
+    from newsdesk.pipeline.subscribe import catalog_of
+
+    with opened(state) as store:
+        return catalog_of(state.settings, store, folders or [])
 
 
 def _chosen(sources: dict[str, Source], names: list[str] | None, *, enabled_only: bool) -> list[Source]:
@@ -153,6 +157,7 @@ def run_command(
                     concurrency=concurrency,
                     on_result=show,
                     secrets=os.environ,
+                    subscriptions=not names,
                 )
             )
         else:

@@ -92,7 +92,8 @@ def _add(state: State, name: str, kind: str, label: str) -> None:
 
     token = accounts.new_token(kind)
     with opened(state) as store:
-        store.add_token(name, kind, label, accounts.digest(token))
+        fever = accounts.digest(accounts.fever_key(name, token)) if kind == "app" else None
+        store.add_token(name, kind, label, accounts.digest(token), fever)
     typer.echo(token)  # alone on standard output: the only time it is shown
 
 

@@ -35,6 +35,7 @@ from newsdesk.fetch.parse import embedded_json, link_of
 from newsdesk.fetch.parse import items as parse_items
 from newsdesk.sources.catalog import Source
 from newsdesk.sources.dates import parse_published
+from newsdesk.sources.subscribed import is_subscribed
 
 __all__ = [
     "Page",
@@ -123,7 +124,8 @@ async def list_items(
     conditional = source.method == "GET" and not source.more_urls
     found: list[dict[str, Any]] = []
     for url in (source.url, *source.more_urls):
-        target = expand(url, source.name)
+        subscribed = is_subscribed(source)  # a reader's URL: guarded from the first hop, never expanded
+        target = url if subscribed else expand(url, source.name)
         response = await fetcher.get(
             target,
             source=source.name,
@@ -135,7 +137,7 @@ async def list_items(
             proxy=expand(source.proxy, source.name),
             backend=source.backend,
             guard=guard_of(source),
-            trust_first=True,  # the list URL is the operator's choice; where it redirects is not
+            trust_first=not subscribed,  # a catalog's list URL is the operator's choice; where it redirects is not
             header_scope=scope_of(target, source.headers_hosts),
         )
         if response.not_modified:

@@ -29,7 +29,9 @@ from newsdesk.fetch.documents import limits_from
 from newsdesk.models import SourceHealth, Watchlist
 from newsdesk.pipeline.prune import DAILY, keeps_everything, prune
 from newsdesk.pipeline.refresh import RunResult, fetch_source
+from newsdesk.pipeline.subscribe import subscribed_sources
 from newsdesk.sources.catalog import Source, display_names, is_enabled
+from newsdesk.sources.subscribed import is_subscribed
 from newsdesk.store import Store
 from newsdesk.watch import briefs, load_watchers
 from newsdesk.watch.deliver import Delivery, deliver_due
@@ -55,6 +57,23 @@ def interval_of(source: Source, moment: datetime | None = None) -> float:
 def active(sources: list[Source], health: dict[str, SourceHealth]) -> list[Source]:
     """The sources to run: enabled in the catalog, unless an admin said otherwise."""
     return [s for s in sources if is_enabled(s, health.get(s.name))]
+
+
+def _subscribed(
+    sources: list[Source], store: Store, settings: Settings, due: dict[str, float], now: float
+) -> list[Source]:
+    """``sources`` with the subscriptions as they are now: new ones due at once."""
+    try:
+        current = subscribed_sources(store, settings)
+    except NewsdeskError as exc:
+        log.warning("newsdesk run: cannot read subscriptions: %s", exc)
+        return sources
+    kept = [s for s in sources if not is_subscribed(s)]
+    known = {s.name for s in kept}
+    fresh = [s for s in current if s.name not in known]
+    for source in fresh:
+        due.setdefault(source.name, now)
+    return kept + fresh
 
 
 def _allowed(sources: list[Source], store: Store, follow: bool, before: set[str] | None) -> set[str]:
@@ -154,6 +173,7 @@ async def run_forever(
     due = {s.name: loop.time() + random.uniform(0, min(START_SPREAD, interval_of(s))) for s in sources}
     running: dict[asyncio.Task[RunResult], Source] = {}
     allowed: set[str] | None = None
+    next_look = 0.0
     wake = asyncio.Event()  # a run that saved articles wakes the alert sender
     drained = asyncio.Event()  # the runs in flight at a stop have finished: the sender's last look
     sender = (
@@ -170,6 +190,8 @@ async def run_forever(
             while not stop.is_set():
                 now = loop.time()
                 busy = {s.name for s in running.values()}
+                if follow_overrides and now >= next_look:  # feeds added or removed by readers
+                    sources, next_look = _subscribed(sources, store, settings, due, now), now + RECHECK
                 allowed = _allowed(sources, store, follow_overrides, allowed)
                 for source in sources:
                     if source.name in busy or due[source.name] > now:

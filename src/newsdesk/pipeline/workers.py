@@ -43,6 +43,7 @@ from newsdesk.fetch.documents import limits_from
 from newsdesk.pipeline.daemon import WatchlistCache, active, interval_of
 from newsdesk.pipeline.prune import prune
 from newsdesk.pipeline.refresh import RunResult, fetch_source
+from newsdesk.pipeline.subscribe import with_subscriptions
 from newsdesk.sources.catalog import Source
 from newsdesk.store import Store
 
@@ -71,7 +72,7 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
     )
     async def fetch_source_job(context: procrastinate.JobContext, name: str) -> dict[str, Any]:
         state = context.additional_context["newsdesk"]
-        source = state["catalog"].get(name)
+        source = _catalog(state).get(name)
         if source is None:  # removed from the catalog since it was queued
             return {"name": name, "state": "gone"}
         result: RunResult = await fetch_source(source, state["fetcher"], state["store"], state["settings"])
@@ -123,7 +124,7 @@ def make_app(db_url: str, settings: Settings) -> procrastinate.App:
         health = store.health()
         now = datetime.now(UTC)
         deferred = 0
-        for source in active(list(state["catalog"].values()), health):
+        for source in active(list(_catalog(state).values()), health):
             last = health.get(source.name)
             if last and last.last_run and last.last_run + timedelta(seconds=interval_of(source, now)) > now:
                 continue
@@ -175,6 +176,12 @@ async def install_schema(app: procrastinate.App, db_url: str) -> None:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
 
 
+def _catalog(state: dict[str, Any]) -> dict[str, Source]:
+    if state.get("subscriptions"):
+        return with_subscriptions(state["catalog"], state["store"], state["settings"])
+    return dict(state["catalog"])
+
+
 async def run_worker(
     db_url: str,
     store: Store,
@@ -185,9 +192,11 @@ async def run_worker(
     on_result: Callable[[RunResult], None] | None = None,
     app: procrastinate.App | None = None,
     secrets: Mapping[str, str] | None = None,
+    subscriptions: bool = False,
 ) -> None:
     """Run one worker until SIGTERM/SIGINT (Procrastinate finishes the jobs in flight).
-    ``secrets`` (the environment) gives the watchlists' ``${NAME}`` targets."""
+    ``secrets`` (the environment) gives the watchlists' ``${NAME}`` targets; with
+    ``subscriptions``, the feeds added by URL run beside ``catalog``, as they are now."""
     app = app or make_app(db_url, settings)
     async with app.open_async(), Fetcher(limits_from(settings)) as fetcher:
         await install_schema(app, db_url)
@@ -195,6 +204,7 @@ async def run_worker(
             "store": store,
             "settings": settings,
             "catalog": catalog,
+            "subscriptions": subscriptions,
             "fetcher": fetcher,
             "on_result": on_result,
             "secrets": secrets or {},

@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from newsdesk.plaintext import NOT_XML
 from newsdesk.publish.entry import Entry
+from newsdesk.sources.opml import Outline, write_opml
 
 __all__ = ["Items", "atom", "json_feed", "opml", "rss", "sitemaps"]
 
@@ -179,18 +180,9 @@ def sitemaps(site: str, paths: Sequence[str]) -> dict[str, str]:
 def opml(site: str, title: str, groups: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> str:
     """An OPML 2.0 subscription list: ``groups`` of (category, [(name, path of a list)]),
     each list's RSS feed at ``site + path + "index.xml"`` and its page at ``site + path``."""
-    root = ET.Element("opml", {"version": "2.0"})
-    head = ET.SubElement(root, "head")
-    _text(head, "title", title)
-    body = ET.SubElement(root, "body")
-    for category, lists in groups:
-        folder = ET.SubElement(body, "outline", {"text": NOT_XML.sub("", category), "title": NOT_XML.sub("", category)})
-        for name, path in lists:
-            clean = NOT_XML.sub("", name)
-            attributes = {"type": "rss", "text": clean, "title": clean}
-            ET.SubElement(
-                folder,
-                "outline",
-                {**attributes, "xmlUrl": site + quote(path) + "index.xml", "htmlUrl": site + quote(path)},
-            )
-    return _XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+    outlines = [
+        Outline(site + quote(path) + "index.xml", name, site + quote(path), category)
+        for category, lists in groups
+        for name, path in lists
+    ]
+    return write_opml(title, outlines)

@@ -22,10 +22,12 @@ from newsdesk.models import Article, ArticleFilter, SourceHealth, tag_kinds
 from newsdesk.store import bulk, clusters, health, index, links, listing, outbox, retention, searchreads, upkeep
 from newsdesk.store import engine as engines
 from newsdesk.store.accounts import AccountStore
+from newsdesk.store.apps import AppStore
 from newsdesk.store.checkpoints import Checkpointer
 from newsdesk.store.counts import ListCounts
+from newsdesk.store.feeds import FeedStore
 from newsdesk.store.outbox import WatchlistStore
-from newsdesk.store.schema import article_tags, article_versions, articles, marks
+from newsdesk.store.schema import article_ids, article_tags, article_versions, articles, marks
 from newsdesk.store.sitereads import BODIES as _BODIES
 from newsdesk.store.sitereads import SiteReads
 from newsdesk.store.states import StateStore
@@ -39,7 +41,7 @@ _UPDATABLE = tuple(  # the columns an update of a known article may change
 )
 
 
-class Store(WatchlistStore, AccountStore, StateStore, SiteReads, ListCounts):
+class Store(WatchlistStore, AccountStore, AppStore, FeedStore, StateStore, SiteReads, ListCounts):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str, *, mapped: bool = False) -> None:
@@ -95,6 +97,8 @@ class Store(WatchlistStore, AccountStore, StateStore, SiteReads, ListCounts):
                 if new:
                     rows = [_row(a, now, first_seen=True) for a in new]
                     conn.execute(insert(articles).on_conflict_do_nothing(index_elements=["uuid"]), rows)
+                    numbered = insert(article_ids).on_conflict_do_nothing(index_elements=["uuid"])
+                    conn.execute(numbered, [{"uuid": a.uuid} for a in new])
                 if changed:
                     values: dict[str, Any] = {col: sa.bindparam(col) for col in _UPDATABLE}
                     statement = articles.update().where(articles.c.uuid == sa.bindparam("b_uuid")).values(values)

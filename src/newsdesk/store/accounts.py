@@ -92,12 +92,13 @@ class AccountStore:
             conn.execute(article_states.delete().where(article_states.c.user == name))
             return conn.execute(users.delete().where(users.c.name == name)).rowcount > 0
 
-    def add_token(self, name: str, kind: str, label: str, digest: str) -> int:
-        """Keep a new token's digest for ``name``; its id."""
+    def add_token(self, name: str, kind: str, label: str, digest: str, fever: str | None = None) -> int:
+        """Keep a new token's digest (and an app password's Fever key digest) for ``name``; its id."""
         with self.engine.begin() as conn:
             if not conn.execute(sa.select(users.c.name).where(users.c.name == name)).first():
                 raise ConfigError(f"no user {name!r} (newsdesk user list)")
             row = {"user": name, "kind": kind, "label": label[:100], "digest": digest, "created": datetime.now(UTC)}
+            row["fever"] = fever
             made = conn.execute(user_tokens.insert().returning(user_tokens.c.id), row).scalar_one()
             return int(made)
 
@@ -111,37 +112,46 @@ class AccountStore:
             return [Token(**row) for row in conn.execute(query.order_by(c.id)).mappings()]
 
     def remove_token(self, name: str, token_id: int) -> bool:
-        """Revoke one of ``name``'s tokens; False when ``name`` has no such token."""
+        """Revoke one of ``name``'s tokens, with the app sign-ins made with it; False when
+        ``name`` has no such token."""
         c = user_tokens.c
         with self.engine.begin() as conn:
+            conn.execute(sessions.delete().where(sessions.c.user == name, sessions.c.token_id == token_id))
             return conn.execute(user_tokens.delete().where(c.user == name, c.id == token_id)).rowcount > 0
 
-    def token_user(self, digest: str, kind: str) -> User | None:
-        """The user a token of ``kind`` with this digest belongs to (its last use noted,
-        at most every few minutes), or None."""
+    def token_user(self, digest: str, kind: str, *, fever: bool = False) -> User | None:
+        """The user a token of ``kind`` with this digest (with ``fever``: this Fever key
+        digest) belongs to (its last use noted, at most every few minutes), or None."""
+        user, _ = self.token_of(digest, kind, fever=fever)
+        return user
+
+    def token_of(self, digest: str, kind: str, *, fever: bool = False) -> tuple[User | None, int]:
+        """:meth:`token_user` and the token's id (0 when there is no such token)."""
         c, u = user_tokens.c, users.c
         query = (
             sa.select(c.id, c.last_used, u.name, u.admin, u.created)
             .join(users, u.name == c.user)
-            .where(c.digest == digest, c.kind == kind)
+            .where(c.fever == digest if fever else c.digest == digest, c.kind == kind)
         )
         with self._connect() as conn:
             row = conn.execute(query).mappings().first()
         if row is None:
-            return None
+            return None, 0
         now = datetime.now(UTC)
         if row["last_used"] is None or now - row["last_used"] > _TOUCH:
             with self.engine.begin() as conn:
                 conn.execute(user_tokens.update().where(c.id == row["id"]).values(last_used=now))
-        return User(row["name"], row["admin"], row["created"])
+        return User(row["name"], row["admin"], row["created"]), int(row["id"])
 
-    def open_session(self, name: str, digest: str, csrf: str, lasts: timedelta) -> None:
-        """Keep a new session of ``name`` (its cookie's digest, its form token) for ``lasts``;
-        sessions that have ended go at the same time."""
+    def open_session(self, name: str, digest: str, csrf: str, lasts: timedelta, token_id: int | None = None) -> None:
+        """Keep a new session of ``name`` (its cookie's or app token's digest, its form
+        token; for an app, the app password it signed in with) for ``lasts``; sessions
+        that have ended go at the same time."""
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
             conn.execute(sessions.delete().where(sessions.c.expires < now))
             row = {"digest": digest, "user": name, "csrf": csrf, "created": now, "expires": now + lasts}
+            row["token_id"] = token_id
             conn.execute(sessions.insert(), row)
 
     def session(self, digest: str) -> tuple[User, str] | None:

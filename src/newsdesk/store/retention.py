@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from newsdesk.store import bulk, index, links
 from newsdesk.store.schema import (
     alerts,
+    article_ids,
     article_signatures,
     article_tags,
     article_versions,
@@ -92,6 +93,6 @@ def _remove_batch(conn: sa.Connection, uuids: list[str]) -> None:
         for name in ("search_index", "search_heads"):
             conn.execute(sa.text(f"DELETE FROM {name} WHERE uuid = ANY(:uuids)"), {"uuids": uuids})
     links.forget(conn, uuids)
-    for table in (article_tags, article_signatures, cluster_keys, article_versions, alerts, articles):
+    for table in (article_tags, article_signatures, cluster_keys, article_versions, alerts, article_ids, articles):
         for where in bulk.matching(conn, table.c.uuid, uuids):
             conn.execute(table.delete().where(where))

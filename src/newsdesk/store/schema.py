@@ -270,6 +270,8 @@ user_tokens = sa.Table(
     sa.Column("digest", sa.String(64), nullable=False, unique=True),
     sa.Column("created", UTCDateTime, nullable=False),
     sa.Column("last_used", UTCDateTime),
+    # An app password's Fever key (md5 of "name:password", what Fever clients send), as its SHA-256 (0021).
+    sa.Column("fever", sa.String(64), index=True),
 )
 # A signed-in browser: the cookie holds a random token, the store its digest, the user,
 # the form token (CSRF) of the session and when it ends.
@@ -281,6 +283,7 @@ sessions = sa.Table(
     sa.Column("csrf", sa.String(64), nullable=False),
     sa.Column("created", UTCDateTime, nullable=False),
     sa.Column("expires", UTCDateTime, nullable=False),
+    sa.Column("token_id", sa.Integer),  # a reader app's sign-in: the app password it came from (0021)
 )
 
 # Per-user state of an article (0020): read and starred, for the web, the API and apps.
@@ -293,4 +296,40 @@ article_states = sa.Table(
     sa.Column("starred", sa.Boolean, nullable=False),
     sa.Column("updated", UTCDateTime, nullable=False),
     sa.Index("ix_article_states_user_starred", "user", "starred"),
+)
+
+# Reader apps (0021). Numbers for articles in arrival order (Google Reader item ids,
+# Fever's since_id), for feeds (any source: catalog or subscription) and for categories;
+# a feed's category (folder); feeds added by URL, beside the YAML catalog.
+article_ids = sa.Table(
+    "article_ids",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uuid", sa.String(32), nullable=False, unique=True),
+    sqlite_autoincrement=True,
+)
+categories = sa.Table(
+    "categories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sqlite_autoincrement=True,
+)
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("category", sa.String(100)),
+    sqlite_autoincrement=True,
+)
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("site", sa.Text),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("added_by", sa.String(40)),
+    sa.Column("created", UTCDateTime, nullable=False),
 )

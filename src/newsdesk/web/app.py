@@ -34,11 +34,12 @@ from newsdesk.search import MAX_LIMIT, count, search
 from newsdesk.sources.catalog import display_names
 from newsdesk.store import Store
 from newsdesk.watch import load_watchers
-from newsdesk.web import api, auth, filters, me, sources, story_pages
+from newsdesk.web import api, apps, auth, filters, me, sources, story_pages
 from newsdesk.web import briefs as brief_routes
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import stories as story_routes
 from newsdesk.web import stream as live
+from newsdesk.web import subscriptions as subscription_routes
 from newsdesk.web import watchlists as watch_routes
 from newsdesk.web.api import UUID, article_or_404, summary
 from newsdesk.web.auth import Door
@@ -305,6 +306,8 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app.include_router(sources.router(store, settings, render))
     app.include_router(auth.router(store, settings, render))
     app.include_router(me.router(store, settings))
+    app.include_router(apps.router(store, settings))
+    app.include_router(subscription_routes.router(store, settings, render))
     app.include_router(story_pages.router(store, settings, cached, render))
     app.include_router(brief_routes.router(store, settings, cached, render))
     app.include_router(watch_routes.router(store, settings, load_watchers, render))  # before /{prefix}/{slug}/{feed}

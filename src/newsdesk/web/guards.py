@@ -23,6 +23,9 @@ DEFAULT_BODY_CAP = 65_536
 BODY_CAPS = (
     ("/api/admin/watchlists/", 16_384),
     ("/sources/", 16_384),
+    ("/reader/api/0/", 1_000_000),  # an edit-tag of a few thousand item ids
+    ("/api/subscriptions/opml", 5_000_000),  # newsdesk.sources.opml.MAX_BYTES
+    ("/subscriptions/opml", 16_000_000),  # the same, form-encoded
 )
 _ADMIN = "/api/admin/"
 

@@ -10,6 +10,7 @@ answered 401. One user never sees or changes another's state.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
@@ -23,7 +24,7 @@ from newsdesk.web.api import summary
 from newsdesk.web.auth import SESSION_COOKIE, session_of, user_of
 from newsdesk.web.problems import responses
 
-__all__ = ["router"]
+__all__ = ["router", "signed_in"]
 
 _UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -36,8 +37,9 @@ class Marks(BaseModel):
     starred: bool | None = None
 
 
-def router(store: Store, settings: Settings) -> APIRouter:
-    api = APIRouter()
+def signed_in(store: Store) -> Callable[[Request], User]:
+    """The dependency that answers who a request is (401, or 403 for a change without the
+    session's X-CSRF-Token)."""
 
     def me(request: Request) -> User:
         authorization = request.headers.get("authorization")
@@ -54,10 +56,15 @@ def router(store: Store, settings: Settings) -> APIRouter:
             raise HTTPException(401, "sign in: a Bearer API token (newsdesk user token add NAME) or /login")
         return user
 
-    signed_in = Depends(me)  # a default, not an annotation: the module's annotations are strings
+    return me
+
+
+def router(store: Store, settings: Settings) -> APIRouter:
+    api = APIRouter()
+    signed = Depends(signed_in(store))  # a default, not an annotation: the annotations are strings
 
     @api.get("/api/me", summary="Who the request is signed in as", responses=responses(401))
-    def who(user: User = signed_in) -> dict[str, Any]:
+    def who(user: User = signed) -> dict[str, Any]:
         return {"name": user.name, "admin": user.admin, "read": store.read_count(user.name)}
 
     @api.put(
@@ -66,7 +73,9 @@ def router(store: Store, settings: Settings) -> APIRouter:
         responses=responses(400, 401, 403, 404, 413),
     )
     def mark(
-        uuid: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], marks: Annotated[Marks, Body()], user: User = signed_in
+        uuid: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")],
+        marks: Annotated[Marks, Body()],
+        user: User = signed,
     ) -> dict[str, Any]:
         if not store.mark(user.name, [uuid], read=marks.read, starred=marks.starred):
             raise HTTPException(404, f"no article {uuid}")
@@ -76,7 +85,7 @@ def router(store: Store, settings: Settings) -> APIRouter:
     @api.post(
         "/api/me/stories/{story}/read", summary="Mark every article of a story read", responses=responses(401, 403, 404)
     )
-    def read_story(story: Annotated[str, Path(max_length=64)], user: User = signed_in) -> dict[str, Any]:
+    def read_story(story: Annotated[str, Path(max_length=64)], user: User = signed) -> dict[str, Any]:
         members = store.cluster_members(story, bodies=False)
         if not members:
             raise HTTPException(404, f"no story {story!r}")
@@ -85,11 +94,11 @@ def router(store: Store, settings: Settings) -> APIRouter:
     @api.get(
         "/api/me/starred", summary="The reader's starred articles, the last starred first", responses=responses(401)
     )
-    def starred(user: User = signed_in, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    def starred(user: User = signed, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
         return {"articles": [summary(a, settings) for a in store.starred(user.name, limit)]}
 
     @api.get("/api/me/unread-count", summary="Articles the reader has not read (of a source)", responses=responses(401))
-    def unread(user: User = signed_in, source: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+    def unread(user: User = signed, source: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
         total = store.count_where(ArticleFilter(source=source))
         return {"source": source, "unread": max(0, total - store.read_count(user.name, source))}
 

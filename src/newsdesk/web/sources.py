@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
+from newsdesk.pipeline.subscribe import with_subscriptions
 from newsdesk.sources.catalog import Source, configured_catalog, is_enabled
 from newsdesk.store import Store
 from newsdesk.web.problems import responses
@@ -77,7 +78,7 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
                 loaded["catalog"] = configured_catalog(settings.sources_folder)
             except ConfigError as exc:
                 raise HTTPException(500, f"the source catalog cannot be read: {exc}") from None
-        return loaded["catalog"]
+        return with_subscriptions(loaded["catalog"], store, settings)
 
     def source_or_404(name: str) -> Source:
         source = catalog().get(name)

@@ -1,0 +1,180 @@
+"""What reader apps read and change: a stream of numbered articles (every source, some
+sources, a user's starred or read ones; unread only; between two times) in keyset
+pages, articles by number, unread counts per source, and "mark all as read" of a
+stream up to a time — one statement, however many articles it covers.
+
+An article's number (``article_ids``) is given when it is stored, in arrival order;
+apps know articles by it (Google Reader item ids, Fever ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from newsdesk.models import Article
+from newsdesk.store.schema import article_ids, article_states, articles
+
+__all__ = ["MOST_IDS", "AppStore", "Stream"]
+
+MOST_IDS = 20_000  # numbers one answer lists at most (Fever's unread ids, item ids)
+_BODIES = ("raw_html", "markdown", "text")  # apps read the sanitized html
+_STATE = article_states.alias("state")  # in subqueries of statements that also write article_states
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """Which articles: of ``sources`` (None: all), in the user's ``state`` (``read``,
+    ``starred`` or ``unread``), without ``excluded`` (``read``), published in
+    [``since``, ``until``), first seen by ``seen_by``."""
+
+    sources: tuple[str, ...] | None = None
+    state: str | None = None
+    excluded: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    seen_by: datetime | None = None
+
+
+class AppStore:
+    """The store's reads and writes for reader apps (:class:`newsdesk.store.Store` has them)."""
+
+    engine: sa.Engine
+
+    def _connect(self) -> sa.Connection:
+        raise NotImplementedError
+
+    def stream(
+        self,
+        user: str,
+        stream: Stream,
+        limit: int,
+        after: tuple[datetime, int] | None = None,
+        *,
+        oldest_first: bool = False,
+        bodies: bool = True,
+    ) -> list[tuple[int, Article]]:
+        """Up to ``limit`` numbered articles of ``stream`` by publication time (newest
+        first unless ``oldest_first``), past the ``(published, number)`` of ``after``."""
+        a, n = articles.c, article_ids.c
+        columns = [col for col in a if col.name not in _BODIES and (bodies or col.name != "html")]
+        query = sa.select(n.id, *columns).select_from(articles.join(article_ids, n.uuid == a.uuid))
+        query = query.where(*_conditions(user, stream))
+        if after is not None:
+            past = sa.tuple_(a.published, n.id) > after if oldest_first else sa.tuple_(a.published, n.id) < after
+            query = query.where(past)
+        order = (a.published.asc(), n.id.asc()) if oldest_first else (a.published.desc(), n.id.desc())
+        with self._connect() as conn:
+            rows = conn.execute(query.order_by(*order).limit(limit)).mappings().all()
+        return [(row["id"], _article(row)) for row in rows]
+
+    def since_number(self, user: str, number: int, limit: int, *, before: bool = False) -> list[tuple[int, Article]]:
+        """Up to ``limit`` numbered articles after ``number`` in arrival order (with
+        ``before``: before it, the last first) — Fever's ``since_id`` and ``max_id``."""
+        a, n = articles.c, article_ids.c
+        columns = [col for col in a if col.name not in _BODIES]
+        query = sa.select(n.id, *columns).select_from(articles.join(article_ids, n.uuid == a.uuid))
+        query = (
+            query.where(n.id < number).order_by(n.id.desc()) if before else query.where(n.id > number).order_by(n.id)
+        )
+        with self._connect() as conn:
+            rows = conn.execute(query.limit(limit)).mappings().all()
+        return [(row["id"], _article(row)) for row in rows]
+
+    def stream_numbers(self, user: str, stream: Stream, limit: int) -> list[int]:
+        """The numbers of the newest ``limit`` articles of ``stream`` (at most :data:`MOST_IDS`)."""
+        a, n = articles.c, article_ids.c
+        query = sa.select(n.id).select_from(articles.join(article_ids, n.uuid == a.uuid))
+        query = query.where(*_conditions(user, stream)).order_by(a.published.desc(), n.id.desc())
+        with self._connect() as conn:
+            return list(conn.execute(query.limit(min(limit, MOST_IDS))).scalars())
+
+    def numbered(self, numbers: Sequence[int], *, bodies: bool = True) -> list[tuple[int, Article]]:
+        """These articles by number, in the order asked (unknown numbers left out)."""
+        a, n = articles.c, article_ids.c
+        wanted = list(dict.fromkeys(numbers))[:MOST_IDS]
+        columns = [col for col in a if col.name not in _BODIES and (bodies or col.name != "html")]
+        found: dict[int, Article] = {}
+        with self._connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = sa.select(n.id, *columns).select_from(articles.join(article_ids, n.uuid == a.uuid))
+                for row in conn.execute(query.where(n.id.in_(chunk))).mappings():
+                    found[row["id"]] = _article(row)
+        return [(number, found[number]) for number in wanted if number in found]
+
+    def uuids_of(self, numbers: Sequence[int]) -> dict[int, str]:
+        """The uuid of each of ``numbers`` that is an article's (at most :data:`MOST_IDS`)."""
+        n = article_ids.c
+        wanted = list(dict.fromkeys(numbers))[:MOST_IDS]
+        found: dict[int, str] = {}
+        with self._connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = sa.select(n.id, n.uuid).where(n.id.in_(wanted[start : start + 500]))
+                found.update({key: value for key, value in conn.execute(query)})
+        return found
+
+    def numbers_of(self, uuids: Sequence[str]) -> dict[str, int]:
+        """The number of each of ``uuids`` that has one."""
+        n = article_ids.c
+        found: dict[str, int] = {}
+        with self._connect() as conn:
+            for start in range(0, len(uuids), 500):
+                query = sa.select(n.uuid, n.id).where(n.uuid.in_(list(uuids[start : start + 500])))
+                found.update({key: value for key, value in conn.execute(query)})
+        return found
+
+    def unread_counts(self, user: str) -> dict[str, tuple[int, datetime]]:
+        """Source → (unread articles of ``user``, newest publication time), sources with unread ones."""
+        a, s = articles.c, article_states.c
+        read = sa.select(a.source, sa.func.count()).select_from(article_states.join(articles, a.uuid == s.uuid))
+        read = read.where(s.user == user, s.read).group_by(a.source)
+        totals = self.source_counts()  # type: ignore[attr-defined]
+        with self._connect() as conn:
+            done: dict[str, int] = {name: n for name, n in conn.execute(read)}
+        return {name: (n - done.get(name, 0), newest) for name, n, newest in totals if n > done.get(name, 0)}
+
+    def mark_stream(self, user: str, stream: Stream) -> int:
+        """Mark every unread article of ``stream`` read for ``user`` at once; how many."""
+        a, s = articles.c, article_states.c
+        now = sa.literal(datetime.now(UTC), a.updated.type)
+        chosen = sa.select(sa.literal(user), a.uuid, sa.true(), sa.false(), now)
+        chosen = chosen.where(*_conditions(user, replace(stream, excluded="read")))
+        with self.engine.begin() as conn:
+            insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(article_states)
+            statement = insert.from_select(["user", "uuid", "read", "starred", "updated"], chosen)
+            changes = {"read": statement.excluded.read, "updated": statement.excluded.updated}
+            statement = statement.on_conflict_do_update(index_elements=[s.user, s.uuid], set_=changes)
+            return conn.execute(statement).rowcount
+
+
+def _conditions(user: str, stream: Stream) -> list[sa.ColumnElement[bool]]:
+    """The WHERE of ``stream`` over ``articles``."""
+    a, s = articles.c, _STATE.c
+    where: list[sa.ColumnElement[bool]] = []
+    if stream.sources is not None:
+        where.append(a.source.in_(stream.sources) if stream.sources else sa.false())
+    if stream.since is not None:
+        where.append(a.published >= stream.since)
+    if stream.until is not None:
+        where.append(a.published < stream.until)
+    if stream.seen_by is not None:
+        where.append(a.first_seen <= stream.seen_by)
+    state = sa.select(s.uuid).where(s.user == user, s.uuid == a.uuid)
+    if stream.state == "starred":
+        where.append(state.where(s.starred).exists())
+    elif stream.state == "read":
+        where.append(state.where(s.read).exists())
+    if stream.state == "unread" or stream.excluded == "read":
+        where.append(~state.where(s.read).exists())
+    return where
+
+
+def _article(row: Any) -> Article:
+    fields = {k: v for k, v in row.items() if k != "id"}
+    return Article(**{"html": "", **fields, **dict.fromkeys(_BODIES, "")})
