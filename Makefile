@@ -26,12 +26,16 @@ $(VENV)/.installed: $(VENV)/.runtime
 
 install: $(VENV)/.installed
 
-# Debian's hugo (the export is checked against the real thing) and chromium (browser tests).
+# Debian's hugo (the export is checked against the real thing), chromium (browser tests),
+# newsboat in tmux (a real reader app) and xmllint (the Atom schema).
 system-deps:
 	@missing=""; command -v hugo >/dev/null || missing="$$missing hugo"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v newsboat >/dev/null || missing="$$missing newsboat"; \
+	command -v tmux >/dev/null || missing="$$missing tmux"; \
+	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; fi

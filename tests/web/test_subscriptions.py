@@ -20,11 +20,16 @@ from tests.web.helpers import running
 FEED = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Loopback Markets</title><link>{BASE}/site/</link>
 <item><title>Rates hold steady</title><link>{BASE}/a/1</link><guid>{BASE}/a/1</guid>
-<pubDate>Mon, 07 Dec 2026 08:00:00 GMT</pubDate><description><![CDATA[<p>The central bank held rates at its meeting, as markets expected.</p>]]></description></item>
+<pubDate>Mon, 07 Dec 2026 08:00:00 GMT</pubDate>
+<description><![CDATA[<p>The central bank held rates at its meeting, as markets expected.</p>]]></description></item>
 <item><title>Oil climbs on supply cut</title><link>{BASE}/a/2</link><guid>{BASE}/a/2</guid>
-<pubDate>Mon, 07 Dec 2026 09:00:00 GMT</pubDate><description><![CDATA[<p>Crude rose after producers announced a further cut.</p>]]></description></item>
+<pubDate>Mon, 07 Dec 2026 09:00:00 GMT</pubDate>
+<description><![CDATA[<p>Crude rose after producers announced a further cut.</p>]]></description></item>
 </channel></rss>"""
-PAGE = '<!doctype html><html><head><title>Site</title><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>hi</body></html>'
+PAGE = (
+    '<!doctype html><html><head><title>Site</title><link rel="alternate" type="application/rss+xml"'
+    ' href="/feed.xml"></head><body>hi</body></html>'
+)
 PLAIN = "<!doctype html><html><head><title>No feed</title></head><body>nothing</body></html>"
 
 
@@ -72,7 +77,8 @@ def test_subscribe_fetch_and_opml_round_trip(site, tmp_path):
 
     bad = tmp_path / "bad.opml"
     bad.write_text(
-        '<opml version="2.0"><body><outline xmlUrl="https://ok.example/feed"/><outline xmlUrl="javascript:alert(1)"/></body></opml>'
+        '<opml version="2.0"><body><outline xmlUrl="https://ok.example/feed"/>'
+        '<outline xmlUrl="javascript:alert(1)"/></body></opml>'
     )
     failed = newsdesk("sources", "opml", "import", str(bad), db=fresh)
     assert failed.returncode == 2 and "feed 2" in failed.stderr and "not an http(s) URL" in failed.stderr
