@@ -107,6 +107,9 @@ class Settings:
     briefs_morning: str = _setting("08:00", "The morning brief's time (HH:MM, site zone): stories since the close.")
     briefs_close: str = _setting("16:00", "The close brief's time (HH:MM, site zone): stories since the morning.")
     briefs_stories: int = _setting(10, "Stories in a brief.")
+    feeds_content_chars: int = _setting(
+        0, "Feed items carry an article's whole content; a number caps it at that many characters of text."
+    )
     sources_folder: str = _setting("", "A folder of source YAML files added to the built-in catalog.")
     sources_subscribe_private: bool = _setting(
         False, "Feeds added by URL may be on loopback or private addresses (an intranet desk)."

@@ -6,6 +6,7 @@ import filecmp
 import json
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -225,7 +226,7 @@ def test_numbered_pages_reach_one_up_two_down_and_the_first():
     assert [numbers(n, 9) == numbers(n, 10) for n in range(1, 10)] == [True] * 8 + [False]
 
 
-def test_an_undated_article_says_first_seen_and_feeds_give_no_publication_date(sqlite_url, tmp_path):
+def test_an_undated_article_says_first_seen_and_feeds_date_it_when_first_seen(sqlite_url, tmp_path):
     write_data(
         tmp_path / "data" / "wire" / "news.json",
         [record(1, pub_date="2025-02-07 16:37:50"), record(2, title="无日期的文章 undated", pub_date=None)],
@@ -243,9 +244,12 @@ def test_an_undated_article_says_first_seen_and_feeds_give_no_publication_date(s
     assert home.index("无日期的文章") < home.index("测试新闻标题 1")  # sorted by when it was first seen: now
     rss = feedparser.parse((site / "index.xml").read_text())
     entry = next(e for e in rss.entries if e.title.startswith("无日期"))
-    assert "published" not in entry and not rss.bozo
+    seen = undated.first_seen.replace(microsecond=0)
+    assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == seen and not rss.bozo, "every item has a date"
     item = next(i for i in json.loads((site / "feed.json").read_text())["items"] if i["title"].startswith("无日期"))
-    assert "date_published" not in item
+    assert datetime.fromisoformat(item["date_published"]) == undated.first_seen
+    atom = feedparser.parse((site / "atom.xml").read_text())
+    assert "published" not in next(e for e in atom.entries if e.title.startswith("无日期")), "Atom: updated only"
 
 
 def test_flashes_are_timeline_rows_and_card_summaries_end_at_a_boundary(sqlite_url, tmp_path):

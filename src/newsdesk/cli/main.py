@@ -186,7 +186,7 @@ def serve_command(
     """
     import uvicorn
 
-    from newsdesk.web import NoDelayProtocol, app_for, create_app
+    from newsdesk.web import NoDelayProtocol, app_for, served_app
 
     state: State = ctx.obj
     workers = workers or os.cpu_count() or 1
@@ -213,7 +213,7 @@ def serve_command(
         return
     store = state.store(mapped=True)
     try:
-        uvicorn.run(create_app(store, state.settings), host=host, port=port, http=NoDelayProtocol, log_level="warning")
+        uvicorn.run(served_app(store, state.settings), host=host, port=port, http=NoDelayProtocol, log_level="warning")
     finally:
         store.close()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -53,6 +53,8 @@ class Reader(Protocol):
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> list[Article]: ...
+
+    def bodies(self, uuids: Iterable[str]) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,9 @@ class Lists:
     ) -> None:
         self.store, self.env, self.out, self.context, self.per_page = store, env, out, context, per_page
         self.sitemap = sitemap
-        self.items = feeds.Items(context["site"]["base_url"])
+        site = context["site"]
+        author = env.filters["source_name"]
+        self.items = feeds.Items(site["base_url"], bodies=store.bodies, author=author, cap=site.get("content_chars", 0))
         self.template = env.get_template("list.html")
 
     def newest(self, spec: ListSpec, limit: int) -> list[Entry]:

@@ -7,16 +7,15 @@ articles, one page per article (``posts/<uuid>.html``), archives by month
 the newest articles (:mod:`.static_search`), and RSS / Atom / JSON Feed for the site
 and every list with an archive page. The recent and tag list widgets change with
 every new article, so they live in one shared file (``widgets.html``, loaded by
-``site.js``; the served site renders them inline). Templates are Jinja2 with
-autoescaping; a theme folder given by the user overrides any of them.
+``site.js``; the served site renders them inline). Templates are Jinja2 (autoescaping);
+a theme folder overrides any of them.
 
 Builds are incremental: the build remembers what it made (:mod:`.manifest`); the
 next one asks the store what changed since (:mod:`newsdesk.store.sitereads`), and
-re-plans only the pages of those articles, of their clusters, and of the lists they
-are (or were) in, from their place to the newest. The first build, a build with
-other templates or settings, and ``full`` plan every page, reading the store a list
-at a time (memory stays flat). Either way the folder ends as a full build into an
-empty folder leaves it.
+re-plans only the pages of those articles, of their clusters and of the lists they
+are (or were) in, from their place to the newest. The first build, one with other
+templates or settings, and ``full`` plan every page, a list at a time (memory stays
+flat). Either way the folder ends as a full build into an empty folder leaves it.
 """
 
 from __future__ import annotations
@@ -143,7 +142,8 @@ def page_context(
 ) -> dict[str, object]:
     """What every page's layout needs: the site, the recent and tag list widgets
     (rendered into the page when ``inline``, else loaded from ``widgets.html``)."""
-    site = {"title": settings.site_title, "base_url": settings.site_base_url.rstrip("/") + "/"}
+    site: dict[str, Any] = {"title": settings.site_title, "base_url": settings.site_base_url.rstrip("/") + "/"}
+    site["content_chars"] = settings.feeds_content_chars  # feed items' (0: whole)
     return {"site": site, "recent": recent, "tag_list": tag_list, "tz": settings.tz, "widgets_inline": inline}
 
 

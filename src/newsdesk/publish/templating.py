@@ -146,7 +146,9 @@ def _iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-LAYOUT = 3  # where pages go; bump when a path changes (2: posts/<uuid>.html; 3: lists' page/N.html)
+# Bump when a path or a file's form changes (2: posts/<uuid>.html; 3: lists' page/N.html;
+# 4: feed items carry the whole content).
+LAYOUT = 4
 
 
 def site_key(theme: Path | None, settings: Settings, per_page: int, names: Mapping[str, str]) -> str:
@@ -168,5 +170,6 @@ def site_key(theme: Path | None, settings: Settings, per_page: int, names: Mappi
         sorted(names.items()),  # pages show sources by these
         settings.output_search_articles,
         settings.output_tag_min,
+        settings.feeds_content_chars,
     )
     return digest(files_digest(files), site)

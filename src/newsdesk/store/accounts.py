@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsdesk.errors import ConfigError
-from newsdesk.store.schema import article_states, sessions, user_tokens, users
+from newsdesk.store.schema import article_states, read_counts, sessions, user_tokens, users
 
 __all__ = ["AccountStore", "Token", "User"]
 
@@ -90,6 +90,7 @@ class AccountStore:
             conn.execute(user_tokens.delete().where(user_tokens.c.user == name))
             conn.execute(sessions.delete().where(sessions.c.user == name))
             conn.execute(article_states.delete().where(article_states.c.user == name))
+            conn.execute(read_counts.delete().where(read_counts.c.user == name))
             return conn.execute(users.delete().where(users.c.name == name)).rowcount > 0
 
     def add_token(self, name: str, kind: str, label: str, digest: str, fever: str | None = None) -> int:

@@ -19,11 +19,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.models import Article
 from newsdesk.store.schema import article_ids, article_states, articles
+from newsdesk.store.states import count_reads
 
 __all__ = ["MOST_IDS", "AppStore", "Stream"]
 
 MOST_IDS = 20_000  # numbers one answer lists at most (Fever's unread ids, item ids)
-_BODIES = ("raw_html", "markdown", "text")  # apps read the sanitized html
+# What apps show of an article: the sanitized html, never the other bodies, tags or signatures.
+_SHOWN = ("uuid", "link", "source", "title", "summary", "image", "author", "published", "first_seen", "updated")
 _STATE = article_states.alias("state")  # in subqueries of statements that also write article_states
 
 
@@ -62,8 +64,7 @@ class AppStore:
         """Up to ``limit`` numbered articles of ``stream`` by publication time (newest
         first unless ``oldest_first``), past the ``(published, number)`` of ``after``."""
         a, n = articles.c, article_ids.c
-        columns = [col for col in a if col.name not in _BODIES and (bodies or col.name != "html")]
-        query = sa.select(n.id, *columns).select_from(articles.join(article_ids, n.uuid == a.uuid))
+        query = sa.select(n.id, *_columns(bodies)).select_from(articles.join(article_ids, n.uuid == a.uuid))
         query = query.where(*_conditions(user, stream))
         if after is not None:
             past = sa.tuple_(a.published, n.id) > after if oldest_first else sa.tuple_(a.published, n.id) < after
@@ -77,8 +78,7 @@ class AppStore:
         """Up to ``limit`` numbered articles after ``number`` in arrival order (with
         ``before``: before it, the last first) — Fever's ``since_id`` and ``max_id``."""
         a, n = articles.c, article_ids.c
-        columns = [col for col in a if col.name not in _BODIES]
-        query = sa.select(n.id, *columns).select_from(articles.join(article_ids, n.uuid == a.uuid))
+        query = sa.select(n.id, *_columns(True)).select_from(articles.join(article_ids, n.uuid == a.uuid))
         query = (
             query.where(n.id < number).order_by(n.id.desc()) if before else query.where(n.id > number).order_by(n.id)
         )
@@ -98,7 +98,7 @@ class AppStore:
         """These articles by number, in the order asked (unknown numbers left out)."""
         a, n = articles.c, article_ids.c
         wanted = list(dict.fromkeys(numbers))[:MOST_IDS]
-        columns = [col for col in a if col.name not in _BODIES and (bodies or col.name != "html")]
+        columns = _columns(bodies)
         found: dict[int, Article] = {}
         with self._connect() as conn:
             for start in range(0, len(wanted), 500):
@@ -131,12 +131,8 @@ class AppStore:
 
     def unread_counts(self, user: str) -> dict[str, tuple[int, datetime]]:
         """Source → (unread articles of ``user``, newest publication time), sources with unread ones."""
-        a, s = articles.c, article_states.c
-        read = sa.select(a.source, sa.func.count()).select_from(article_states.join(articles, a.uuid == s.uuid))
-        read = read.where(s.user == user, s.read).group_by(a.source)
+        done = self.read_counts(user)  # type: ignore[attr-defined]
         totals = self.source_counts()  # type: ignore[attr-defined]
-        with self._connect() as conn:
-            done: dict[str, int] = {name: n for name, n in conn.execute(read)}
         return {name: (n - done.get(name, 0), newest) for name, n, newest in totals if n > done.get(name, 0)}
 
     def mark_stream(self, user: str, stream: Stream) -> int:
@@ -145,7 +141,10 @@ class AppStore:
         now = sa.literal(datetime.now(UTC), a.updated.type)
         chosen = sa.select(sa.literal(user), a.uuid, sa.true(), sa.false(), now)
         chosen = chosen.where(*_conditions(user, replace(stream, excluded="read")))
+        unread = _conditions(user, replace(stream, excluded="read"))
+        newly = sa.select(a.source, sa.func.count()).where(*unread).group_by(a.source)
         with self.engine.begin() as conn:
+            count_reads(conn, user, {source: n for source, n in conn.execute(newly)})
             insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(article_states)
             statement = insert.from_select(["user", "uuid", "read", "starred", "updated"], chosen)
             changes = {"read": statement.excluded.read, "updated": statement.excluded.updated}
@@ -175,6 +174,10 @@ def _conditions(user: str, stream: Stream) -> list[sa.ColumnElement[bool]]:
     return where
 
 
+def _columns(bodies: bool) -> list[sa.ColumnElement[Any]]:
+    return [articles.c[name] for name in (*_SHOWN, "html")[: len(_SHOWN) + bodies]]
+
+
 def _article(row: Any) -> Article:
     fields = {k: v for k, v in row.items() if k != "id"}
-    return Article(**{"html": "", **fields, **dict.fromkeys(_BODIES, "")})
+    return Article(**{"html": "", "raw_html": "", "markdown": "", "text": "", **fields})

@@ -23,6 +23,7 @@ from newsdesk.store.schema import (
     cluster_keys,
     marks,
 )
+from newsdesk.store.states import forget_states
 
 __all__ = ["Cutoffs", "expired", "remove"]
 
@@ -93,6 +94,7 @@ def _remove_batch(conn: sa.Connection, uuids: list[str]) -> None:
         for name in ("search_index", "search_heads"):
             conn.execute(sa.text(f"DELETE FROM {name} WHERE uuid = ANY(:uuids)"), {"uuids": uuids})
     links.forget(conn, uuids)
+    forget_states(conn, uuids)
     for table in (article_tags, article_signatures, cluster_keys, article_versions, alerts, article_ids, articles):
         for where in bulk.matching(conn, table.c.uuid, uuids):
             conn.execute(table.delete().where(where))

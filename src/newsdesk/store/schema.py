@@ -296,6 +296,16 @@ article_states = sa.Table(
     sa.Column("starred", sa.Boolean, nullable=False),
     sa.Column("updated", UTCDateTime, nullable=False),
     sa.Index("ix_article_states_user_starred", "user", "starred"),
+    sa.Index("ix_article_states_uuid", "uuid"),  # an article's states go with it (0021)
+)
+# How many articles of each source each user has read (0021): unread counts without
+# reading every state; kept in the transactions that change states or remove articles.
+read_counts = sa.Table(
+    "read_counts",
+    metadata,
+    sa.Column("user", sa.String(40), primary_key=True),
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
 )
 
 # Reader apps (0021). Numbers for articles in arrival order (Google Reader item ids,

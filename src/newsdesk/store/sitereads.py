@@ -55,6 +55,14 @@ class SiteReads:
         with self._connect() as conn:
             return [Article(**{**row, **dict.fromkeys(BODIES, "")}) for row in conn.execute(query).mappings()]
 
+    def bodies(self, uuids: Iterable[str]) -> dict[str, str]:
+        """The sanitized HTML of each of ``uuids`` that is stored (what feed items carry)."""
+        found: dict[str, str] = {}
+        with self._connect() as conn:
+            for where in bulk.matching(conn, articles.c.uuid, list(uuids)):
+                found.update({u: h for u, h in conn.execute(sa.select(articles.c.uuid, articles.c.html).where(where))})
+        return found
+
     def seen_since(self, since: datetime, limit: int | None = None) -> list[Article]:
         """Articles first seen at ``since`` or later, without their bodies (the stories of
         a time window), by the first-seen index: the ``limit`` last seen when given."""

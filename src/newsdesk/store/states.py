@@ -1,13 +1,16 @@
 """Each user's state of the articles: read and starred.
 
 A row exists once a user has read or starred an article; no row is unread and not
-starred. Marking many at once (a story, everything of a source up to a time) is one
+starred. ``read_counts`` keeps how many articles of each source each user has read, in
+the transaction of every change, so that unread counts read a few rows. Marking many at
+once (a story, everything of a source up to a time) is one
 statement per chunk, bounded by :data:`MOST_AT_ONCE` articles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -15,9 +18,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.models import Article
 from newsdesk.store import bulk
-from newsdesk.store.schema import article_states, articles
+from newsdesk.store.schema import article_states, articles, read_counts
 
-__all__ = ["MOST_AT_ONCE", "StateStore"]
+__all__ = ["MOST_AT_ONCE", "StateStore", "count_reads", "forget_states"]
 
 MOST_AT_ONCE = 100_000
 
@@ -37,10 +40,16 @@ class StateStore:
         """Set ``read`` and/or ``starred`` of these stored articles for ``user``; how many."""
         now, s = datetime.now(UTC), article_states.c
         with self.engine.begin() as conn:
-            known = [u for where in bulk.matching(conn, articles.c.uuid, list(uuids)[:MOST_AT_ONCE])
-                     for u in conn.execute(sa.select(articles.c.uuid).where(where)).scalars()]  # fmt: skip
+            a = articles.c
+            known = {u: source for where in bulk.matching(conn, a.uuid, list(uuids)[:MOST_AT_ONCE])
+                     for u, source in conn.execute(sa.select(a.uuid, a.source).where(where))}  # fmt: skip
             if not known:
                 return 0
+            if read is not None:
+                was = {u: r for where in bulk.matching(conn, s.uuid, list(known))
+                       for u, r in conn.execute(sa.select(s.uuid, s.read).where(s.user == user, where))}  # fmt: skip
+                changed = Counter(source for u, source in known.items() if was.get(u, False) != read)
+                count_reads(conn, user, {k: n if read else -n for k, n in changed.items()})
             rows = [
                 {"user": user, "uuid": u, "read": bool(read), "starred": bool(starred), "updated": now} for u in known
             ]
@@ -74,10 +83,33 @@ class StateStore:
 
     def read_count(self, user: str, source: str | None = None) -> int:
         """How many stored articles (of ``source``) ``user`` has read."""
-        s, a = article_states.c, articles.c
-        query = sa.select(sa.func.count()).select_from(article_states.join(articles, a.uuid == s.uuid))
-        query = query.where(s.user == user, s.read)
-        if source:
-            query = query.where(a.source == source)
+        return sum(self.read_counts(user, source).values())
+
+    def read_counts(self, user: str, source: str | None = None) -> dict[str, int]:
+        """Source → how many of its stored articles ``user`` has read (sources with some)."""
+        c = read_counts.c
+        query = sa.select(c.source, c.n).where(c.user == user, c.n > 0)
         with self._connect() as conn:
-            return int(conn.execute(query).scalar_one())
+            return {name: n for name, n in conn.execute(query.where(c.source == source) if source else query)}
+
+
+def count_reads(conn: sa.Connection, user: str, changes: Mapping[str, int]) -> None:
+    """Add ``changes`` (source → articles newly read, negative: unread) to ``user``'s read counts."""
+    rows = [{"user": user, "source": source, "n": n} for source, n in changes.items() if n]
+    if not rows:
+        return
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(read_counts)
+    c = read_counts.c
+    conn.execute(
+        insert.on_conflict_do_update(index_elements=[c.user, c.source], set_={"n": c.n + insert.excluded.n}), rows
+    )
+
+
+def forget_states(conn: sa.Connection, uuids: list[str]) -> None:
+    """Remove the states of articles that go (a prune), with what they added to read counts."""
+    s, a = article_states.c, articles.c
+    for where in bulk.matching(conn, s.uuid, uuids):
+        read = sa.select(s.user, a.source, sa.func.count()).select_from(article_states.join(articles, a.uuid == s.uuid))
+        for user, source, n in conn.execute(read.where(where, s.read).group_by(s.user, a.source)).all():
+            count_reads(conn, user, {source: -n})
+        conn.execute(article_states.delete().where(where))

@@ -75,13 +75,17 @@ def router(
     and languages) and ``label`` (kind, name → what a title shows) are the web app's."""
     api = APIRouter()
 
+    def author(source: str) -> str:
+        return label("sources", source)
+
     def feed(request: Request, file: str, base: str, title: str, where: ArticleFilter) -> Response:
         site = site_url(request, settings)
         render, media = FORMATS[file]
 
         def make() -> str:
             latest = [entry(a) for a in store.page(where, FEED_ITEMS)]
-            return render(feeds.Items(site), base, title, latest)
+            items = feeds.Items(site, bodies=store.bodies, author=author, cap=settings.feeds_content_chars)
+            return render(items, base, title, latest)
 
         return feed_response(request, cache.get(f"feed:{site}{base}{file}", make), media)
 

@@ -84,16 +84,6 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
         made = await add(feed.url, feed.category, user)
         return _json(made, feed.category)
 
-    @api.delete(
-        "/api/subscriptions/{name}",
-        status_code=204,
-        summary="Remove a feed added by URL",
-        responses=responses(401, 403, 404),
-    )
-    def removed(name: Annotated[str, Path(max_length=80)], user: User = user_dependency) -> Response:
-        remove(name, user)
-        return Response(status_code=204)
-
     @api.get("/api/subscriptions/opml", summary="Every feed source with its folder, as OPML", responses=responses(401))
     def opml_out(user: User = user_dependency) -> Response:
         body = export_opml(store, settings)
@@ -108,6 +98,24 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
     async def opml_posted(request: Request, user: User = user_dependency) -> dict[str, int]:
         data = await request.body()
         return await run_in_threadpool(opml_in, data, user)
+
+    # One path, several routes: a 405 from one would name only its own methods.
+    for path, allowed in (("/api/subscriptions", "GET, POST"), ("/api/subscriptions/opml", "GET, POST")):
+        unsupported = [m for m in ("PUT", "PATCH", "DELETE", "OPTIONS", "TRACE") if m not in allowed]
+        api.add_api_route(path, _refuse(allowed), methods=unsupported, include_in_schema=False)
+
+    @api.delete(
+        "/api/subscriptions/{name}",
+        status_code=204,
+        summary="Remove a feed added by URL",
+        responses=responses(401, 403, 404),
+    )
+    def removed(name: Annotated[str, Path(max_length=80)], user: User = user_dependency) -> Response:
+        remove(name, user)
+        return Response(status_code=204)
+
+    other = ["GET", "POST", "PUT", "PATCH", "OPTIONS", "TRACE"]
+    api.add_api_route("/api/subscriptions/{name}", _refuse("DELETE"), methods=other, include_in_schema=False)
 
     def page_user(request: Request) -> tuple[User, str] | None:
         return session_of(store, request.cookies.get(SESSION_COOKIE))
@@ -154,6 +162,13 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
         return RedirectResponse(f"/subscriptions/?done={quote(message[:300])}", status_code=303)
 
     return api
+
+
+def _refuse(allowed: str) -> Callable[[], None]:
+    def refuse() -> None:
+        raise HTTPException(405, "Method Not Allowed", headers={"Allow": allowed})
+
+    return refuse
 
 
 def _json(subscription: Subscription, category: str | None) -> dict[str, Any]:

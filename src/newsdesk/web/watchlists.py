@@ -58,7 +58,9 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         make, media = FORMATS[file]
         latest = [entry(a) for a in store.watchlist_stories(name, FEED_ITEMS)]
         text = make(
-            feeds.Items(settings.site_base_url.rstrip("/") + "/"),
+            feeds.Items(
+                settings.site_base_url.rstrip("/") + "/", bodies=store.bodies, cap=settings.feeds_content_chars
+            ),
             f"watch/{name}/",
             f"{settings.site_title} · {watchlist.name}",
             latest,

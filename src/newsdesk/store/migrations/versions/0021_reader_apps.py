@@ -1,6 +1,7 @@
-"""article_ids, feeds, categories, subscriptions; sessions.token_id and
+"""article_ids, feeds, categories, subscriptions, read_counts; sessions.token_id and
 user_tokens.fever: what reader apps need (numbers for articles and feeds, feeds added
-by URL, folders, app sign-ins revoked with their app password, the Fever key)
+by URL, folders, unread counts, app sign-ins revoked with their app password, the Fever
+key)
 
 Revision ID: 0021
 Revises: 0020
@@ -56,6 +57,22 @@ def upgrade() -> None:
             sa.Column("added_by", sa.String(40)),
             sa.Column("created", UTCDateTime, nullable=False),
         )
+    if "read_counts" not in tables:
+        op.create_table(
+            "read_counts",
+            sa.Column("user", sa.String(40), primary_key=True),
+            sa.Column("source", sa.String(200), primary_key=True),
+            sa.Column("n", sa.Integer, nullable=False),
+        )
+        bind.execute(
+            sa.text(
+                'INSERT INTO read_counts ("user", source, n) SELECT s."user", a.source, count(*)'
+                " FROM article_states s JOIN articles a ON a.uuid = s.uuid WHERE s.read"
+                ' GROUP BY s."user", a.source'
+            )
+        )
+    if "ix_article_states_uuid" not in {i["name"] for i in inspector.get_indexes("article_states")}:
+        op.create_index("ix_article_states_uuid", "article_states", ["uuid"])
     if "token_id" not in {c["name"] for c in inspector.get_columns("sessions")}:
         op.add_column("sessions", sa.Column("token_id", sa.Integer))
     if "fever" not in {c["name"] for c in inspector.get_columns("user_tokens")}:
@@ -67,5 +84,6 @@ def downgrade() -> None:
     op.drop_index("ix_user_tokens_fever", "user_tokens")
     op.drop_column("user_tokens", "fever")
     op.drop_column("sessions", "token_id")
-    for name in ("subscriptions", "feeds", "categories", "article_ids"):
+    op.drop_index("ix_article_states_uuid", "article_states")
+    for name in ("read_counts", "subscriptions", "feeds", "categories", "article_ids"):
         op.drop_table(name)
