@@ -359,6 +359,7 @@ def prune_command(
 
 
 # The briefs, fetch, run, sources, users and watch commands live in modules of their own; importing them registers them.
+import newsdesk.cli.agents  # noqa: E402, F401
 import newsdesk.cli.briefs  # noqa: E402, F401
 import newsdesk.cli.sources  # noqa: E402, F401
 import newsdesk.cli.subscriptions  # noqa: E402, F401
