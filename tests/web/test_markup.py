@@ -139,7 +139,7 @@ def test_feeds_parse_and_json_feed_items_carry_content(pages):
         assert not parsed.bozo and len(parsed.entries) == 20, name
     feed = json.loads(pages["feeds"]["feed.json"])
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert all(item["content_html"].startswith("<") and item["summary"] is not None for item in feed["items"])
+    assert all(item["content_html"].strip() and item["summary"] is not None for item in feed["items"])
     built = json.loads((pages["built"] / "feed.json").read_text(encoding="utf-8"))
     assert all(item.get("content_html") or item.get("content_text") for item in built["items"])
 

@@ -171,6 +171,8 @@ def build_command(
             f"{report.pages} pages in {target} ({report.rendered} rendered, {report.written} written, "
             f"{report.unchanged} unchanged, {report.removed} removed)"
         )
+    if "localhost:1313" in state.settings.site_base_url:  # said on standard error, the JSON stays as it is
+        err.print("note: site.base_url is not set: feeds and sitemaps link to http://localhost:1313/ (--config)")
 
 
 @app.command("serve")

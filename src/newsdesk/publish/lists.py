@@ -190,8 +190,8 @@ class Lists:
             past = oldest is not None and 0 < number <= old_sealed and bool(chunk) and _key(chunk[-1]) <= oldest
         gone = [page_address(spec.base, n) for n in range(sealed + 1, old_sealed + 1)]
         self.out.drop(gone)
-        if sealed:
-            self.feeds(spec.base, spec.title, self.newest(spec, FEED_ITEMS))
+        if sealed:  # titled as the served feeds are: the site's, then the list's
+            self.feeds(spec.base, f"{self.context['site']['title']} · {spec.title}", self.newest(spec, FEED_ITEMS))
         elif old_sealed:
             self.out.drop(f"{spec.base}{name}" for name in ("index.xml", "atom.xml", "feed.json"))
 

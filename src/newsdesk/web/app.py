@@ -47,7 +47,7 @@ from newsdesk.web.cache import PageCache
 from newsdesk.web.figures import SiteFigures
 from newsdesk.web.guards import Guards
 from newsdesk.web.headers import SecurityHeaders
-from newsdesk.web.paging import list_moved, list_route, numbered, page_moved, page_number
+from newsdesk.web.paging import archive_route, list_moved, list_route, numbered, page_moved, page_number
 from newsdesk.web.stream import stream_url
 from newsdesk.web.timing import RequestTiming
 
@@ -205,6 +205,10 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         app.add_api_route(f"/{prefix}/{{slug}}/", route, include_in_schema=False)
         app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}.html", route, include_in_schema=False)
         app.add_api_route(f"/{prefix}/{{slug}}/page/{{number}}/", list_moved(prefix), include_in_schema=False)
+
+    month = archive_route(listing, settings.tz)
+    app.add_api_route("/archive/{year}/{month}/", month, include_in_schema=False)
+    app.add_api_route("/archive/{year}/{month}/page/{number}.html", month, include_in_schema=False)
 
     @app.get("/posts/{uuid}/", include_in_schema=False)
     async def article_folder(uuid: str) -> RedirectResponse:

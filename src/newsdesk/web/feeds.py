@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -25,6 +26,7 @@ from newsdesk.publish.site import FEED_ITEMS, entry
 from newsdesk.store import Store
 from newsdesk.web.figures import SiteFigures
 from newsdesk.web.filters import only
+from newsdesk.web.paging import month_span
 
 __all__ = ["feed_response", "router", "site_url"]
 
@@ -107,6 +109,12 @@ def router(
                 only(field, name),
             )
 
+        def month_feed(request: Request, year: str, month: str, file: str = file) -> Response:
+            since, until = month_span(year, month, settings.tz)
+            where = ArticleFilter(since=since, until=until - timedelta(microseconds=1))
+            return feed(request, file, f"archive/{year}/{month}/", f"{settings.site_title} · {year}-{month}", where)
+
+        api.add_api_route(f"/archive/{{year}}/{{month}}/{file}", month_feed, methods=["GET"], include_in_schema=False)
         api.add_api_route(f"/{file}", site_feed, methods=["GET"], include_in_schema=False)
         api.add_api_route(f"/{{prefix}}/{{slug}}/{file}", group_feed, methods=["GET"], include_in_schema=False)
 

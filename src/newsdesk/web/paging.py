@@ -4,16 +4,18 @@ were (``page/N/``)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from newsdesk.models import ArticleFilter
 from newsdesk.publish.lists import page_address
 from newsdesk.web import filters
 
-__all__ = ["list_moved", "list_route", "numbered", "page_moved", "page_number"]
+__all__ = ["archive_route", "list_moved", "list_route", "month_span", "numbered", "page_moved", "page_number"]
 
 
 def page_number(number: int | None) -> int:
@@ -33,6 +35,29 @@ def list_route(prefix: str, kind: str, field: str, named: Any, listing: Any, lab
             raise HTTPException(404)
         where = filters.only(field, name)
         page: HTMLResponse = await listing(f"{prefix}/{slug}/", label(kind, name), where, page_number(number), request)
+        return page
+
+    return route
+
+
+def month_span(year: str, month: str, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The first moment of a month of the site's zone and of the next (404 for no month),
+    as the static build's ``archive/YYYY/MM/`` counts them."""
+    if not (len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit() and 1 <= int(month) <= 12):
+        raise HTTPException(404)
+    start = datetime(int(year), int(month), 1, tzinfo=tz)
+    return start, (start + timedelta(days=32)).replace(day=1)
+
+
+def archive_route(listing: Any, tz: tzinfo) -> Any:
+    """The route of a month's list, ``archive/YYYY/MM/`` as the static site has it."""
+
+    async def route(request: Request, year: str, month: str, number: int | None = None) -> HTMLResponse:
+        since, until = month_span(year, month, tz)
+        where = ArticleFilter(since=since, until=until - timedelta(microseconds=1))
+        page: HTMLResponse = await listing(
+            f"archive/{year}/{month}/", f"{year}-{month}", where, page_number(number), request
+        )
         return page
 
     return route

@@ -89,7 +89,7 @@ def router(
     for file in FORMATS:
 
         async def stories_feed(request: Request, file: str = file) -> Response:
-            return await feed(request, file, "stories/", f"{settings.site_title} · Top stories", ArticleFilter())
+            return await feed(request, file, "stories/", f"{settings.site_title} · 头条 Top stories", ArticleFilter())
 
         async def ticker_feed(request: Request, ticker: str, file: str = file) -> Response:
             symbol = ticker.upper()[:20]
