@@ -1,7 +1,5 @@
-"""The ``newsdesk`` command: a thin shell over the stages' Python API.
-
-Exit codes: 0 ok, 1 done but with reported failures, 2 usage or settings error.
-"""
+"""The ``newsdesk`` command: a thin shell over the stages' Python API. Exit codes: 0 ok,
+1 done but with reported failures, 2 usage or settings error."""
 
 from __future__ import annotations
 
