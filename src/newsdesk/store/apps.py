@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.models import Article
-from newsdesk.store.schema import article_ids, article_states, articles
+from newsdesk.store.schema import alerts, article_ids, article_states, article_tags, articles
 from newsdesk.store.states import count_reads
 
 __all__ = ["MOST_IDS", "AppStore", "Stream"]
@@ -31,9 +31,9 @@ _STATE = article_states.alias("state")  # in subqueries of statements that also 
 
 @dataclass(frozen=True, slots=True)
 class Stream:
-    """Which articles: of ``sources`` (None: all), in the user's ``state`` (``read``,
-    ``starred`` or ``unread``), without ``excluded`` (``read``), published in
-    [``since``, ``until``), first seen by ``seen_by``."""
+    """Which articles: of ``sources`` (None: all), with ``tag``, matched by ``watchlist``,
+    in the user's ``state`` (``read``, ``starred`` or ``unread``), without ``excluded``
+    (``read``), published in [``since``, ``until``), first seen by ``seen_by``."""
 
     sources: tuple[str, ...] | None = None
     state: str | None = None
@@ -41,6 +41,8 @@ class Stream:
     since: datetime | None = None
     until: datetime | None = None
     seen_by: datetime | None = None
+    tag: str | None = None
+    watchlist: str | None = None
 
 
 class AppStore:
@@ -135,6 +137,14 @@ class AppStore:
         totals = self.source_counts()  # type: ignore[attr-defined]
         return {name: (n - done.get(name, 0), newest) for name, n, newest in totals if n > done.get(name, 0)}
 
+    def unread_in(self, user: str, stream: Stream) -> int:
+        """How many articles of ``stream`` ``user`` has not read (a tag's, a watchlist's …)."""
+        query = (
+            sa.select(sa.func.count()).select_from(articles).where(*_conditions(user, replace(stream, excluded="read")))
+        )
+        with self._connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def mark_stream(self, user: str, stream: Stream) -> int:
         """Mark every unread article of ``stream`` read for ``user`` at once; how many."""
         a, s = articles.c, article_states.c
@@ -144,12 +154,13 @@ class AppStore:
         unread = _conditions(user, replace(stream, excluded="read"))
         newly = sa.select(a.source, sa.func.count()).where(*unread).group_by(a.source)
         with self.engine.begin() as conn:
-            count_reads(conn, user, {source: n for source, n in conn.execute(newly)})
+            counted = {source: n for source, n in conn.execute(newly)}
+            count_reads(conn, user, counted)
             insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(article_states)
             statement = insert.from_select(["user", "uuid", "read", "starred", "updated"], chosen)
             changes = {"read": statement.excluded.read, "updated": statement.excluded.updated}
-            statement = statement.on_conflict_do_update(index_elements=[s.user, s.uuid], set_=changes)
-            return conn.execute(statement).rowcount
+            conn.execute(statement.on_conflict_do_update(index_elements=[s.user, s.uuid], set_=changes))
+            return sum(counted.values())  # the rows it changed (a driver may not say: psycopg gives -1)
 
 
 def _conditions(user: str, stream: Stream) -> list[sa.ColumnElement[bool]]:
@@ -164,6 +175,12 @@ def _conditions(user: str, stream: Stream) -> list[sa.ColumnElement[bool]]:
         where.append(a.published < stream.until)
     if stream.seen_by is not None:
         where.append(a.first_seen <= stream.seen_by)
+    if stream.tag is not None:
+        t = article_tags.c
+        where.append(sa.select(t.uuid).where(t.tag == stream.tag, t.uuid == a.uuid).exists())
+    if stream.watchlist is not None:
+        matched = sa.select(alerts.c.uuid).where(alerts.c.watchlist == stream.watchlist, alerts.c.uuid == a.uuid)
+        where.append(matched.exists())
     state = sa.select(s.uuid).where(s.user == user, s.uuid == a.uuid)
     if stream.state == "starred":
         where.append(state.where(s.starred).exists())

@@ -1,5 +1,6 @@
 """The signed-in reader's own state in the JSON API (``/api/me…``): read and starred
-articles, a story read at once, unread counts, the starred list.
+articles, a story read at once, "mark all as read" (of a source, a tag or a watchlist,
+before a time), unread counts (the same ways), the starred list.
 
 A request is the user's by ``Authorization: Bearer`` with one of their API tokens, or by
 the session cookie of ``/login`` — then a request that changes something must carry the
@@ -14,12 +15,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from newsdesk.config import Settings
 from newsdesk.models import ArticleFilter
 from newsdesk.store import Store
 from newsdesk.store.accounts import User
+from newsdesk.store.apps import Stream
 from newsdesk.web.api import summary
 from newsdesk.web.auth import SESSION_COOKIE, session_of, user_of
 from newsdesk.web.problems import responses
@@ -35,6 +37,17 @@ class Marks(BaseModel):
     model_config = ConfigDict(extra="forbid")
     read: bool | None = None
     starred: bool | None = None
+
+
+class ReadAll(BaseModel):
+    """What "mark all as read" covers (a field left out: no restriction); ``before`` is
+    exclusive, with its zone."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str | None = Field(default=None, max_length=200)
+    tag: str | None = Field(default=None, max_length=200)
+    watchlist: str | None = Field(default=None, max_length=80)
+    before: AwareDatetime | None = None
 
 
 def signed_in(store: Store) -> Callable[[Request], User]:
@@ -97,9 +110,35 @@ def router(store: Store, settings: Settings) -> APIRouter:
     def starred(user: User = signed, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
         return {"articles": [summary(a, settings) for a in store.starred(user.name, limit)]}
 
-    @api.get("/api/me/unread-count", summary="Articles the reader has not read (of a source)", responses=responses(401))
-    def unread(user: User = signed, source: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+    @api.get(
+        "/api/me/unread-count",
+        summary="Articles the reader has not read: all, or of a source, a tag or a watchlist",
+        responses=responses(401),
+    )
+    def unread(
+        user: User = signed,
+        source: Annotated[str | None, Query(max_length=200)] = None,
+        tag: Annotated[str | None, Query(max_length=200)] = None,
+        watchlist: Annotated[str | None, Query(max_length=80)] = None,
+    ) -> dict[str, Any]:
+        if tag or watchlist:
+            stream = Stream(sources=(source,) if source else None, tag=tag, watchlist=watchlist)
+            return {"source": source, "tag": tag, "watchlist": watchlist, "unread": store.unread_in(user.name, stream)}
         total = store.count_where(ArticleFilter(source=source))
         return {"source": source, "unread": max(0, total - store.read_count(user.name, source))}
+
+    @api.post(
+        "/api/me/read",
+        summary="Mark all as read: everything, or of a source, a tag or a watchlist, published before a time",
+        responses=responses(401, 403, 413),
+    )
+    def read_all(everything: Annotated[ReadAll, Body()], user: User = signed) -> dict[str, Any]:
+        stream = Stream(
+            sources=(everything.source,) if everything.source else None,
+            tag=everything.tag,
+            watchlist=everything.watchlist,
+            until=everything.before,
+        )
+        return {"marked": store.mark_stream(user.name, stream)}
 
     return api
