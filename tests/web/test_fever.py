@@ -82,6 +82,11 @@ def test_fever_reads_and_marks(fever):
     assert len(ask("unread_item_ids")["unread_item_ids"].split(",")) == 40
     ask(mark="group", **{"as": "read"}, id="0", before="4102444800")
     assert ask("unread_item_ids")["unread_item_ids"] == ""
+    huge = "9999999999999999999"  # past any 64-bit number: nobody's, and no overflow
+    assert ask(f"items&since_id={huge}")["items"] == [] and ask(f"items&with_ids={huge}")["items"] == []
+    assert len(ask(f"items&max_id={huge}")["items"]) == 50
+    ask(mark="item", **{"as": "read"}, id=huge)
+    assert client.post("/fever/?api&items&since_id=-99999999999999999999", data={"api_key": key}).status_code == 400
     for bad in (
         {"mark": "item", "as": "eaten", "id": "1"},
         {"mark": "feed", "as": "read", "id": "x"},

@@ -173,3 +173,10 @@ def test_folders_atom_and_bad_input(desk):
     for ids in (["tag:google.com,2005:reader/item/xyz"], ["12ab"], ["tag:google.com,2005:reader/item/00ff"]):
         assert client.post("/reader/api/0/edit-tag", headers=headers, data={"i": ids, "a": READ}).status_code == 400
     assert client.post("/reader/api/0/edit-tag", headers=headers, data={"a": READ}).status_code == 400
+    for huge in ("-1", "18446744073709551615", "tag:google.com,2005:reader/item/ffffffffffffffff"):
+        answer = client.post("/reader/api/0/edit-tag", headers=headers, data={"i": huge, "a": READ})
+        assert answer.status_code == 200 and answer.text == "OK", "nobody's number: nothing to mark"
+        contents = client.post("/reader/api/0/stream/items/contents", headers=headers, data={"i": huge})
+        assert contents.status_code == 200 and contents.json()["items"] == []
+    far = f"/reader/api/0/stream/contents/{READING_LIST}?c=1738917470000000n99999999999999999999"
+    assert client.get(far, headers=headers).status_code == 400

@@ -24,6 +24,7 @@ from newsdesk.store.states import count_reads
 __all__ = ["MOST_IDS", "AppStore", "Stream"]
 
 MOST_IDS = 20_000  # numbers one answer lists at most (Fever's unread ids, item ids)
+LARGEST = (1 << 31) - 1  # numbers are 32-bit integer columns (PostgreSQL refuses larger): larger ones are nobody's
 # What apps show of an article: the sanitized html, never the other bodies, tags or signatures.
 _SHOWN = ("uuid", "link", "source", "title", "summary", "image", "author", "published", "first_seen", "updated")
 _STATE = article_states.alias("state")  # in subqueries of statements that also write article_states
@@ -79,6 +80,7 @@ class AppStore:
     def since_number(self, user: str, number: int, limit: int, *, before: bool = False) -> list[tuple[int, Article]]:
         """Up to ``limit`` numbered articles after ``number`` in arrival order (with
         ``before``: before it, the last first) — Fever's ``since_id`` and ``max_id``."""
+        number = max(-1, min(number, LARGEST))
         a, n = articles.c, article_ids.c
         query = sa.select(n.id, *_columns(True)).select_from(articles.join(article_ids, n.uuid == a.uuid))
         query = (
@@ -99,7 +101,7 @@ class AppStore:
     def numbered(self, numbers: Sequence[int], *, bodies: bool = True) -> list[tuple[int, Article]]:
         """These articles by number, in the order asked (unknown numbers left out)."""
         a, n = articles.c, article_ids.c
-        wanted = list(dict.fromkeys(numbers))[:MOST_IDS]
+        wanted = [n for n in dict.fromkeys(numbers) if 0 < n <= LARGEST][:MOST_IDS]
         columns = _columns(bodies)
         found: dict[int, Article] = {}
         with self._connect() as conn:
@@ -113,7 +115,7 @@ class AppStore:
     def uuids_of(self, numbers: Sequence[int]) -> dict[int, str]:
         """The uuid of each of ``numbers`` that is an article's (at most :data:`MOST_IDS`)."""
         n = article_ids.c
-        wanted = list(dict.fromkeys(numbers))[:MOST_IDS]
+        wanted = [number for number in dict.fromkeys(numbers) if 0 < number <= LARGEST][:MOST_IDS]
         found: dict[int, str] = {}
         with self._connect() as conn:
             for start in range(0, len(wanted), 500):

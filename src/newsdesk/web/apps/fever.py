@@ -147,14 +147,14 @@ def _mark(desk: Desk, user: User, fields: dict[str, str]) -> None:
     before = fields.get("before", "")
     seen_by = datetime.fromtimestamp(min(_number(before, "before"), 32503680000), UTC) if before else None
     if kind == "feed":
-        names = store.feed_names([number])
+        names = store.feed_names([number]) if 0 < number < 1 << 31 else {}
         if not names:
             raise ValueError(f"no feed {number}")
         sources: tuple[str, ...] | None = tuple(names.values())
     elif number in (0, -1):
         sources = None if number == 0 else ()
     else:
-        folder = {v: k for k, v in store.categories().items()}.get(number)
+        folder = {v: k for k, v in store.categories().items()}.get(number)  # a dict: any number is safe
         if folder is None:
             raise ValueError(f"no group {number}")
         sources = tuple(f.name for f in desk.feeds() if f.category == folder)

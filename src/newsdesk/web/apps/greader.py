@@ -22,7 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.store.accounts import User
-from newsdesk.store.apps import Stream
+from newsdesk.store.apps import LARGEST, Stream
 from newsdesk.web.apps import subscriptions
 from newsdesk.web.apps.items import atom, item, usec
 from newsdesk.web.apps.streams import Desk, StreamError, item_id
@@ -261,7 +261,7 @@ def _continuation(text: str) -> tuple[datetime, int] | None:
         return None
     stamp, _, number = text.partition("n")
     try:
-        if not stamp.lstrip("-").isdigit() or not number.isdigit() or len(text) > 40:
+        if not stamp.lstrip("-").isdigit() or not number.isdigit() or len(text) > 40 or int(number) > LARGEST:
             raise ValueError
         return datetime.fromtimestamp(int(stamp) / 1e6, UTC), int(number)
     except (ValueError, OverflowError, OSError):
