@@ -2,11 +2,14 @@
 and a running app on a real socket."""
 
 import contextlib
+import os
 import socket
 import threading
 import time
+from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 
 from newsdesk.config import Settings
@@ -47,3 +50,31 @@ def running(application):
     finally:
         server.should_exit = True
         thread.join(5)
+
+
+CHROMIUM = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright (skipped without it, except under CI)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is required under CI and {CHROMIUM} is missing (make test installs it)")
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()

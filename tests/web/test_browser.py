@@ -8,7 +8,6 @@ import os
 import socket
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,23 +19,12 @@ from newsdesk.publish.site import build_site
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from tests.conftest import ROOT, noise, record, wait_for, write_data
-from tests.web.helpers import PAGED
+from tests.web.helpers import PAGED, chromium
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "tools" / "web-checks" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 XSS = [
     "<script>window.pwned=1</script>",
     '<img src="x" onerror="window.pwned=1">',
@@ -84,16 +72,8 @@ RECORDS += [
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is required under CI and {CHROMIUM} is missing (make test installs it)")
-        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _free_port() -> int:

@@ -4,9 +4,7 @@ bringing it back from the exported OPML pasted into the import form."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -14,26 +12,16 @@ from newsdesk import accounts
 from newsdesk.config import Settings
 from newsdesk.web import create_app
 from tests.conftest import threaded_server
-from tests.web.helpers import running
+from tests.web.helpers import chromium, running
 from tests.web.test_subscriptions import FEED, PAGE
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
-
 
 @pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is required under CI and {CHROMIUM} is missing (make test installs it)")
-        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless=new"])
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_subscribe_remove_and_opml_in_the_browser(browser, tmp_path, open_store):
