@@ -246,3 +246,13 @@ def tag_kinds(article: Article) -> list[tuple[str, str]]:
             kind = "source" if tag == article.source else "topic"
         kinds.append((tag[:200], kind))
     return list(dict(kinds).items())
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """A reader's muted words and sources: their articles are hidden from the reader's
+    apps and unread counts. Words match titles and summaries case-insensitively, as
+    substrings (Chinese has no spaces to split on; the store's ``apps._mentions``)."""
+
+    muted_words: tuple[str, ...] = ()
+    muted_sources: tuple[str, ...] = ()

@@ -57,3 +57,38 @@ def test_mark_all_as_read_by_source_tag_watchlist_and_time(db_url, tmp_path, ope
             assert answer.status_code == 422 and "error" in answer.json(), bad
         assert client.post("/api/me/read", json={}).status_code == 401
         assert unread("bob") == len(RECORDS)
+
+
+def test_muted_sources_and_words_stay_out_of_the_readers_apps(tmp_path, open_store):
+    write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    import_paths(store, [tmp_path / "data"], Settings())
+    store.add_user("ada", accounts.hash_password("a long password"))
+    token, password = accounts.new_token("api"), accounts.new_token("app")
+    store.add_token("ada", "api", "t", accounts.digest(token))
+    store.add_token("ada", "app", "r", accounts.digest(password), accounts.digest(accounts.fever_key("ada", password)))
+    bearer = {"Authorization": f"Bearer {token}"}
+    muted = [a for a in store.iter_articles(bodies=False) if a.source == "wire_x" or "meeting 2" in a.title.lower()]
+    assert len(muted) == 5  # the XSS one (wire_x), 2, 20, 21, 22
+    with running(create_app(store, Settings())) as client:
+        assert client.get("/api/me/preferences", headers=bearer).json()["muted_words"] == []
+        chosen = {"muted_sources": ["wire_x"], "muted_words": ["meeting 2", " meeting 2 "]}
+        saved = client.put("/api/me/preferences", json=chosen, headers=bearer)
+        assert saved.status_code == 200 and saved.json()["muted_words"] == ["meeting 2"]
+        assert client.put("/api/me/preferences", json={"muted_words": ["x" * 101]}, headers=bearer).status_code == 422
+        assert client.get("/api/me/unread-count", headers=bearer).json()["unread"] == len(RECORDS) - 5
+
+        login = client.post("/accounts/ClientLogin", data={"Email": "ada", "Passwd": password}).text
+        reader = {"Authorization": "GoogleLogin auth=" + login.split("Auth=")[1].strip()}
+        counts = client.get("/reader/api/0/unread-count", headers=reader).json()["unreadcounts"]
+        by_id = {c["id"]: c["count"] for c in counts}
+        assert by_id["user/-/state/com.google/reading-list"] == len(RECORDS) - 5 and "feed/wire_x" not in by_id
+        items = client.get("/reader/api/0/stream/contents/user/-/state/com.google/reading-list?n=100", headers=reader)
+        titles = [i["title"] for i in items.json()["items"]]
+        assert len(titles) == len(RECORDS) - 5 and not any("meeting 2" in t.lower() for t in titles)
+
+        key = accounts.fever_key("ada", password)
+        fever = client.post("/fever/?api&items&since_id=0", data={"api_key": key}).json()["items"]
+        assert len(fever) == len(RECORDS) - 5
+        unread = client.post("/fever/?api&unread_item_ids", data={"api_key": key}).json()["unread_item_ids"]
+        assert len(unread.split(",")) == len(RECORDS) - 5

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsdesk.errors import ConfigError
-from newsdesk.store.schema import article_states, read_counts, sessions, user_tokens, users
+from newsdesk.store.schema import article_states, read_counts, sessions, user_prefs, user_tokens, users
 
 __all__ = ["AccountStore", "Token", "User"]
 
@@ -91,6 +91,7 @@ class AccountStore:
             conn.execute(sessions.delete().where(sessions.c.user == name))
             conn.execute(article_states.delete().where(article_states.c.user == name))
             conn.execute(read_counts.delete().where(read_counts.c.user == name))
+            conn.execute(user_prefs.delete().where(user_prefs.c.user == name))
             return conn.execute(users.delete().where(users.c.name == name)).rowcount > 0
 
     def add_token(self, name: str, kind: str, label: str, digest: str, fever: str | None = None) -> int:

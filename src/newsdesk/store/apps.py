@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from newsdesk.models import Article
+from newsdesk.models import Article, Preferences
 from newsdesk.store.schema import alerts, article_ids, article_states, article_tags, articles
 from newsdesk.store.states import count_reads
 
@@ -44,6 +44,12 @@ class Stream:
     seen_by: datetime | None = None
     tag: str | None = None
     watchlist: str | None = None
+    muted_sources: tuple[str, ...] = ()  # a reader's muted sources and words (models.Preferences)
+    muted_words: tuple[str, ...] = ()
+
+    def muting(self, preferences: Preferences) -> Stream:
+        """This stream without what ``preferences`` mute."""
+        return replace(self, muted_sources=preferences.muted_sources, muted_words=preferences.muted_words)
 
 
 class AppStore:
@@ -77,15 +83,18 @@ class AppStore:
             rows = conn.execute(query.order_by(*order).limit(limit)).mappings().all()
         return [(row["id"], _article(row)) for row in rows]
 
-    def since_number(self, user: str, number: int, limit: int, *, before: bool = False) -> list[tuple[int, Article]]:
-        """Up to ``limit`` numbered articles after ``number`` in arrival order (with
-        ``before``: before it, the last first) — Fever's ``since_id`` and ``max_id``."""
+    def since_number(
+        self, user: str, number: int, limit: int, *, before: bool = False, stream: Stream | None = None
+    ) -> list[tuple[int, Article]]:
+        """Up to ``limit`` numbered articles (of ``stream``) after ``number`` in arrival order
+        (with ``before``: before it, the last first) — Fever's ``since_id`` and ``max_id``."""
         number = max(-1, min(number, LARGEST))
         a, n = articles.c, article_ids.c
         query = sa.select(n.id, *_columns(True)).select_from(articles.join(article_ids, n.uuid == a.uuid))
         query = (
             query.where(n.id < number).order_by(n.id.desc()) if before else query.where(n.id > number).order_by(n.id)
         )
+        query = query.where(*_conditions(user, stream or Stream()))
         with self._connect() as conn:
             rows = conn.execute(query.limit(limit)).mappings().all()
         return [(row["id"], _article(row)) for row in rows]
@@ -133,11 +142,24 @@ class AppStore:
                 found.update({key: value for key, value in conn.execute(query)})
         return found
 
-    def unread_counts(self, user: str) -> dict[str, tuple[int, datetime]]:
-        """Source → (unread articles of ``user``, newest publication time), sources with unread ones."""
-        done = self.read_counts(user)  # type: ignore[attr-defined]
+    def unread_counts(self, user: str, preferences: Preferences | None = None) -> dict[str, tuple[int, datetime]]:
+        """Source → (unread articles of ``user``, newest publication time), sources with unread
+        ones; without what ``preferences`` mute (muted words cost a pass over the titles)."""
+        muted = preferences or Preferences()
+        done = dict(self.read_counts(user))  # type: ignore[attr-defined]
+        if muted.muted_words:
+            hidden = sa.or_(*[_mentions(w) for w in muted.muted_words])
+            unread = _conditions(user, Stream(excluded="read"))
+            query = sa.select(articles.c.source, sa.func.count()).where(hidden, *unread).group_by(articles.c.source)
+            with self._connect() as conn:
+                for source, n in conn.execute(query):
+                    done[source] = done.get(source, 0) + n
         totals = self.source_counts()  # type: ignore[attr-defined]
-        return {name: (n - done.get(name, 0), newest) for name, n, newest in totals if n > done.get(name, 0)}
+        return {
+            name: (n - done.get(name, 0), newest)
+            for name, n, newest in totals
+            if n > done.get(name, 0) and name not in muted.muted_sources
+        }
 
     def unread_in(self, user: str, stream: Stream) -> int:
         """How many articles of ``stream`` ``user`` has not read (a tag's, a watchlist's …)."""
@@ -177,6 +199,9 @@ def _conditions(user: str, stream: Stream) -> list[sa.ColumnElement[bool]]:
         where.append(a.published < stream.until)
     if stream.seen_by is not None:
         where.append(a.first_seen <= stream.seen_by)
+    if stream.muted_sources:
+        where.append(a.source.not_in(stream.muted_sources))
+    where += [~_mentions(word) for word in stream.muted_words]
     if stream.tag is not None:
         t = article_tags.c
         where.append(sa.select(t.uuid).where(t.tag == stream.tag, t.uuid == a.uuid).exists())
@@ -191,6 +216,14 @@ def _conditions(user: str, stream: Stream) -> list[sa.ColumnElement[bool]]:
     if stream.state == "unread" or stream.excluded == "read":
         where.append(~state.where(s.read).exists())
     return where
+
+
+def _mentions(word: str) -> sa.ColumnElement[bool]:
+    """An article's title or summary holds ``word`` (case aside, as models.Preferences reads it)."""
+    a, low = articles.c, word.lower()
+    return sa.or_(
+        sa.func.lower(a.title).contains(low, autoescape=True), sa.func.lower(a.summary).contains(low, autoescape=True)
+    )
 
 
 def _columns(bodies: bool) -> list[sa.ColumnElement[Any]]:

@@ -298,6 +298,14 @@ article_states = sa.Table(
     sa.Index("ix_article_states_user_starred", "user", "starred"),
     sa.Index("ix_article_states_uuid", "uuid"),  # an article's states go with it (0021)
 )
+# A reader's preferences (0021): muted words and sources (models.Preferences).
+user_prefs = sa.Table(
+    "user_prefs",
+    metadata,
+    sa.Column("user", sa.String(40), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+)
 # How many articles of each source each user has read (0021): unread counts without
 # reading every state; kept in the transactions that change states or remove articles.
 read_counts = sa.Table(

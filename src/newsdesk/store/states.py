@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from newsdesk.models import Article
+from newsdesk.models import Article, Preferences
 from newsdesk.store import bulk
-from newsdesk.store.schema import article_states, articles, read_counts
+from newsdesk.store.schema import article_states, articles, read_counts, user_prefs
 
 __all__ = ["MOST_AT_ONCE", "StateStore", "count_reads", "forget_states"]
 
@@ -80,6 +80,20 @@ class StateStore:
             uuids = list(conn.execute(query).scalars())
         by_uuid = {a.uuid: a for a in self.arrivals(uuids)}
         return [by_uuid[u] for u in uuids if u in by_uuid]
+
+    def preferences(self, user: str) -> Preferences:
+        """``user``'s muted and highlighted words and muted sources (none when never set)."""
+        with self._connect() as conn:
+            value = conn.execute(sa.select(user_prefs.c.value).where(user_prefs.c.user == user)).scalar()
+        if not isinstance(value, dict):
+            return Preferences()
+        return Preferences(**{k: tuple(str(v) for v in value.get(k, ())) for k in Preferences.__dataclass_fields__})
+
+    def set_preferences(self, user: str, preferences: Preferences) -> None:
+        value = {k: list(getattr(preferences, k)) for k in Preferences.__dataclass_fields__}
+        with self.engine.begin() as conn:
+            conn.execute(user_prefs.delete().where(user_prefs.c.user == user))
+            conn.execute(user_prefs.insert(), {"user": user, "value": value, "updated": datetime.now(UTC)})
 
     def read_count(self, user: str, source: str | None = None) -> int:
         """How many stored articles (of ``source``) ``user`` has read."""

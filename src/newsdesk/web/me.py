@@ -18,7 +18,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Reques
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from newsdesk.config import Settings
-from newsdesk.models import ArticleFilter
+from newsdesk.models import ArticleFilter, Preferences
 from newsdesk.store import Store
 from newsdesk.store.accounts import User
 from newsdesk.store.apps import Stream
@@ -37,6 +37,18 @@ class Marks(BaseModel):
     model_config = ConfigDict(extra="forbid")
     read: bool | None = None
     starred: bool | None = None
+
+
+Words = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=100)]
+
+
+class Muting(BaseModel):
+    """A reader's preferences: muted words and sources (hidden from their reader apps and
+    unread counts); at most 100 of each, 100 characters each."""
+
+    model_config = ConfigDict(extra="forbid")
+    muted_words: Words = []
+    muted_sources: Words = []
 
 
 class ReadAll(BaseModel):
@@ -121,11 +133,27 @@ def router(store: Store, settings: Settings) -> APIRouter:
         tag: Annotated[str | None, Query(max_length=200)] = None,
         watchlist: Annotated[str | None, Query(max_length=80)] = None,
     ) -> dict[str, Any]:
-        if tag or watchlist:
-            stream = Stream(sources=(source,) if source else None, tag=tag, watchlist=watchlist)
+        muted = store.preferences(user.name)
+        if tag or watchlist or muted != Preferences():
+            stream = Stream(sources=(source,) if source else None, tag=tag, watchlist=watchlist).muting(muted)
             return {"source": source, "tag": tag, "watchlist": watchlist, "unread": store.unread_in(user.name, stream)}
         total = store.count_where(ArticleFilter(source=source))
         return {"source": source, "unread": max(0, total - store.read_count(user.name, source))}
+
+    @api.get("/api/me/preferences", summary="The reader's muted words and sources",
+             responses=responses(401))  # fmt: skip
+    def preferences(user: User = signed) -> dict[str, Any]:
+        chosen = store.preferences(user.name)
+        return {k: list(getattr(chosen, k)) for k in Preferences.__dataclass_fields__}
+
+    @api.put("/api/me/preferences", summary="Set the reader's muted words and sources",
+             responses=responses(401, 403, 413))  # fmt: skip
+    def set_preferences(chosen: Annotated[Muting, Body()], user: User = signed) -> dict[str, Any]:
+        fields = {
+            k: tuple(dict.fromkeys(w.strip() for w in getattr(chosen, k) if w.strip())) for k in Muting.model_fields
+        }
+        store.set_preferences(user.name, Preferences(**fields))
+        return {k: list(v) for k, v in fields.items()}
 
     @api.post(
         "/api/me/read",

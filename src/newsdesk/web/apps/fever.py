@@ -70,7 +70,12 @@ def answer(desk: Desk, user: User, fields: dict[str, str]) -> dict[str, Any]:
         body.update(_items(desk, user, fields))
     for key, state in (("unread_item_ids", "unread"), ("saved_item_ids", "starred")):
         if key in fields:
-            numbers = desk.store.stream_numbers(user.name, Stream(state=state), 1_000_000)
+            stream = (
+                Stream(state=state).muting(desk.store.preferences(user.name))
+                if state == "unread"
+                else Stream(state=state)
+            )
+            numbers = desk.store.stream_numbers(user.name, stream, 1_000_000)
             body[key] = ",".join(map(str, sorted(numbers)))
     return body
 
@@ -105,12 +110,13 @@ def _feeds(desk: Desk, *, groups: bool, feeds: bool) -> dict[str, Any]:
 
 def _items(desk: Desk, user: User, fields: dict[str, str]) -> dict[str, Any]:
     store = desk.store
+    unmuted = Stream().muting(store.preferences(user.name))  # asked by number (with_ids): given as asked
     if fields.get("with_ids"):
         found = store.numbered([_number(x, "with_ids") for x in fields["with_ids"].split(",")[:PAGE]])
     elif fields.get("max_id"):
-        found = store.since_number(user.name, _number(fields["max_id"], "max_id"), PAGE, before=True)
+        found = store.since_number(user.name, _number(fields["max_id"], "max_id"), PAGE, before=True, stream=unmuted)
     else:
-        found = store.since_number(user.name, _number(fields.get("since_id") or "0", "since_id"), PAGE)
+        found = store.since_number(user.name, _number(fields.get("since_id") or "0", "since_id"), PAGE, stream=unmuted)
     states = store.states(user.name, [a.uuid for _, a in found])
     ids = {f.name: f.id for f in desk.feeds()}
     items = [

@@ -91,7 +91,7 @@ def router(desk: Desk) -> APIRouter:
     def unread_count(user: User, fields: Fields, request: Request) -> Response:
         feeds = {f.name: f for f in desk.feeds()}
         counts: dict[str, list[int]] = {}
-        for name, (unread, newest) in store.unread_counts(user.name).items():
+        for name, (unread, newest) in store.unread_counts(user.name, store.preferences(user.name)).items():
             feed = feeds.get(name)
             keys = [f"feed/{name}", "user/-/state/com.google/reading-list"]
             keys += [f"user/-/label/{feed.category}"] if feed and feed.category else []
@@ -124,6 +124,7 @@ def router(desk: Desk) -> APIRouter:
 
     def item_ids(user: User, fields: Fields, request: Request) -> Response:
         stream = _refined(desk.stream(_one(fields, "s") or "user/-/state/com.google/reading-list"), fields)
+        stream = stream.muting(store.preferences(user.name))
         limit = _number(fields, "n", 20, 1, 10_000)
         refs = store.stream(user.name, stream, limit + 1, _continuation(_one(fields, "c")), bodies=False,
                             oldest_first=_one(fields, "r") == "o")  # fmt: skip
@@ -171,7 +172,7 @@ def router(desk: Desk) -> APIRouter:
         return _text("OK")
 
     def _page(user: User, fields: Fields, stream_id: str, default: int, most: int) -> tuple[list[Any], str | None]:
-        stream = _refined(desk.stream(stream_id), fields)
+        stream = _refined(desk.stream(stream_id), fields).muting(store.preferences(user.name))
         limit = _number(fields, "n", default, 1, most)
         after = _continuation(_one(fields, "c"))
         rows = store.stream(user.name, stream, limit + 1, after, oldest_first=_one(fields, "r") == "o")

@@ -1,4 +1,4 @@
-"""article_ids, feeds, categories, subscriptions, read_counts; sessions.token_id and
+"""article_ids, feeds, categories, subscriptions, read_counts, user_prefs; sessions.token_id and
 user_tokens.fever: what reader apps need (numbers for articles and feeds, feeds added
 by URL, folders, unread counts, app sign-ins revoked with their app password, the Fever
 key)
@@ -71,6 +71,13 @@ def upgrade() -> None:
                 ' GROUP BY s."user", a.source'
             )
         )
+    if "user_prefs" not in tables:
+        op.create_table(
+            "user_prefs",
+            sa.Column("user", sa.String(40), primary_key=True),
+            sa.Column("value", sa.JSON, nullable=False),
+            sa.Column("updated", UTCDateTime, nullable=False),
+        )
     if "ix_article_states_uuid" not in {i["name"] for i in inspector.get_indexes("article_states")}:
         op.create_index("ix_article_states_uuid", "article_states", ["uuid"])
     if "token_id" not in {c["name"] for c in inspector.get_columns("sessions")}:
@@ -85,5 +92,5 @@ def downgrade() -> None:
     op.drop_column("user_tokens", "fever")
     op.drop_column("sessions", "token_id")
     op.drop_index("ix_article_states_uuid", "article_states")
-    for name in ("read_counts", "subscriptions", "feeds", "categories", "article_ids"):
+    for name in ("user_prefs", "read_counts", "subscriptions", "feeds", "categories", "article_ids"):
         op.drop_table(name)
