@@ -18,19 +18,18 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.store.accounts import User
 from newsdesk.store.apps import LARGEST, Stream
 from newsdesk.web.apps import subscriptions
 from newsdesk.web.apps.items import atom, item, usec
-from newsdesk.web.apps.streams import Desk, StreamError, item_id
+from newsdesk.web.apps.streams import Desk, Fields, StreamError, item_id, one, text
 
 __all__ = ["MOST_FIELDS", "router"]
 
 MOST_FIELDS = 20_000  # form and query fields one request may carry (item ids of an edit-tag)
-Fields = dict[str, list[str]]
 Handler = Callable[..., Any]  # (user, fields, request) → Response, or its awaitable
 
 
@@ -43,38 +42,38 @@ def router(desk: Desk) -> APIRouter:
             try:
                 fields = await _fields(request)
             except ValueError:
-                return _text(f"more than {MOST_FIELDS} fields", 400)
+                return text(f"more than {MOST_FIELDS} fields", 400)
             if not signed:
                 return await run_in_threadpool(handler, None, fields, request)
             signin = await run_in_threadpool(desk.signin.of_header, request.headers.get("authorization"))
-            sent = _one(fields, "T")
+            sent = one(fields, "T")
             if signin is None or (request.method == "POST" and sent and sent != signin[1]):
-                return _text("Unauthorized", 401, {"x-reader-google-bad-token": "true"})
+                return text("Unauthorized", 401, {"x-reader-google-bad-token": "true"})
+            request.state.token = signin[1]
             try:
                 if inspect.iscoroutinefunction(handler):
                     return await handler(signin[0], fields, request)  # type: ignore[no-any-return]
                 return await run_in_threadpool(handler, signin[0], fields, request)
             except (StreamError, NewsdeskError) as exc:
-                return _text(str(exc), 400)
+                return text(str(exc), 400)
 
         api.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
 
     def client_login(_: None, fields: Fields, request: Request) -> Response:
         client = request.client.host if request.client else "unknown"
-        name, password = _one(fields, "Email"), _one(fields, "Passwd")
+        name, password = one(fields, "Email"), one(fields, "Passwd")
         wait = desk.signin.blocked(client, name.strip().lower())
         if wait:
-            return _text("Error=TooManyAttempts", 429, {"retry-after": str(int(wait) + 1)})
+            return text("Error=TooManyAttempts", 429, {"retry-after": str(int(wait) + 1)})
         auth = desk.signin.client_login(client, name, password)
         if auth is None:
-            return _text("Error=BadAuthentication", 401)
-        if _one(fields, "output") == "json":
+            return text("Error=BadAuthentication", 401)
+        if one(fields, "output") == "json":
             return _json({"SID": auth, "LSID": auth, "Auth": auth})
-        return _text(f"SID={auth}\nLSID={auth}\nAuth={auth}\n")
+        return text(f"SID={auth}\nLSID={auth}\nAuth={auth}\n")
 
     def token(user: User, fields: Fields, request: Request) -> Response:
-        signin = desk.signin.of_header(request.headers.get("authorization"))
-        return _text(signin[1] if signin else "")
+        return text(request.state.token)
 
     def user_info(user: User, fields: Fields, request: Request) -> Response:
         return _json({"userId": user.name, "userName": user.name, "userProfileId": user.name, "userEmail": ""})
@@ -103,7 +102,7 @@ def router(desk: Desk) -> APIRouter:
         return _json({"max": total, "unreadcounts": rows})
 
     def stream_contents(user: User, fields: Fields, request: Request) -> Response:
-        stream_id = request.path_params.get("stream_id") or _one(fields, "s") or "user/-/state/com.google/reading-list"
+        stream_id = request.path_params.get("stream_id") or one(fields, "s") or "user/-/state/com.google/reading-list"
         entries, more = _page(user, fields, stream_id, 20, 1000)
         body: dict[str, Any] = {
             "direction": "ltr",
@@ -123,11 +122,11 @@ def router(desk: Desk) -> APIRouter:
         return Response(atom(stream_id, _title(stream_id), entries, more), media_type="application/atom+xml")
 
     def item_ids(user: User, fields: Fields, request: Request) -> Response:
-        stream = _refined(desk.stream(_one(fields, "s") or "user/-/state/com.google/reading-list"), fields)
+        stream = _refined(desk.stream(one(fields, "s") or "user/-/state/com.google/reading-list"), fields)
         stream = stream.muting(store.preferences(user.name))
         limit = _number(fields, "n", 20, 1, 10_000)
-        refs = store.stream(user.name, stream, limit + 1, _continuation(_one(fields, "c")), bodies=False,
-                            oldest_first=_one(fields, "r") == "o")  # fmt: skip
+        refs = store.stream(user.name, stream, limit + 1, _continuation(one(fields, "c")), bodies=False,
+                            oldest_first=one(fields, "r") == "o")  # fmt: skip
         body: dict[str, Any] = {
             "itemRefs": [
                 {"id": str(n), "directStreamIds": [f"feed/{a.source}"], "timestampUsec": str(usec(a.first_seen))}
@@ -139,7 +138,7 @@ def router(desk: Desk) -> APIRouter:
         return _json(body)
 
     def items_contents(user: User, fields: Fields, request: Request) -> Response:
-        numbers = [item_id(text) for text in fields.get("i", [])[:1000]]
+        numbers = [item_id(value) for value in fields.get("i", [])[:1000]]
         found = store.numbered(numbers)
         states = store.states(user.name, [a.uuid for _, a in found])
         feeds = {f.name: f for f in desk.feeds()}
@@ -150,32 +149,32 @@ def router(desk: Desk) -> APIRouter:
         )
 
     def edit_tag(user: User, fields: Fields, request: Request) -> Response:
-        numbers = [item_id(text) for text in fields.get("i", [])]
+        numbers = [item_id(value) for value in fields.get("i", [])]
         if not numbers:
-            return _text("no item (i=…)", 400)
+            return text("no item (i=…)", 400)
         added, removed = set(fields.get("a", [])), set(fields.get("r", []))
         read = _flag(added, removed, "read", "kept-unread")
         starred = _flag(added, removed, "starred", None)
         uuids = list(store.uuids_of(numbers).values())
         if uuids and (read is not None or starred is not None):
             store.mark(user.name, uuids, read=read, starred=starred)
-        return _text("OK")
+        return text("OK")
 
     def mark_all_as_read(user: User, fields: Fields, request: Request) -> Response:
-        stream = desk.stream(_one(fields, "s") or "user/-/state/com.google/reading-list")
-        stamp = _one(fields, "ts")
+        stream = desk.stream(one(fields, "s") or "user/-/state/com.google/reading-list")
+        stamp = one(fields, "ts")
         if stamp:
             if not stamp.isdigit() or len(stamp) > 20:
-                return _text("ts: microseconds since 1970", 400)
+                return text("ts: microseconds since 1970", 400)
             stream = _with(stream, seen_by=datetime.fromtimestamp(min(int(stamp) / 1e6, 32503680000), UTC))
         store.mark_stream(user.name, stream)
-        return _text("OK")
+        return text("OK")
 
     def _page(user: User, fields: Fields, stream_id: str, default: int, most: int) -> tuple[list[Any], str | None]:
         stream = _refined(desk.stream(stream_id), fields).muting(store.preferences(user.name))
         limit = _number(fields, "n", default, 1, most)
-        after = _continuation(_one(fields, "c"))
-        rows = store.stream(user.name, stream, limit + 1, after, oldest_first=_one(fields, "r") == "o")
+        after = _continuation(one(fields, "c"))
+        rows = store.stream(user.name, stream, limit + 1, after, oldest_first=one(fields, "r") == "o")
         states = store.states(user.name, [a.uuid for _, a in rows[:limit]])
         feeds = {f.name: f for f in desk.feeds()}
         entries = [(n, a, states.get(a.uuid, (False, False)), feeds.get(a.source)) for n, a in rows[:limit]]
@@ -212,17 +211,13 @@ async def _fields(request: Request) -> Fields:
     return fields
 
 
-def _one(fields: Fields, key: str) -> str:
-    return (fields.get(key) or [""])[0]
-
-
 def _number(fields: Fields, key: str, default: int, low: int, high: int) -> int:
-    text = _one(fields, key)
-    if not text:
+    value = one(fields, key)
+    if not value:
         return default
-    if not text.isdigit() or len(text) > 9:
+    if not value.isdigit() or len(value) > 9:
         raise StreamError(f"{key}: a number from {low} to {high}")
-    return min(max(int(text), low), high)
+    return min(max(int(value), low), high)
 
 
 def _refined(stream: Stream, fields: Fields) -> Stream:
@@ -234,7 +229,7 @@ def _refined(stream: Stream, fields: Fields) -> Stream:
         if wanted.endswith(("/state/com.google/starred", "/state/com.google/read")):
             changes["state"] = wanted.rsplit("/", 1)[1]
     for key, field in (("since", "ot"), ("until", "nt")):
-        seconds = _one(fields, field)
+        seconds = one(fields, field)
         if seconds:
             if not seconds.isdigit() or len(seconds) > 11:
                 raise StreamError(f"{field}: seconds since 1970")
@@ -280,7 +275,3 @@ def _title(stream_id: str) -> str:
 
 def _json(body: object) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")
-
-
-def _text(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return PlainTextResponse(text, status_code=status, headers=headers)

@@ -10,6 +10,8 @@ import re
 import time
 from dataclasses import dataclass
 
+from starlette.responses import PlainTextResponse, Response
+
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError
 from newsdesk.pipeline.subscribe import with_subscriptions
@@ -18,7 +20,9 @@ from newsdesk.store import Store
 from newsdesk.store.apps import Stream
 from newsdesk.web.apps.signin import Signin
 
-__all__ = ["ITEM_PREFIX", "Desk", "Feed", "StreamError", "item_id", "long_id", "parse_stream"]
+__all__ = ["ITEM_PREFIX", "Desk", "Feed", "Fields", "StreamError", "item_id", "long_id", "one", "parse_stream", "text"]
+
+Fields = dict[str, list[str]]  # a request's query and form fields, each with its values
 
 ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 STATE = re.compile(r"user/[^/]{1,80}/state/com\.google/(.+)")
@@ -47,6 +51,7 @@ class Desk:
         self.store, self.settings = store, settings
         self.signin = Signin(store)
         self._catalog: dict[str, Source] | None = None
+        self._titles: dict[str, str] | None = None
         self._feeds: tuple[float, list[Feed]] | None = None
 
     def catalog(self) -> dict[str, Source]:
@@ -67,7 +72,9 @@ class Desk:
         names = {n for n, s in catalog.items() if is_enabled(s, health.get(n))}
         names |= {name for name, _, _ in self.store.source_counts()}
         numbered = self.store.feeds(names)
-        titles = display_names(self.settings.sources_folder)
+        if self._titles is None:  # the catalog's and names.yaml's, read once
+            self._titles = display_names(self.settings.sources_folder)
+        titles = self._titles
         sites = {s.name: s.site for s in self.store.subscriptions()}
         found = [
             Feed(
@@ -118,6 +125,16 @@ def parse_stream(stream_id: str, feeds: list[Feed]) -> Stream:
     if label:
         return Stream(sources=tuple(f.name for f in feeds if f.category == label[1]))
     raise StreamError(f"no stream {stream_id[:200]!r}")
+
+
+def one(fields: Fields, key: str) -> str:
+    """The first value of a field, or ""."""
+    return (fields.get(key) or [""])[0]
+
+
+def text(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A Google Reader answer in plain text ("OK", a token, an error's reason)."""
+    return PlainTextResponse(body, status_code=status, headers=headers)
 
 
 def long_id(number: int) -> str:

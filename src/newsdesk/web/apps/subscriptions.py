@@ -11,16 +11,14 @@ from typing import Any
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.pipeline.subscribe import subscribe
 from newsdesk.store.accounts import User
-from newsdesk.web.apps.streams import LABEL, Desk, Feed
+from newsdesk.web.apps.streams import LABEL, Desk, Feed, Fields, one, text
 
 __all__ = ["edit", "listed", "quickadd", "rename_tag"]
-
-Fields = dict[str, list[str]]
 
 
 def listed(feed: Feed) -> dict[str, Any]:
@@ -40,34 +38,34 @@ def listed(feed: Feed) -> dict[str, Any]:
 
 def edit(desk: Desk) -> Callable[[User, Fields, Request], Awaitable[Response]]:
     async def handler(user: User, fields: Fields, request: Request) -> Response:
-        action, stream_id = _one(fields, "ac"), _one(fields, "s")
+        action, stream_id = one(fields, "ac"), one(fields, "s")
         if not stream_id.startswith("feed/"):
-            return _text("s: feed/… (a feed's id, or feed/URL to subscribe)", 400)
-        folder = _label(_one(fields, "a"))
+            return text("s: feed/… (a feed's id, or feed/URL to subscribe)", 400)
+        folder = _label(one(fields, "a"))
         if action == "subscribe":
             added = await subscribe(desk.store, desk.settings, stream_id[5:], category=folder, user=user.name)
             desk.changed()
-            return _text("OK" if added else "")
+            return text("OK" if added else "")
         feed = desk.feed(stream_id[5:])
         if feed is None:
-            return _text(f"no feed {stream_id[5:200]!r}", 404)
+            return text(f"no feed {stream_id[5:200]!r}", 404)
         if action == "unsubscribe":
             return await run_in_threadpool(_unsubscribe, desk, user, feed)
         if action != "edit":
-            return _text("ac: subscribe, unsubscribe or edit", 400)
+            return text("ac: subscribe, unsubscribe or edit", 400)
         if not user.admin:
-            return _text("only an admin files the desk's feeds in folders", 403)
-        if folder or _label(_one(fields, "r")):
+            return text("only an admin files the desk's feeds in folders", 403)
+        if folder or _label(one(fields, "r")):
             await run_in_threadpool(desk.store.set_category, feed.name, folder)
             desk.changed()
-        return _text("OK")
+        return text("OK")
 
     return handler
 
 
 def quickadd(desk: Desk) -> Callable[[User, Fields, Request], Awaitable[Response]]:
     async def handler(user: User, fields: Fields, request: Request) -> Response:
-        url = _one(fields, "quickadd").removeprefix("feed/")
+        url = one(fields, "quickadd").removeprefix("feed/")
         try:
             added = await subscribe(desk.store, desk.settings, url, user=user.name)
         except NewsdeskError as exc:
@@ -83,14 +81,14 @@ def quickadd(desk: Desk) -> Callable[[User, Fields, Request], Awaitable[Response
 def rename_tag(desk: Desk, *, disable: bool = False) -> Callable[[User, Fields, Request], Response]:
     def handler(user: User, fields: Fields, request: Request) -> Response:
         if not user.admin:
-            return _text("only an admin renames the desk's folders", 403)
-        old = _label(_one(fields, "s")) or _one(fields, "t")
-        new = None if disable else _label(_one(fields, "dest"))
+            return text("only an admin renames the desk's folders", 403)
+        old = _label(one(fields, "s")) or one(fields, "t")
+        new = None if disable else _label(one(fields, "dest"))
         if not old or (not disable and not new):
-            return _text("s=user/-/label/OLD and dest=user/-/label/NEW", 400)
+            return text("s=user/-/label/OLD and dest=user/-/label/NEW", 400)
         desk.store.rename_category(old, new)
         desk.changed()
-        return _text("OK")
+        return text("OK")
 
     return handler
 
@@ -98,22 +96,14 @@ def rename_tag(desk: Desk, *, disable: bool = False) -> Callable[[User, Fields, 
 def _unsubscribe(desk: Desk, user: User, feed: Feed) -> Response:
     mine = next((s for s in desk.store.subscriptions() if s.name == feed.name), None)
     if mine is None:
-        return _text(f"{feed.name} is in the catalog, not added by URL: an admin disables it", 400)
+        return text(f"{feed.name} is in the catalog, not added by URL: an admin disables it", 400)
     if not user.admin and mine.added_by != user.name:
-        return _text("only an admin or whoever added a feed removes it", 403)
+        return text("only an admin or whoever added a feed removes it", 403)
     desk.store.remove_subscription(feed.name)
     desk.changed()
-    return _text("OK")
+    return text("OK")
 
 
 def _label(stream_id: str) -> str | None:
     found = LABEL.fullmatch(stream_id.strip())
     return found[1] if found else None
-
-
-def _one(fields: Fields, key: str) -> str:
-    return (fields.get(key) or [""])[0]
-
-
-def _text(text: str, status: int = 200) -> Response:
-    return PlainTextResponse(text, status_code=status)
