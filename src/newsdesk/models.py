@@ -250,9 +250,11 @@ def tag_kinds(article: Article) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class Preferences:
-    """A reader's muted words and sources: their articles are hidden from the reader's
-    apps and unread counts. Words match titles and summaries case-insensitively, as
-    substrings (Chinese has no spaces to split on; the store's ``apps._mentions``)."""
+    """A reader's muted words and sources — their articles are hidden from the reader's
+    apps, unread counts and (``reader.js``) lists — and highlighted words, whose articles
+    lists mark. Words match titles and summaries case-insensitively, as substrings
+    (Chinese has no spaces to split on; the store's ``apps._mentions``)."""
 
     muted_words: tuple[str, ...] = ()
     muted_sources: tuple[str, ...] = ()
+    highlighted: tuple[str, ...] = ()

@@ -1,6 +1,7 @@
 """The reader's pages in Debian's Chromium (Playwright): signing in, subscribing to a
 site by its page's URL, a form without the session's token refused, removing a feed and
-bringing it back from the exported OPML pasted into the import form."""
+bringing it back from the exported OPML pasted into the import form; reading, starring,
+muting and highlighting on the served lists and article pages."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import pytest
 
 from newsdesk import accounts
 from newsdesk.config import Settings
+from newsdesk.pipeline import import_paths
 from newsdesk.web import create_app
-from tests.conftest import threaded_server
-from tests.web.helpers import chromium, running
+from tests.conftest import threaded_server, write_data
+from tests.web.helpers import RECORDS, chromium, running
 from tests.web.test_subscriptions import FEED, PAGE
 
 pytestmark = pytest.mark.slow
@@ -68,5 +70,52 @@ def test_subscribe_remove_and_opml_in_the_browser(browser, tmp_path, open_store)
         page.click("form.opml button[type=submit]")
         page.wait_for_selector("[role=alert]")
         assert "no feed" in page.inner_text("[role=alert]")
+        assert errors == []
+        page.close()
+
+
+def test_read_star_and_mute_on_the_served_pages(browser, tmp_path, open_store):
+    write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    import_paths(store, [tmp_path / "data"], Settings())
+    store.add_user("ada", accounts.hash_password("a long password"))
+    with running(create_app(store, Settings())) as client:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{client.base_url}/sources/wire_0/")
+        assert page.locator(".reader-tools").count() == 0, "nobody signed in: the page as everyone sees it"
+        page.goto(f"{client.base_url}/login?next=/sources/wire_0/")
+        page.fill("#login-name", "ada")
+        page.fill("#login-password", "a long password")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/sources/wire_0/")
+        first = page.locator("article[data-uuid]").first
+        uuid = first.get_attribute("data-uuid")
+        first.locator(".reader-read").click()
+        page.wait_for_selector(f"article.is-read[data-uuid='{uuid}']")
+        first.locator(".reader-star").click()
+        page.wait_for_selector(f"article.is-starred[data-uuid='{uuid}']")
+        assert store.states("ada", [uuid]) == {uuid: (True, True)}
+
+        second = page.locator("article[data-uuid]").nth(1).get_attribute("data-uuid")
+        page.goto(f"{client.base_url}/posts/{second}.html")
+        page.wait_for_selector("article.post.is-read")
+        assert store.states("ada", [second])[second][0] is True, "an article page opened is read"
+
+        me = page.request.get(f"{client.base_url}/api/me").json()
+        chosen = {"muted_sources": ["wire_1"], "muted_words": [], "highlighted": ["meeting 2"]}
+        refused = page.request.put(f"{client.base_url}/api/me/preferences", data=chosen)
+        assert refused.status == 403, "a change from the browser needs the session's token"
+        saved = page.request.put(
+            f"{client.base_url}/api/me/preferences", data=chosen, headers={"X-CSRF-Token": me["csrf"]}
+        )
+        assert saved.ok
+        page.goto(f"{client.base_url}/")
+        page.wait_for_selector(".reader-tools")
+        shown = page.locator("article[data-uuid]:visible")
+        assert all(shown.nth(n).get_attribute("data-source") != "wire_1" for n in range(shown.count()))
+        assert page.locator("article.is-muted").count() > 0
+        assert page.locator("article.is-highlighted").count() >= 1
         assert errors == []
         page.close()

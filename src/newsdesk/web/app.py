@@ -284,8 +284,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         return Response(env.get_template("style.css").render(), media_type="text/css")
 
     @app.get("/live.js", include_in_schema=False)
-    def live_script() -> Response:
-        return Response(env.get_template("live.js").render(), media_type="text/javascript")
+    @app.get("/reader.js", include_in_schema=False)
+    def script(request: Request) -> Response:  # live updates; a signed-in reader's own state
+        return Response(env.get_template(request.url.path[1:]).render(), media_type="text/javascript")
 
     def payload(article: Article) -> dict[str, Any]:
         return summary(article, settings)

@@ -43,12 +43,14 @@ Words = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Fie
 
 
 class Muting(BaseModel):
-    """A reader's preferences: muted words and sources (hidden from their reader apps and
-    unread counts); at most 100 of each, 100 characters each."""
+    """A reader's preferences: muted words and sources (hidden from their reader apps,
+    unread counts and lists), highlighted words (marked in lists); at most 100 of each,
+    100 characters each."""
 
     model_config = ConfigDict(extra="forbid")
     muted_words: Words = []
     muted_sources: Words = []
+    highlighted: Words = []
 
 
 class ReadAll(BaseModel):
@@ -89,8 +91,24 @@ def router(store: Store, settings: Settings) -> APIRouter:
     signed = Depends(signed_in(store))  # a default, not an annotation: the annotations are strings
 
     @api.get("/api/me", summary="Who the request is signed in as", responses=responses(401))
-    def who(user: User = signed) -> dict[str, Any]:
-        return {"name": user.name, "admin": user.admin, "read": store.read_count(user.name)}
+    def who(request: Request, user: User = signed) -> dict[str, Any]:
+        found = {"name": user.name, "admin": user.admin, "read": store.read_count(user.name)}
+        session = (
+            None if request.headers.get("authorization") else session_of(store, request.cookies.get(SESSION_COOKIE))
+        )
+        if session:  # the pages' script sends it back with its changes (another site cannot read it)
+            found["csrf"] = session[1]
+        return found
+
+    @api.get(
+        "/api/me/states", summary="The reader's read and starred state of these articles", responses=responses(401)
+    )
+    def states(
+        user: User = signed,
+        uuid: Annotated[list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]] | None, Query(max_length=200)] = None,
+    ) -> dict[str, Any]:
+        found = store.states(user.name, uuid or [])
+        return {"states": {u: {"read": read, "starred": starred} for u, (read, starred) in found.items()}}
 
     @api.put(
         "/api/me/articles/{uuid}",
@@ -140,13 +158,13 @@ def router(store: Store, settings: Settings) -> APIRouter:
         total = store.count_where(ArticleFilter(source=source))
         return {"source": source, "unread": max(0, total - store.read_count(user.name, source))}
 
-    @api.get("/api/me/preferences", summary="The reader's muted words and sources",
+    @api.get("/api/me/preferences", summary="The reader's muted words and sources, highlighted words",
              responses=responses(401))  # fmt: skip
     def preferences(user: User = signed) -> dict[str, Any]:
         chosen = store.preferences(user.name)
         return {k: list(getattr(chosen, k)) for k in Preferences.__dataclass_fields__}
 
-    @api.put("/api/me/preferences", summary="Set the reader's muted words and sources",
+    @api.put("/api/me/preferences", summary="Set the reader's muted words and sources, highlighted words",
              responses=responses(401, 403, 413))  # fmt: skip
     def set_preferences(chosen: Annotated[Muting, Body()], user: User = signed) -> dict[str, Any]:
         fields = {
