@@ -114,3 +114,21 @@ def test_a_readers_own_read_and_starred_articles(tmp_path, open_store):
         csrf = _form_token(client.get("/login").text)  # the logout form's: the session's own
         again = client.put(f"/api/me/articles/{english.uuid}", json=body, headers={"X-CSRF-Token": csrf})
         assert again.json() == {"uuid": english.uuid, "read": False, "starred": True}
+
+
+def test_admin_users_api_tokens_open_the_admin_routes(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    tokens = {}
+    for name, admin in (("root", True), ("ada", False)):
+        store.add_user(name, accounts.hash_password(PASSWORD), admin=admin)
+        tokens[name] = accounts.new_token("api")
+        store.add_token(name, "api", "script", accounts.digest(tokens[name]))
+    with running(create_app(store, replace(Settings(), web_admin_token=""))) as client:
+        as_root = {"Authorization": f"Bearer {tokens['root']}"}
+        assert client.get("/api/admin/watchlists", headers=as_root).status_code == 200
+        assert (
+            client.get("/api/admin/watchlists", headers={"Authorization": f"Bearer {tokens['ada']}"}).status_code == 401
+        )
+        assert client.get("/api/admin/watchlists").status_code == 401
+        store.remove_user("root")
+        assert client.get("/api/admin/watchlists", headers=as_root).status_code == 403, "no admin of any kind: off"

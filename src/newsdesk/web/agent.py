@@ -151,7 +151,7 @@ class Door:
         if scope["type"] == "http" and not self.settings.web_public:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
             authorization = headers.get("authorization")
-            admin = bool(authorization) and admin_problem(self.settings, authorization) is None
+            admin = bool(authorization) and admin_problem(self.settings, authorization, self.store) is None
             if not admin and user_of(self.store, authorization, None) is None:
                 body = json.dumps({"error": "sign in: a Bearer API token (newsdesk user token add NAME)"}).encode()
                 start = {"type": "http.response.start", "status": 401, "headers": [

@@ -62,7 +62,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app = FastAPIOffline(
         title="newsdesk", description="Financial news in Chinese and English: articles, search, tags, sources."
     )
-    app.add_middleware(Guards, settings=settings)
+    app.add_middleware(Guards, settings=settings, store=store)
     app.add_middleware(Door, store=store, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestTiming)

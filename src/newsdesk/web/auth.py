@@ -188,7 +188,7 @@ class Door:
             return
         request = Request(scope)
         authorization = request.headers.get("authorization")
-        admin = bool(authorization) and admin_problem(self.settings, authorization) is None
+        admin = bool(authorization) and admin_problem(self.settings, authorization, self.store) is None
         cookie = request.cookies.get(SESSION_COOKIE)
         user = None if admin else await run_in_threadpool(user_of, self.store, authorization, cookie)
         if admin or user is not None:

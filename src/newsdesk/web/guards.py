@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsdesk.config import Settings
+from newsdesk.store import Store
 from newsdesk.web.sources import admin_problem
 
 __all__ = ["BODY_CAPS", "DEFAULT_BODY_CAP", "Guards"]
@@ -35,9 +37,10 @@ def body_cap(path: str) -> int:
 
 
 class Guards:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, store: Store | None = None) -> None:
         self.app = app
         self.settings = settings
+        self.store = store  # admin users' API tokens open the admin routes too
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,7 +51,8 @@ class Guards:
             await self.app({**scope, "method": "GET"}, *_headless(receive, send))
             return
         if path.startswith(_ADMIN):
-            problem = admin_problem(self.settings, _header(scope, b"authorization"))
+            authorization = _header(scope, b"authorization")
+            problem = await run_in_threadpool(admin_problem, self.settings, authorization, self.store)
             if problem:
                 await _answer(send, path, *problem)
                 return

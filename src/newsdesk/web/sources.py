@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from newsdesk import accounts
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
@@ -38,21 +39,26 @@ def admin_token(settings: Settings) -> str | None:
     return settings.web_admin_token or None
 
 
-def admin_problem(settings: Settings, authorization: str | None) -> tuple[int, str] | None:
-    """(403, why) when no admin token is configured, (401, why) unless ``authorization``
-    carries it (``Bearer <token>``); None when it does."""
+def admin_problem(settings: Settings, authorization: str | None, store: Store | None = None) -> tuple[int, str] | None:
+    """None when ``authorization`` (``Bearer <token>``) carries the admin token or, with
+    ``store``, an API token of an admin user; else (401, why), or (403, why) when neither
+    kind of admin exists."""
     token = admin_token(settings)
-    if not token:
-        return 403, "admin actions are off: set web.admin_token (or NEWSDESK_ADMIN_TOKEN)"
     given = (authorization or "").removeprefix("Bearer ").strip()
-    if not given or not hmac.compare_digest(given.encode(), token.encode()):
-        return 401, "a valid admin token is needed (Authorization: Bearer <token>)"
-    return None
+    if token and given and hmac.compare_digest(given.encode(), token.encode()):
+        return None
+    if store is not None and given and len(given) <= 200:
+        user = store.token_user(accounts.digest(given), "api")
+        if user is not None and user.admin:
+            return None
+    if not token and (store is None or not any(u.admin for u in store.users())):
+        return 403, "admin actions are off: set web.admin_token (or NEWSDESK_ADMIN_TOKEN), or add an admin user"
+    return 401, "an admin token is needed (Authorization: Bearer <web.admin_token or an admin user's API token>)"
 
 
-def require_admin(settings: Settings, authorization: str | None) -> None:
+def require_admin(settings: Settings, authorization: str | None, store: Store | None = None) -> None:
     """HTTPException for :func:`admin_problem`'s answer."""
-    problem = admin_problem(settings, authorization)
+    problem = admin_problem(settings, authorization, store)
     if problem:
         raise HTTPException(*problem)
 
@@ -87,7 +93,7 @@ def router(store: Store, settings: Settings, render: Render | None = None) -> AP
         return source
 
     def authorize(authorization: str | None) -> None:
-        require_admin(settings, authorization)
+        require_admin(settings, authorization, store)
 
     def overview() -> list[dict[str, Any]]:
         counts = {name: (n, newest) for name, n, newest in store.source_counts()}

@@ -89,7 +89,7 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         responses=responses(400, 401, 403),
     )
     def list_watchlists(authorization: Token = None) -> dict[str, Any]:
-        require_admin(settings, authorization)
+        require_admin(settings, authorization, store)
         return {"watchlists": [w.as_json() for w in everything().watchlists.values()]}
 
     @api.put(
@@ -100,7 +100,7 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
     def put_watchlist(
         name: Name, definition: Annotated[dict[str, Any], Body()], authorization: Token = None
     ) -> dict[str, Any]:
-        require_admin(settings, authorization)
+        require_admin(settings, authorization, store)
         try:
             watchlist = parse_watchlist(name, definition)
         except ConfigError as exc:
@@ -122,7 +122,7 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         responses=responses(401, 403, 404),
     )
     def delete_watchlist(name: Name, authorization: Token = None) -> dict[str, Any]:
-        require_admin(settings, authorization)
+        require_admin(settings, authorization, store)
         if not store.remove_watchlist(name):
             raise HTTPException(404, f"no watchlist {name!r} in the database")
         return {"removed": name}
@@ -140,7 +140,7 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         responses=responses(401, 403),
     )
     def watchlist_log(name: Name, authorization: Token = None) -> dict[str, Any]:
-        require_admin(settings, authorization)
+        require_admin(settings, authorization, store)
         keys = ("id", "cluster", "uuid", "created", "state", "attempts", "last_error", "sent")
         return {
             "alerts": [
