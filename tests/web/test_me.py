@@ -92,3 +92,31 @@ def test_muted_sources_and_words_stay_out_of_the_readers_apps(tmp_path, open_sto
         assert len(fever) == len(RECORDS) - 5
         unread = client.post("/fever/?api&unread_item_ids", data={"api_key": key}).json()["unread_item_ids"]
         assert len(unread.split(",")) == len(RECORDS) - 5
+
+
+def test_a_readers_own_watchlists(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    store.save_watchlist("desk", {"query": "美联储"})  # kept before owners existed: the admin's
+    headers = {}
+    for name in ("ada", "bob"):
+        store.add_user(name, accounts.hash_password("a long password"))
+        token = accounts.new_token("api")
+        store.add_token(name, "api", "t", accounts.digest(token))
+        headers[name] = {"Authorization": f"Bearer {token}"}
+    with running(create_app(store, Settings())) as client:
+        made = client.put(
+            "/api/me/watchlists/ada-fed", json={"query": "美联储", "public": True}, headers=headers["ada"]
+        )
+        assert made.status_code == 200, made.text
+        assert [w["name"] for w in client.get("/api/me/watchlists", headers=headers["ada"]).json()["watchlists"]] == [
+            "ada-fed"
+        ]
+        assert client.get("/api/me/watchlists", headers=headers["bob"]).json()["watchlists"] == []
+        assert client.put("/api/me/watchlists/ada-fed", json={"query": "x"}, headers=headers["bob"]).status_code == 403
+        assert client.put("/api/me/watchlists/desk", json={"query": "x"}, headers=headers["bob"]).status_code == 403
+        secret = {"query": "x", "notify": ["${NEWSDESK_NOTIFY_SLACK}"]}
+        refused = client.put("/api/me/watchlists/bob-x", json=secret, headers=headers["bob"])
+        assert refused.status_code == 400 and "${NAME}" in refused.json()["error"]
+        assert client.delete("/api/me/watchlists/ada-fed", headers=headers["bob"]).status_code == 404
+        assert client.delete("/api/me/watchlists/ada-fed", headers=headers["ada"]).status_code == 200
+        assert store.watchlist_owners() == {"desk": None}

@@ -211,8 +211,8 @@ def read_watchlists(conn: sa.Connection) -> dict[str, dict[str, Any]]:
     }
 
 
-def write_watchlist(conn: sa.Connection, name: str, definition: dict[str, Any]) -> None:
-    values = {"name": name, "definition": definition, "updated": datetime.now(UTC)}
+def write_watchlist(conn: sa.Connection, name: str, definition: dict[str, Any], owner: str | None = None) -> None:
+    values = {"name": name, "definition": definition, "updated": datetime.now(UTC), "owner": owner}
     conn.execute(_insert(conn, watchlists).values(values).on_conflict_do_update(index_elements=["name"], set_=values))
 
 
@@ -237,9 +237,15 @@ class WatchlistStore:
         with self._connect() as conn:
             return read_watchlists(conn)
 
-    def save_watchlist(self, name: str, definition: dict[str, Any]) -> None:
+    def save_watchlist(self, name: str, definition: dict[str, Any], owner: str | None = None) -> None:
+        """Keep a watchlist, ``owner``'s (None: the admin's)."""
         with self.engine.begin() as conn:
-            write_watchlist(conn, name, definition)
+            write_watchlist(conn, name, definition, owner)
+
+    def watchlist_owners(self) -> dict[str, str | None]:
+        """Each watchlist kept in the database with its owner (None: the admin's)."""
+        with self._connect() as conn:
+            return {name: owner for name, owner in conn.execute(sa.select(watchlists.c.name, watchlists.c.owner))}
 
     def remove_watchlist(self, name: str) -> bool:
         with self.engine.begin() as conn:

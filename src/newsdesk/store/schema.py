@@ -215,6 +215,7 @@ watchlists = sa.Table(
     sa.Column("name", sa.String(80), primary_key=True),
     sa.Column("definition", sa.JSON, nullable=False),
     sa.Column("updated", UTCDateTime, nullable=False),
+    sa.Column("owner", sa.String(40)),  # the user whose it is (0021); none: the admin's
 )
 
 # The outbox: one alert per watchlist and story (cluster), written in the transaction

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Path, Request
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from newsdesk.config import Settings
@@ -16,8 +16,10 @@ from newsdesk.models import Watchlist
 from newsdesk.publish import feeds
 from newsdesk.publish.site import FEED_ITEMS, entry, pager
 from newsdesk.store import Store
+from newsdesk.store.accounts import User
 from newsdesk.watch import Watchers, parse_watchlist
 from newsdesk.web.feeds import FORMATS, feed_response
+from newsdesk.web.me import signed_in
 from newsdesk.web.problems import responses
 from newsdesk.web.sources import require_admin
 
@@ -101,18 +103,7 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         name: Name, definition: Annotated[dict[str, Any], Body()], authorization: Token = None
     ) -> dict[str, Any]:
         require_admin(settings, authorization, store)
-        try:
-            watchlist = parse_watchlist(name, definition)
-        except ConfigError as exc:
-            raise HTTPException(400, exc.message) from None
-        allowed = settings.alerts_api_schemes.split()
-        for target in watchlist.notify:
-            scheme = target.split("://", 1)[0].lower()
-            if not target.startswith("${") and scheme not in allowed:
-                raise HTTPException(
-                    400,
-                    f"notify scheme {scheme[:20]!r} is not one a watchlist defined here may use: {' '.join(allowed)}",
-                )
+        watchlist = checked(name, definition, settings, secrets=True)
         store.save_watchlist(name, definition)
         return watchlist.as_json()
 
@@ -127,9 +118,39 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
             raise HTTPException(404, f"no watchlist {name!r} in the database")
         return {"removed": name}
 
+    me = Depends(signed_in(store))  # a default, not an annotation: the annotations are strings
+
+    @api.get("/api/me/watchlists", summary="The reader's own watchlists", responses=responses(401))
+    def my_watchlists(user: User = me) -> dict[str, Any]:
+        mine = {n for n, owner in store.watchlist_owners().items() if owner == user.name}
+        return {"watchlists": [w.as_json() for n, w in sorted(everything().watchlists.items()) if n in mine]}
+
+    @api.put("/api/me/watchlists/{name}", summary="Add or replace one of the reader's watchlists",
+             responses=responses(400, 401, 403, 409, 413))  # fmt: skip
+    def put_mine(name: Name, definition: Annotated[dict[str, Any], Body()], user: User = me) -> dict[str, Any]:
+        owners = store.watchlist_owners()
+        if name in owners and owners[name] != user.name:
+            raise HTTPException(403, f"watchlist {name!r} is someone else's")
+        if name not in owners and name in everything().watchlists:
+            raise HTTPException(409, f"watchlist {name!r} is the settings file's")
+        watchlist = checked(name, definition, settings, secrets=False)
+        store.save_watchlist(name, definition, user.name)
+        return watchlist.as_json()
+
+    @api.delete("/api/me/watchlists/{name}", summary="Remove one of the reader's watchlists",
+                responses=responses(401, 403, 404))  # fmt: skip
+    def delete_mine(name: Name, user: User = me) -> dict[str, Any]:
+        if store.watchlist_owners().get(name, "") != user.name:
+            raise HTTPException(404, f"no watchlist {name!r} of yours")
+        store.remove_watchlist(name)
+        return {"removed": name}
+
     # PUT and DELETE are two routes: a 405 from either would name only its own method.
     @api.api_route(
         "/api/admin/watchlists/{name}", methods=["GET", "POST", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False
+    )
+    @api.api_route(
+        "/api/me/watchlists/{name}", methods=["GET", "POST", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False
     )
     def other_methods(name: str) -> None:
         raise HTTPException(405, "Method Not Allowed", headers={"Allow": "PUT, DELETE"})
@@ -150,3 +171,25 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         }
 
     return api
+
+
+def checked(name: str, definition: dict[str, Any], settings: Settings, *, secrets: bool) -> Watchlist:
+    """The watchlist ``definition`` makes, its notify targets of the schemes the API allows
+    (``alerts.api_schemes``); ``${NAME}`` targets (the operator's secrets) only with
+    ``secrets`` (the admin's). HTTPException 400 naming what is wrong."""
+    try:
+        watchlist = parse_watchlist(name, definition)
+    except ConfigError as exc:
+        raise HTTPException(400, exc.message) from None
+    allowed = settings.alerts_api_schemes.split()
+    for target in watchlist.notify:
+        if target.startswith("${"):
+            if secrets:
+                continue
+            raise HTTPException(400, "a reader's watchlist names its notify targets itself (no ${NAME})")
+        scheme = target.split("://", 1)[0].lower()
+        if scheme not in allowed:
+            raise HTTPException(
+                400, f"notify scheme {scheme[:20]!r} is not one a watchlist defined here may use: {' '.join(allowed)}"
+            )
+    return watchlist

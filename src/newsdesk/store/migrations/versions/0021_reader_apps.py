@@ -1,7 +1,7 @@
 """article_ids, feeds, categories, subscriptions, read_counts, user_prefs; sessions.token_id and
 user_tokens.fever: what reader apps need (numbers for articles and feeds, feeds added
 by URL, folders, unread counts, app sign-ins revoked with their app password, the Fever
-key)
+key, watchlists.owner)
 
 Revision ID: 0021
 Revises: 0020
@@ -80,6 +80,8 @@ def upgrade() -> None:
         )
     if "ix_article_states_uuid" not in {i["name"] for i in inspector.get_indexes("article_states")}:
         op.create_index("ix_article_states_uuid", "article_states", ["uuid"])
+    if "owner" not in {c["name"] for c in inspector.get_columns("watchlists")}:
+        op.add_column("watchlists", sa.Column("owner", sa.String(40)))  # the existing ones: the admin's
     if "token_id" not in {c["name"] for c in inspector.get_columns("sessions")}:
         op.add_column("sessions", sa.Column("token_id", sa.Integer))
     if "fever" not in {c["name"] for c in inspector.get_columns("user_tokens")}:
@@ -91,6 +93,7 @@ def downgrade() -> None:
     op.drop_index("ix_user_tokens_fever", "user_tokens")
     op.drop_column("user_tokens", "fever")
     op.drop_column("sessions", "token_id")
+    op.drop_column("watchlists", "owner")
     op.drop_index("ix_article_states_uuid", "article_states")
     for name in ("user_prefs", "read_counts", "subscriptions", "feeds", "categories", "article_ids"):
         op.drop_table(name)
