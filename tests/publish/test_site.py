@@ -270,9 +270,9 @@ def test_flashes_are_timeline_rows_and_card_summaries_end_at_a_boundary(sqlite_u
         import_paths(store, [tmp_path / "data"], Settings())
         _build(store, tmp_path / "site")
     home = (tmp_path / "site" / "index.html").read_text()
-    flash = home[home.index('<article class="flash">') :].split("</article>")[0]
+    flash = home[home.index('<article class="flash" ') :].split("</article>")[0]
     assert "美国1月ADP就业人数增加18.3万人" in flash and "<h2>" not in flash and home.count(flash_text[:10]) == 1
-    card = home[home.index('<article class="card">') :].split("</article>")[0]
+    card = home[home.index('<article class="card" ') :].split("</article>")[0]
     summary = card.split('<p class="summary">')[1].split("</p>")[0]
     text = article.removeprefix("<p>")
     cut = summary.removesuffix("…")
