@@ -103,7 +103,7 @@ def test_read_star_and_mute_on_the_served_pages(browser, tmp_path, open_store):
         page.wait_for_selector("article.post.is-read")
         assert store.states("ada", [second])[second][0] is True, "an article page opened is read"
 
-        me = page.request.get(f"{client.base_url}/api/me").json()
+        me = page.request.get(f"{client.base_url}/api/session").json()
         chosen = {"muted_sources": ["wire_1"], "muted_words": [], "highlighted": ["meeting 2"]}
         refused = page.request.put(f"{client.base_url}/api/me/preferences", data=chosen)
         assert refused.status == 403, "a change from the browser needs the session's token"

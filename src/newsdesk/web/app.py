@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -319,8 +320,15 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app.include_router(feed_routes.router(store, settings, cache, figures, label))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    def not_found(path: str) -> Response:
-        raise HTTPException(404)
+    def not_found(request: Request, path: str) -> Response:
+        # A path that other routes serve by other methods: 405 naming them, not this catch-all's 404.
+        allowed = sorted({m for r in app.routes if isinstance(r, APIRoute) and r.path != "/{path:path}"
+                          and r.path_regex.match(request.url.path) for m in r.methods or ()})  # fmt: skip
+        raise (
+            HTTPException(405, "Method Not Allowed", headers={"Allow": ", ".join(allowed)})
+            if allowed
+            else HTTPException(404)
+        )
 
     return app
 

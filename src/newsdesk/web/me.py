@@ -24,7 +24,7 @@ from newsdesk.store.accounts import User
 from newsdesk.store.apps import Stream
 from newsdesk.web.api import summary
 from newsdesk.web.auth import SESSION_COOKIE, session_of, user_of
-from newsdesk.web.problems import responses
+from newsdesk.web.problems import refuse, responses
 
 __all__ = ["router", "signed_in"]
 
@@ -91,14 +91,17 @@ def router(store: Store, settings: Settings) -> APIRouter:
     signed = Depends(signed_in(store))  # a default, not an annotation: the annotations are strings
 
     @api.get("/api/me", summary="Who the request is signed in as", responses=responses(401))
-    def who(request: Request, user: User = signed) -> dict[str, Any]:
-        found = {"name": user.name, "admin": user.admin, "read": store.read_count(user.name)}
-        session = (
-            None if request.headers.get("authorization") else session_of(store, request.cookies.get(SESSION_COOKIE))
-        )
-        if session:  # the pages' script sends it back with its changes (another site cannot read it)
-            found["csrf"] = session[1]
-        return found
+    def who(user: User = signed) -> dict[str, Any]:
+        return {"name": user.name, "admin": user.admin, "read": store.read_count(user.name)}
+
+    @api.get("/api/session", summary="Who this browser is signed in as, and its form token (none: name null)")
+    def browser_session(request: Request) -> dict[str, Any]:
+        # Never a 401: the pages' script asks on every page, signed in or not. The token goes
+        # back with its changes; a page of another site cannot read this answer.
+        session = session_of(store, request.cookies.get(SESSION_COOKIE))
+        if session is None:
+            return {"name": None}
+        return {"name": session[0].name, "admin": session[0].admin, "csrf": session[1]}
 
     @api.get(
         "/api/me/states", summary="The reader's read and starred state of these articles", responses=responses(401)
@@ -165,7 +168,7 @@ def router(store: Store, settings: Settings) -> APIRouter:
         return {k: list(getattr(chosen, k)) for k in Preferences.__dataclass_fields__}
 
     @api.put("/api/me/preferences", summary="Set the reader's muted words and sources, highlighted words",
-             responses=responses(401, 403, 413))  # fmt: skip
+             responses=responses(400, 401, 403, 413))  # fmt: skip
     def set_preferences(chosen: Annotated[Muting, Body()], user: User = signed) -> dict[str, Any]:
         fields = {
             k: tuple(dict.fromkeys(w.strip() for w in getattr(chosen, k) if w.strip())) for k in Muting.model_fields
@@ -173,10 +176,16 @@ def router(store: Store, settings: Settings) -> APIRouter:
         store.set_preferences(user.name, Preferences(**fields))
         return {k: list(v) for k, v in fields.items()}
 
+    # A 405 naming every method of a path (the site's GET catch-all would answer others with a 404).
+    for path, allowed in (("/api/me/preferences", "GET, PUT"), ("/api/me/read", "POST"),
+                          ("/api/me/stories/{story}/read", "POST")):  # fmt: skip
+        other = [m for m in ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE") if m not in allowed]
+        api.add_api_route(path, refuse(allowed), methods=other, include_in_schema=False)
+
     @api.post(
         "/api/me/read",
         summary="Mark all as read: everything, or of a source, a tag or a watchlist, published before a time",
-        responses=responses(401, 403, 413),
+        responses=responses(400, 401, 403, 413),
     )
     def read_all(everything: Annotated[ReadAll, Body()], user: User = signed) -> dict[str, Any]:
         stream = Stream(

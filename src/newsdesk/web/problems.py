@@ -4,8 +4,10 @@ can answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from fastapi import HTTPException
 from pydantic import BaseModel
 
 __all__ = ["Problem", "responses"]
@@ -32,3 +34,13 @@ class Problem(BaseModel):
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for ``statuses`` (422 is always added: any parameter can be bad)."""
     return {status: {"model": Problem, "description": _MEANING[status]} for status in sorted({*statuses, 422})}
+
+
+def refuse(allowed: str) -> Callable[[], None]:
+    """A route answering 405 with ``Allow: allowed``: for the other methods of a path whose
+    methods are several routes (a 405 from one would name only its own)."""
+
+    def refused() -> None:
+        raise HTTPException(405, "Method Not Allowed", headers={"Allow": allowed})
+
+    return refused

@@ -25,7 +25,7 @@ from newsdesk.store.accounts import User
 from newsdesk.store.feeds import Subscription
 from newsdesk.web.auth import SESSION_COOKIE, session_of
 from newsdesk.web.me import signed_in
-from newsdesk.web.problems import responses
+from newsdesk.web.problems import refuse, responses
 
 __all__ = ["router"]
 
@@ -102,7 +102,7 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
     # One path, several routes: a 405 from one would name only its own methods.
     for path, allowed in (("/api/subscriptions", "GET, POST"), ("/api/subscriptions/opml", "GET, POST")):
         unsupported = [m for m in ("PUT", "PATCH", "DELETE", "OPTIONS", "TRACE") if m not in allowed]
-        api.add_api_route(path, _refuse(allowed), methods=unsupported, include_in_schema=False)
+        api.add_api_route(path, refuse(allowed), methods=unsupported, include_in_schema=False)
 
     @api.delete(
         "/api/subscriptions/{name}",
@@ -115,7 +115,7 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
         return Response(status_code=204)
 
     other = ["GET", "POST", "PUT", "PATCH", "OPTIONS", "TRACE"]
-    api.add_api_route("/api/subscriptions/{name}", _refuse("DELETE"), methods=other, include_in_schema=False)
+    api.add_api_route("/api/subscriptions/{name}", refuse("DELETE"), methods=other, include_in_schema=False)
 
     def page_user(request: Request) -> tuple[User, str] | None:
         return session_of(store, request.cookies.get(SESSION_COOKIE))
@@ -162,13 +162,6 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
         return RedirectResponse(f"/subscriptions/?done={quote(message[:300])}", status_code=303)
 
     return api
-
-
-def _refuse(allowed: str) -> Callable[[], None]:
-    def refuse() -> None:
-        raise HTTPException(405, "Method Not Allowed", headers={"Allow": allowed})
-
-    return refuse
 
 
 def _json(subscription: Subscription, category: str | None) -> dict[str, Any]:

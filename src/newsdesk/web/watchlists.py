@@ -20,7 +20,7 @@ from newsdesk.store.accounts import User
 from newsdesk.watch import Watchers, parse_watchlist
 from newsdesk.web.feeds import FORMATS, feed_response
 from newsdesk.web.me import signed_in
-from newsdesk.web.problems import responses
+from newsdesk.web.problems import refuse, responses
 from newsdesk.web.sources import require_admin
 
 __all__ = ["router"]
@@ -146,14 +146,9 @@ def router(store: Store, settings: Settings, load: Any, render: Any) -> APIRoute
         return {"removed": name}
 
     # PUT and DELETE are two routes: a 405 from either would name only its own method.
-    @api.api_route(
-        "/api/admin/watchlists/{name}", methods=["GET", "POST", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False
-    )
-    @api.api_route(
-        "/api/me/watchlists/{name}", methods=["GET", "POST", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False
-    )
-    def other_methods(name: str) -> None:
-        raise HTTPException(405, "Method Not Allowed", headers={"Allow": "PUT, DELETE"})
+    for path in ("/api/admin/watchlists/{name}", "/api/me/watchlists/{name}"):
+        other = ["GET", "POST", "PATCH", "OPTIONS", "TRACE"]
+        api.add_api_route(path, refuse("PUT, DELETE"), methods=other, include_in_schema=False)
 
     @api.get(
         "/api/admin/watchlists/{name}/log",

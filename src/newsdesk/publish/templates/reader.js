@@ -50,7 +50,7 @@
     return words.some(function (w) { return text.indexOf(w.toLowerCase()) >= 0; });
   }
 
-  json("/api/me").then(function (me) {
+  json("/api/session").then(function (me) {
     if (!me || !me.csrf) { return; }  /* not signed in with this browser */
     csrf = me.csrf;
     var query = items.slice(0, 200).map(function (i) { return "uuid=" + i.getAttribute("data-uuid"); }).join("&");
