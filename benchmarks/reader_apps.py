@@ -2,6 +2,7 @@
 ARTICLES articles from SOURCES sources, one reader having read a third of them.
 
     .venv/bin/python benchmarks/reader_apps.py [--articles 1000000] [--sources 100] [--db PATH]
+        [--postgresql 'postgresql+psycopg://127.0.0.1/test?options=-csearch_path%3Dreader_apps']
 
 The store is written straight into SQLite (articles, their numbers, read states; the
 pipeline is not what is measured here) and kept at PATH for the next run. Times REQUESTS
@@ -72,6 +73,38 @@ def build(path: Path, total: int, sources: int) -> None:
     print(f"built {total:,} articles, {len(read):,} read states in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def build_postgresql(url: str, total: int, sources: int) -> None:
+    """The same store in PostgreSQL (``url`` with its own search_path), by COPY."""
+    import psycopg
+
+    Store(url).close()
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    rng = random.Random(7)
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    started = time.perf_counter()
+    columns = "uuid, link, source, title, raw_html, html, markdown, text, summary, kind, importance, published," \
+        " first_seen, updated, content_hash, tags, tickers, enriched, dated"  # fmt: skip
+    with psycopg.connect(plain) as conn, conn.cursor() as cur:
+        with cur.copy(f"COPY articles ({columns}) FROM STDIN") as copy:
+            for n in range(total):
+                at = start + timedelta(seconds=n * 5_184_000 // total)
+                source = f"src_{rng.randrange(sources):03d}"
+                copy.write_row((f"{n:032x}", f"https://example.com/{source}/{n}", source, f"Headline {n} 标题", "",
+                                BODY, "", "", "summary", 1, 0, at, at, at, "h", "[]", "[]", 3, True))  # fmt: skip
+        cur.execute("INSERT INTO article_ids (uuid) SELECT uuid FROM articles ORDER BY first_seen, uuid")
+        now = datetime.now(UTC)
+        with cur.copy('COPY article_states ("user", uuid, read, starred, updated) FROM STDIN') as copy:
+            for n in range(total):
+                if rng.random() < 1 / 3:
+                    copy.write_row(("ada", f"{n:032x}", True, False, now))
+        cur.execute(
+            'INSERT INTO read_counts ("user", source, n) SELECT s."user", a.source, count(*) FROM article_states s'
+            ' JOIN articles a ON a.uuid = s.uuid WHERE s.read GROUP BY s."user", a.source'
+        )
+        cur.execute("ANALYZE")
+    print(f"built {total:,} articles in PostgreSQL in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def _port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -105,10 +138,18 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=100)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--db", type=Path, default=Path("/tmp/newsdesk-reader-apps.db"))
+    parser.add_argument("--postgresql", help="A PostgreSQL URL with a search_path of its own, built if empty")
     args = parser.parse_args()
-    if not args.db.exists():
-        build(args.db, args.articles, args.sources)
-    url, port = f"sqlite:///{args.db}", _port()
+    if args.postgresql:
+        url = args.postgresql
+        with Store(url) as probe:
+            if probe.count() == 0:
+                build_postgresql(url, args.articles, args.sources)
+    else:
+        if not args.db.exists():
+            build(args.db, args.articles, args.sources)
+        url = f"sqlite:///{args.db}"
+    port = _port()
     server = subprocess.Popen(
         [sys.executable, "-m", "newsdesk", "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,

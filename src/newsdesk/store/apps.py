@@ -142,9 +142,15 @@ class AppStore:
                 found.update({key: value for key, value in conn.execute(query)})
         return found
 
-    def unread_counts(self, user: str, preferences: Preferences | None = None) -> dict[str, tuple[int, datetime]]:
+    def unread_counts(
+        self,
+        user: str,
+        preferences: Preferences | None = None,
+        totals: list[tuple[str, int, datetime]] | None = None,
+    ) -> dict[str, tuple[int, datetime]]:
         """Source → (unread articles of ``user``, newest publication time), sources with unread
-        ones; without what ``preferences`` mute (muted words cost a pass over the titles)."""
+        ones; without what ``preferences`` mute (muted words cost a pass over the titles).
+        ``totals``: the sources' counts when the caller has them (see :meth:`source_counts`)."""
         muted = preferences or Preferences()
         done = dict(self.read_counts(user))  # type: ignore[attr-defined]
         if muted.muted_words:
@@ -154,7 +160,7 @@ class AppStore:
             with self._connect() as conn:
                 for source, n in conn.execute(query):
                     done[source] = done.get(source, 0) + n
-        totals = self.source_counts()  # type: ignore[attr-defined]
+        totals = self.source_counts() if totals is None else totals  # type: ignore[attr-defined]
         return {
             name: (n - done.get(name, 0), newest)
             for name, n, newest in totals

@@ -90,7 +90,8 @@ def router(desk: Desk) -> APIRouter:
     def unread_count(user: User, fields: Fields, request: Request) -> Response:
         feeds = {f.name: f for f in desk.feeds()}
         counts: dict[str, list[int]] = {}
-        for name, (unread, newest) in store.unread_counts(user.name, store.preferences(user.name)).items():
+        found = store.unread_counts(user.name, store.preferences(user.name), desk.totals())
+        for name, (unread, newest) in found.items():
             feed = feeds.get(name)
             keys = [f"feed/{name}", "user/-/state/com.google/reading-list"]
             keys += [f"user/-/label/{feed.category}"] if feed and feed.category else []

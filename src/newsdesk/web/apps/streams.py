@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from starlette.responses import PlainTextResponse, Response
 
@@ -53,6 +54,7 @@ class Desk:
         self._catalog: dict[str, Source] | None = None
         self._titles: dict[str, str] | None = None
         self._feeds: tuple[float, list[Feed]] | None = None
+        self._totals: tuple[float, list[tuple[str, int, datetime]]] | None = None
 
     def catalog(self) -> dict[str, Source]:
         """The YAML catalog (read once) with the subscriptions as they are now."""
@@ -90,6 +92,15 @@ class Desk:
         found.sort(key=lambda f: (f.title.lower(), f.name))
         self._feeds = (time.monotonic(), found)
         return found
+
+    def totals(self) -> list[tuple[str, int, datetime]]:
+        """Each source's article count and newest time: SQLite keeps them in a table; on
+        PostgreSQL they are a count over every article, made again every half minute."""
+        if self.store.dialect != "postgresql":
+            return self.store.source_counts()
+        if self._totals is None or time.monotonic() - self._totals[0] >= _LOOK_AGAIN:
+            self._totals = (time.monotonic(), self.store.source_counts())
+        return self._totals[1]
 
     def changed(self) -> None:
         """Feeds or folders changed: the next look reads them again."""
