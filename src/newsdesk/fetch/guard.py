@@ -98,8 +98,8 @@ async def check_public(url: str, source: str, allowed: Collection[str] = ()) -> 
         if not is_public(address):
             raise FetchError(
                 # The host, not the URL: its path and query (tokens of an internal service) may go public.
-                f"refused a link to {host}: a non-public address ({address}); "
-                "set allow_private: true on the source to fetch it",
+                f"refused a link to {host}: a non-public address ({address}); allow it with the source's "
+                "allow_private: true (a feed added by URL: the setting sources.subscribe_private)",
                 where=source,
                 reason="non-public address",
             )
