@@ -16,16 +16,22 @@ from tests.conftest import write_data
 from tests.web.helpers import RECORDS, running
 
 
-def test_mark_all_as_read_by_source_tag_watchlist_and_time(db_url, tmp_path, open_store):
-    write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
-    store = open_store(db_url)
-    import_paths(store, [tmp_path / "data"], Settings())
+def _readers(store, *names):
+    """Users with an API token each: name → the headers of their requests."""
     headers = {}
-    for name in ("ada", "bob"):
+    for name in names:
         store.add_user(name, accounts.hash_password("a long password"))
         token = accounts.new_token("api")
         store.add_token(name, "api", "t", accounts.digest(token))
         headers[name] = {"Authorization": f"Bearer {token}"}
+    return headers
+
+
+def test_mark_all_as_read_by_source_tag_watchlist_and_time(db_url, tmp_path, open_store):
+    write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+    store = open_store(db_url)
+    import_paths(store, [tmp_path / "data"], Settings())
+    headers = _readers(store, "ada", "bob")
     uuids = [a.uuid for a in store.iter_articles(bodies=False) if a.source == "wire_1"][:3]
     now = datetime.now(UTC)
     with store.engine.begin() as conn:  # a watchlist's matches, as the outbox records them
@@ -97,12 +103,7 @@ def test_muted_sources_and_words_stay_out_of_the_readers_apps(tmp_path, open_sto
 def test_a_readers_own_watchlists(tmp_path, open_store):
     store = open_store(f"sqlite:///{tmp_path}/n.db")
     store.save_watchlist("desk", {"query": "美联储"})  # kept before owners existed: the admin's
-    headers = {}
-    for name in ("ada", "bob"):
-        store.add_user(name, accounts.hash_password("a long password"))
-        token = accounts.new_token("api")
-        store.add_token(name, "api", "t", accounts.digest(token))
-        headers[name] = {"Authorization": f"Bearer {token}"}
+    headers = _readers(store, "ada", "bob")
     with running(create_app(store, Settings())) as client:
         made = client.put(
             "/api/me/watchlists/ada-fed", json={"query": "美联储", "public": True}, headers=headers["ada"]
