@@ -166,7 +166,7 @@ def test_folders_atom_and_bad_input(desk):
         f"/reader/api/0/stream/contents/{READING_LIST}?c=zzz",
         f"/reader/api/0/stream/contents/{READING_LIST}?n=x",
         "/reader/api/0/stream/contents/user/-/state/com.google/broadcast-nothing",
-        f"/reader/api/0/stream/contents/{READING_LIST}?c=99999999999999999999n1",
+        f"/reader/api/0/stream/contents/{READING_LIST}?c=1738917470000000n1",
     ):
         answer = client.get(path, headers=headers)
         assert answer.status_code == 400 and answer.text, path
@@ -178,5 +178,5 @@ def test_folders_atom_and_bad_input(desk):
         assert answer.status_code == 200 and answer.text == "OK", "nobody's number: nothing to mark"
         contents = client.post("/reader/api/0/stream/items/contents", headers=headers, data={"i": huge})
         assert contents.status_code == 200 and contents.json()["items"] == []
-    far = f"/reader/api/0/stream/contents/{READING_LIST}?c=1738917470000000n99999999999999999999"
+    far = f"/reader/api/0/stream/contents/{READING_LIST}?c=99999999999999999999u{'0' * 32}"
     assert client.get(far, headers=headers).status_code == 400

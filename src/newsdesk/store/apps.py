@@ -65,20 +65,21 @@ class AppStore:
         user: str,
         stream: Stream,
         limit: int,
-        after: tuple[datetime, int] | None = None,
+        after: tuple[datetime, str] | None = None,
         *,
         oldest_first: bool = False,
         bodies: bool = True,
     ) -> list[tuple[int, Article]]:
         """Up to ``limit`` numbered articles of ``stream`` by publication time (newest
-        first unless ``oldest_first``), past the ``(published, number)`` of ``after``."""
+        first unless ``oldest_first``), past the ``(published, uuid)`` of ``after`` — the order of
+        the articles' own indexes, so a page reads its rows in order and stops."""
         a, n = articles.c, article_ids.c
         query = sa.select(n.id, *_columns(bodies)).select_from(articles.join(article_ids, n.uuid == a.uuid))
         query = query.where(*_conditions(user, stream))
         if after is not None:
-            past = sa.tuple_(a.published, n.id) > after if oldest_first else sa.tuple_(a.published, n.id) < after
+            past = sa.tuple_(a.published, a.uuid) > after if oldest_first else sa.tuple_(a.published, a.uuid) < after
             query = query.where(past)
-        order = (a.published.asc(), n.id.asc()) if oldest_first else (a.published.desc(), n.id.desc())
+        order = (a.published.asc(), a.uuid.asc()) if oldest_first else (a.published.desc(), a.uuid.desc())
         with self._connect() as conn:
             rows = conn.execute(query.order_by(*order).limit(limit)).mappings().all()
         return [(row["id"], _article(row)) for row in rows]
@@ -103,7 +104,7 @@ class AppStore:
         """The numbers of the newest ``limit`` articles of ``stream`` (at most :data:`MOST_IDS`)."""
         a, n = articles.c, article_ids.c
         query = sa.select(n.id).select_from(articles.join(article_ids, n.uuid == a.uuid))
-        query = query.where(*_conditions(user, stream)).order_by(a.published.desc(), n.id.desc())
+        query = query.where(*_conditions(user, stream)).order_by(a.published.desc(), a.uuid.desc())
         with self._connect() as conn:
             return list(conn.execute(query.limit(min(limit, MOST_IDS))).scalars())
 

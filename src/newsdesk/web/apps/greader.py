@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from starlette.responses import Response
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.store.accounts import User
-from newsdesk.store.apps import LARGEST, Stream
+from newsdesk.store.apps import Stream
 from newsdesk.web.apps import subscriptions
 from newsdesk.web.apps.items import atom, item, usec
 from newsdesk.web.apps.streams import Desk, Fields, StreamError, item_id, one, text
@@ -253,21 +254,22 @@ def _flag(added: set[str], removed: set[str], on: str, off: str | None) -> bool 
     return None
 
 
-def _continuation(text: str) -> tuple[datetime, int] | None:
+def _continuation(text: str) -> tuple[datetime, str] | None:
+    """The ``(published, uuid)`` a continuation this server gave stands for."""
     if not text:
         return None
-    stamp, _, number = text.partition("n")
+    stamp, _, uuid = text.partition("u")
     try:
-        if not stamp.lstrip("-").isdigit() or not number.isdigit() or len(text) > 40 or int(number) > LARGEST:
+        if not stamp.lstrip("-").isdigit() or len(stamp) > 20 or not re.fullmatch(r"[0-9a-f]{32}", uuid):
             raise ValueError
-        return datetime.fromtimestamp(int(stamp) / 1e6, UTC), int(number)
+        return datetime.fromtimestamp(int(stamp) / 1e6, UTC), uuid
     except (ValueError, OverflowError, OSError):
         raise StreamError("c: a continuation this server gave") from None
 
 
 def _continuation_of(row: tuple[int, Any]) -> str:
-    number, article = row
-    return f"{usec(article.published)}n{number}"
+    _, article = row
+    return f"{usec(article.published)}u{article.uuid}"
 
 
 def _title(stream_id: str) -> str:
