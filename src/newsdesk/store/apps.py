@@ -28,6 +28,7 @@ LARGEST = (1 << 31) - 1  # numbers are 32-bit integer columns (PostgreSQL refuse
 # What apps show of an article: the sanitized html, never the other bodies, tags or signatures.
 _SHOWN = ("uuid", "link", "source", "title", "summary", "image", "author", "published", "first_seen", "updated")
 _STATE = article_states.alias("state")  # in subqueries of statements that also write article_states
+_OWN = article_states.alias("own")  # a page's own states, joined beside the subqueries' _STATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +70,25 @@ class AppStore:
         *,
         oldest_first: bool = False,
         bodies: bool = True,
-    ) -> list[tuple[int, Article]]:
-        """Up to ``limit`` numbered articles of ``stream`` by publication time (newest
-        first unless ``oldest_first``), past the ``(published, uuid)`` of ``after`` — the order of
-        the articles' own indexes, so a page reads its rows in order and stops."""
-        a, n = articles.c, article_ids.c
-        query = sa.select(n.id, *_columns(bodies)).select_from(articles.join(article_ids, n.uuid == a.uuid))
-        query = query.where(*_conditions(user, stream))
+    ) -> list[tuple[int, Article, tuple[bool, bool]]]:
+        """Up to ``limit`` numbered articles of ``stream`` with ``user``'s (read, starred) of
+        each, by publication time (newest first unless ``oldest_first``), past the
+        ``(published, uuid)`` of ``after`` — the order of the articles' own indexes, so a
+        page reads its rows in order and stops; the states in the same query."""
+        a, n, s = articles.c, article_ids.c, _OWN.c
+        joined = articles.join(article_ids, n.uuid == a.uuid).outerjoin(_OWN, sa.and_(s.uuid == a.uuid, s.user == user))
+        state = (
+            sa.func.coalesce(s.read, sa.false()).label("state_read"),
+            sa.func.coalesce(s.starred, sa.false()).label("state_starred"),
+        )
+        query = sa.select(n.id, *_columns(bodies), *state).select_from(joined).where(*_conditions(user, stream))
         if after is not None:
             past = sa.tuple_(a.published, a.uuid) > after if oldest_first else sa.tuple_(a.published, a.uuid) < after
             query = query.where(past)
         order = (a.published.asc(), a.uuid.asc()) if oldest_first else (a.published.desc(), a.uuid.desc())
         with self._connect() as conn:
             rows = conn.execute(query.order_by(*order).limit(limit)).mappings().all()
-        return [(row["id"], _article(row)) for row in rows]
+        return [(row["id"], _article(row), (bool(row["state_read"]), bool(row["state_starred"]))) for row in rows]
 
     def since_number(
         self, user: str, number: int, limit: int, *, before: bool = False, stream: Stream | None = None
@@ -238,5 +244,5 @@ def _columns(bodies: bool) -> list[sa.ColumnElement[Any]]:
 
 
 def _article(row: Any) -> Article:
-    fields = {k: v for k, v in row.items() if k != "id"}
+    fields = {k: v for k, v in row.items() if k != "id" and not k.startswith("state_")}
     return Article(**{"html": "", "raw_html": "", "markdown": "", "text": "", **fields})

@@ -132,7 +132,7 @@ def router(desk: Desk) -> APIRouter:
         body: dict[str, Any] = {
             "itemRefs": [
                 {"id": str(n), "directStreamIds": [f"feed/{a.source}"], "timestampUsec": str(usec(a.first_seen))}
-                for n, a in refs[:limit]
+                for n, a, _ in refs[:limit]
             ]
         }
         if len(refs) > limit:
@@ -177,9 +177,8 @@ def router(desk: Desk) -> APIRouter:
         limit = _number(fields, "n", default, 1, most)
         after = _continuation(one(fields, "c"))
         rows = store.stream(user.name, stream, limit + 1, after, oldest_first=one(fields, "r") == "o")
-        states = store.states(user.name, [a.uuid for _, a in rows[:limit]])
         feeds = {f.name: f for f in desk.feeds()}
-        entries = [(n, a, states.get(a.uuid, (False, False)), feeds.get(a.source)) for n, a in rows[:limit]]
+        entries = [(n, a, state, feeds.get(a.source)) for n, a, state in rows[:limit]]
         return entries, (_continuation_of(rows[limit - 1]) if len(rows) > limit else None)
 
     route("/accounts/ClientLogin", ["GET", "POST"], client_login, signed=False)
@@ -267,8 +266,8 @@ def _continuation(text: str) -> tuple[datetime, str] | None:
         raise StreamError("c: a continuation this server gave") from None
 
 
-def _continuation_of(row: tuple[int, Any]) -> str:
-    _, article = row
+def _continuation_of(row: tuple[int, Any, Any]) -> str:
+    article = row[1]
     return f"{usec(article.published)}u{article.uuid}"
 
 
