@@ -119,3 +119,20 @@ def test_read_star_and_mute_on_the_served_pages(browser, tmp_path, open_store):
         assert page.locator("article.is-highlighted").count() >= 1
         assert errors == []
         page.close()
+
+
+def test_the_feeds_page_shows_only_its_own_messages(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    store.add_user("root", accounts.hash_password("a long password"), admin=True)
+    with running(create_app(store, Settings())) as client:
+        form = client.get("/login").text
+        token = form.split('name="form_token" value="')[1].split('"')[0]
+        client.post("/login", data={"name": "root", "password": "a long password", "next": "/", "form_token": token})
+        planted = client.get("/subscriptions/", params={"error": "Your session ended: sign in at evil.example"})
+        assert planted.status_code == 200 and "evil.example" not in planted.text
+        page = client.get("/subscriptions/").text
+        form_token = page.split('name="form_token" value="')[1].split('"')[0]
+        said = client.post(
+            "/subscriptions/add", data={"url": "ftp://x", "form_token": form_token}, follow_redirects=True
+        )
+        assert said.status_code == 200 and "not an http(s) URL" in said.text, "the server's own message shows"

@@ -6,10 +6,11 @@ Errors are the API's one shape (``{"error": …}``); nothing is half-written."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -121,10 +122,12 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
         return session_of(store, request.cookies.get(SESSION_COOKIE))
 
     @api.get("/subscriptions/", response_class=HTMLResponse, include_in_schema=False)
-    def page(request: Request, done: str = "", error: str = "") -> Response:
+    def page(request: Request, done: str = "", error: str = "", sig: str = "") -> Response:
         session = page_user(request)
         if session is None:
             return RedirectResponse("/login?next=/subscriptions/", status_code=303)
+        if not hmac.compare_digest(sig, _signed(session[1], done + "\0" + error)):
+            done = error = ""  # only the server's own messages, never text a link carries
         html = render(
             "subscriptions.html",
             title=f"{settings.site_title} · 订阅 Feeds",
@@ -158,10 +161,20 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
         except HTTPException as exc:
             if exc.status_code == 404 and action not in ("add", "remove", "opml"):
                 raise
-            return RedirectResponse(f"/subscriptions/?error={quote(str(exc.detail)[:300])}", status_code=303)
-        return RedirectResponse(f"/subscriptions/?done={quote(message[:300])}", status_code=303)
+            return _back(session[1], error=str(exc.detail)[:300])
+        return _back(session[1], done=message[:300])
 
     return api
+
+
+def _signed(key: str, message: str) -> str:
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _back(key: str, *, done: str = "", error: str = "") -> RedirectResponse:
+    """To the page, saying ``done`` or ``error``, signed with the session's form token."""
+    query = urlencode({"done": done, "error": error, "sig": _signed(key, done + "\0" + error)})
+    return RedirectResponse(f"/subscriptions/?{query}", status_code=303)
 
 
 def _json(subscription: Subscription, category: str | None) -> dict[str, Any]:
