@@ -48,10 +48,11 @@ def add_command(
 @sources_app.command("remove")
 def remove_command(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A source added by URL.")]) -> None:
     """Unsubscribe from a feed added by URL (its articles stay; catalog sources are disabled instead)."""
+    from newsdesk.pipeline.subscribe import unsubscribe
+
     state: State = ctx.obj[0]
     with opened(state) as store:
-        if not store.remove_subscription(name):
-            raise ConfigError(f"no source {name!r} was added by URL (catalog sources: newsdesk sources disable)")
+        unsubscribe(store, name, "", admin=True)  # the command line is the operator's
     err.print(f"unsubscribed: {name}", markup=False)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from newsdesk.config import Settings
-from newsdesk.errors import ConfigError
+from newsdesk.errors import AuthError, ConfigError
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.discover import discover
 from newsdesk.fetch.documents import limits_from
@@ -18,7 +18,9 @@ from newsdesk.sources.subscribed import feed_source, name_for, subscription_url
 from newsdesk.store import Store
 from newsdesk.store.feeds import Subscription, check_category
 
-__all__ = ["catalog_of", "export_opml", "import_opml", "subscribe", "subscribed_sources", "with_subscriptions"]
+__all__ = [
+    "catalog_of", "export_opml", "import_opml", "subscribe", "subscribed_sources", "unsubscribe", "with_subscriptions",
+]  # fmt: skip
 
 
 def subscribed_sources(store: Store, settings: Settings) -> list[Source]:
@@ -55,6 +57,17 @@ async def subscribe(
     subscription = Subscription(name_for(feed_url, catalog), feed_url, found.title, found.site, user)
     store.add_subscriptions([(subscription, category)])
     return subscription
+
+
+def unsubscribe(store: Store, name: str, user: str, *, admin: bool) -> None:
+    """Remove the feed ``name`` added by URL: an admin's or its adder's to remove.
+    ConfigError when no feed of that name was added by URL, AuthError when ``user`` may not."""
+    mine = next((s for s in store.subscriptions() if s.name == name), None)
+    if mine is None:
+        raise ConfigError(f"no feed {name[:80]!r} was added by URL (a catalog source: an admin disables it)")
+    if not admin and mine.added_by != user:
+        raise AuthError("only an admin or whoever added a feed removes it")
+    store.remove_subscription(name)
 
 
 def import_opml(

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.models import Article, Preferences
+from newsdesk.store import bulk
 from newsdesk.store.schema import alerts, article_ids, article_states, article_tags, articles
 from newsdesk.store.states import count_reads
 
@@ -120,11 +121,10 @@ class AppStore:
         wanted = [n for n in dict.fromkeys(numbers) if 0 < n <= LARGEST][:MOST_IDS]
         columns = _columns(bodies)
         found: dict[int, Article] = {}
+        query = sa.select(n.id, *columns).select_from(articles.join(article_ids, n.uuid == a.uuid))
         with self._connect() as conn:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                query = sa.select(n.id, *columns).select_from(articles.join(article_ids, n.uuid == a.uuid))
-                for row in conn.execute(query.where(n.id.in_(chunk))).mappings():
+            for where in bulk.matching(conn, n.id, wanted):
+                for row in conn.execute(query.where(where)).mappings():
                     found[row["id"]] = _article(row)
         return [(number, found[number]) for number in wanted if number in found]
 
@@ -134,19 +134,8 @@ class AppStore:
         wanted = [number for number in dict.fromkeys(numbers) if 0 < number <= LARGEST][:MOST_IDS]
         found: dict[int, str] = {}
         with self._connect() as conn:
-            for start in range(0, len(wanted), 500):
-                query = sa.select(n.id, n.uuid).where(n.id.in_(wanted[start : start + 500]))
-                found.update({key: value for key, value in conn.execute(query)})
-        return found
-
-    def numbers_of(self, uuids: Sequence[str]) -> dict[str, int]:
-        """The number of each of ``uuids`` that has one."""
-        n = article_ids.c
-        found: dict[str, int] = {}
-        with self._connect() as conn:
-            for start in range(0, len(uuids), 500):
-                query = sa.select(n.uuid, n.id).where(n.uuid.in_(list(uuids[start : start + 500])))
-                found.update({key: value for key, value in conn.execute(query)})
+            for where in bulk.matching(conn, n.id, wanted):
+                found.update({key: value for key, value in conn.execute(sa.select(n.id, n.uuid).where(where))})
         return found
 
     def unread_counts(

@@ -109,14 +109,7 @@ class StateStore:
 
 def count_reads(conn: sa.Connection, user: str, changes: Mapping[str, int]) -> None:
     """Add ``changes`` (source → articles newly read, negative: unread) to ``user``'s read counts."""
-    rows = [{"user": user, "source": source, "n": n} for source, n in changes.items() if n]
-    if not rows:
-        return
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(read_counts)
-    c = read_counts.c
-    conn.execute(
-        insert.on_conflict_do_update(index_elements=[c.user, c.source], set_={"n": c.n + insert.excluded.n}), rows
-    )
+    bulk.add_counts(conn, read_counts, "n", [{"user": user, "source": k, "n": n} for k, n in changes.items() if n])
 
 
 def forget_states(conn: sa.Connection, uuids: list[str]) -> None:

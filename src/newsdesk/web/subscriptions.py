@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from newsdesk.config import Settings
-from newsdesk.errors import ConfigError, FetchError, NewsdeskError, ParseError
-from newsdesk.pipeline.subscribe import export_opml, import_opml, subscribe
+from newsdesk.errors import AuthError, ConfigError, FetchError, NewsdeskError, ParseError
+from newsdesk.pipeline.subscribe import export_opml, import_opml, subscribe, unsubscribe
 from newsdesk.store import Store
 from newsdesk.store.accounts import User
 from newsdesk.store.feeds import Subscription
@@ -44,8 +44,9 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
     user_dependency = Depends(signed_in(store))
 
     def listed() -> list[dict[str, Any]]:
-        folders = store.feeds(s.name for s in store.subscriptions())
-        return [_json(s, folders[s.name].category) for s in store.subscriptions()]
+        added = store.subscriptions()
+        folders = store.feeds(s.name for s in added)
+        return [_json(s, folders[s.name].category) for s in added]
 
     async def add(url: str, category: str | None, user: User) -> Subscription:
         try:
@@ -56,12 +57,12 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
             raise HTTPException(422, str(exc)) from None
 
     def remove(name: str, user: User) -> None:
-        mine = next((s for s in store.subscriptions() if s.name == name), None)
-        if mine is None:
-            raise HTTPException(404, f"no feed {name[:80]!r} was added by URL")
-        if not user.admin and mine.added_by != user.name:
-            raise HTTPException(403, "only an admin or whoever added a feed removes it")
-        store.remove_subscription(name)
+        try:
+            unsubscribe(store, name, user.name, admin=user.admin)
+        except ConfigError as exc:
+            raise HTTPException(404, str(exc)) from None
+        except AuthError as exc:
+            raise HTTPException(403, str(exc)) from None
 
     def opml_in(data: bytes, user: User) -> dict[str, int]:
         if not user.admin:

@@ -72,7 +72,7 @@ class Desk:
         catalog = self.catalog()
         health = self.store.health()
         names = {n for n, s in catalog.items() if is_enabled(s, health.get(n))}
-        names |= {name for name, _, _ in self.store.source_counts()}
+        names |= {name for name, _, _ in self.totals()}  # PostgreSQL counts every article for them: once
         numbered = self.store.feeds(names)
         if self._titles is None:  # the catalog's and names.yaml's, read once
             self._titles = display_names(self.settings.sources_folder)

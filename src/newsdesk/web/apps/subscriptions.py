@@ -13,8 +13,8 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from newsdesk.errors import NewsdeskError
-from newsdesk.pipeline.subscribe import subscribe
+from newsdesk.errors import AuthError, NewsdeskError
+from newsdesk.pipeline.subscribe import subscribe, unsubscribe
 from newsdesk.store.accounts import User
 from newsdesk.web.apps.streams import LABEL, Desk, Feed, Fields, one, text
 
@@ -94,12 +94,10 @@ def rename_tag(desk: Desk, *, disable: bool = False) -> Callable[[User, Fields, 
 
 
 def _unsubscribe(desk: Desk, user: User, feed: Feed) -> Response:
-    mine = next((s for s in desk.store.subscriptions() if s.name == feed.name), None)
-    if mine is None:
-        return text(f"{feed.name} is in the catalog, not added by URL: an admin disables it", 400)
-    if not user.admin and mine.added_by != user.name:
-        return text("only an admin or whoever added a feed removes it", 403)
-    desk.store.remove_subscription(feed.name)
+    try:
+        unsubscribe(desk.store, feed.name, user.name, admin=user.admin)
+    except AuthError as exc:
+        return text(str(exc), 403)
     desk.changed()
     return text("OK")
 
