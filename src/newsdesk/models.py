@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from newsdesk import agencies
 
@@ -32,6 +32,8 @@ class Record:
     importance: int = 0  # what the source says: 0 normal, 1 important, 2 top (IMPORTANCE)
     content_hash: str = ""
     origin: str = ""  # where it came from, for error messages: "file.json record 12"
+    zone: tzinfo | None = None  # the source's time zone: which day is today for a dateline
+    context: datetime | None = None  # undated: when it was around (its file's last dated item)
 
 
 @dataclass(slots=True)
@@ -66,6 +68,7 @@ class Article:
     enriched: int = 0  # newsdesk.enrich.VERSION that filled language, tickers, tags, minhash
     tokens: tuple[str, str] | None = None  # space-separated search tokens of title and body (made by enrich)
     dated: bool = True  # false: no source gave a publication time
+    dateline: bool = False  # the date is the day the text's dateline names (the source gave none)
 
 
 # What ``ArticleFilter.lang`` may be given: zh, zh-CN, en-GB (BCP 47 language and subtags).

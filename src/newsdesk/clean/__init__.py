@@ -6,8 +6,9 @@ templates) ever sees markup outside the allow-list.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+from newsdesk.clean.lead import bracket_title, dateline_date, without_dateline
 from newsdesk.clean.markdown import to_markdown
 from newsdesk.clean.sanitize import sanitize
 from newsdesk.clean.text import clean_title, headline, repair, summarize
@@ -20,14 +21,21 @@ __all__ = ["clean_record", "clean_title", "headline", "repair", "sanitize", "sum
 def clean_record(record: Record, now: datetime) -> Article:
     """Turn a validated record into a cleaned Article.
 
-    An undated record sorts by ``now`` (its first sighting) and is marked
-    ``dated=False``, so that nobody shows that time as its publication. A
-    title-less record (a flash) gets its text's first sentence as title.
-    Raises CleanError for a body the sanitizer refuses.
+    A flash whose body opens with a 【headline】 gets it as title (when it has none, or
+    that one) and the body without it; a title-less record without one gets its text's
+    first sentence, without the dateline it opens with. An undated record whose text
+    opens with a dateline is dated that day (``dateline``); another sorts by ``now``
+    (its first sighting) and is marked ``dated=False``, so that nobody shows that time
+    as its publication. Raises CleanError for a body the sanitizer refuses.
     """
-    html = repair(sanitize(record.description, base_url=record.link))
+    title, body = clean_title(record.title), record.description
+    lead = bracket_title(body)
+    if lead is not None and (not title or title == clean_title(lead[0])):
+        title, body = clean_title(lead[0]), lead[1]
+    html = repair(sanitize(body, base_url=record.link))
     text = to_text(html)
-    title = clean_title(record.title) or headline(text)
+    title = title or without_dateline(headline(text))
+    published = record.published or dateline_date(text, now, record.zone or UTC, record.context)
     return Article(
         uuid=record.uuid,
         link=record.link,
@@ -38,8 +46,9 @@ def clean_record(record: Record, now: datetime) -> Article:
         markdown=to_markdown(html),
         text=text,
         summary=summarize(text, fallback=title),
-        published=record.published or now,
-        dated=record.published is not None,
+        published=published or now,
+        dated=published is not None,
+        dateline=record.published is None and published is not None,
         external_id=record.external_id,
         image=record.image,
         author=clean_title(record.author) if record.author else None,

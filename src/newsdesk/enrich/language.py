@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import opencc
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from newsdesk.tokens import CJK, simplified
@@ -49,20 +50,33 @@ def detect(text: str) -> str | None:
     han = "".join(CJK.findall(sample))
     if len(han) > letters * 0.3:
         return _chinese_variant(han, sample)
-    words = _WORD.findall(sample.lower())
-    if sum(w in _ENGLISH for w in words) >= max(2, len(words) // 10):
+    words = _WORD.findall(sample)
+    if sum(w.lower() in _ENGLISH for w in words) >= max(2, len(words) // 10):
         return "en"
-    found = _detector().detect_language_of(sample)
+    if len(han) >= 2:  # Chinese among tickers and English names ("印尼 4Q Gross Domestic Product")
+        return _chinese_variant(han, sample)
+    plain = _plain(words)
+    if len(plain) < _MIN_WORDS_TO_OVERRIDE and sample.isascii():
+        return "en"  # names and figures ("Madrid Closing Stock Prices"): too little to tell, English is likeliest
+    found = _detector().detect_language_of(" ".join(plain) or sample)
     return found.iso_code_639_1.name.lower() if found else None
 
 
+def _plain(words: list[str]) -> list[str]:
+    """The words that are not names: lower-case ones (a table of Dutch company names
+    with English column heads is English; "Info Edge Q3 CONSOL NET PROFIT" says nothing)."""
+    return [w for w in words if w[0].islower()]
+
+
 def _overrides(sample: str, found: str, given: str) -> bool:
-    """Whether a statistical guess ``found`` may replace the ``given`` language."""
-    if len(_WORD.findall(sample)) < _MIN_WORDS_TO_OVERRIDE:
+    """Whether a statistical guess ``found`` may replace the ``given`` language: enough
+    words that are not names, and lingua sure of them."""
+    plain = _plain(_WORD.findall(sample))
+    if len(plain) < _MIN_WORDS_TO_OVERRIDE:
         return False
     confidence = {
         value.language.iso_code_639_1.name.lower(): value.value
-        for value in _detector().compute_language_confidence_values(sample)
+        for value in _detector().compute_language_confidence_values(" ".join(plain))
     }
     return confidence.get(found, 0.0) >= 0.9 and confidence.get(given, 0.0) < 0.1
 
@@ -79,10 +93,20 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
+@cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t.json")
+
+
+def _changed(han: str, converted: str) -> int:
+    return sum(1 for a, b in zip(han, converted, strict=False) if a != b)
+
+
 def _chinese_variant(han: str, sample: str) -> str:
-    converted = simplified(han)
-    changed = sum(1 for a, b in zip(han, converted, strict=False) if a != b)
-    if changed <= max(1, len(han) // 100):
+    """Simplified unless more of the text reads as Traditional than as Simplified: a
+    few characters both scripts share but OpenCC converts (昇腾, 摄理) decide nothing."""
+    changed = _changed(han, simplified(han))
+    if changed <= max(1, len(han) // 100) or changed <= _changed(han, str(_s2t().convert(han))):
         return "zh-CN"
     return "zh-HK" if _CANTONESE.search(sample) else "zh-TW"
 
@@ -96,7 +120,9 @@ def resolve(given: str | None, title: str, text: str) -> str | None:
         return found
     given_base, found_base = given.split("-")[0].lower(), found.split("-")[0]
     if given_base != found_base:
-        decided = found_base in _SCRIPT_DECIDED or given_base in _SCRIPT_DECIDED
+        # Script decides for Chinese, Japanese and Korean text, and English function words
+        # for text declared in one of them; a statistical guess needs enough words.
+        decided = found_base in _SCRIPT_DECIDED or (given_base in _SCRIPT_DECIDED and found_base == "en")
         sample = f"{title}\n{text}"[:_SAMPLE_CHARS]
         return found if decided or _overrides(sample, found_base, given_base) else given
     if found_base == "zh":

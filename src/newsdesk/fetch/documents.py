@@ -125,7 +125,7 @@ async def list_items(
     found: list[dict[str, Any]] = []
     for url in (source.url, *source.more_urls):
         subscribed = is_subscribed(source)  # a reader's URL: guarded from the first hop, never expanded
-        target = url if subscribed else expand(url, source.name)
+        target = url if subscribed else _signed(source, expand(url, source.name))
         response = await fetcher.get(
             target,
             source=source.name,
@@ -145,6 +145,18 @@ async def list_items(
         links = {item.get("link") for item in found}
         found += [item for item in parse_items(source, response.text, response.url) if item.get("link") not in links]
     return found, (response.validators or None) if conditional else None, False
+
+
+def _signed(source: Source, url: str) -> str:
+    """``url`` as the source's ``sign`` function makes it (cls.cn signs its query)."""
+    if not source.sign:
+        return url
+    try:
+        return str(named_function(source.sign, "sign", source)(url))
+    except NewsdeskError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - signing code is plugin code
+        raise ParseError(f"sign {source.sign} raised {type(exc).__name__}: {exc}", where=source.name) from None
 
 
 def named_function(spec: str, field: str, source: Source) -> Callable[..., Any]:

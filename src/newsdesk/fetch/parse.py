@@ -28,6 +28,7 @@ __all__ = ["LIST_BOUNDS", "detail_html", "embedded_json", "items", "link_of", "p
 LIST_BOUNDS = markup.Bounds(depth=512, elements=200_000)
 
 _TEMPLATE = re.compile(r"\{(\w+)\}")
+_WRAPPER = re.compile(r"\s*(?:var\s+[\w$]+\s*=|[\w$.]+\s*\()\s*(?=[\[{])")
 
 
 def items(source: Source, text: str, url: str) -> list[dict[str, Any]]:
@@ -108,9 +109,21 @@ def embedded_json(text: str, selector: str, where: str) -> str:
     return node.text(deep=True)
 
 
+def _loaded(text: str) -> Any:
+    """JSON, or JSON a script wraps: ``var newest = [...];`` (jin10) or JSONP ``cb({...})``."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        wrapper = _WRAPPER.match(text)
+        if wrapper is None:
+            raise
+        inner = text[wrapper.end() :].rstrip().removesuffix(";").rstrip()
+        return json.loads(inner.removesuffix(")") if wrapper[0].rstrip().endswith("(") else inner)
+
+
 def _json(source: Source, text: str, where: str) -> list[dict[str, Any]]:
     try:
-        document = json.loads(embedded_json(text, source.json_in, where) if source.json_in else text)
+        document = _loaded(embedded_json(text, source.json_in, where) if source.json_in else text)
     except ValueError as exc:
         raise ParseError(f"malformed JSON: {exc}", where=where) from None
     try:

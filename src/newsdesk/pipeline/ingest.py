@@ -186,19 +186,23 @@ def _import_all(
 
 def _file_records(file: RecordFile, settings: Settings, report: ImportReport, error: Reporter) -> Iterator[Record]:
     tz = settings.tz
+    around: datetime | None = None  # the file's last dated item: the year of an undated one's dateline
     try:
         for index, raw in read_records(file.path):
             origin = f"{file.path} record {index}"
             try:
                 if isinstance(raw, ParseError):
                     raise raw
-                yield parse_record(
+                record = parse_record(
                     raw,
                     origin,
                     tz=tz,
                     default_source=file.default_source,
                     max_description_bytes=settings.import_max_description_bytes,
                 )
+                around = record.published or around
+                record.context = around
+                yield record
             except NewsdeskError as exc:
                 report.reject(exc)
                 error(exc)

@@ -28,6 +28,7 @@ FIELDS = (
     "cluster",
     "first_seen",
     "importance",
+    "dateline",  # the date is the day the text's dateline names (no source gave one)
 )
 # ``story``: the story an article belongs to (newsdesk.stories; today its near-duplicate cluster).
 

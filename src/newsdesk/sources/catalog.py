@@ -36,6 +36,7 @@ import yaml
 
 from newsdesk.errors import ConfigError
 from newsdesk.models import SourceHealth
+from newsdesk.sources import yaml_fields as read
 from newsdesk.sources.schedule import Schedule, parse_schedule
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when built with it: 10x faster
@@ -115,6 +116,7 @@ class Source:
     allow_private: bool | tuple[str, ...] = False
     backend: str = "httpx"  # or curl_cffi: a browser's TLS fingerprint (optional extra)
     plugin: str | None = None
+    sign: str | None = None  # module.path:function(url) -> url, for lists whose query is signed (cls)
     detail: Detail | None = None
     contract: Contract | None = None
     description: str = ""
@@ -202,19 +204,21 @@ def _source(data: dict[str, Any], where: str) -> Source:
     for key in data:
         if key not in known:
             raise ConfigError(f"unknown field {key!r}", where=where)
-    name = _string(data, "name", where, required=True) or ""
+    name = read.string(data, "name", where, required=True) or ""
     if not _NAME.fullmatch(name):
         raise ConfigError(f"field 'name': {name!r} is not a source key (lower case, digits, _ . -)", where=where)
-    kind = _string(data, "kind", where, required=True)
+    kind = read.string(data, "kind", where, required=True)
     if kind not in KINDS:
         raise ConfigError(f"field 'kind': {kind!r} is not one of {', '.join(KINDS)}", where=where)
     urls = data.get("url")
-    urls = [str(u) for u in urls] if isinstance(urls, list) and urls else [_string(data, "url", where, required=True)]
+    urls = (
+        [str(u) for u in urls] if isinstance(urls, list) and urls else [read.string(data, "url", where, required=True)]
+    )
     for url in urls:
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"field 'url': {url[:80]!r} is not http(s)", where=where)
     url = urls[0]
-    fields = _mapping(data, "fields", where)
+    fields = read.mapping(data, "fields", where)
     for key in fields:  # beyond FIELDS, a name is only for the link templates ({slug})
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", str(key)):
             raise ConfigError(f"field 'fields.{key}': a field name is lower case letters, digits and _", where=where)
@@ -225,24 +229,25 @@ def _source(data: dict[str, Any], where: str) -> Source:
             raise ConfigError("field 'fields': needs title, and link (or a link template)", where=where)
     if kind == "json":
         for key, expression in [("items", data["items"]), *((f"fields.{k}", v) for k, v in fields.items())]:
-            _check_jmespath(expression, key, where)
-    filters = tuple(_strings(data, "filters", where))
+            read.check_jmespath(expression, key, where)
+    filters = tuple(read.strings(data, "filters", where))
     for number, text in enumerate(filters):
-        _check_jmespath(_jmespath_filter(text), f"filters[{number}]", where)
-    timezone = _string(data, "timezone", where) or "Asia/Shanghai"
+        read.check_jmespath(_jmespath_filter(text), f"filters[{number}]", where)
+    timezone = read.string(data, "timezone", where) or "Asia/Shanghai"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"field 'timezone': unknown time zone {timezone!r}", where=where) from None
-    method = (_string(data, "method", where) or "GET").upper()
+    method = (read.string(data, "method", where) or "GET").upper()
     if method not in ("GET", "POST"):
         raise ConfigError(f"field 'method': {method!r} is not GET or POST", where=where)
-    backend = _string(data, "backend", where) or "httpx"
+    backend = read.string(data, "backend", where) or "httpx"
     if backend not in ("httpx", "curl_cffi"):
         raise ConfigError(f"field 'backend': {backend!r} is not httpx or curl_cffi", where=where)
-    plugin = _string(data, "plugin", where)
-    if plugin and not re.fullmatch(r"[\w.]+:\w+", plugin):
-        raise ConfigError(f"field 'plugin': {plugin!r} is not module.path:function", where=where)
+    plugin, sign = read.string(data, "plugin", where), read.string(data, "sign", where)
+    for key, spec in (("plugin", plugin), ("sign", sign)):
+        if spec and not re.fullmatch(r"[\w.]+:\w+", spec):
+            raise ConfigError(f"field '{key}': {spec!r} is not module.path:function", where=where)
     return Source(
         name=name,
         kind=kind,
@@ -250,34 +255,35 @@ def _source(data: dict[str, Any], where: str) -> Source:
         more_urls=tuple(urls[1:]),
         file=where,
         method=method,
-        headers={str(k): str(v) for k, v in _mapping(data, "headers", where).items()},
-        headers_hosts=tuple(h.strip().lower() for h in _strings(data, "headers_hosts", where)),
+        headers={str(k): str(v) for k, v in read.mapping(data, "headers", where).items()},
+        headers_hosts=tuple(h.strip().lower() for h in read.strings(data, "headers_hosts", where)),
         body=data.get("body"),
         items=str(data.get("items") or ""),
         fields={k: str(v) for k, v in fields.items()},
-        json_in=_string(data, "json_in", where),
-        link=_string(data, "link", where),
-        published_format=_string(data, "published_format", where),
+        json_in=read.string(data, "json_in", where),
+        link=read.string(data, "link", where),
+        published_format=read.string(data, "published_format", where),
         timezone=timezone,
         filters=filters,
-        language=_string(data, "language", where),
-        item_kind=_number(data, "item_kind", where, 1, int),
-        importance=_importance(data, where),
-        interval=_number(data, "interval", where, 300, int),
+        language=read.string(data, "language", where),
+        item_kind=read.number(data, "item_kind", where, 1, int),
+        importance=read.importance(data, where),
+        interval=read.number(data, "interval", where, 300, int),
         schedule=parse_schedule(data["schedule"], where) if data.get("schedule") else None,
-        timeout=_number(data, "timeout", where, 15.0, float),
-        max_items=_number(data, "max_items", where, 50, int),
-        retention_days=_number(data, "retention_days", where, 0, int) if "retention_days" in data else None,
-        enabled=_flag(data, "enabled", where),
-        disabled_reason=_string(data, "disabled_reason", where),
-        proxy=_string(data, "proxy", where),
-        allow_private=_allow_private(data, where),
+        timeout=read.number(data, "timeout", where, 15.0, float),
+        max_items=read.number(data, "max_items", where, 50, int),
+        retention_days=read.number(data, "retention_days", where, 0, int) if "retention_days" in data else None,
+        enabled=read.flag(data, "enabled", where),
+        disabled_reason=read.string(data, "disabled_reason", where),
+        proxy=read.string(data, "proxy", where),
+        allow_private=read.allow_private(data, where),
         backend=backend,
         plugin=plugin,
+        sign=sign,
         detail=_detail(data, where),
         contract=_contract(data, where),
-        description=_string(data, "description", where) or "",
-        title=_string(data, "title", where) or "",
+        description=read.string(data, "description", where) or "",
+        title=read.string(data, "title", where) or "",
     )
 
 
@@ -290,21 +296,21 @@ def _detail(data: dict[str, Any], where: str) -> Detail | None:
     for key in raw:
         if key not in ("url", "content", "remove", "json", "json_in", "extract"):
             raise ConfigError(f"unknown field 'detail.{key}'", where=where)
-    content = tuple(_strings(raw, "content", where, prefix="detail."))
-    body = _string(raw, "json", where, prefix="detail.")
+    content = tuple(read.strings(raw, "content", where, prefix="detail."))
+    body = read.string(raw, "json", where, prefix="detail.")
     if body:
-        _check_jmespath(body, "detail.json", where)
-    extract = _string(raw, "extract", where, prefix="detail.")
+        read.check_jmespath(body, "detail.json", where)
+    extract = read.string(raw, "extract", where, prefix="detail.")
     if extract and not re.fullmatch(r"[\w.]+:\w+", extract):
         raise ConfigError(f"field 'detail.extract': {extract!r} is not module.path:function", where=where)
     # Neither selectors, nor JSON, nor code: the extraction chain (newsdesk.extract) finds the body.
     return Detail(
-        url=_string(raw, "url", where, prefix="detail.") or "{link}",
+        url=read.string(raw, "url", where, prefix="detail.") or "{link}",
         content=content,
-        remove=tuple(_strings(raw, "remove", where, prefix="detail.")),
+        remove=tuple(read.strings(raw, "remove", where, prefix="detail.")),
         json=body,
         extract=extract,
-        json_in=_string(raw, "json_in", where, prefix="detail."),
+        json_in=read.string(raw, "json_in", where, prefix="detail."),
     )
 
 
@@ -317,81 +323,12 @@ def _contract(data: dict[str, Any], where: str) -> Contract | None:
     for key in raw:
         if key not in ("min_items", "required", "published"):
             raise ConfigError(f"unknown field 'contract.{key}'", where=where)
-    required = tuple(_strings(raw, "required", where, prefix="contract.")) or ("title", "link")
+    required = tuple(read.strings(raw, "required", where, prefix="contract.")) or ("title", "link")
     for name in required:
         if name not in FIELDS:
             raise ConfigError(f"field 'contract.required': {name!r} is not one of {', '.join(FIELDS)}", where=where)
     return Contract(
-        min_items=_number(raw, "min_items", where, 1, int, prefix="contract."),
+        min_items=read.number(raw, "min_items", where, 1, int, prefix="contract."),
         required=required,
-        published=_flag(raw, "published", where, default=False),
+        published=read.flag(raw, "published", where, default=False),
     )
-
-
-def _check_jmespath(expression: Any, key: str, where: str) -> None:
-    try:
-        jmespath.compile(str(expression))
-    except jmespath.exceptions.JMESPathError as exc:
-        raise ConfigError(f"field {key!r}: bad JMESPath {expression!r}: {exc}", where=where) from None
-
-
-def _string(data: dict[str, Any], key: str, where: str, *, required: bool = False, prefix: str = "") -> str | None:
-    value = data.get(key)
-    if value is None or value == "":
-        if required:
-            raise ConfigError(f"field '{prefix}{key}': required", where=where)
-        return None
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise ConfigError(f"field '{prefix}{key}': text expected, not {type(value).__name__}", where=where)
-    return str(value)
-
-
-def _strings(data: dict[str, Any], key: str, where: str, *, prefix: str = "") -> list[str]:
-    value = data.get(key) or []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"field '{prefix}{key}': a list of text expected", where=where)
-    return value
-
-
-def _importance(data: dict[str, Any], where: str) -> dict[str, int]:
-    levels = _mapping(data, "importance", where)
-    for raw, level in levels.items():
-        if isinstance(level, bool) or level not in (0, 1, 2):
-            raise ConfigError(f"field 'importance': {raw!r} must map to 0, 1 or 2, not {level!r}", where=where)
-    return {str(raw): int(level) for raw, level in levels.items()}
-
-
-def _mapping(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
-    value = data.get(key) or {}
-    if not isinstance(value, dict):
-        raise ConfigError(f"field '{key}': a mapping expected", where=where)
-    return value
-
-
-def _number(data: dict[str, Any], key: str, where: str, default: Any, kind: type, *, prefix: str = "") -> Any:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or (kind is int and not isinstance(value, int)):
-        raise ConfigError(f"field '{prefix}{key}': a number expected, not {value!r}", where=where)
-    if value < 0 or (key in ("interval", "timeout", "max_items") and value == 0):
-        raise ConfigError(f"field '{prefix}{key}': must be positive, not {value!r}", where=where)
-    return kind(value)
-
-
-def _allow_private(data: dict[str, Any], where: str) -> bool | tuple[str, ...]:
-    value = data.get("allow_private", False)
-    if isinstance(value, list):
-        entries = tuple(str(v).lower() for v in value)
-        for entry in entries:
-            if not re.fullmatch(r"[\w.\-\[\]:]+:\d+", entry):
-                raise ConfigError(f"field 'allow_private': {entry!r} is not host:port", where=where)
-        return entries
-    return _flag(data, "allow_private", where, default=False)
-
-
-def _flag(data: dict[str, Any], key: str, where: str, *, default: bool = True) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise ConfigError(f"field '{key}': true or false, not {value!r}", where=where)
-    return value

@@ -177,4 +177,5 @@ def parse_record(
         importance=importance,
         content_hash=_fingerprint(record),
         origin=origin,
+        zone=tz,
     )

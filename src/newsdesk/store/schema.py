@@ -69,6 +69,7 @@ articles = sa.Table(
     # False when no source gave a publication time: ``published`` then holds the
     # first sighting, for sorting, and pages say "first seen" (migration 0004).
     sa.Column("dated", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("dateline", sa.Boolean, nullable=False, server_default=sa.false()),  # dated by its text (0022)
     sa.Index("ix_articles_published_uuid", "published", "uuid"),  # covers a page's uuids (0005)
     sa.Index("ix_articles_source_published_uuid", "source", "published", "uuid"),  # a list's pages (0012)
     sa.Index("ix_articles_enriched", "enriched"),
