@@ -103,3 +103,25 @@ def test_the_alias_table_covers_at_least_300_instruments():
     assert len(symbols) >= 300
     assert english["Amazon"] == "AMZN" and chinese.get("亚马逊")[1] == "AMZN"
     assert chinese.get("现货黄金")[1] == "XAUUSD"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Listings abroad, as announcements and screeners print them.
+        ("Sample Kosan Co., Ltd. (TSE:5019) and Sample Cannabis Inc. (TSE:ACB)", ["5019.T", "ACB.TO"]),
+        ("Sample Wool (CPH:ROCK B) beat; Sample Bank (LSE:BARC) fell", ["ROCK-B.CO", "BARC.L"]),
+        (
+            "Sample Interconnect (TWSE:3189), Sample Co (KOSDAQ:340570), Sample SE (ETR:KWS)",
+            ["3189.TW", "340570.KQ", "KWS.DE"],
+        ),
+        # Look-alikes: the foot of a wire story, acronyms of institutions and parties.
+        ("Write to a reporter at reporter@example.com\n(END) Sample Newswires", []),
+        ("The Sample Journal.\n(END) Sample Newswires", []),
+        ("The Reserve Bank of India (RBI) held rates; the Aam Aadmi Party (AAP) lost", []),
+        ("美国能源信息署(EIA)公布库存数据，英伟达(NVDA)上涨", ["NVDA"]),
+        ("Capital One Financial (COF) and Advanced Micro Devices (AMD) rose", ["COF", "AMD"]),
+    ],
+)
+def test_a_code_needs_context_and_foreign_listings_take_their_suffix(text, expected):
+    assert from_text(text, names=False) == expected

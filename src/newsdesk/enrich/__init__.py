@@ -26,7 +26,8 @@ from newsdesk.tokens import article_tokens
 
 __all__ = ["VERSION", "enrich", "tag_kinds", "warm"]
 
-VERSION = 3  # 2: agency tags, one spelling per ticker, jieba's user dictionary; 3: mentions
+# 2: agency tags, one spelling per ticker, jieba's user dictionary; 3: mentions; 4: languages, foreign listings
+VERSION = 4
 
 
 def enrich(article: Article) -> Article:

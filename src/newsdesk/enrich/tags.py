@@ -44,7 +44,9 @@ _EN_GENERIC = frozenset(
     including however while about after before their there these those other which where when will with from
     this that have been were they them than into over under more most less data first last next read article
     click here reuters bloomberg editor editing reporting tipranks factset zacks refinitiv lseg benzinga
-    marketbeat""".split()
+    marketbeat announces announced announcement target targets rating ratings end cdata offeree offeror
+    discloser disclosure disclosed dealing dealings form notification holding holdings
+    regulatory information service contact website newswire wire release press inc ltd plc corp llc""".split()
 )
 
 

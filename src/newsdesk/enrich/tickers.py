@@ -45,12 +45,31 @@ _DOUBLED_EXCHANGE = re.compile(rf"\b(?:{_EXCHANGES})\s*[:：]\s*(?=(?:{_EXCHANGE
 # the code checks that the word before the bracket looks like a name.
 _TICK = r"(?:[A-Z]{1,5}(?:\.[A-Z]{1,2})?|SP500|\d{5,6})"
 _BRACKETED = re.compile(rf"[（(]\s*(?:[（(]\s*)?({_TICK}(?:\s*[,，/]\s*{_TICK})*)\s*[)）]")
-_NAME_END = re.compile(r"(?:[\w.&'’-]+|[\u4e00-\u9fff]|[)）]\s*[,，/]?|:)(?:['’]s)?\s*(?:[（(]\s*)?$")
+_NAME_END = re.compile(r"(?:[\w.&'’-]+|[\u4e00-\u9fff]|[)）][ \t]*[,，/]?|:)(?:['’]s)?[ \t]*(?:[（(]\s*)?\Z")
 # Words that make "Xxx Yyy (XY)" an acronym of an institution, not a company's ticker.
 _INSTITUTION = re.compile(
     r"\b(?:Bureau|Commission|Agency|Administration|Department|Association|Organi[sz]ation|Authority|Council|"
     r"Committee|Institute|Index|Act|Office|Board|Ministry|Federation|Union|Program(?:me)?|Survey|Report|"
-    r"Initiative|Center|Centre|Forum|Conference|System|Standard|Protocol|Network|Manufacturing)\b"
+    r"Initiative|Center|Centre|Forum|Conference|System|Standard|Protocol|Network|Manufacturing|Bank|Party|Exchange)\b"
+)
+# A Chinese name ending so is an institution: "美国能源信息署(EIA)" spells its acronym, not a ticker.
+_CJK_INSTITUTION = re.compile(
+    r"(?:署|局|会|部|委|院|厅|办|组织|协会|联盟|交易所|中心|政府|议会|法院)[ \t]*(?:[（(]\s*)?\Z"
+)
+# Exchanges outside the US and Greater China, as "(TSE:6412)", "(LSE:BARC)", "KOSDAQ: 340570" print
+# them, and the suffix their listings take (Yahoo's); TSE is Tokyo for numbers, Toronto for letters.
+_FOREIGN_SUFFIX = {
+    "TSE": ".T", "TYO": ".T", "TWSE": ".TW", "TPE": ".TW", "TPEX": ".TWO", "GTSM": ".TWO", "LSE": ".L", "LON": ".L",
+    "AIM": ".L", "KOSE": ".KS", "KRX": ".KS", "KOSDAQ": ".KQ", "ETR": ".DE", "XTRA": ".DE", "FRA": ".F",
+    "EPA": ".PA", "ENXTPA": ".PA", "AMS": ".AS", "ENXTAM": ".AS", "EBR": ".BR", "ENXTBR": ".BR", "BIT": ".MI",
+    "BME": ".MC", "SWX": ".SW", "SIX": ".SW", "VTX": ".SW", "CPH": ".CO", "STO": ".ST", "HEL": ".HE", "OB": ".OL",
+    "ASX": ".AX", "NZSE": ".NZ", "NZX": ".NZ", "TSX": ".TO", "TSXV": ".V", "CVE": ".V", "CNSX": ".CN", "SGX": ".SI",
+    "BSE": ".BO", "NSEI": ".NS", "IDX": ".JK", "SET": ".BK", "KLSE": ".KL", "BMV": ".MX", "BOVESPA": ".SA",
+    "BVMF": ".SA", "JSE": ".JO", "TASE": ".TA", "WSE": ".WA", "IBSE": ".IS", "SASE": ".SR", "DFM": ".AE",
+}  # fmt: skip
+_FOREIGN = re.compile(
+    rf"\b({'|'.join(sorted(_FOREIGN_SUFFIX, key=len, reverse=True))})\s*[:：]\s*"
+    r"([A-Z0-9]{1,6}(?:[ .-][A-Z])?)(?![\w.-])"
 )
 _CANONICAL = {"GOOG": "GOOGL", "BRK.A": "BRK.B", "FB": "META", "SP500": "SPX"}
 LOOKALIKES = frozenset(
@@ -62,7 +81,9 @@ LOOKALIKES = frozenset(
     PHEV HEV NEV CEO'S NFT NFTS DEFI DAO BTC ETH SOL GOP DNC NBA NFL MLB WHO CDC NIH EPA FAA FCC DOE DOD DHS CIA FBI NSA
     IRA HSA FAQ PDF URL LLM LLMS GENAI AGI ML NLP IOT SSD HDD DRAM NAND HBM ASIC FPGA SOC EDA OEM ODM CAGR BPS YIELD
     OPEX CAPEX SG&A COGS EBT NII NIM CET1 LTV CAC SKU KPI OKR HR PR IR USPS JOLTS CFTC CBDC AWS DJIA NYSE NASDAQ
-    DOGE SAMR WGC NHTSA OCC FDIC FHFA NAFTA USMCA CHIPS HK SAR PRC CCP NPC CPPCC MIIT NDRC CSRC PBC SAFE""".split()
+    DOGE SAMR WGC NHTSA OCC FDIC FHFA NAFTA USMCA CHIPS HK SAR PRC CCP NPC CPPCC MIIT NDRC CSRC PBC SAFE END
+    EBITA EBITDAR CFFO FFO AFFO IST KYC AML EIA RBI NSE BSE BJP TAM SAM WACC CAPM RNS TSE LSE ASX TSX SGX HKMA MAS
+    SNB""".split()
 )
 _FX168_CODES = {
     "DINIW": "DXY",
@@ -178,10 +199,11 @@ def from_text(text: str, *, title: str = "", names: bool = True) -> list[str]:
         if needed:
             found.extend((m.start(), normalize_symbol(m[1])) for m in pattern.finditer(text) if m[1] not in LOOKALIKES)
     found.extend((m.start(), normalize_symbol(m[0])) for m in _CN_CODE.finditer(text))
+    found.extend((m.start(), _foreign(m[1], m[2])) for m in _FOREIGN.finditer(text) if colon)
     found.extend((m.start(), normalize_symbol(m[1])) for m in _HK_CODE.finditer(text))
     for match in _BRACKETED.finditer(text):
         before = text[max(0, match.start() - 120) : match.start()]
-        if not _NAME_END.search(before) or _is_acronym(before, match[1]):
+        if not _NAME_END.search(before) or _is_acronym(before, match[1]) or _CJK_INSTITUTION.search(before):
             continue
         for symbol in re.split(r"\s*[,，/]\s*", match[1]):
             if symbol.isdigit():
@@ -193,11 +215,21 @@ def from_text(text: str, *, title: str = "", names: bool = True) -> list[str]:
     return _unique(symbol for _, symbol in sorted(found, key=lambda pair: pair[0]))
 
 
+def _foreign(exchange: str, code: str) -> str | None:
+    """``TSE:6412`` → ``6412.T``, ``LSE:BARC`` → ``BARC.L``, ``CPH:ROCK B`` → ``ROCK-B.CO``."""
+    code = re.sub(r"[ .]", "-", code)
+    if not code[0].isdigit() and code in LOOKALIKES:
+        return None
+    suffix = ".TO" if exchange == "TSE" and not code[0].isdigit() else _FOREIGN_SUFFIX[exchange]
+    return f"{code}{suffix}"
+
+
 def _is_acronym(before: str, symbol: str) -> bool:
     """True when ``symbol`` spells the initials of the words before it, and they
     are common words ("total addressable market (TAM)") or name an institution
-    ("Consumer Financial Protection Bureau (CFPB)"): that defines an acronym.
-    "Capital One Financial (COF)" and "energy production (XLE)" give tickers."""
+    ("Consumer Financial Protection Bureau (CFPB)", "Reserve Bank of India (RBI)"):
+    that defines an acronym. "Capital One Financial (COF)" and "energy production
+    (XLE)" give tickers."""
     if not symbol.isalpha() or len(symbol) < 2:
         return False
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", before) if w.lower() not in ("of", "and", "the", "for")]
