@@ -62,6 +62,7 @@ class Article:
     updated: datetime | None = None
     tags: list[str] = field(default_factory=list)
     tickers: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # newsdesk.enrich.sections: 1–3, best first
     cluster: str | None = None
     minhash: bytes | None = None  # near-duplicate signature (newsdesk.minhash)
     mentions: list[str] = field(default_factory=list)  # what links it across languages (enrich.mentions)
@@ -106,6 +107,7 @@ class ArticleFilter:
     ticker: str | None = None
     tag: str | None = None
     importance: int = 0  # at least this importance (0: any)
+    section: str | None = None  # one of newsdesk.enrich.sections.SECTIONS
 
     @property
     def lang_pattern(self) -> str:
@@ -121,6 +123,7 @@ class ArticleFilter:
             and (not self.until or article.published <= self.until)
             and (not self.ticker or self.ticker.upper() in article.tickers)
             and (not self.tag or self.tag in article.tags)
+            and (not self.section or self.section in article.sections)
             and article.importance >= self.importance
         )
 
@@ -233,7 +236,7 @@ def mask_url(url: str) -> str:
     return f"{scheme}://…" if found else "…"
 
 
-TAG_KINDS = ("ticker", "topic", "agency", "source")
+TAG_KINDS = ("ticker", "topic", "agency", "source", "section")
 
 
 def tag_kinds(article: Article) -> list[tuple[str, str]]:
@@ -248,6 +251,7 @@ def tag_kinds(article: Article) -> list[tuple[str, str]]:
         else:
             kind = "source" if tag == article.source else "topic"
         kinds.append((tag[:200], kind))
+    kinds += [(section, "section") for section in article.sections]  # a topic of the same word gives way
     return list(dict(kinds).items())
 
 

@@ -72,7 +72,7 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
     assert home.count('class="card"') == 10 and 'href="archive/2025/02/"' in home  # the newest, and the months
     assert 'data-src="widgets.html"' in home and 'name="q"' in home and 'src="site.js"' in home
     widgets = (site / "widgets.html").read_text()
-    assert "最新 Recent" in widgets and "标签 Tags" in widgets and 'href="posts/' in widgets
+    assert "最新 Recent" in widgets and "栏目与代码 Sections &amp; tickers" in widgets and 'href="posts/' in widgets
     month = (site / "archive/2025/02/index.html").read_text()
     assert month.count('class="card"') == 15 and 'href="../../../archive/2025/02/page/1.html"' in month
     archive = (site / "archive/2025/02/page/1.html").read_text()
@@ -98,7 +98,15 @@ def test_an_article_page_has_date_source_tags_original_and_also_reported_by(sqli
     story = "<p>" + "美国劳工部公布的数据显示，1月非农就业人数增加14.3万人，低于市场预期。失业率降至4.0%。" * 3 + "</p>"
     write_data(
         tmp_path / "data" / "a" / "news.json",
-        [record(1, description=story, source="wire_a", pub_date="2025-02-07 16:37:50")],
+        [
+            record(
+                1,
+                title="美国1月非农就业人数增加14.3万人",
+                description=story,
+                source="wire_a",
+                pub_date="2025-02-07 16:37:50",
+            )
+        ],
     )
     write_data(
         tmp_path / "data" / "b" / "news.json", [record(2, description=story + "<p>免责声明</p>", source="wire_b")]
@@ -110,7 +118,7 @@ def test_an_article_page_has_date_source_tags_original_and_also_reported_by(sqli
     page = (tmp_path / "site" / "posts" / f"{first.uuid}.html").read_text()
     assert "2025-02-07 16:37:50" in page  # site zone (Asia/Shanghai), as given
     assert 'href="https://news.example.com/articles/1"' in page and "Also reported by" in page and "wire_b" in page
-    assert "<li>wire_a</li>" in page and "tags/wire_a/" not in page  # a tag of one article has no page
+    assert "<li>wire_a</li>" not in page and "宏观 Macro" in page  # sections and tickers shown, not keywords
 
 
 def test_hostile_titles_bodies_and_names_cannot_script_or_escape_the_folder(sqlite_url, tmp_path):

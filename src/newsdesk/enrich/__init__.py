@@ -20,7 +20,7 @@ from __future__ import annotations
 from functools import cache
 
 from newsdesk import agencies, minhash
-from newsdesk.enrich import language, mentions, tags, tickers
+from newsdesk.enrich import language, mentions, sections, tags, tickers
 from newsdesk.models import Article, canonical_language, tag_kinds
 from newsdesk.tokens import article_tokens
 
@@ -35,6 +35,7 @@ def enrich(article: Article) -> Article:
     found = language.resolve(article.language, article.title, article.text)
     article.language = canonical_language(found) if found else None
     article.tickers = tickers.extract(article.raw_html, article.title, article.text)
+    article.sections = sections.sections(article.title, article.text, article.tickers)
     topics = [t for t in tags.topics(article.title, article.text, article.language) if not _repeats(t, article.tickers)]
     credited = agencies.mentioned(article.title, article.text)
     article.tags = list(

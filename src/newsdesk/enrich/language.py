@@ -62,6 +62,10 @@ def detect(text: str) -> str | None:
     return found.iso_code_639_1.name.lower() if found else None
 
 
+def _mostly_han(sample: str) -> bool:
+    return len(CJK.findall(sample)) > len(_LETTER.findall(sample)) * 0.3
+
+
 def _plain(words: list[str]) -> list[str]:
     """The words that are not names: lower-case ones (a table of Dutch company names
     with English column heads is English; "Info Edge Q3 CONSOL NET PROFIT" says nothing)."""
@@ -122,8 +126,10 @@ def resolve(given: str | None, title: str, text: str) -> str | None:
     if given_base != found_base:
         # Script decides for Chinese, Japanese and Korean text, and English function words
         # for text declared in one of them; a statistical guess needs enough words.
-        decided = found_base in _SCRIPT_DECIDED or (given_base in _SCRIPT_DECIDED and found_base == "en")
         sample = f"{title}\n{text}"[:_SAMPLE_CHARS]
+        if found_base == "zh" and not _mostly_han(sample):
+            return given  # declared English (say) with some Chinese in it: the declaration stands
+        decided = found_base in _SCRIPT_DECIDED or (given_base in _SCRIPT_DECIDED and found_base == "en")
         return found if decided or _overrides(sample, found_base, given_base) else given
     if found_base == "zh":
         if given.lower() == "zh":

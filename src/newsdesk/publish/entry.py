@@ -55,7 +55,7 @@ def entry(article: Article) -> Entry:
         published=article.published,
         summary=article.summary,
         image=article.image or "",
-        tags=tuple(article.tags or [article.source]),
+        tags=tuple(dict.fromkeys([*(article.tags or [article.source]), *article.sections])),  # sections: lists too
         cluster=article.cluster or article.uuid,
         version=version,
         dated=article.dated,

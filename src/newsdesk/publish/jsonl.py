@@ -29,6 +29,7 @@ FIELDS = (
     "first_seen",
     "importance",
     "dateline",  # the date is the day the text's dateline names (no source gave one)
+    "sections",  # newsdesk.enrich.sections: one to three, best first
 )
 # ``story``: the story an article belongs to (newsdesk.stories; today its near-duplicate cluster).
 

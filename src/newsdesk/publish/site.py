@@ -42,7 +42,7 @@ from newsdesk.publish.output import BuildReport, Output, digest
 from newsdesk.publish.search_files import BLOCK as SEARCH_BLOCK
 from newsdesk.publish.search_files import plan_search_index
 from newsdesk.publish.stories import build_stories
-from newsdesk.publish.templating import environment, site_key, slugify
+from newsdesk.publish.templating import environment, shown_tag, site_key, slugify
 from newsdesk.sources.catalog import display_names
 
 __all__ = [
@@ -364,9 +364,9 @@ class _Build:
             out.page(name, "", lambda name=name: env.loader.get_source(env, name)[0])  # type: ignore[union-attr,misc]
 
     def _tag_list(self) -> list[tuple[str, int]]:
-        """The tag widget: the most used topics and tickers (no source or agency names)."""
+        """The tag widget: the most used sections and tickers (no keywords, source or agency names)."""
         sources = {name for _, name in self.manifest.sizes("source")}
-        keep = lambda t: t not in sources and not agencies.canonical(t)  # noqa: E731
+        keep = lambda t: t not in sources and not agencies.canonical(t) and shown_tag(t)  # noqa: E731
         return self.manifest.top("tag", TAG_LIST, keep, self.tag_min)
 
 

@@ -25,9 +25,11 @@ from jinja2 import (
 
 import newsdesk
 from newsdesk.config import Settings
+from newsdesk.enrich.sections import SECTIONS, label
+from newsdesk.enrich.tickers import normalize_symbol
 from newsdesk.publish.keys import digest, files_digest
 
-__all__ = ["environment", "excerpt", "outline", "site_key", "slugify"]
+__all__ = ["environment", "excerpt", "outline", "shown_tag", "site_key", "slugify"]
 
 _UNSAFE = re.compile(r"[^\w.-]+|\.{2,}")
 
@@ -82,8 +84,21 @@ def environment(theme: Path | None, tz: tzinfo = UTC, names: Mapping[str, str] |
         outline=outline,
         iso=functools.lru_cache(maxsize=100_000)(_iso),
         source_name=lambda name: shown.get(name, name),
+        tag_label=_tag_label,
     )
+    env.globals["sections"] = [(key, _tag_label(key)) for key in SECTIONS]
     return env
+
+
+def shown_tag(tag: str) -> bool:
+    """Whether the tag widget shows ``tag``: a section or a ticker (keywords stay searchable)."""
+    return label(tag) is not None or normalize_symbol(tag) == tag
+
+
+def _tag_label(tag: str) -> str:
+    """A section's bilingual label (``宏观 Macro``); any other tag as it is."""
+    section = label(tag)
+    return f"{section.zh} {section.en}" if section else tag
 
 
 _OPTIONS: dict[str, bool] = {"keep_trailing_newline": True}  # how templates compile (the cache's files depend on it)

@@ -36,7 +36,7 @@ __all__ = ["Store"]
 
 _UPDATABLE = tuple(  # the columns an update of a known article may change
     "link source external_id title raw_html html markdown text summary image author language kind "
-    "kind_raw importance published content_hash updated tags tickers cluster enriched dated dateline"
+    "kind_raw importance published content_hash updated tags tickers sections cluster enriched dated dateline"
     "".split()
 )
 

@@ -48,9 +48,11 @@ def conditions(where: ArticleFilter) -> list[sa.ColumnElement[bool]]:
         found.append(c.importance > 0)
         if where.importance > 1:
             found.append(c.importance >= where.importance)
-    for value, kind in ((where.ticker, "ticker"), (where.tag, None)):
+    for value, kind in ((where.ticker, "ticker"), (where.tag, None), (where.section, "section")):
         if value:
-            tagged = sa.select(article_tags.c.uuid).where(article_tags.c.tag == (value.upper() if kind else value))
+            tagged = sa.select(article_tags.c.uuid).where(
+                article_tags.c.tag == (value.upper() if kind == "ticker" else value)
+            )
             if kind:
                 tagged = tagged.where(article_tags.c.kind == kind)
             found.append(c.uuid.in_(tagged))

@@ -62,6 +62,7 @@ articles = sa.Table(
     sa.Column("content_hash", sa.String(32), nullable=False),
     sa.Column("tags", sa.JSON, nullable=False),
     sa.Column("tickers", sa.JSON, nullable=False),
+    sa.Column("sections", sa.JSON, nullable=False, server_default="[]"),  # enrich.sections (0022)
     sa.Column("cluster", sa.String(64)),
     # Version of the enrichment and search index this row was built with; rows
     # below ENRICHED_VERSION are what ``newsdesk reindex`` works through.

@@ -213,7 +213,7 @@ def _filters(where: ArticleFilter, sqlite: bool) -> tuple[str, dict[str, object]
         if value is not None:
             clauses.append(f"f.published {op} :{name}")
             params[name] = sqlite_time(value) if sqlite else value
-    for name, kind in (("ticker", "= 'ticker'"), ("tag", "IS NOT NULL")):
+    for name, kind in (("ticker", "= 'ticker'"), ("tag", "IS NOT NULL"), ("section", "= 'section'")):
         value = getattr(where, name)
         if value:
             clauses.append(

@@ -102,7 +102,8 @@ def article_or_404(store: Store, uuid: str) -> Article:
 
 
 _SUMMARY = (
-    "uuid link title source language published first_seen summary image tags tickers cluster importance story".split()
+    "uuid link title source language published first_seen summary image tags tickers sections cluster importance story"
+    "".split()
 )
 
 

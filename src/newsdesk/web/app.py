@@ -83,7 +83,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     slow = PageCache(seconds, store.version, while_unchanged=True)
 
     def count_tags() -> list[tuple[str, int]]:
-        tags = store.tag_counts(("ticker", "topic"), limit=TAG_LIST)
+        tags = store.tag_counts(("section", "ticker"), limit=TAG_LIST)  # keywords stay searchable, not shown
         counted.set()
         return tags
 

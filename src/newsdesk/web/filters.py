@@ -12,13 +12,15 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Query, Request
 
+from newsdesk.enrich.sections import SECTIONS
 from newsdesk.models import LANGUAGE_TAG, ArticleFilter
 from newsdesk.sources.dates import day_or_time
 from newsdesk.web.dates import When, aware
 
 __all__ = ["FIELDS", "ApiFilter", "PageFilters", "api_filter", "from_request", "only"]
 
-FIELDS = ("source", "lang", "ticker", "tag", "since", "until", "important")
+_SECTION = "^(" + "|".join(SECTIONS) + ")$"
+FIELDS = ("source", "lang", "ticker", "tag", "since", "until", "important", "section")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -51,10 +53,18 @@ def api_filter(
     important: Annotated[
         int, Query(ge=0, le=2, description="1: items their source marked important; 2: its top ones")
     ] = 0,
+    section: Annotated[str | None, Query(pattern=_SECTION, description="one of the sections (macro, fx, …)")] = None,
 ) -> ArticleFilter:
     """The list filters of the JSON API's endpoints, as query parameters."""
     return ArticleFilter(
-        source=source, lang=lang, since=aware(since), until=aware(until), ticker=ticker, tag=tag, importance=important
+        source=source,
+        lang=lang,
+        since=aware(since),
+        until=aware(until),
+        ticker=ticker,
+        tag=tag,
+        importance=important,
+        section=section,
     )
 
 
@@ -72,6 +82,8 @@ def from_request(request: Request, tz: tzinfo) -> PageFilters:
     values = {name: value.strip()[:200] for name in FIELDS if (value := request.query_params.get(name, "")).strip()}
     if "lang" in values and not LANGUAGE_TAG.fullmatch(values["lang"]):
         raise HTTPException(400, f"lang: {values['lang']!r} is not a language tag (zh, zh-CN, en)")
+    if values.get("section", "other") not in SECTIONS:
+        raise HTTPException(400, f"section: {values['section'][:40]!r} is not one of {', '.join(SECTIONS)}")
     if values.get("important", "1") not in ("0", "1", "2"):
         raise HTTPException(400, f"important: {values['important'][:20]!r} is not 1 (important) or 2 (top)")
     where = ArticleFilter(
@@ -82,6 +94,7 @@ def from_request(request: Request, tz: tzinfo) -> PageFilters:
         since=_date(values.get("since"), tz, end=False, name="since"),
         until=_date(values.get("until"), tz, end=True, name="until"),
         importance=int(values.get("important", "0")),
+        section=values.get("section"),
     )
     return PageFilters(values, where)
 

@@ -223,7 +223,8 @@ async def _events(
 
 def stream_url(where: ArticleFilter) -> str:
     """``/api/stream`` with a list's filters, for its live banner."""
-    values = {f: getattr(where, f) for f in ("source", "lang", "ticker", "tag", "since", "until") if getattr(where, f)}
+    names = ("source", "lang", "ticker", "tag", "since", "until", "section")
+    values = {f: getattr(where, f) for f in names if getattr(where, f)}
     query = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
     if where.importance:
         query["important"] = str(where.importance)
