@@ -81,11 +81,34 @@ def label(key: str) -> Section | None:
     return _table()[0].get(key)
 
 
+# A word of English text: letters and digits, with & ' + / . - inside (s&p, usd/jpy, non-farm, fed's).
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9&'+/.\-]*[a-z0-9+]|[a-z0-9]")
+
+
 @cache
-def _english_pattern() -> re.Pattern[str]:
-    words = sorted(_table()[1], key=len, reverse=True)
-    alternatives = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<![\w&+/])({alternatives})(?:e?s)?(?![\w&+/-])", re.IGNORECASE)
+def _phrases() -> tuple[frozenset[str], int]:
+    """(the first words of the English phrases, the most words a phrase has)."""
+    phrases = [word.split() for word in _table()[1] if " " in word]
+    return frozenset(words[0] for words in phrases), max((len(words) for words in phrases), default=1)
+
+
+def _english(text: str) -> set[str]:
+    """The English section words of ``text``: its words, and phrases of them, as listed or
+    as their plurals (a dictionary lookup each: a regular expression of 600 alternatives
+    took 0.8 ms an article)."""
+    words, (starts, longest) = _table()[1], _phrases()
+    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    found = set()
+    for i, token in enumerate(tokens):
+        grams = [token]
+        if token in starts:
+            grams += [" ".join(tokens[i : i + n]) for n in range(2, min(longest, len(tokens) - i) + 1)]
+        for gram in grams:
+            for form in (gram, gram[:-1], gram[:-2]) if gram.endswith("s") else (gram,):
+                if form in words:
+                    found.add(form)
+                    break
+    return found
 
 
 @cache
@@ -99,7 +122,7 @@ def _chinese_automaton() -> ahocorasick.Automaton:
 
 def _words(text: str) -> set[str]:
     """The section words ``text`` holds (English as listed, Chinese in Simplified script)."""
-    found = {m[1].lower() for m in _english_pattern().finditer(text)}
+    found = _english(text)
     if re.search(r"[\u4e00-\u9fff]", text):
         found.update(word for _, word in _chinese_automaton().iter_long(simplified(text).lower()))
     return found
