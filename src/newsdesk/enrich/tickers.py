@@ -199,7 +199,8 @@ def from_text(text: str, *, title: str = "", names: bool = True) -> list[str]:
         if needed:
             found.extend((m.start(), normalize_symbol(m[1])) for m in pattern.finditer(text) if m[1] not in LOOKALIKES)
     found.extend((m.start(), normalize_symbol(m[0])) for m in _CN_CODE.finditer(text))
-    found.extend((m.start(), _foreign(m[1], m[2])) for m in _FOREIGN.finditer(text) if colon)
+    if colon:
+        found.extend((m.start(), _foreign(m[1], m[2])) for m in _FOREIGN.finditer(text))
     found.extend((m.start(), normalize_symbol(m[1])) for m in _HK_CODE.finditer(text))
     for match in _BRACKETED.finditer(text):
         before = text[max(0, match.start() - 120) : match.start()]
