@@ -174,8 +174,9 @@ class Watchlist:
     """A saved filter whose new matches are pushed to the user (``newsdesk watch``).
 
     An article matches when it names one of ``tickers`` or matches ``query`` (the
-    search language; either suffices when both are given), and comes from one of
-    ``sources``, in one of ``languages``, of one of ``kinds`` where those are given.
+    search language; either suffices when both are given), or — with neither — is in
+    one of ``sections``; and comes from one of ``sources``, in one of ``languages``, of
+    one of ``kinds``, in one of ``sections`` where those are given.
     ``notify`` holds Apprise URLs, or ``${NAME}`` for a URL kept in the environment.
     In ``breaking`` mode a matching story alerts only once ``outlets`` outlets have
     carried it within ``minutes``.
@@ -201,6 +202,7 @@ class Watchlist:
     minutes: int = 30
     important_only: bool = False  # only items their source marked important
     brief: tuple[str, ...] = ()  # "morning", "close": the day's briefs of its stories, sent at their times
+    sections: tuple[str, ...] = ()  # newsdesk.enrich.sections keys
 
     def as_json(self) -> dict[str, object]:
         """The definition, with notification URLs masked (they hold tokens)."""
@@ -224,6 +226,7 @@ class Watchlist:
             "minutes": self.minutes,
             "important_only": self.important_only,
             "brief": list(self.brief),
+            "sections": list(self.sections),
             "origin": self.origin,
         }
 

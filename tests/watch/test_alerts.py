@@ -116,7 +116,8 @@ def test_a_failing_target_is_retried_with_the_reason_logged(db_url, tmp_path, ht
 
 def test_watchlists_are_checked_field_by_field():
     for definition, words in (
-        ({}, "tickers or a query"),
+        ({}, "tickers, a query or sections"),
+        ({"sections": ["offeree"]}, "sections"),
         ({"query": "-x"}, "no words"),
         ({"tickers": ["NVDA"], "mode": "weekly"}, "mode"),
         ({"query": "a", "notify": ["not a url"]}, "Apprise"),
@@ -127,6 +128,7 @@ def test_watchlists_are_checked_field_by_field():
         with pytest.raises(ConfigError, match=words):
             parse_watchlist("w", definition)
     assert parse_watchlist("w", {"tickers": ["nvda"]}).tickers == ("NVDA",)
+    assert parse_watchlist("w", {"sections": ["macro", "macro"]}).as_json()["sections"] == ["macro"]
     assert parse_watchlist("w", {"query": "a", "notify": ["tgram://bot/chat"]}).as_json()["notify"] == ["tgram://…"]
 
 
@@ -384,3 +386,17 @@ def test_other_apprise_scheme_families_reach_a_loopback_receiver(sqlite_url, tmp
     [(request, _)] = httpserver.log
     text = found(request)
     assert "黄金价格创新高" in text and "https://news.example.com/articles/4" in text
+
+
+def test_a_section_watchlist_alerts_its_sections_stories_and_a_section_narrows_a_query(sqlite_url, tmp_path):
+    with Store(sqlite_url) as store:
+        _watch(store, "metals", sections=["commodities"], notify=["json://127.0.0.1:9/x"])
+        _watch(store, "chips-stocks", query="英伟达 OR 黄金", sections=["equities"], notify=["json://127.0.0.1:9/x"])
+        write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
+        import_paths(store, [tmp_path / "data"], Settings())
+        titles = {a.uuid: a.title for a in store.iter_articles()}
+        by_list: dict[str, set[str]] = {}
+        for entry in store.alert_log():
+            by_list.setdefault(entry["watchlist"], set()).add(titles[entry["uuid"]])
+    assert by_list["metals"] == {"黄金价格创新高"}  # the section alone: every commodities story
+    assert by_list["chips-stocks"] == {"英伟达股价大涨8% 市值重回3万亿"}  # the query, within equities: not the gold one

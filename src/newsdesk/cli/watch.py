@@ -36,6 +36,10 @@ def add_command(
     lang: Annotated[
         list[str] | None, typer.Option("--lang", help="Only in this language (zh matches zh-HK); repeat.")
     ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option("--section", help="Only in this section (macro, fx, …); alone: every article of it. Repeat."),
+    ] = None,
     kind: Annotated[
         list[int] | None, typer.Option("--kind", help="Only this item kind (1 article, 2 flash); repeat.")
     ] = None,
@@ -74,6 +78,7 @@ def add_command(
         "query": query,
         "sources": source or [],
         "languages": lang or [],
+        "sections": section or [],
         "kinds": kind or [],
         "notify": notify or [],
         "zone": zone,

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsdesk.enrich.sections import SECTIONS
 from newsdesk.errors import ConfigError, QueryError
 from newsdesk.models import LANGUAGE_TAG, Watchlist
 from newsdesk.search import parse
@@ -36,6 +37,7 @@ _FIELDS = {
     "minutes",
     "important_only",
     "brief",
+    "sections",
 }
 
 
@@ -56,8 +58,11 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
             parse(query)
         except QueryError as exc:
             raise ConfigError(f"field 'query': {exc.message}", where=where) from None
-    if not tickers and not query:
-        raise ConfigError("a watchlist needs tickers or a query", where=where)
+    sections = tuple(dict.fromkeys(_strings(data, "sections", where)))
+    if not set(sections) <= set(SECTIONS):
+        raise ConfigError(f"field 'sections': each one of {', '.join(SECTIONS)}", where=where)
+    if not tickers and not query and not sections:
+        raise ConfigError("a watchlist needs tickers, a query or sections", where=where)
     languages = _strings(data, "languages", where)
     for tag in languages:
         if not LANGUAGE_TAG.fullmatch(tag):
@@ -127,6 +132,7 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
         minutes,
         important,
         brief,
+        sections,
     )
 
 

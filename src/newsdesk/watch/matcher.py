@@ -21,9 +21,12 @@ class Watchers:
         self.watchlists = {w.name: w for w in watchlists if w.enabled or not enabled_only}
         self._queries = QueryIndex((w.name, parse(w.query)) for w in self.watchlists.values() if w.query)
         self._tickers: dict[str, set[str]] = defaultdict(set)
+        self._sections: dict[str, set[str]] = defaultdict(set)  # of watchlists with no tickers and no query
         for watchlist in self.watchlists.values():
             for ticker in watchlist.tickers:
                 self._tickers[ticker].add(watchlist.name)
+            for section in () if watchlist.tickers or watchlist.query else watchlist.sections:
+                self._sections[section].add(watchlist.name)
 
     def __bool__(self) -> bool:
         return bool(self.watchlists)
@@ -43,6 +46,8 @@ class Watchers:
         found: set[str] = set()
         for ticker in article.tickers:
             found |= self._tickers.get(ticker, set())
+        for section in article.sections:
+            found |= self._sections.get(section, set())
         if len(self._queries):
             title, body = article.tokens or article_tokens(article.title, article.text)
             found |= {str(name) for name in self._queries.matching(Document(title, body))}
@@ -55,4 +60,5 @@ def passes(watchlist: Watchlist, article: Article) -> bool:
         and (not watchlist.kinds or article.kind in watchlist.kinds)
         and (not watchlist.languages or any(in_language(article.language, lang) for lang in watchlist.languages))
         and (not watchlist.important_only or article.importance > 0)
+        and (not watchlist.sections or not set(watchlist.sections).isdisjoint(article.sections))
     )
