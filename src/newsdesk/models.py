@@ -33,6 +33,7 @@ class Record:
     content_hash: str = ""
     origin: str = ""  # where it came from, for error messages: "file.json record 12"
     zone: tzinfo | None = None  # the source's time zone: which day is today for a dateline
+    event: tuple[str, int] | None = None  # a calendar release: (country code, stars) of its event
     context: datetime | None = None  # undated: when it was around (its file's last dated item)
 
 
@@ -70,6 +71,34 @@ class Article:
     tokens: tuple[str, str] | None = None  # space-separated search tokens of title and body (made by enrich)
     dated: bool = True  # false: no source gave a publication time
     dateline: bool = False  # the date is the day the text's dateline names (the source gave none)
+    event: tuple[str, int] | None = None  # a calendar release (kind 3): its event's country and stars; not stored
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """One entry of an economic calendar: a data release (``kind`` "data": actual,
+    forecast, previous, revised values with their unit) or an event ("event": a meeting,
+    a speech). ``scheduled`` is None when the time is not known yet."""
+
+    source: str
+    event_id: str
+    name: str
+    country: str  # as the source names it (美国)
+    country_code: str  # US, CN, EU, UK … ("" when unknown)
+    stars: int  # importance, 0–5
+    scheduled: datetime | None
+    link: str
+    kind: str = "data"
+    actual: str = ""
+    forecast: str = ""
+    previous: str = ""
+    revised: str = ""
+    unit: str = ""
+    period: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        values = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        return {**values, "scheduled": self.scheduled.isoformat() if self.scheduled else None}
 
 
 # What ``ArticleFilter.lang`` may be given: zh, zh-CN, en-GB (BCP 47 language and subtags).
@@ -176,7 +205,9 @@ class Watchlist:
     An article matches when it names one of ``tickers`` or matches ``query`` (the
     search language; either suffices when both are given), or — with neither — is in
     one of ``sections``; and comes from one of ``sources``, in one of ``languages``, of
-    one of ``kinds``, in one of ``sections`` where those are given.
+    one of ``kinds``, in one of ``sections`` where those are given. With ``calendar``
+    (countries) or ``stars`` it matches economic calendar releases of those countries and
+    of at least that importance (alone: every such release).
     ``notify`` holds Apprise URLs, or ``${NAME}`` for a URL kept in the environment.
     In ``breaking`` mode a matching story alerts only once ``outlets`` outlets have
     carried it within ``minutes``.
@@ -203,6 +234,8 @@ class Watchlist:
     important_only: bool = False  # only items their source marked important
     brief: tuple[str, ...] = ()  # "morning", "close": the day's briefs of its stories, sent at their times
     sections: tuple[str, ...] = ()  # newsdesk.enrich.sections keys
+    calendar: tuple[str, ...] = ()  # calendar releases of these countries (codes: US, CN, EU …)
+    stars: int = 0  # calendar releases of at least this importance
 
     def as_json(self) -> dict[str, object]:
         """The definition, with notification URLs masked (they hold tokens)."""
@@ -227,6 +260,8 @@ class Watchlist:
             "important_only": self.important_only,
             "brief": list(self.brief),
             "sections": list(self.sections),
+            "calendar": list(self.calendar),
+            "stars": self.stars,
             "origin": self.origin,
         }
 

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from newsdesk.errors import ConfigError
+from newsdesk.fetch.documents import dated
 from newsdesk.sources.catalog import load_catalog
 from newsdesk.store import Store
 from tests.fetch.conftest import localize, run, serve
@@ -31,7 +32,7 @@ def _case(name: str) -> dict:
 def _serve_case(name: str, source, httpserver, base: str) -> None:
     for item in _case(name)["serve"]:
         body = (FIXTURES / name / item["file"]).read_bytes()
-        url = source.url if item["path"] == "@url" else base + item["path"]
+        url = dated(source.url, source) if item["path"] == "@url" else base + item["path"]  # {today:%Y}: as fetched
         url = url.split("?")[0] if item.get("any_query") else url  # a query made at fetch time (signed)
         kind = item.get("type") or (
             "application/json" if item["file"].endswith(".json") else "text/html; charset=utf-8"

@@ -116,7 +116,8 @@ def test_a_failing_target_is_retried_with_the_reason_logged(db_url, tmp_path, ht
 
 def test_watchlists_are_checked_field_by_field():
     for definition, words in (
-        ({}, "tickers, a query or sections"),
+        ({}, "tickers, a query, sections or calendar"),
+        ({"calendar": ["USA"]}, "country codes"),
         ({"sections": ["offeree"]}, "sections"),
         ({"query": "-x"}, "no words"),
         ({"tickers": ["NVDA"], "mode": "weekly"}, "mode"),

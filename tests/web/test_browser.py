@@ -8,12 +8,14 @@ import os
 import socket
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 import uvicorn
 
 from newsdesk.config import Settings
+from newsdesk.models import CalendarEvent
 from newsdesk.pipeline import import_paths
 from newsdesk.publish.site import build_site
 from newsdesk.store import Store
@@ -279,7 +281,9 @@ def test_at_phone_width_the_search_box_is_on_top_and_five_items_fit(browser, sit
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "posts/{xss}.html", "search/?q=Fed", "sources/", "tags/flash_wire/", "stories/"])
+@pytest.mark.parametrize(
+    "path", ["", "posts/{xss}.html", "search/?q=Fed", "sources/", "tags/flash_wire/", "stories/", "calendar/?week=1"]
+)
 def test_no_serious_accessibility_violations(browser, sites, path):
     if not AXE.exists():
         if os.environ.get("CI"):
@@ -295,3 +299,22 @@ def test_no_serious_accessibility_violations(browser, sites, path):
     ]
     assert serious == []
     context.close()
+
+
+def test_the_calendar_page_lists_the_weeks_events_and_filters_by_importance(browser, sites):
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
+    events = [
+        CalendarEvent("cal", "1", "核心CPI月率", "美国", "US", 3, soon, "https://example.com/cal/1", actual="0.4",
+                      forecast="0.3", previous="0.2", unit="%", period="1月"),
+        CalendarEvent("cal", "2", "季调后经常账", "日本", "JP", 1, soon, "https://example.com/cal/2", forecast="1.2"),
+    ]  # fmt: skip
+    sites["store"].save_events(events)
+    page, errors = _page(browser)
+    page.goto(sites["served"] + "calendar/?week=1")
+    rows = page.locator("tr.event")
+    assert rows.count() == 2 and page.locator("tr.event.important strong").inner_text() == "0.4%"
+    page.select_option("select[name=stars]", "3")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**stars=3**")
+    assert page.locator("tr.event").count() == 1 and "核心CPI月率" in page.locator("tr.event").inner_text()
+    _finish(page, errors, "calendar.png")

@@ -57,4 +57,5 @@ def clean_record(record: Record, now: datetime) -> Article:
         kind_raw=record.kind_raw,
         importance=record.importance,
         content_hash=record.content_hash,
+        event=record.event,
     )

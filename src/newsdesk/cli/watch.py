@@ -36,6 +36,11 @@ def add_command(
     lang: Annotated[
         list[str] | None, typer.Option("--lang", help="Only in this language (zh matches zh-HK); repeat.")
     ] = None,
+    calendar: Annotated[
+        list[str] | None,
+        typer.Option("--calendar", help="Economic calendar releases of this country (US, CN, EU …); repeat."),
+    ] = None,
+    stars: Annotated[int, typer.Option("--stars", help="Calendar releases of at least this many stars (1–5).")] = 0,
     section: Annotated[
         list[str] | None,
         typer.Option("--section", help="Only in this section (macro, fx, …); alone: every article of it. Repeat."),
@@ -79,6 +84,8 @@ def add_command(
         "sources": source or [],
         "languages": lang or [],
         "sections": section or [],
+        "calendar": calendar or [],
+        "stars": stars,
         "kinds": kind or [],
         "notify": notify or [],
         "zone": zone,

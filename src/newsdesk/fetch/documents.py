@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import jmespath
@@ -40,6 +40,7 @@ from newsdesk.sources.subscribed import is_subscribed
 __all__ = [
     "Page",
     "broken_contract",
+    "dated",
     "detail_page",
     "expand",
     "guard_of",
@@ -125,7 +126,7 @@ async def list_items(
     found: list[dict[str, Any]] = []
     for url in (source.url, *source.more_urls):
         subscribed = is_subscribed(source)  # a reader's URL: guarded from the first hop, never expanded
-        target = url if subscribed else _signed(source, expand(url, source.name))
+        target = url if subscribed else _signed(source, dated(expand(url, source.name), source))
         response = await fetcher.get(
             target,
             source=source.name,
@@ -145,6 +146,21 @@ async def list_items(
         links = {item.get("link") for item in found}
         found += [item for item in parse_items(source, response.text, response.url) if item.get("link") not in links]
     return found, (response.validators or None) if conditional else None, False
+
+
+_DATED = re.compile(r"\{today:([^{}]+)\}|\{(today_start|today_end|week_end)\}")
+
+
+def dated(url: str, source: Source, now: datetime | None = None) -> str:
+    """``url`` with its day templates filled in, for the source's time zone: ``{today:%Y}``
+    (strftime of today), ``{today_start}``, ``{today_end}``, ``{week_end}`` (epoch seconds
+    of today's start and end, and of the start of the day a week on): calendars are read
+    by day."""
+    if "{" not in url:
+        return url
+    start = (now or datetime.now(source.tz)).astimezone(source.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    ends = {"today_start": start, "today_end": start + timedelta(days=1), "week_end": start + timedelta(days=7)}
+    return _DATED.sub(lambda m: start.strftime(m[1]) if m[1] else str(int(ends[m[2]].timestamp())), url)
 
 
 def _signed(source: Source, url: str) -> str:

@@ -41,6 +41,7 @@ from newsdesk.fetch.documents import (
 )
 from newsdesk.fetch.parse import detail_html
 from newsdesk.models import Record, SourceHealth
+from newsdesk.pipeline import calendar
 from newsdesk.pipeline.ingest import import_records
 from newsdesk.pipeline.writes import Coalescer, written
 from newsdesk.plaintext import to_text
@@ -219,6 +220,8 @@ async def _run(
         found, validators, result.not_modified = await list_items(source, fetcher, health.validators)
         result.items = len(found)
         broken = None if result.not_modified else broken_contract(source, found)
+        if source.calendar:  # the list holds events: what the timeline gets is their releases
+            found = await written(calendar.releases, store, source, found)
         records, rejected, known = await _records(source, fetcher, store, settings, found, result.flagged)
         report = await ingest(records)
         result.new, result.updated, result.seen = report.new, report.updated, report.duplicate + known
@@ -268,15 +271,15 @@ async def _records(
         published = item.get("page_date") or item_date(source, item.get("published"), now)
         raw = seed_record(source, item, published)
         try:
-            records.append(
-                parse_record(
-                    raw,
-                    f"{source.name} item {number} ({str(item['link'])[:200]})",
-                    tz=source.tz,
-                    default_source=source.name,
-                    max_description_bytes=settings.import_max_description_bytes,
-                )
+            record = parse_record(
+                raw,
+                f"{source.name} item {number} ({str(item['link'])[:200]})",
+                tz=source.tz,
+                default_source=source.name,
+                max_description_bytes=settings.import_max_description_bytes,
             )
+            record.event = item.get("event")  # a calendar release: its event's country and stars
+            records.append(record)
         except RecordError as exc:
             rejected[exc.reason or "rejected"] += 1
     return records, rejected, len(usable) - len(fresh)

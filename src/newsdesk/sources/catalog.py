@@ -117,6 +117,7 @@ class Source:
     backend: str = "httpx"  # or curl_cffi: a browser's TLS fingerprint (optional extra)
     plugin: str | None = None
     sign: str | None = None  # module.path:function(url) -> url, for lists whose query is signed (cls)
+    calendar: bool = False  # its items are economic calendar events (newsdesk.pipeline.calendar)
     detail: Detail | None = None
     contract: Contract | None = None
     description: str = ""
@@ -280,6 +281,7 @@ def _source(data: dict[str, Any], where: str) -> Source:
         backend=backend,
         plugin=plugin,
         sign=sign,
+        calendar=read.flag(data, "calendar", where, default=False),
         detail=_detail(data, where),
         contract=_contract(data, where),
         description=read.string(data, "description", where) or "",

@@ -23,6 +23,7 @@ from newsdesk.store import bulk, clusters, health, index, links, listing, outbox
 from newsdesk.store import engine as engines
 from newsdesk.store.accounts import AccountStore
 from newsdesk.store.apps import AppStore
+from newsdesk.store.calendar import CalendarStore
 from newsdesk.store.checkpoints import Checkpointer
 from newsdesk.store.counts import ListCounts
 from newsdesk.store.feeds import FeedStore
@@ -41,7 +42,7 @@ _UPDATABLE = tuple(  # the columns an update of a known article may change
 )
 
 
-class Store(WatchlistStore, AccountStore, AppStore, FeedStore, StateStore, SiteReads, ListCounts):
+class Store(WatchlistStore, AccountStore, AppStore, FeedStore, CalendarStore, StateStore, SiteReads, ListCounts):
     """Articles in a database given by URL (``sqlite:///file.db``, ``postgresql://…``)."""
 
     def __init__(self, url: str, *, mapped: bool = False) -> None:

@@ -354,3 +354,27 @@ subscriptions = sa.Table(
     sa.Column("added_by", sa.String(40)),
     sa.Column("created", UTCDateTime, nullable=False),
 )
+# Economic calendars (0023): releases and events (models.CalendarEvent), one row each,
+# updated as their values arrive; ``released``: a release item was made for its actual.
+calendar_events = sa.Table(
+    "calendar_events",
+    metadata,
+    sa.Column("source", sa.String(80), primary_key=True),
+    sa.Column("event_id", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("country", sa.String(80), nullable=False),
+    sa.Column("country_code", sa.String(8), nullable=False),
+    sa.Column("stars", sa.SmallInteger, nullable=False),
+    sa.Column("scheduled", UTCDateTime),
+    sa.Column("link", sa.Text, nullable=False),
+    sa.Column("actual", sa.String(80), nullable=False),
+    sa.Column("forecast", sa.String(80), nullable=False),
+    sa.Column("previous", sa.String(80), nullable=False),
+    sa.Column("revised", sa.String(80), nullable=False),
+    sa.Column("unit", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(80), nullable=False),
+    sa.Column("released", sa.Boolean, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+    sa.Index("ix_calendar_events_scheduled", "scheduled"),
+)

@@ -38,6 +38,8 @@ _FIELDS = {
     "important_only",
     "brief",
     "sections",
+    "calendar",
+    "stars",
 }
 
 
@@ -61,8 +63,12 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
     sections = tuple(dict.fromkeys(_strings(data, "sections", where)))
     if not set(sections) <= set(SECTIONS):
         raise ConfigError(f"field 'sections': each one of {', '.join(SECTIONS)}", where=where)
-    if not tickers and not query and not sections:
-        raise ConfigError("a watchlist needs tickers, a query or sections", where=where)
+    calendar = tuple(dict.fromkeys(c.strip().upper() for c in _strings(data, "calendar", where)))
+    stars = data.get("stars", 0)
+    if not all(re.fullmatch(r"[A-Z]{2}", c) for c in calendar) or not _count(stars, 0, 5):
+        raise ConfigError("fields 'calendar' (country codes: US, CN, EU) and 'stars' (0 to 5)", where=where)
+    if not tickers and not query and not sections and not calendar and not stars:
+        raise ConfigError("a watchlist needs tickers, a query, sections or calendar countries", where=where)
     languages = _strings(data, "languages", where)
     for tag in languages:
         if not LANGUAGE_TAG.fullmatch(tag):
@@ -133,6 +139,8 @@ def parse_watchlist(name: str, data: Mapping[str, Any], *, origin: str = "databa
         important,
         brief,
         sections,
+        calendar,
+        stars,
     )
 
 

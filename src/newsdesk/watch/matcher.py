@@ -27,6 +27,9 @@ class Watchers:
                 self._tickers[ticker].add(watchlist.name)
             for section in () if watchlist.tickers or watchlist.query else watchlist.sections:
                 self._sections[section].add(watchlist.name)
+        self._releases = {  # calendar watchlists that match every release passing their filters
+            w.name for w in self.watchlists.values() if (w.calendar or w.stars) and not (w.tickers or w.query)
+        }
 
     def __bool__(self) -> bool:
         return bool(self.watchlists)
@@ -48,6 +51,8 @@ class Watchers:
             found |= self._tickers.get(ticker, set())
         for section in article.sections:
             found |= self._sections.get(section, set())
+        if article.event:
+            found |= self._releases
         if len(self._queries):
             title, body = article.tokens or article_tokens(article.title, article.text)
             found |= {str(name) for name in self._queries.matching(Document(title, body))}
@@ -61,4 +66,12 @@ def passes(watchlist: Watchlist, article: Article) -> bool:
         and (not watchlist.languages or any(in_language(article.language, lang) for lang in watchlist.languages))
         and (not watchlist.important_only or article.importance > 0)
         and (not watchlist.sections or not set(watchlist.sections).isdisjoint(article.sections))
+        and (not (watchlist.calendar or watchlist.stars) or _release_passes(watchlist, article.event))
+    )
+
+
+def _release_passes(watchlist: Watchlist, event: tuple[str, int] | None) -> bool:
+    """Whether a calendar release of (country, stars) ``event`` is one ``watchlist`` wants."""
+    return (
+        event is not None and (not watchlist.calendar or event[0] in watchlist.calendar) and event[1] >= watchlist.stars
     )

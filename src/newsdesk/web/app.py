@@ -37,6 +37,7 @@ from newsdesk.store import Store
 from newsdesk.watch import load_watchers
 from newsdesk.web import api, apps, auth, filters, me, sources, story_pages
 from newsdesk.web import briefs as brief_routes
+from newsdesk.web import calendar as calendar_routes
 from newsdesk.web import feeds as feed_routes
 from newsdesk.web import stories as story_routes
 from newsdesk.web import stream as live
@@ -316,6 +317,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app.include_router(subscription_routes.router(store, settings, render))
     app.include_router(story_pages.router(store, settings, cached, render))
     app.include_router(brief_routes.router(store, settings, cached, render))
+    app.include_router(calendar_routes.router(store, settings, render))
     app.include_router(watch_routes.router(store, settings, load_watchers, render))  # before /{prefix}/{slug}/{feed}
     app.include_router(feed_routes.router(store, settings, cache, figures, label))
 
