@@ -63,6 +63,10 @@ def test_the_year_comes_from_the_context_and_wraps_at_new_year():
 def test_a_leading_bracket_is_the_headline_unless_it_is_a_dateline_or_all_there_is():
     assert bracket_title("<p><b></b>【央行开展逆回购】央行今日</p>") == ("央行开展逆回购", "<p><b></b>央行今日</p>")
     assert bracket_title("【财联社8月22日电】央行今日") is None
+    assert (
+        bracket_title("【快讯】美国1月非农就业人口增加") is None
+        and bracket_title("【券商聚焦】中信证券指煤炭板块") is None
+    )
     assert bracket_title("<p>【只有标题】</p>") is None and bracket_title("央行【中间】今日") is None
     assert (
         without_dateline("格隆汇8月22日｜某公司回购") == "某公司回购"
@@ -73,7 +77,7 @@ def test_a_leading_bracket_is_the_headline_unless_it_is_a_dateline_or_all_there_
 def test_an_undated_record_with_a_dateline_is_dated_that_day_and_marked(sqlite_url, tmp_path):
     records = [
         record(1, pub_date="2025-02-07 10:00:00"),
-        record(2, pub_date=None, title="", description="<p>【美股收涨】财联社2月6日电，三大股指收涨。</p>"),
+        record(2, pub_date=None, title="", description="<p>【美股三大指数集体收涨】财联社2月6日电，三大股指收涨。</p>"),
         record(3, pub_date=None, title="Undated", description="<p>No dateline here at all.</p>"),
     ]
     path = write_data(tmp_path / "news" / "data" / "site" / "list.json", records)
@@ -81,7 +85,7 @@ def test_an_undated_record_with_a_dateline_is_dated_that_day_and_marked(sqlite_u
         import_paths(store, [path], Settings())
         found = {a.link.rsplit("/", 1)[1]: a for a in store.iter_articles()}
     flash, undated = found["2"], found["3"]
-    assert flash.title == "美股收涨" and flash.text.startswith("财联社2月6日电")
+    assert flash.title == "美股三大指数集体收涨" and flash.text.startswith("财联社2月6日电")
     assert (flash.published, flash.dated, flash.dateline) == (NOON(2, 6), True, True)
     assert not undated.dated and not undated.dateline and not found["1"].dateline
     lines = [json.loads(line) for line in _export(sqlite_url)]

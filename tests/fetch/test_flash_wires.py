@@ -38,7 +38,7 @@ def test_a_signed_url_fills_last_time_and_signs_what_it_sends():
 def test_the_telegraph_request_reaching_the_server_carries_a_valid_sign(catalog, httpserver, base, sqlite_url):
     source = localize(catalog["cls_telegraph"], base)
     body = '{"errno":0,"data":{"roll_data":[{"id":1,"ctime":1755826200,"type":-1,"is_ad":0,"level":"B",' \
-        '"title":"","content":"【标题】正文"}]}}'  # fmt: skip
+        '"title":"","content":"【央行开展逆回购操作】正文"}]}}'  # fmt: skip
     httpserver.expect_request("/www.cls.cn/v1/roll/get_roll_list").respond_with_data(
         body, content_type="application/json"
     )
@@ -48,7 +48,7 @@ def test_the_telegraph_request_reaching_the_server_carries_a_valid_sign(catalog,
     [(request, _)] = httpserver.log
     params = dict(parse_qsl(request.query_string.decode(), keep_blank_values=True))
     assert params.pop("sign") == sign(params) and params["app"] == "CailianpressWeb"
-    assert result.new == 1 and article.title == "标题" and article.importance == 1 and article.kind == 2
+    assert result.new == 1 and article.title == "央行开展逆回购操作" and article.importance == 1 and article.kind == 2
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,9 @@ def test_a_calendar_releases_once_alerts_a_country_watchlist_and_is_served(sqlit
             uk = client.get("/api/calendar", params={"day": yesterday, "days": 3, "country": "UK"}).json()["events"]
             assert [e["name"] for e in uk] == ["零售销售月率"]
             assert client.get("/api/calendar", params={"stars": 9}).status_code == 422
-            assert client.get("/api/calendar", params={"day": "9999-12-31", "days": 14}).status_code == 400
+            far = client.get("/api/calendar", params={"day": "9999-12-31", "days": 14}).json()
+            assert far["events"] == [] and far["from"].startswith("2100-12-")  # no overflow, nothing there
+            assert client.get("/api/calendar", params={"day": "2025-02-30"}).status_code == 404
             assert client.get("/calendar/", params={"country": "USA"}).status_code == 400
             assert client.get("/calendar/", params={"week": "", "country": "", "stars": ""}).status_code == 200
             page = client.get("/calendar/", params={"week": 1, "stars": 3}).text

@@ -11,6 +11,10 @@ __all__ = ["bracket_title", "dateline_date", "without_dateline"]
 
 # Markup and space may come first (<p>, <b>); the headline holds no tag and no bracket.
 _BRACKET = re.compile(r"^((?:\s|<[^<>]{0,300}>)*)【([^【】<>\n]{2,200})】[ \t\u3000]*")
+# Labels and credits some wires bracket where others put a headline.
+_LABEL = re.compile(
+    r"^(?:券商聚焦|异动股|異動股|信[报報]财经新闻|信報財經新聞|.{0,6}(?:综合报道|綜合報道|财经新闻|財經新聞))$"
+)
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 # "新华社北京8月22日电", "财联社8月22日电", "格隆汇8月22日｜", "2025年8月22日，": a short name, then the day.
 _ZH_DATELINE = re.compile(
@@ -27,9 +31,12 @@ _EN_DATELINE = re.compile(
 
 def bracket_title(html: str) -> tuple[str, str] | None:
     """(the headline of a leading 【…】, ``html`` without it), or None when the body does
-    not open with one, the bracket is a dateline (【财联社8月22日电】), or nothing would be left."""
+    not open with one, the bracket is a dateline (【财联社8月22日电】) or a label (【快讯】,
+    【券商聚焦】, a source's name: under six characters, or a known one), or nothing
+    would be left."""
     match = _BRACKET.match(html)
-    if match is None or _ZH_DATELINE.fullmatch(match[2].strip()):
+    inside = match[2].strip() if match else ""
+    if match is None or _ZH_DATELINE.fullmatch(inside) or len(inside) < 6 or _LABEL.search(inside):
         return None
     rest = match[1] + html[match.end() :]
     if not re.sub(r"<[^<>]*>|\s", "", rest):
@@ -70,8 +77,9 @@ def dateline_date(text: str, now: datetime, tz: tzinfo, context: datetime | None
 
 
 def _zh(head: str) -> tuple[int | None, int, int] | None:
-    bracket = bracket_title(head)
-    head = bracket[1].lstrip() if bracket else head
+    bracket = _BRACKET.match(head)  # a headline or a label first: the dateline follows it
+    if bracket and not _ZH_DATELINE.fullmatch(bracket[2].strip()):
+        head = head[bracket.end() :]
     match = _ZH_DATELINE.match(head)
     if match is None:
         return None

@@ -53,7 +53,7 @@ def detect(text: str) -> str | None:
     words = _WORD.findall(sample)
     if sum(w.lower() in _ENGLISH for w in words) >= max(2, len(words) // 10):
         return "en"
-    if len(han) >= 2:  # Chinese among tickers and English names ("印尼 4Q Gross Domestic Product")
+    if len(han) >= max(2, letters * 0.15):  # Chinese among tickers and English names ("印尼 4Q Gross Domestic Product")
         return _chinese_variant(han, sample)
     plain = _plain(words)
     if len(plain) < _MIN_WORDS_TO_OVERRIDE and sample.isascii():

@@ -1,14 +1,12 @@
 """The built-in static site: ``newsdesk build DIR``.
 
-Pages, in the spirit of the seed's Mainroad theme: a home page of the newest
-articles, one page per article (``posts/<uuid>.html``), archives by month
-(``archive/YYYY/MM/``), tag, source and language lists (each paged from the oldest,
-:mod:`.lists`), a 404 page, sitemaps, a search page that works without a server over
-the newest articles (:mod:`.static_search`), and RSS / Atom / JSON Feed for the site
-and every list with an archive page. The recent and tag list widgets change with
-every new article, so they live in one shared file (``widgets.html``, loaded by
-``site.js``; the served site renders them inline). Templates are Jinja2 (autoescaping);
-a theme folder overrides any of them.
+Pages, in the spirit of the seed's Mainroad theme: the newest articles, one page per
+article (``posts/<uuid>.html``), archives by month, tag, source and language lists
+(each paged from the oldest, :mod:`.lists`), top stories, the economic calendar, a 404
+page, sitemaps, a search page that works without a server (:mod:`.static_search`), and
+RSS / Atom / JSON Feed for the site and every list with an archive page. The widgets live in
+one shared file (``widgets.html``, loaded by ``site.js``: they change with every article;
+served pages have them inline). Templates are Jinja2; a theme folder overrides any.
 
 Builds are incremental: the build remembers what it made (:mod:`.manifest`); the
 next one asks the store what changed since (:mod:`newsdesk.store.sitereads`), and
@@ -36,6 +34,7 @@ from newsdesk import agencies
 from newsdesk.config import Settings
 from newsdesk.errors import PublishError
 from newsdesk.models import Article
+from newsdesk.publish.calendar import Events, build_calendar
 from newsdesk.publish.entry import Entry, entry, page_path
 from newsdesk.publish.lists import FEED_ITEMS, Lists, ListSpec, Reader, list_pages, pager, stamp
 from newsdesk.publish.output import BuildReport, Output, digest
@@ -72,7 +71,7 @@ Group = tuple[str, str]
 Key = tuple[datetime, str]
 
 
-class Articles(Reader, Protocol):
+class Articles(Reader, Events, Protocol):
     """What a build reads (a :class:`newsdesk.store.Store`): the lists' reads and these."""
 
     def iter_articles(self, *, bodies: bool = True) -> Iterable[Article]: ...
@@ -171,6 +170,7 @@ class _Build:
         self._home(lists, context, recent)
         self._watchlists(lists, watchlists)
         build_stories(self.store, self.env, self.out, context, self.settings, datetime.now(UTC))
+        build_calendar(self.store, self.env, self.out, context, self.settings, datetime.now(UTC))
         self._fixed(context, recent[:RECENT], tag_list)
         if plan.lists is None or ("all", "") in plan.lists:
             oldest = None if plan.lists is None else plan.lists[("all", "")]

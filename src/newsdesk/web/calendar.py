@@ -1,20 +1,21 @@
 """The economic calendar on the web: ``/calendar/`` (today, or ``?week=1`` the next seven
 days, by ``country`` and ``stars``), ``GET /api/calendar`` and ``/calendar.ics`` (the
-next seven days as iCalendar events, for calendar apps). Days are the site's zone's."""
+next seven days as iCalendar events, for calendar apps; :mod:`newsdesk.publish.calendar`
+makes the pages and the ICS). Days are the site's zone's."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated
 
-import icalendar
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
 
 from newsdesk.config import Settings
-from newsdesk.models import CalendarEvent
+from newsdesk.publish.calendar import by_day, ics
+from newsdesk.publish.calendar import window as calendar_window
 from newsdesk.store import Store
 from newsdesk.web.problems import responses
 
@@ -30,20 +31,18 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
     zone = settings.tz
 
     def window(day: date | None, days: int) -> tuple[datetime, datetime]:
-        first = day or datetime.now(zone).date()
-        start = datetime.combine(first, time(), zone)
-        return start.astimezone(UTC), (start + timedelta(days=days)).astimezone(UTC)
+        return calendar_window(day or datetime.now(zone).date(), days, zone)
 
-    @routes.get("/api/calendar", summary="Economic calendar: data releases and events by day", responses=responses(400))
+    @routes.get("/api/calendar", summary="Economic calendar: data releases and events by day", responses=responses(404))
     def api_calendar(
-        day: Annotated[date | None, Query(description="first day (YYYY-MM-DD, the site's zone); default today")] = None,
+        day: Annotated[
+            str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="first day (the site's zone); default today")
+        ] = None,
         days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 1,
         country: Country = None,
         stars: Stars = 0,
     ) -> dict[str, object]:
-        if day is not None and not 2000 <= day.year <= 2100:
-            raise HTTPException(400, f"day: {day.isoformat()} is not a day of this century")
-        start, end = window(day, days)
+        start, end = window(_day(day) if day else None, days)
         found = store.events(start, end, country=country, stars=stars)
         return {"from": start.isoformat(), "to": end.isoformat(), "events": [e.as_json() for e in found]}
 
@@ -57,50 +56,26 @@ def router(store: Store, settings: Settings, render: Callable[..., str]) -> APIR
     def page_of(week: bool, country: str | None, stars: int) -> HTMLResponse:
         start, end = window(None, 7 if week else 1)
         found = store.events(start, end, country=country, stars=stars)
-        by_day: dict[date, list[CalendarEvent]] = {}
-        for event in found:
-            if event.scheduled:
-                by_day.setdefault(event.scheduled.astimezone(zone).date(), []).append(event)
         countries = sorted({(e.country_code, e.country) for e in found if e.country_code})
         values = {"week": week, "country": (country or "").upper(), "stars": stars}
-        html = render("calendar.html", title=f"{settings.site_title} · 财经日历 Calendar", days=by_day,
+        html = render("calendar.html", title=f"{settings.site_title} · 财经日历 Calendar", days=by_day(found, zone),
                       countries=countries, chosen=values, zone=zone)  # fmt: skip
         return HTMLResponse(html)
 
     @routes.get("/calendar.ics", include_in_schema=False)
-    def ics(country: Country = None, stars: Stars = 0) -> Response:
+    def ics_feed(country: Country = None, stars: Stars = 0) -> Response:
         start, end = window(None, 7)
-        body = _ics(store.events(start, end, country=country, stars=stars), settings.site_title)
+        body = ics(store.events(start, end, country=country, stars=stars), settings.site_title)
         return Response(body, media_type="text/calendar; charset=utf-8")
 
     return routes
 
 
-def _ics(events: list[CalendarEvent], title: str) -> bytes:
-    """The events as an iCalendar (RFC 5545) calendar: one VEVENT each, stars and values
-    in its description; a release with its actual value says it in the summary."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//newsdesk//economic calendar//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{title} · 财经日历")
-    stamp = datetime.now(UTC)
-    for event in events:
-        if event.scheduled is None:
-            continue
-        item = icalendar.Event()
-        item.add("uid", f"{event.source}-{event.event_id}@newsdesk")
-        item.add("dtstamp", stamp)
-        item.add("dtstart", event.scheduled)
-        item.add("dtend", event.scheduled + timedelta(minutes=15))
-        done = f"：{event.actual}{event.unit}" if event.actual else ""
-        item.add("summary", f"{'★' * event.stars} {event.country} {event.period}{event.name}{done}".strip())
-        item.add("description", _values(event))
-        item.add("url", event.link)
-        calendar.add_component(item)
-    return bytes(calendar.to_ical())
-
-
-def _values(event: CalendarEvent) -> str:
-    named: list[tuple[str, Any]] = [("actual", event.actual), ("forecast", event.forecast),
-                                    ("previous", event.revised or event.previous)]  # fmt: skip
-    return " · ".join(f"{name} {value}{event.unit}" for name, value in named if value) or event.kind
+def _day(text: str) -> date:
+    """A day of the query (404 when it is not one); out of this century it is taken into it:
+    there are no events there, and its arithmetic would overflow."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(404, f"not a day: {text[:20]!r} (YYYY-MM-DD)") from None
+    return min(max(day, date(2000, 1, 1)), date(2100, 12, 31))
