@@ -13,6 +13,7 @@ import icalendar
 
 from newsdesk.config import Settings
 from newsdesk.models import ArticleFilter
+from newsdesk.pipeline.calendar import events_of
 from newsdesk.sources.catalog import load_catalog
 from newsdesk.store import Store
 from newsdesk.watch import parse_watchlist
@@ -80,3 +81,18 @@ def test_a_calendar_releases_once_alerts_a_country_watchlist_and_is_served(sqlit
             events = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
             assert len(events) == 3 and any("0.4%" in str(e["summary"]) for e in events)
             assert all(e["dtstart"].dt.tzinfo is not None for e in events)
+
+
+def test_hostile_calendar_items_are_bounded_and_incomplete_ones_left_out():
+    source = load_catalog()["wallstreetcn_calendar"]
+    items = [
+        {"id": 1, "title": "x" * 10_000, "link": "https://example.com/1", "importance": "99", "actual": {"a": 1},
+         "country": "美国", "published": "not a time", "unit": ["%"], "kind": "FE"},
+        {"id": 2, "title": "", "link": "https://example.com/2"},  # no name
+        {"title": "无编号", "link": "https://example.com/3"},  # no id
+        {"id": 4, "title": "利率决议", "link": "https://example.com/4", "importance": "abc", "country": "日本"},
+    ]  # fmt: skip
+    first, second = events_of(source, items)
+    assert len(first.name) == 200 and first.stars == 5 and first.actual == "" and first.unit == ""
+    assert first.country_code == "US" and first.scheduled is None and first.kind == "event"
+    assert (second.event_id, second.stars, second.country_code) == ("4", 0, "JP")
