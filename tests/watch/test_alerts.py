@@ -19,7 +19,7 @@ from newsdesk.pipeline.ingest import load_watchers
 from newsdesk.store import Store
 from newsdesk.watch import parse_watchlist
 from newsdesk.watch.deliver import deliver_due
-from tests.conftest import noise, record, write_data
+from tests.conftest import newsdesk, noise, record, write_data
 
 STORY = "<p>英伟达周一股价大涨8%，市值重回3万亿美元，芯片股全线走强，分析师上调目标价。</p>"
 RECORDS = [
@@ -401,3 +401,14 @@ def test_a_section_watchlist_alerts_its_sections_stories_and_a_section_narrows_a
             by_list.setdefault(entry["watchlist"], set()).add(titles[entry["uuid"]])
     assert by_list["metals"] == {"黄金价格创新高"}  # the section alone: every commodities story
     assert by_list["chips-stocks"] == {"英伟达股价大涨8% 市值重回3万亿"}  # the query, within equities: not the gold one
+
+
+def test_section_and_calendar_watchlists_from_the_command_line(sqlite_url):
+    target = ["--notify", "json://127.0.0.1:9/x"]
+    assert newsdesk("watch", "add", "rates", "--section", "central-banks", *target, db=sqlite_url).returncode == 0
+    added = newsdesk("watch", "add", "us-data", "--calendar", "us", "--stars", "3", *target, db=sqlite_url)
+    assert added.returncode == 0
+    bad = newsdesk("watch", "add", "bad", "--section", "offeree", db=sqlite_url)
+    assert bad.returncode == 2 and "sections" in bad.stderr
+    listed = newsdesk("watch", "list", db=sqlite_url).stdout
+    assert "rates                central-banks" in listed and "us-data              calendar US ★3+" in listed

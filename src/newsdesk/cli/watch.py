@@ -121,7 +121,9 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
         typer.echo(json.dumps([w.as_json() for w in watchlists.values()], ensure_ascii=False, indent=2))
         return
     for w in watchlists.values():
-        what = " · ".join(filter(None, [" ".join(w.tickers), w.query and repr(w.query)]))
+        calendar = f"calendar {' '.join(w.calendar) or 'all'} ★{w.stars}+" if w.calendar or w.stars else ""
+        parts = [" ".join(w.tickers), w.query and repr(w.query), " ".join(w.sections), calendar]
+        what = " · ".join(filter(None, parts))
         typer.echo(safe(f"{w.name:<20} {what}  → {len(w.notify)} target(s){'' if w.enabled else ' (off)'}"))
 
 
