@@ -42,5 +42,7 @@ def test_sections_reach_the_store_the_export_the_api_and_the_pages(sqlite_url, t
             page = client.get("/", params={"section": "earnings"}).text
             assert page.count("<article") == 1 and '<option value="earnings" selected>财报 Earnings</option>' in page
             assert client.get("/", params={"section": "nonsense"}).status_code == 400
+            feed = client.get("/tags/crypto/index.xml").text  # a section's feed is its tag's
+            assert "比特币跌破9万美元" in feed and "美联储维持利率不变" not in feed
             article = client.get(f"/posts/{link_uuid(RECORDS[0]['link'])}.html").text
             assert "央行与利率 Central banks &amp; rates" in article
