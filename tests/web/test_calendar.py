@@ -90,9 +90,10 @@ def test_hostile_calendar_items_are_bounded_and_incomplete_ones_left_out():
          "country": "美国", "published": "not a time", "unit": ["%"], "kind": "FE"},
         {"id": 2, "title": "", "link": "https://example.com/2"},  # no name
         {"title": "无编号", "link": "https://example.com/3"},  # no id
-        {"id": 4, "title": "利率决议", "link": "https://example.com/4", "importance": "abc", "country": "日本"},
+        {"id": 4, "title": "利率决议", "link": "https://example.com/4", "importance": "abc", "country": "日本",
+         "forecast": "0.5\x00%\x1b[31m"},  # a NUL would fail PostgreSQL's batch; ESC drives terminals
     ]  # fmt: skip
     first, second = events_of(source, items)
     assert len(first.name) == 200 and first.stars == 5 and first.actual == "" and first.unit == ""
     assert first.country_code == "US" and first.scheduled is None and first.kind == "event"
-    assert (second.event_id, second.stars, second.country_code) == ("4", 0, "JP")
+    assert (second.event_id, second.stars, second.country_code, second.forecast) == ("4", 0, "JP", "0.5%[31m")

@@ -30,8 +30,9 @@ def clean_record(record: Record, now: datetime) -> Article:
     """
     title, body = clean_title(record.title), record.description
     lead = bracket_title(body)
-    if lead is not None and (not title or title == clean_title(lead[0])):
-        title, body = clean_title(lead[0]), lead[1]
+    headline_of_lead = clean_title(lead[0]) if lead else ""
+    if lead is not None and (not title or title == headline_of_lead):
+        title, body = headline_of_lead, lead[1]
     html = repair(sanitize(body, base_url=record.link))
     text = to_text(html)
     title = title or without_dateline(headline(text))

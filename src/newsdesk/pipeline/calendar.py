@@ -14,6 +14,7 @@ from typing import Any
 from newsdesk.fetch.documents import item_date
 from newsdesk.models import CalendarEvent
 from newsdesk.sources.catalog import Source
+from newsdesk.sources.records import field_text
 from newsdesk.store import Store
 
 __all__ = ["COUNTRIES", "events_of", "releases"]
@@ -86,9 +87,7 @@ def _release(event: CalendarEvent) -> dict[str, Any]:
 
 
 def _text(value: Any, limit: int) -> str:
-    if value is None or isinstance(value, bool | dict | list):
-        return ""
-    return str(value).strip()[:limit]
+    return field_text(value, limit=limit) or ""
 
 
 def _stars(value: Any) -> int:

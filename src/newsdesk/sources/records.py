@@ -93,17 +93,21 @@ def importance_of(value: Any) -> int:
 
 
 def _text(record: dict[str, Any], key: str, *, limit: int | None = None) -> str | None:
-    """Field ``key`` as text: numbers written out, other non-text values dropped,
-    undecodable bytes as U+FFFD, control characters gone, overlong values cut at ``limit``."""
-    value = record.get(key)
+    return field_text(record.get(key), limit=limit)
+
+
+def field_text(value: Any, *, limit: int | None = None) -> str | None:
+    """An untrusted field's value as text: numbers written out, other non-text values
+    dropped, undecodable bytes as U+FFFD, control characters gone, overlong values cut at
+    ``limit``."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         value = str(value)
     if not isinstance(value, str):
         return None
-    value = CONTROLS.sub("", value.replace(BAD_BYTES, "\ufffd")).strip()
-    return value[:limit] if limit is not None else value
+    text = CONTROLS.sub("", value.replace(BAD_BYTES, "\ufffd")).strip()
+    return text[:limit] if limit is not None else text
 
 
 def _identifier(record: dict[str, Any]) -> str | None:
