@@ -30,7 +30,7 @@ from pathlib import Path
 from _corpus import arguments, corpus_store
 
 LABELS = Path(__file__).parent / "data" / "crosslingual-dev.tsv"
-LINKED = Path(__file__).parent / "data" / "crosslingual-links.tsv"  # links one version made, labelled
+LINKED = sorted((Path(__file__).parent / "data").glob("crosslingual-links*.tsv"))  # links versions made, labelled
 
 
 def _labels(path: Path = LABELS) -> list[tuple[str, str, str]]:
@@ -90,9 +90,10 @@ def main() -> int:
     apart = counts[("different", False)], counts[("different", False)] + counts[("different", True)]
     print(f"same-event zh/en pairs in one story: {same[0]}/{same[1]} = {same[0] / max(same[1], 1):.3f}")
     print(f"different-event pairs apart:         {apart[0]}/{apart[1]} = {apart[0] / max(apart[1], 1):.3f}")
-    together = [label for zh, en, label in _labels(LINKED) if story_of.get(zh, zh) == story_of.get(en, en)]
-    right = together.count("same")
-    print(f"labelled links still made, right:     {right}/{len(together)} = {right / max(len(together), 1):.3f}")
+    for linked in LINKED:
+        together = [label for zh, en, label in _labels(linked) if story_of.get(zh, zh) == story_of.get(en, en)]
+        right = together.count("same")
+        print(f"{linked.stem}: links still made, right: {right}/{len(together)} = {right / max(len(together), 1):.3f}")
     both = sum(1 for m in members.values() if {"zh", "en"} <= {lang for _, _, lang in m})
     print(f"stories in both Chinese and English: {both}; largest story: {max(map(len, members.values()))} articles")
     crowded = 0

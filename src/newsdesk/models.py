@@ -67,6 +67,7 @@ class Article:
     cluster: str | None = None
     minhash: bytes | None = None  # near-duplicate signature (newsdesk.minhash)
     mentions: list[str] = field(default_factory=list)  # what links it across languages (enrich.mentions)
+    headline: list[str] = field(default_factory=list)  # the names of those its title names (enrich.mentions)
     enriched: int = 0  # newsdesk.enrich.VERSION that filled language, tickers, tags, minhash
     tokens: tuple[str, str] | None = None  # space-separated search tokens of title and body (made by enrich)
     dated: bool = True  # false: no source gave a publication time

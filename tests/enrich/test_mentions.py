@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsdesk.enrich.mentions import figures, mentions
+from newsdesk.enrich.mentions import figures, headline, mentions
 
 
 def test_figures_are_scaled_and_written_at_two_and_three_digits():
@@ -34,3 +34,32 @@ def test_names_in_latin_script_count_but_not_the_words_of_a_known_entity():
 def test_places_and_kinds_of_event_count_only_in_pairs():
     found = mentions("美国对中国加征关税", "美国宣布对中国商品加征关税。")
     assert not {"e:US", "e:CN", "e:TARIFF"} & set(found)
+
+
+def test_a_latin_name_written_against_chinese_text_is_still_a_name():
+    assert "e:BARKIN" in mentions("里士满联储行长Barkin：美联储需要更多时间", "")
+    assert "e:LANE" in mentions("欧洲央行首席经济学家Philip Lane表示", "")
+    assert "e:FED" not in mentions("Fedexpress results", ""), "a name inside a longer word is not the name"
+
+
+def test_headlines_capitalize_kinds_of_event_and_they_still_count():
+    found = mentions("Toyota Raises Earnings Guidance After Profit Jumps", "")
+    assert {"x:TM|EARNINGS", "x:TM|GUIDANCE"} <= set(found)
+    assert "x:HSI|INDEX_CLOSE" in mentions("Hang Seng Index Closes 0.9% Lower at 20597.09", "")
+    assert "x:HSI|INDEX_CLOSE" in mentions("港股收评：恒生指数跌0.93%", "")
+
+
+def test_a_name_and_a_kind_of_event_pair_only_within_one_sentence():
+    commentary = mentions(
+        "节后市场展望",
+        "美联储的货币政策影响市场。特斯拉股价下跌。分析师认为，欧洲央行今年还会降息。关税仍是风险。",
+    )
+    assert "x:ECB|RATE_CUT" in commentary, "named together in one sentence"
+    assert not {"x:FED|RATE_CUT", "x:TSLA|RATE_CUT", "x:TSLA|TARIFF", "x:FED|TARIFF"} & set(commentary)
+    # A title goes with the text's first sentence: "Nvidia" and "results" there are one report.
+    assert "x:NVDA|EARNINGS" in mentions("Nvidia shares jump", "The chipmaker posted results above estimates.")
+
+
+def test_a_headline_names_what_the_report_is_about():
+    assert headline("美联储巴尔金：我们已重新调整利率") == ["e:FED", "e:BARKIN"]
+    assert headline("Markets today") == [], "common headline words name nothing"

@@ -1,6 +1,6 @@
 import pytest
 
-from newsdesk.enrich.tickers import aliases, extract, from_markup, from_text, normalize_symbol
+from newsdesk.enrich.tickers import WordFinder, aliases, extract, from_markup, from_text, normalize_symbol
 
 
 def test_markup_attributes_and_quote_links():
@@ -125,3 +125,11 @@ def test_the_alias_table_covers_at_least_300_instruments():
 )
 def test_a_code_needs_context_and_foreign_listings_take_their_suffix(text, expected):
     assert from_text(text, names=False) == expected
+
+
+def test_names_are_found_whole_leftmost_and_longest_first():
+    finder = WordFinder(["Fed", "Federal Reserve", "Reserve Bank", "AT&T", "Meta"])
+    assert finder.find("the Federal Reserve Bank said") == [(4, "Federal Reserve")]
+    assert finder.find("FedEx and Metaverse, not Fed.") == [(25, "Fed")]
+    assert finder.find("行长Fed：AT&T") == [(2, "Fed"), (6, "AT&T")], "CJK text around a name is a boundary"
+    assert finder.find("x.Fed -Fed AT&Tx") == [], "a name after a dot or a dash, or before a letter, is part of a word"

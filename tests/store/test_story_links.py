@@ -48,7 +48,7 @@ def desk(store: Store, folder) -> None:
 def _stories(store: Store) -> dict[str, str | None]:
     """The story of each of the tests' own reports (not the desk's day), by record number."""
     numbered = ((a.link.rsplit("/", 1)[1], a.cluster) for a in store.iter_articles())
-    return {n: cluster for n, cluster in numbered if int(n) < 5000}
+    return {n: cluster for n, cluster in numbered if int(n) < 5000}  # the desk's days are numbered above
 
 
 def test_a_report_and_its_translation_join_one_story(tmp_path, db_url, open_store):
@@ -122,3 +122,73 @@ def test_a_store_without_a_days_news_has_no_measure_of_rarity_and_links_nothing(
     import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
     stories = _stories(store)
     assert stories["1"] != stories["2"], "with the desk's day of news (see above) they are one story"
+
+
+def test_an_officials_remarks_are_one_story_and_another_officials_another(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    desk(store, tmp_path)
+    fed_day = [  # the Fed is named all day: naming it is no evidence
+        record(6000 + n, title=f"Fed watch {noise(n, 6)}", description=f"<p>The Fed {noise(n + 7000, 30)}</p>",
+               source=f"fedwire_{n % 5}", pub_date=1738660000 + 200 * n)
+        for n in range(120)
+    ]  # fmt: skip
+    import_paths(store, [write_data(tmp_path / "desk" / "fed.json", fed_day)], Settings())
+    data = _records(
+        (1, ("美联储巴尔金：我们已重新调整至更符合经济状况的水平", ""), "zh-CN", "fx168", "2025-02-04 20:10:00"),
+        (2, ("Fed's Barkin says policy is now in a good place", "<p>Richmond Fed President Thomas Barkin "
+             "said on Wednesday policy had been recalibrated.</p>"), "en", "Reuters", "2025-02-04 20:14:00"),
+        (3, ("Fed's Jefferson says no need to hurry further cuts", "<p>Fed Vice Chair Philip Jefferson said "
+             "the central bank can be patient.</p>"), "en", "Reuters", "2025-02-04 20:16:00"),
+    )  # fmt: skip
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
+    stories = _stories(store)
+    assert stories["1"] == stories["2"], "a rarely named person and the hour are the event: what they said"
+    assert stories["3"] != stories["1"], "the same institution is not the same remarks"
+
+
+def test_a_passing_mention_in_a_commentary_links_nothing(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    desk(store, tmp_path)
+    lead = "辉瑞(PFE)公布财报，第四季度营收177.63亿美元，调整后每股收益0.63美元。"
+    commentary = ("节后市场展望：慢牛行情可期", f"<p>春节后首个交易日，市场情绪回暖。{lead}{noise(3, 40)}</p>")
+    flash = ("辉瑞第四季度营收超预期", f"<p>{lead}</p>")
+    data = _records(
+        (1, commentary, "zh-CN", "qq", "2025-02-04 20:10:00"),
+        (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
+        (3, flash, "zh-CN", "fx168", "2025-02-04 20:30:00"),
+    )
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
+    stories = _stories(store)
+    assert stories["2"] == stories["3"], "the same lead under a title naming Pfizer links"
+    assert stories["1"] not in (stories["2"], None), "a title naming none of it does not"
+
+
+def test_one_report_joins_the_stories_of_two_reports_in_the_other_language(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    desk(store, tmp_path)
+    other = (
+        "Pfizer tops revenue forecasts, shares climb",
+        "<p>Pfizer's fourth-quarter results beat estimates with revenue of $17.76 billion.</p>",
+    )
+    data = _records(
+        (1, EN_PFIZER, "en", "Reuters", "2025-02-04 20:10:00"),
+        (2, other, "en", "MarketWatch", "2025-02-04 20:12:00"),
+        (3, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:20:00"),
+    )
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data[:2])], Settings())
+    assert len(set(_stories(store).values())) == 2, "two English reports with their own words: two stories"
+    import_paths(store, [write_data(tmp_path / "data" / "b.json", data[2:])], Settings())
+    assert len(set(_stories(store).values())) == 1
+
+
+def test_a_late_or_future_dated_item_in_a_batch_does_not_stop_its_links(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    desk(store, tmp_path)
+    data = _records(
+        (1, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:10:00"),
+        (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
+        (3, ("A note from the future", "<p>Dated wrong at its source.</p>"), "en", "wire", "2025-09-04 20:25:00"),
+    )
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
+    stories = _stories(store)
+    assert stories["1"] == stories["2"], "how full the window is, is measured around the batch's middle"

@@ -26,8 +26,9 @@ from newsdesk.tokens import article_tokens
 
 __all__ = ["VERSION", "enrich", "tag_kinds", "warm"]
 
-# 2: agency tags, one spelling per ticker, jieba's user dictionary; 3: mentions; 4: languages, foreign listings
-VERSION = 4
+# 2: agency tags, one spelling per ticker, jieba's user dictionary; 3: mentions; 4: languages, foreign listings;
+# 5: Latin names against CJK text, events paired within a sentence, headline names
+VERSION = 5
 
 
 def enrich(article: Article) -> Article:
@@ -43,6 +44,7 @@ def enrich(article: Article) -> Article:
     )
     article.minhash = minhash.signature(article.title, article.text)
     article.mentions = mentions.mentions(article.title, article.text)
+    article.headline = mentions.headline(article.title)
     article.tokens = article_tokens(article.title, article.text)
     article.enriched = VERSION
     return article

@@ -32,7 +32,7 @@ import ahocorasick
 from newsdesk.enrich import tickers
 from newsdesk.tokens import CJK, simplified
 
-__all__ = ["figures", "glossary", "kind_of", "mentions"]
+__all__ = ["figures", "glossary", "headline", "kind_of", "mentions"]
 
 LEAD_CHARS = 600
 MAX_MENTIONS = 40
@@ -59,6 +59,7 @@ _COMMON = frozenset(
     report reports news today week year monday tuesday wednesday thursday friday saturday sunday january
     february march april may june july august september october november december""".split()
 )
+_SENTENCE = re.compile(r"[。！？；!?;\n]+|(?<=[a-z0-9)])\.\s+")
 _SPECIFIC = {"ticker", "org", "person"}
 _EVENTS = {"event", "data"}  # "5m", "$2b", "10k": only right after the figure
 
@@ -74,8 +75,29 @@ def mentions(title: str, text: str) -> list[str]:
     events = [e for e in entities if kinds.get(e) in _EVENTS]
     found = [f"e:{e}" for e in specific] + figures(lead)
     found += [f"l:{w}" for w in _latin_words(lead) if w not in named]
-    found += [f"x:{s}|{e}" for s in specific for e in events]
+    if events:
+        found += _pairs(lead, set(specific), set(events))
     return list(dict.fromkeys(found))[:MAX_MENTIONS]
+
+
+def headline(title: str) -> list[str]:
+    """The names (entities, Latin-script names) a title names: what a report is about."""
+    return [m for m in mentions(title, "") if m.startswith(("e:", "l:"))]
+
+
+def _pairs(lead: str, specific: set[str], events: set[str]) -> list[str]:
+    """Each company, institution or person with each event named in the same sentence:
+    a commentary naming six names and six events in passing pairs none of them."""
+    found = []
+    title, _, text = lead.partition("\n")
+    sentences = _SENTENCE.split(text)
+    for sentence in [f"{title}\n{sentences[0]}", *sentences[1:]]:  # the title goes with the first
+        glossed = _glossary_names(sentence) if sentence.strip() else []
+        told = [e for e in glossed if e in events]
+        if told:
+            named = {*glossed, *tickers.from_text(sentence, title=sentence)} & specific
+            found += [f"x:{s}|{e}" for s in named for e in dict.fromkeys(told)]
+    return found
 
 
 def _latin_words(lead: str) -> list[str]:
@@ -114,14 +136,22 @@ def _glossary_names(text: str) -> list[str]:
     if CJK.search(text):
         for end, (length, name) in automaton.iter_long(simplified(text)):
             found.append((end - length + 1, name))
-    found.extend((m.start(), english[m[0]]) for m in _english_pattern().finditer(text))
+    found.extend((start, english[name]) for start, name in _english_finder().find(text))
     return [name for _, name in sorted(found)]
 
 
 @cache
 def glossary() -> tuple[ahocorasick.Automaton, dict[str, str]]:
-    """The shipped glossary: a CJK-name automaton and a Latin-script name → id map."""
-    return tickers.name_index("data/glossary.tsv", skip=1)
+    """The shipped glossary: a CJK-name automaton and a Latin-script name → id map. The
+    English names of events and data releases are common words, matched capitalized too:
+    headlines capitalize them ("Toyota Raises Earnings Guidance")."""
+    automaton, english = tickers.name_index("data/glossary.tsv", skip=1)
+    kinds = kind_of()
+    for name, entity in list(english.items()):
+        if kinds.get(entity) in _EVENTS:
+            english.setdefault(name[:1].upper() + name[1:], entity)
+            english.setdefault(" ".join(w[:1].upper() + w[1:] for w in name.split()), entity)
+    return automaton, english
 
 
 @cache
@@ -142,6 +172,5 @@ def _name_words() -> dict[str, set[str]]:
 
 
 @cache
-def _english_pattern() -> re.Pattern[str]:
-    names = sorted(glossary()[1], key=len, reverse=True)
-    return re.compile(r"(?<![\w&.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w&-])")
+def _english_finder() -> tickers.WordFinder:
+    return tickers.WordFinder(glossary()[1])

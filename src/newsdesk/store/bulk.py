@@ -30,14 +30,26 @@ def insert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]])
         binds = [table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in columns]
         places = ", ".join("?" * len(columns))
         sql = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) VALUES ({places})"
-        values = [tuple(bind(r[c]) if bind else r[c] for c, bind in zip(columns, binds, strict=True)) for r in rows]
-        conn.exec_driver_sql(sql, values)
+        bound = [_bound(bind, [r[c] for r in rows]) for c, bind in zip(columns, binds, strict=True)]
+        conn.exec_driver_sql(sql, list(zip(*bound, strict=True)))
         return
     arrays = [
         sa.func.unnest(sa.bindparam(f"a_{c}", [r[c] for r in rows], type_=ARRAY(table.c[c].type))).label(c)
         for c in columns
     ]
     conn.execute(table.insert().from_select(columns, sa.select(*arrays)))
+
+
+def _bound(bind: Any, values: list[Any]) -> list[Any]:
+    """A column's values through its bind processor, each distinct value once: rows of a
+    batch repeat them (an article's uuid and time on each of its keys)."""
+    if bind is None:
+        return values
+    done: dict[Any, Any] = {}
+    try:
+        return [done[v] if v in done else done.setdefault(v, bind(v)) for v in values]
+    except TypeError:  # unhashable values (JSON lists)
+        return [bind(v) for v in values]
 
 
 def add_counts(conn: sa.Connection, table: sa.Table, column: str, rows: Sequence[dict[str, Any]]) -> None:

@@ -13,16 +13,21 @@ articles of *other* languages that share its keys within :data:`WINDOW`:
 ``story_key_counts`` (kept by six hours), and raised in proportion while the store holds
 fewer than :data:`REFERENCE` articles a window (in a young store every name looks rare);
 a key named more than :data:`MAX_DF` times is no evidence, and its articles are not read.
-``weight`` is :data:`PAIR_WEIGHT` for a company–event pair (``x:PFE|EARNINGS``),
-:data:`FIGURE_WEIGHT` for each of a figure's two keys, 1 for a name. Two reports need
+``weight`` is :data:`PAIR_WEIGHT` for a company–event pair (``x:PFE|EARNINGS``, named in
+one sentence), :data:`FIGURE_WEIGHT` for each of a figure's two keys, :data:`SPEAKER_WEIGHT`
+for a person named at most :data:`SPEAKER_DF` times (an official's remarks: flash wires
+report them line by line, a newswire once), 1 for a name. Two reports need
 :data:`MIN_THINGS` things in common, one of them a name (figures alone coincide: a 32 %
-here and a 32 % there). The best candidate scoring :data:`THRESHOLD` or more links the
-two stories: the article's story is merged into the candidate's, its old id recorded in
-``story_merges`` so that it keeps resolving, and alerts already sent for it count for
-the story it joined. Only a candidate that is its story's first report in its language
-is joined, and no merge leaves :data:`MAX_PER_OUTLET` distinct titles of one outlet in a
-story (see :func:`_merge_all`: both stop unrelated stories chaining). The constants were
-set on dev labels (``benchmarks/data/crosslingual-*.tsv``, ``benchmarks/crosslingual.py``).
+here and a 32 % there; a pair and a rare person count as two), and are compared only
+when both titles name one thing they share (``story_keys.title``): what a report is
+about is in its title, while a commentary's lead names everything in passing.
+
+The candidates scoring :data:`THRESHOLD` or more join the article's story to theirs
+(:mod:`newsdesk.store.merges`: through a story's first report in a language, a copy of
+it, or a later report when the article relates to the first one too; several stories
+when one report evidences them alike; never a merge leaving three distinct titles of
+one outlet). The constants were set on dev labels (``benchmarks/data/crosslingual-*.tsv``,
+``benchmarks/crosslingual.py``).
 
 An article without mentions (no title, no text) or without a language links nothing.
 """
@@ -34,13 +39,15 @@ import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from newsdesk.enrich import mentions
 from newsdesk.models import Article
-from newsdesk.store import bulk
-from newsdesk.store.schema import alerts, articles, story_key_counts, story_keys, story_merges
+from newsdesk.store import bulk, merges
+from newsdesk.store.merges import resolve
+from newsdesk.store.schema import articles, story_key_counts, story_keys
 
 __all__ = ["forget", "key_of", "link", "resolve", "score"]
 
@@ -51,12 +58,14 @@ HOURS = 3.0
 PAIR_WEIGHT = 1.5
 FIGURE_WEIGHT = 0.5  # each of a figure's two keys
 REFERENCE = 13_000  # articles a window held where COMMON was set (the dev corpus: 70 sources)
+SPEAKER_DF = 40  # a person named at most this often within the window counts as two things
+SPEAKER_WEIGHT = 2.0
 MIN_THINGS = 2  # distinct things two reports must both name (a pair, a name, a figure)
 THRESHOLD = 5.1
-MAX_PER_OUTLET = 3  # distinct titles of one outlet a merged story may not reach
+ANCHOR_SHARE = 0.5  # of THRESHOLD: how far an article joining through a later report must relate to the first
 MAX_LINKS = 5  # candidates kept per article, best first
-MAX_HOPS = 16  # merges followed when resolving an old id
 SLOT_SECONDS = 6 * 3600  # the span of a count of story_key_counts
+_REACH = int(WINDOW.total_seconds() // SLOT_SECONDS)  # slots on each side of a moment's within the window
 
 
 def _slot(moment: datetime) -> int:
@@ -76,14 +85,21 @@ def score(shared: dict[str, float], hours_apart: float) -> float:
     telling = {m: df for m, df in shared.items() if df < min(MAX_DF + 1, COMMON)}
     names = [m for m in telling if not _is_figure(m)]
     figures = sum(1 for m in telling if _is_figure(m) and m.partition(":")[0].endswith("2"))  # one key a figure
-    things = len(names) + figures
+    speakers = sum(1 for m in names if _speaker(m, telling[m]))
+    things = len(names) + figures + speakers + sum(1 for m in names if m.startswith("x:"))
     if not names or things < MIN_THINGS:
         return 0.0
     total = 0.0
     for mention, df in telling.items():
         weight = PAIR_WEIGHT if mention.startswith("x:") else FIGURE_WEIGHT if _is_figure(mention) else 1.0
-        total += weight * math.log(COMMON / max(df, 1))
+        total += (SPEAKER_WEIGHT if _speaker(mention, df) else weight) * math.log(COMMON / max(df, 1))
     return total / (1 + hours_apart / HOURS)
+
+
+def _speaker(mention: str, df: float) -> bool:
+    """A person named rarely: what they said that day is the event (an official's
+    remarks, reported line by line by the flash wires and once by a newswire)."""
+    return df <= SPEAKER_DF and mention.startswith("e:") and mentions.kind_of().get(mention[2:]) == "person"
 
 
 def _is_figure(mention: str) -> bool:
@@ -96,10 +112,12 @@ def _primary(tag: str | None) -> str:
 
 
 class _Row:
-    __slots__ = ("language", "published", "uuid")
+    """An article naming a key: ``headline`` holds the keys its title names."""
 
-    def __init__(self, uuid: str, published: datetime, language: str) -> None:
-        self.uuid, self.published, self.language = uuid, published, language
+    __slots__ = ("headline", "language", "published", "uuid")
+
+    def __init__(self, uuid: str, published: datetime, language: str, headline: set[int]) -> None:
+        self.uuid, self.published, self.language, self.headline = uuid, published, language, headline
 
 
 def link(conn: sa.Connection, batch: Sequence[Article]) -> dict[str, str]:
@@ -107,20 +125,32 @@ def link(conn: sa.Connection, batch: Sequence[Article]) -> dict[str, str]:
     report in another language, merging stories; store its keys. Returns the merges
     made (old story id → new)."""
     keyed = {a.uuid: {m: key_of(m) for m in a.mentions} for a in batch if a.mentions and _primary(a.language)}
+    titled = {a.uuid: _headline(a, keyed[a.uuid]) for a in batch if a.uuid in keyed}
     index = _stored(conn, [a for a in batch if a.uuid in keyed], keyed, {a.uuid for a in batch})
-    best: _Found = {}
+    best: merges.Found = {}
     for article in batch:
         if article.uuid not in keyed:
             continue
-        found = _best(article, keyed[article.uuid], index)
+        row = _Row(article.uuid, article.published, _primary(article.language), titled[article.uuid])
+        found, scores = _best(row, keyed[article.uuid], index)
         if found:
-            best[article.uuid] = found
-        row = _Row(article.uuid, article.published, _primary(article.language))
+            best[article.uuid] = found, scores
         for key in keyed[article.uuid].values():
             index.batch.setdefault(key, _Timeline()).add(row)
-    merged = _merge_all(conn, batch, best)
-    _replace(conn, batch, keyed)
+    merged = merges.merge_all(conn, batch, best, floor=THRESHOLD * ANCHOR_SHARE)
+    _replace(conn, batch, keyed, titled)
     return merged
+
+
+def _headline(article: Article, keys: dict[str, int]) -> set[int]:
+    """The keys of the names ``article``'s title names (of a pair: its company)."""
+    named = set(article.headline)
+    return {key for mention, key in keys.items() if _name_of(mention) in named}
+
+
+def _name_of(mention: str) -> str:
+    """The name a mention is about: a pair's company or institution, or the mention."""
+    return "e:" + mention[2:].partition("|")[0] if mention.startswith("x:") else mention
 
 
 class _Timeline:
@@ -152,11 +182,12 @@ class _Index:
     languages naming it (the candidates), how many stored articles named it in each
     six hours (how common it is), and the batch's own articles naming it."""
 
-    __slots__ = ("batch", "counts", "scale", "stored")
+    __slots__ = ("batch", "counts", "scale", "stored", "sums")
 
     def __init__(self) -> None:
         self.stored: dict[int, _Timeline] = defaultdict(_Timeline)
         self.counts: dict[int, dict[int, int]] = defaultdict(dict)
+        self.sums: dict[tuple[int, int], int] = {}  # (key, slot) → stored count over the slot's window
         self.batch: dict[int, _Timeline] = {}
         self.scale = 1.0  # > 1 while the store holds fewer articles a window than REFERENCE
 
@@ -164,8 +195,11 @@ class _Index:
         """How many articles named ``key`` within the window of ``moment`` (by six hours),
         as many as a store of :data:`REFERENCE` articles a window would have seen: in a
         young store every key looks rare, and rarity is what counts as evidence."""
-        slots = self.counts.get(key, {})
-        stored = sum(slots.get(s, 0) for s in range(_slot(moment - WINDOW), _slot(moment + WINDOW) + 1))
+        at = _slot(moment)  # the window's slots depend on this one only: WINDOW is whole slots
+        stored = self.sums.get((key, at))
+        if stored is None:
+            slots, reach = self.counts.get(key, {}), _REACH
+            stored = self.sums[key, at] = sum(slots.get(s, 0) for s in range(at - reach, at + reach + 1))
         own = self.batch.get(key)
         return (stored + (len(own.around(moment)) if own else 0)) * self.scale
 
@@ -175,25 +209,32 @@ class _Index:
         return [row for t in (self.stored.get(key), self.batch.get(key)) if t for row in t.around(moment)]
 
 
-def _best(article: Article, keys: dict[str, int], index: _Index) -> list[tuple[float, str]]:
-    """The candidates of other languages reaching the threshold (score, uuid), best first;
-    ``keys``: the article's mentions and their keys."""
-    language = _primary(article.language)
+def _best(article: _Row, keys: dict[str, int], index: _Index) -> tuple[list[tuple[float, str]], dict[str, float]]:
+    """The candidates of other languages reaching the threshold (score, uuid), best first,
+    and the score of every article of other languages sharing a key; ``keys``: the
+    article's mentions and their keys. Two reports are compared only when both titles
+    name one thing they share: what a report is about is in its title, and a passing
+    mention in a commentary's lead is no report of the event."""
     shared: dict[str, dict[str, float]] = defaultdict(dict)
     when: dict[str, datetime] = {}
+    headlined: set[str] = set()
     for mention, key in keys.items():
         df = index.named(key, article.published)
         if df > MAX_DF:
             continue
         for row in index.around(key, article.published):
-            if row.language != language and row.uuid != article.uuid:
+            if row.language != article.language and row.uuid != article.uuid:
                 shared[row.uuid][mention] = df
                 when[row.uuid] = row.published
-    scored = [
-        (score(mentions, abs((when[uuid] - article.published).total_seconds()) / 3600), uuid)
-        for uuid, mentions in shared.items()
-    ]
-    return sorted((pair for pair in scored if pair[0] >= THRESHOLD), reverse=True)[:MAX_LINKS]
+                if key in row.headline and key in article.headline and not _is_figure(mention):
+                    headlined.add(row.uuid)
+    scored = {
+        uuid: score(named, abs((when[uuid] - article.published).total_seconds()) / 3600)
+        for uuid, named in shared.items()
+        if uuid in headlined
+    }
+    found = sorted(((points, uuid) for uuid, points in scored.items() if points >= THRESHOLD), reverse=True)
+    return found[:MAX_LINKS], scored
 
 
 def _stored(conn: sa.Connection, batch: list[Article], keyed: dict[str, dict[str, int]], exclude: set[str]) -> _Index:
@@ -206,10 +247,13 @@ def _stored(conn: sa.Connection, batch: list[Article], keyed: dict[str, dict[str
         return index
     low = min(a.published for a in batch) - WINDOW
     high = max(a.published for a in batch) + WINDOW
+    # How full a window is, measured around the batch's middle: its span may reach days
+    # away (a late or a future-dated item), which would make a full store look young.
+    middle = sorted(a.published for a in batch)[len(batch) // 2]
     c = articles.c
-    stored = conn.execute(sa.select(sa.func.count()).where(c.published >= low, c.published <= high)).scalar() or 0
-    per_window = stored * (2 * WINDOW) / (high - low)
-    index.scale = max(1.0, REFERENCE / max(per_window, 1.0))
+    around = c.published.between(middle - WINDOW, middle + WINDOW)
+    per_window = conn.execute(sa.select(sa.func.count()).where(around)).scalar() or 0
+    index.scale = max(1.0, REFERENCE / max(per_window, 1))
     counts = story_key_counts.c
     wanted = sorted({key for keys in keyed.values() for key in keys.values()})
     slots = counts.slot.between(_slot(low), _slot(high))
@@ -226,136 +270,39 @@ def _stored(conn: sa.Connection, batch: list[Article], keyed: dict[str, dict[str
         by_language[next(iter(named)) if len(named) == 1 else ""].append(key)
     k = story_keys.c
     within = sa.and_(k.published >= low, k.published <= high)
+    rows: dict[str, _Row] = {}
     for language, keys in by_language.items():
         other = k.language != language if language else sa.true()
         for where in bulk.matching(conn, k.key, sorted(keys)):
-            query = sa.select(k.key, k.uuid, k.published, k.language).where(where, within, other)
-            for key, uuid, published, row_language in conn.execute(query.order_by(k.key, k.published)):
+            query = sa.select(k.key, k.uuid, k.published, k.language, k.title).where(where, within, other)
+            for key, uuid, published, row_language, title in conn.execute(query.order_by(k.key, k.published)):
                 if uuid not in exclude:
-                    index.stored[key].append(_Row(uuid, published, row_language))  # in order
+                    row = rows.setdefault(uuid, _Row(uuid, published, row_language, set()))
+                    if title:
+                        row.headline.add(key)
+                    index.stored[key].append(row)  # in order
     return index
 
 
-_Found = dict[str, list[tuple[float, str]]]  # article → its candidates (score, uuid), best first
-
-
-def _merge_all(conn: sa.Connection, batch: Sequence[Article], best: _Found) -> dict[str, str]:
-    """Merge each linked article's story into the story of its best candidate that is an
-    anchor there: the first article of its language in its story. Every report joined
-    across languages is then evidenced against the story's first report in the other
-    language, never only against another joined one (that is how unrelated stories chain).
-    Nor are two stories whose union would hold :data:`MAX_PER_OUTLET` distinct titles of
-    one outlet: an outlet's distinct reports are distinct events unless their own text
-    says otherwise (``store/clusters.py``)."""
-    stories = _stories(conn, {uuid for found in best.values() for _, uuid in found}, batch)
-    members = _members(conn, {*stories.values(), *(a.cluster or a.uuid for a in batch)}, batch)
-    anchors = _anchors(members, set(stories.values()))
-    merged: dict[str, str] = {}
-    by_uuid = {a.uuid: a for a in batch}
-    for uuid, found in best.items():
-        other = next((o for _, o in found if o in anchors), None)
-        if other is None:
-            continue
-        keep = _follow(stories.get(other, other), merged)
-        gone = _follow(by_uuid[uuid].cluster or uuid, merged)
-        if keep != gone and not _crowded([*members[keep], *members[gone]]):
-            _merge(conn, keep, gone)
-            merged[gone] = keep
-            members[keep] += members.pop(gone)
-    for article in batch:
-        article.cluster = _follow(article.cluster or article.uuid, merged)
-    return merged
-
-
-def _crowded(members: list[_Member]) -> bool:
-    titles: dict[str, set[str]] = defaultdict(set)
-    for m in members:
-        titles[m.source].add(m.title)
-    return any(len(t) >= MAX_PER_OUTLET for t in titles.values())
-
-
-class _Member:
-    __slots__ = ("language", "published", "source", "title", "uuid")
-
-    def __init__(self, uuid: str, source: str, title: str, language: str | None, published: datetime) -> None:
-        self.uuid, self.source, self.title, self.published = uuid, source, title, published
-        self.language = _primary(language)
-
-
-def _members(conn: sa.Connection, stories: set[str], batch: Sequence[Article]) -> dict[str, list[_Member]]:
-    """The articles of each of ``stories``, stored and in the batch."""
-    found: dict[str, list[_Member]] = defaultdict(list)
-    in_batch = {a.uuid for a in batch}
-    c = articles.c
-    for where in bulk.matching(conn, c.cluster, sorted(stories)):
-        for story, uuid, source, title, language, published in conn.execute(
-            sa.select(c.cluster, c.uuid, c.source, c.title, c.language, c.published).where(where)
-        ):
-            if uuid not in in_batch:
-                found[story].append(_Member(uuid, source, title, language, published))
-    for a in batch:
-        found[a.cluster or a.uuid].append(_Member(a.uuid, a.source, a.title, a.language, a.published))
-    return found
-
-
-def _anchors(members: dict[str, list[_Member]], stories: set[str]) -> set[str]:
-    """The first article of each language in each of ``stories``."""
-    first: dict[tuple[str, str], tuple[datetime, str]] = {}
-    for story in stories:
-        for m in members.get(story, ()):
-            place = (story, m.language)
-            first[place] = min(first.get(place, (m.published, m.uuid)), (m.published, m.uuid))
-    return {uuid for _, uuid in first.values()}
-
-
-def _follow(story: str, merged: dict[str, str]) -> str:
-    while story in merged:
-        story = merged[story]
-    return story
-
-
-def _stories(conn: sa.Connection, uuids: set[str], batch: Sequence[Article]) -> dict[str, str]:
-    """The story (cluster) of each candidate: the batch's from the batch, the others stored."""
-    found = {a.uuid: a.cluster or a.uuid for a in batch if a.uuid in uuids}
-    c = articles.c
-    for where in bulk.matching(conn, c.uuid, sorted(uuids - set(found))):
-        found.update({u: cluster or u for u, cluster in conn.execute(sa.select(c.uuid, c.cluster).where(where))})
-    return found
-
-
-def _merge(conn: sa.Connection, keep: str, gone: str) -> None:
-    """Story ``gone`` becomes part of ``keep``: its stored articles, its alerts (where the
-    watchlist has none for ``keep``: alerts stay one per story) and its old ids."""
-    conn.execute(articles.update().where(articles.c.cluster == gone).values(cluster=keep))
-    has_keep = sa.select(alerts.c.watchlist).where(alerts.c.cluster == keep).scalar_subquery()
-    conn.execute(
-        alerts.update().where(alerts.c.cluster == gone, alerts.c.watchlist.not_in(has_keep)).values(cluster=keep)
-    )
-    conn.execute(story_merges.update().where(story_merges.c.new == gone).values(new=keep))
-    conn.execute(story_merges.delete().where(story_merges.c.old.in_([gone, keep])))
-    conn.execute(story_merges.insert().values(old=gone, new=keep, merged=datetime.now(UTC)))
-
-
-def resolve(conn: sa.Connection, story: str) -> str | None:
-    """The story an old id was merged into (following later merges), or None when it was not."""
-    new = None
-    for _ in range(MAX_HOPS):
-        found = conn.execute(sa.select(story_merges.c.new).where(story_merges.c.old == story)).scalar()
-        if found is None:
-            break
-        new = story = found
-    return new
-
-
-def _replace(conn: sa.Connection, batch: Sequence[Article], keyed: dict[str, dict[str, int]]) -> None:
+def _replace(
+    conn: sa.Connection, batch: Sequence[Article], keyed: dict[str, dict[str, int]], titled: dict[str, set[int]]
+) -> None:
     """The batch's keys in place of any it had (an article imported again), and the counts."""
     counted = _forgotten(conn, [a.uuid for a in batch])
     written = [(key, a) for a in batch if a.uuid in keyed for key in set(keyed[a.uuid].values())]
+    slots = {a.uuid: _slot(a.published) for a in batch}
     rows = [
-        {"key": key, "uuid": a.uuid, "published": a.published, "language": _primary(a.language)} for key, a in written
+        {
+            "key": key,
+            "uuid": a.uuid,
+            "published": a.published,
+            "language": _primary(a.language),
+            "title": key in titled[a.uuid],
+        }
+        for key, a in written
     ]
     bulk.insert(conn, story_keys, rows)
-    counted.update((key, _slot(a.published)) for key, a in written)
+    counted.update((key, slots[a.uuid]) for key, a in written)
     _count(conn, counted)
 
 

@@ -137,6 +137,7 @@ story_keys = sa.Table(
     sa.Column("published", UTCDateTime, primary_key=True),
     sa.Column("uuid", sa.String(32), primary_key=True),
     sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("title", sa.Boolean, nullable=False, server_default=sa.true()),  # the article's title names it
     sa.Index("ix_story_keys_uuid", "uuid"),
     sqlite_with_rowid=False,  # the primary key, in window order, is the table
 )
