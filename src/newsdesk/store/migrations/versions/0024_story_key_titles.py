@@ -4,7 +4,7 @@ before it read true: they do not hold an older article back.
 
 Revision ID: 0024
 Revises: 0023
-Create Date: 2026-12-08
+Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
