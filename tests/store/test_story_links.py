@@ -192,3 +192,21 @@ def test_a_late_or_future_dated_item_in_a_batch_does_not_stop_its_links(tmp_path
     import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
     stories = _stories(store)
     assert stories["1"] == stories["2"], "how full the window is, is measured around the batch's middle"
+
+
+def test_a_roundup_of_the_days_news_joins_none_of_its_stories(tmp_path, open_store):
+    store = open_store(f"sqlite:///{tmp_path}/n.db")
+    desk(store, tmp_path)
+    roundup = (
+        "隔夜要闻：辉瑞营收胜预期 英伟达收涨 特朗普与马斯克会面 日本央行或再加息",
+        f"<p>一、辉瑞(PFE)第四季度营收177.63亿美元，胜预期。二、{noise(5, 30)}。三、{noise(6, 30)}。</p>",
+    )
+    data = _records(
+        (1, roundup, "zh-CN", "sina", "2025-02-04 20:10:00"),
+        (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
+        (3, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:30:00"),
+    )
+    import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
+    stories = _stories(store)
+    assert stories["2"] == stories["3"]
+    assert stories["1"] not in (stories["2"], None), "a title naming five names is several events"

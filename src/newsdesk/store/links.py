@@ -63,6 +63,7 @@ SPEAKER_WEIGHT = 2.0
 MIN_THINGS = 2  # distinct things two reports must both name (a pair, a name, a figure)
 THRESHOLD = 5.1
 ANCHOR_SHARE = 0.5  # of THRESHOLD: how far an article joining through a later report must relate to the first
+ROUNDUP = 5  # names in a title that make it a roundup of several events, linked to none
 MAX_LINKS = 5  # candidates kept per article, best first
 SLOT_SECONDS = 6 * 3600  # the span of a count of story_key_counts
 _REACH = int(WINDOW.total_seconds() // SLOT_SECONDS)  # slots on each side of a moment's within the window
@@ -124,7 +125,7 @@ def link(conn: sa.Connection, batch: Sequence[Article]) -> dict[str, str]:
     """Link each article of ``batch`` (clusters assigned) to the story of its best-evidenced
     report in another language, merging stories; store its keys. Returns the merges
     made (old story id → new)."""
-    keyed = {a.uuid: {m: key_of(m) for m in a.mentions} for a in batch if a.mentions and _primary(a.language)}
+    keyed = {a.uuid: {m: key_of(m) for m in a.mentions} for a in batch if _linkable(a)}
     titled = {a.uuid: _headline(a, keyed[a.uuid]) for a in batch if a.uuid in keyed}
     index = _stored(conn, [a for a in batch if a.uuid in keyed], keyed, {a.uuid for a in batch})
     best: merges.Found = {}
@@ -140,6 +141,14 @@ def link(conn: sa.Connection, batch: Sequence[Article]) -> dict[str, str]:
     merged = merges.merge_all(conn, batch, best, floor=THRESHOLD * ANCHOR_SHARE)
     _replace(conn, batch, keyed, titled)
     return merged
+
+
+def _linkable(article: Article) -> bool:
+    """Whether ``article`` may be linked: it names something, has a language, and its
+    title is no roundup (naming :data:`ROUNDUP` companies, institutions or people:
+    "Stocks moving: Alphabet, AMD, Apple, Palantir, Novo Nordisk")."""
+    named = sum(1 for m in article.headline if m.startswith("e:"))
+    return bool(article.mentions) and bool(_primary(article.language)) and named < ROUNDUP
 
 
 def _headline(article: Article, keys: dict[str, int]) -> set[int]:
