@@ -29,7 +29,8 @@ when one report evidences them alike; never a merge leaving three distinct title
 one outlet). The constants were set on dev labels (``benchmarks/data/crosslingual-*.tsv``,
 ``benchmarks/crosslingual.py``).
 
-An article without mentions (no title, no text) or without a language links nothing.
+An article without mentions (no title, no text), without a language, or whose title is
+a roundup naming :data:`ROUNDUP` companies, institutions or people links nothing.
 """
 
 from __future__ import annotations
