@@ -63,3 +63,10 @@ def test_a_name_and_a_kind_of_event_pair_only_within_one_sentence():
 def test_a_headline_names_what_the_report_is_about():
     assert headline("美联储巴尔金：我们已重新调整利率") == ["e:FED", "e:BARKIN"]
     assert headline("Markets today") == [], "common headline words name nothing"
+
+
+def test_a_company_the_text_introduces_with_its_ticker_is_named_by_its_title():
+    text = "Led by demand for personalized cars, Ferrari (NYSE:RACE) saw sales rise 14%."
+    assert "e:RACE" in headline("Ferrari Q4 results beat expectations", text)
+    assert "e:RACE" not in headline("Carmakers report results", text), "the title must say the name"
+    assert headline("The Chief speaks", "The Chief Executive (CEO) said") == ["l:chief"], "(CEO) is no ticker"

@@ -44,7 +44,7 @@ def enrich(article: Article) -> Article:
     )
     article.minhash = minhash.signature(article.title, article.text)
     article.mentions = mentions.mentions(article.title, article.text)
-    article.headline = mentions.headline(article.title)
+    article.headline = mentions.headline(article.title, article.text)
     article.tokens = article_tokens(article.title, article.text)
     article.enriched = VERSION
     return article

@@ -59,6 +59,10 @@ _COMMON = frozenset(
     report reports news today week year monday tuesday wednesday thursday friday saturday sunday january
     february march april may june july august september october november december""".split()
 )
+# A company introduced with its ticker: "Ferrari (NYSE:RACE)", "Huachen AI Parking (HCAI)".
+_INTRODUCED = re.compile(
+    r"([A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5}) ?[(（](?:[A-Za-z]{2,12} ?[:：] ?)?([A-Z]{1,5}(?:\.[A-Z]{1,2})?)[)）]"
+)
 _SENTENCE = re.compile(r"[。！？；!?;\n]+|(?<=[a-z0-9)])\.\s+")
 _SPECIFIC = {"ticker", "org", "person"}
 _EVENTS = {"event", "data"}  # "5m", "$2b", "10k": only right after the figure
@@ -80,9 +84,18 @@ def mentions(title: str, text: str) -> list[str]:
     return list(dict.fromkeys(found))[:MAX_MENTIONS]
 
 
-def headline(title: str) -> list[str]:
-    """The names (entities, Latin-script names) a title names: what a report is about."""
-    return [m for m in mentions(title, "") if m.startswith(("e:", "l:"))]
+def headline(title: str, text: str = "") -> list[str]:
+    """The names (entities, Latin-script names) a title names: what a report is about.
+    A company the text introduces with its ticker ("Ferrari (NYSE:RACE)") is named by the
+    title that says "Ferrari", though the alias table lacks the name."""
+    found = [m for m in mentions(title, "") if m.startswith(("e:", "l:"))]
+    words = {w.lower() for w in _LATIN.findall(title)}
+    lead = unicodedata.normalize("NFKC", text[:LEAD_CHARS])
+    introduced = [m[2] for m in _INTRODUCED.finditer(lead) if {w.lower() for w in _LATIN.findall(m[1])} & words]
+    if introduced:  # a symbol the ticker extraction also reads there (not "(CEO)")
+        symbols = set(tickers.from_text(lead, title=""))
+        found += [f"e:{symbol}" for symbol in introduced if symbol in symbols]
+    return list(dict.fromkeys(found))
 
 
 def _pairs(lead: str, specific: set[str], events: set[str]) -> list[str]:
