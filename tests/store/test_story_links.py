@@ -4,6 +4,7 @@ company stay apart; a merged story's old id keeps resolving."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from newsdesk.config import Settings
@@ -146,23 +147,6 @@ def test_an_officials_remarks_are_one_story_and_another_officials_another(tmp_pa
     assert stories["3"] != stories["1"], "the same institution is not the same remarks"
 
 
-def test_a_passing_mention_in_a_commentary_links_nothing(tmp_path, open_store):
-    store = open_store(f"sqlite:///{tmp_path}/n.db")
-    desk(store, tmp_path)
-    lead = "辉瑞(PFE)公布财报，第四季度营收177.63亿美元，调整后每股收益0.63美元。"
-    commentary = ("节后市场展望：慢牛行情可期", f"<p>春节后首个交易日，市场情绪回暖。{lead}{noise(3, 40)}</p>")
-    flash = ("辉瑞第四季度营收超预期", f"<p>{lead}</p>")
-    data = _records(
-        (1, commentary, "zh-CN", "qq", "2025-02-04 20:10:00"),
-        (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
-        (3, flash, "zh-CN", "fx168", "2025-02-04 20:30:00"),
-    )
-    import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
-    stories = _stories(store)
-    assert stories["2"] == stories["3"], "the same lead under a title naming Pfizer links"
-    assert stories["1"] not in (stories["2"], None), "a title naming none of it does not"
-
-
 def test_one_report_joins_the_stories_of_two_reports_in_the_other_language(tmp_path, open_store):
     store = open_store(f"sqlite:///{tmp_path}/n.db")
     desk(store, tmp_path)
@@ -194,19 +178,28 @@ def test_a_late_or_future_dated_item_in_a_batch_does_not_stop_its_links(tmp_path
     assert stories["1"] == stories["2"], "how full the window is, is measured around the batch's middle"
 
 
-def test_a_roundup_of_the_days_news_joins_none_of_its_stories(tmp_path, open_store):
+_LEAD = "辉瑞(PFE)公布财报，第四季度营收177.63亿美元，调整后每股收益0.63美元。"
+_BY_THE_WAY = {
+    # A commentary whose title names none of it: what its lead mentions in passing is no report.
+    "commentary": ("节后市场展望：慢牛行情可期", f"<p>春节后首个交易日，市场情绪回暖。{_LEAD}{noise(3, 40)}</p>"),
+    # A roundup: a title naming five names is several events.
+    "roundup": (
+        "隔夜要闻：辉瑞营收胜预期 英伟达收涨 特朗普与马斯克会面 日本央行或再加息",
+        f"<p>一、{_LEAD}二、{noise(5, 30)}。三、{noise(6, 30)}。</p>",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_BY_THE_WAY))
+def test_an_article_touching_a_report_in_passing_joins_none_of_its_story(kind, tmp_path, open_store):
     store = open_store(f"sqlite:///{tmp_path}/n.db")
     desk(store, tmp_path)
-    roundup = (
-        "隔夜要闻：辉瑞营收胜预期 英伟达收涨 特朗普与马斯克会面 日本央行或再加息",
-        f"<p>一、辉瑞(PFE)第四季度营收177.63亿美元，胜预期。二、{noise(5, 30)}。三、{noise(6, 30)}。</p>",
-    )
     data = _records(
-        (1, roundup, "zh-CN", "sina", "2025-02-04 20:10:00"),
+        (1, _BY_THE_WAY[kind], "zh-CN", "qq", "2025-02-04 20:10:00"),
         (2, EN_PFIZER, "en", "Reuters", "2025-02-04 20:25:00"),
-        (3, ZH_PFIZER, "zh-CN", "wallstreetcn", "2025-02-04 20:30:00"),
+        (3, ("辉瑞第四季度营收超预期", f"<p>{_LEAD}</p>"), "zh-CN", "fx168", "2025-02-04 20:30:00"),
     )
     import_paths(store, [write_data(tmp_path / "data" / "a.json", data)], Settings())
     stories = _stories(store)
-    assert stories["2"] == stories["3"]
-    assert stories["1"] not in (stories["2"], None), "a title naming five names is several events"
+    assert stories["2"] == stories["3"], "the same lead under a title naming Pfizer links"
+    assert stories["1"] not in (stories["2"], None)
