@@ -11,6 +11,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from newsdesk.config import Settings
 from newsdesk.store import Store
+from newsdesk.web import stories
 from newsdesk.web.app import create_app
 
 __all__ = ["NoDelayProtocol", "app_for", "create_app", "served_app"]
@@ -31,6 +32,7 @@ def served_app(store: Store, settings: Settings) -> FastAPI:
     app = create_app(store, settings)
     gc.collect()
     gc.freeze()
+    stories.set_aside_rankings()
     return app
 
 
