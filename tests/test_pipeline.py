@@ -1,14 +1,15 @@
 """Import from files into a real database: batching, rejection, updates, idempotency."""
 
+import gc
 import json
 
 from newsdesk.config import Settings
 from newsdesk.models import Record
-from newsdesk.pipeline import import_paths
+from newsdesk.pipeline import import_paths, ingest
 from newsdesk.pipeline.ingest import _batches
 from newsdesk.sources.records import link_uuid
 from newsdesk.store import Store
-from tests.conftest import record, write_data
+from tests.conftest import noise, record, write_data
 
 SMALL_BATCHES = Settings(import_batch_size=3)
 
@@ -110,3 +111,21 @@ def test_a_batch_ends_at_its_count_of_records_or_of_body_characters(sqlite_url, 
     write_data(tmp_path / "long.json", [record(n, description="<p>" + "长" * (40 * n) + "</p>") for n in range(12)])
     report, errors, count = run(sqlite_url, tmp_path, settings=settings)
     assert report.counts() == {"new": 12, "updated": 0, "duplicate": 0, "rejected": 0} and count == 12 and not errors
+
+
+def test_a_long_import_sets_its_heap_aside_and_leaves_nothing_frozen(sqlite_url, tmp_path, monkeypatch):
+    frozen_during: list[int] = []
+    real = ingest._set_aside
+
+    def watched() -> bool:
+        done = real()
+        frozen_during.append(gc.get_freeze_count())
+        return done
+
+    monkeypatch.setattr(ingest, "_set_aside", watched)
+    store = Store(sqlite_url)
+    data = [record(n, title=f"Item {n}", description=f"<p>Body {n} {noise(n, 12)}</p>") for n in range(700)]
+    report = import_paths(store, [write_data(tmp_path / "a.json", data)], Settings(import_batch_size=300))
+    assert report.new == 700
+    assert len(frozen_during) == 1 and frozen_during[0] > 0, "frozen once, after the first full batch"
+    assert gc.get_freeze_count() == 0, "what was frozen is the collector's again when the import ends"
