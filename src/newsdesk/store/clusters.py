@@ -34,6 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -57,9 +58,10 @@ def title_key(title: str) -> int | None:
     return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=7).digest(), "big") | _TITLE_FLAG
 
 
-def _units(title: str) -> list[str]:
+@lru_cache(maxsize=8192)  # a batch compares the same titles many times
+def _units(title: str) -> tuple[str, ...]:
     """A title's words and CJK characters, folded (Simplified script, lower case)."""
-    return [u for cjk, run in query_runs(normalize(title)) for u in (run if cjk else (run,))]
+    return tuple(u for cjk, run in query_runs(normalize(title)) for u in (run if cjk else (run,)))
 
 
 def retells(a: str, b: str) -> bool:
@@ -79,11 +81,17 @@ def edited(a: str, b: str) -> bool:
     units in order in the longer, and no number among the units either one lacks (a
     template's next item differs in its figures: "$125" / "$160", "4 AM" / "7 AM")."""
     short, long = sorted((_units(a), _units(b)), key=len)
-    if not short or len(short) * 2 < len(long):
+    if not short or len(short) * 2 < len(long) or not _close(short, long):
         return False
     common = _common_run(short, long)
     differing = (set(short) ^ set(long)) - set(common)
     return len(common) * 5 >= len(short) * 4 and not any(any(ch.isdigit() for ch in u) for u in differing)
+
+
+def _close(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Whether four in five of the shorter's units can be in the longer at all (the units
+    they share, counted): most pairs fail this and need no common run worked out."""
+    return sum((Counter(short) & Counter(long)).values()) * 5 >= len(short) * 4
 
 
 def _same_report(a: str, b: str, score: float) -> bool:
@@ -91,7 +99,7 @@ def _same_report(a: str, b: str, score: float) -> bool:
     return retells(a, b) or (score >= NEAR_COPY and edited(a, b))
 
 
-def _common_run(a: list[str], b: list[str]) -> list[str]:
+def _common_run(a: Sequence[str], b: Sequence[str]) -> list[str]:
     """The longest common subsequence of two short lists."""
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i, x in enumerate(a):
@@ -130,12 +138,15 @@ def assign(conn: sa.Connection, batch: Sequence[Article]) -> None:
         if article.minhash:
             candidates = set(nearest[article.uuid]) | set(_nearest(keys[article.uuid], seen))
             best_score = THRESHOLD
+            there: dict[str, bool] = {}  # by cluster: holds another item of the article's template
             for other in sorted(c for c in candidates if c in known and known[c].minhash):
                 peer = known[other]
                 score = similarity(article.minhash, peer.minhash or b"")
                 if peer.source == article.source and not _same_report(peer.title, article.title, score):
                     continue  # a template's next item, not the same report
-                if peer.source != article.source and _other_report_there(article, outlets.get(peer.cluster, {})):
+                if peer.source != article.source and peer.cluster not in there:
+                    there[peer.cluster] = _other_report_there(article, outlets.get(peer.cluster, {}))
+                if peer.source != article.source and there[peer.cluster]:
                     continue  # reached through another outlet's copy of a different item of its own
                 if score >= best_score:
                     best, best_score = other, score
@@ -164,8 +175,10 @@ def _next_item(a: str, b: str) -> bool:
     """Whether two titles are one template's two items: four in five of the shorter's
     units in order in the longer, and a number among the units they differ in."""
     short, long = sorted((_units(a), _units(b)), key=len)
-    if not short or short == long:
+    if not short or short == long or not _close(short, long):
         return False
+    if not any(any(ch.isdigit() for ch in u) for u in set(short) ^ set(long)):
+        return False  # what they differ in holds no number whatever their common run
     common = _common_run(short, long)
     differing = (set(short) ^ set(long)) - set(common)
     return len(common) * 5 >= len(short) * 4 and any(any(ch.isdigit() for ch in u) for u in differing)
