@@ -3,9 +3,10 @@
 import gc
 import json
 
+from newsdesk import heap
 from newsdesk.config import Settings
 from newsdesk.models import Record
-from newsdesk.pipeline import import_paths, ingest
+from newsdesk.pipeline import import_paths
 from newsdesk.pipeline.ingest import _batches
 from newsdesk.sources.records import link_uuid
 from newsdesk.store import Store
@@ -115,14 +116,13 @@ def test_a_batch_ends_at_its_count_of_records_or_of_body_characters(sqlite_url, 
 
 def test_a_long_import_sets_its_heap_aside_and_leaves_nothing_frozen(sqlite_url, tmp_path, monkeypatch):
     frozen_during: list[int] = []
-    real = ingest._set_aside
+    real = heap.set_aside
 
-    def watched() -> bool:
-        done = real()
+    def watched() -> None:
+        real()
         frozen_during.append(gc.get_freeze_count())
-        return done
 
-    monkeypatch.setattr(ingest, "_set_aside", watched)
+    monkeypatch.setattr(heap, "set_aside", watched)
     store = Store(sqlite_url)
     data = [record(n, title=f"Item {n}", description=f"<p>Body {n} {noise(n, 12)}</p>") for n in range(700)]
     report = import_paths(store, [write_data(tmp_path / "a.json", data)], Settings(import_batch_size=300))

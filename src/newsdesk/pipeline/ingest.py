@@ -7,7 +7,6 @@ database. A known article whose record is unchanged costs no cleaning at all.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +17,7 @@ from itertools import repeat
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
+from newsdesk import heap
 from newsdesk.clean import clean_record
 from newsdesk.config import Settings
 from newsdesk.enrich import VERSION as ENRICH_VERSION
@@ -151,7 +151,7 @@ def _write(
 ) -> None:
     """Clean and enrich each batch while the one before it is written. Once a full batch
     is written, what lives through the import (tables and modules loaded by then) is set
-    aside from the collector's full passes for its length (see :func:`_set_aside`)."""
+    aside from the collector's full passes for its length (:mod:`newsdesk.heap`)."""
     pending: _Batch | None = None
     frozen = False
     try:
@@ -159,29 +159,20 @@ def _write(
             started = _start(store, batch, tally, workers, pending)
             _finish(store, pending, tally, error, watchers)
             if not frozen and pending and len(pending.records) >= BIG_BATCH:
-                frozen = _set_aside()
+                heap.set_aside()  # a full pass walked it all every time: 2.7 s of a 35 s import
+                frozen = True
             pending = started
         _finish(store, pending, tally, error, watchers)
     finally:
         if frozen:
-            gc.unfreeze()
-
-
-def _set_aside() -> bool:
-    """Freeze the live heap: the full passes of a long import walked it every time (2.7 s
-    of a 35 s import of the dev corpus). Undone when the import ends, so that what was
-    frozen and is garbage by then is collected as usual."""
-    gc.collect()
-    gc.freeze()
-    return True
+            heap.release()  # what is garbage by now is collected as usual
 
 
 def _start_worker() -> None:
     """A worker process: its models loaded, then set aside from the collector (they live
     as long as the worker, and every full pass walked them)."""
     warm()
-    gc.collect()
-    gc.freeze()
+    heap.set_aside()
 
 
 def _import_all(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import socket
 
 from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from newsdesk import heap
 from newsdesk.config import Settings
 from newsdesk.store import Store
 from newsdesk.web import stories
@@ -30,8 +30,7 @@ def served_app(store: Store, settings: Settings) -> FastAPI:
     makes many objects — those passes were the 50 ms tail of a 1,000-item reader-app
     answer (p99 76 → 31 ms, docs/benchmarks.md)."""
     app = create_app(store, settings)
-    gc.collect()
-    gc.freeze()
+    heap.set_aside()
     stories.set_aside_rankings()
     return app
 

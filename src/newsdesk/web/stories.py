@@ -4,7 +4,6 @@ reported). See :mod:`newsdesk.stories` for what a story is and how it is ranked.
 
 from __future__ import annotations
 
-import gc
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -15,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
 
-from newsdesk import stories
+from newsdesk import heap, stories
 from newsdesk.config import Settings
 from newsdesk.models import Article, ArticleFilter
 from newsdesk.store import Store
@@ -124,12 +123,10 @@ def _kept(made: Ranked) -> Ranked:
     """``made``, about to be kept for minutes, set aside from the garbage collector's full
     passes: a ranking is tens of thousands of objects, and every full pass walked them all
     (50 ms at 14k articles, the whole p99 of a cached answer). Once a ranking: one full
-    pass frees what earlier ones left, and the live heap is frozen again; a ranking that
-    is replaced is freed by reference counting (it holds no cycles)."""
+    pass frees what earlier ones left (:func:`newsdesk.heap.set_aside`); a ranking that is
+    replaced is freed by reference counting (it holds no cycles)."""
     if _SET_ASIDE:
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        heap.set_aside()
     return made
 
 
