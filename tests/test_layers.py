@@ -8,8 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1] / "src" / "newsdesk"
 SHARED = {
-    "newsdesk", "accounts", "agencies", "config", "telemetry", "errors", "markup", "minhash", "models", "owners",
-    "plaintext", "stories", "tokens", "urls",
+    "newsdesk", "accounts", "agencies", "config", "telemetry", "errors", "heap", "markup", "minhash", "models",
+    "owners", "plaintext", "stories", "tokens", "urls",
 }  # fmt: skip
 ORDER = ["sources", "fetch", "extract", "clean", "enrich", "store", "search", "watch", "publish", "pipeline", "web"]
 SHELLS = {"cli", "__main__"}  # may import anything
