@@ -4,6 +4,7 @@ seed material in ../shared (tests needing it skip when it is absent)."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import random
@@ -143,6 +144,16 @@ def write_data(path: Path, records: list) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"data": records}, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def exported(store, field: str) -> dict[str, object]:
+    """``field`` of each article as ``export jsonl`` writes it, by link."""
+    from newsdesk.config import Settings
+    from newsdesk.publish.jsonl import export_jsonl
+
+    out = io.StringIO()
+    export_jsonl(store.iter_articles(), out, Settings())
+    return {row["link"]: row[field] for row in map(json.loads, out.getvalue().splitlines())}
 
 
 def newsdesk(*args: str, db: str | None = None, env: dict | None = None, check: bool = False):

@@ -4,21 +4,17 @@ timeline's "important only" filter."""
 
 from __future__ import annotations
 
-import io
-import json
-
 import pytest
 
 from newsdesk.config import Settings
 from newsdesk.errors import ConfigError
 from newsdesk.models import ArticleFilter
 from newsdesk.pipeline import import_paths
-from newsdesk.publish.jsonl import export_jsonl
 from newsdesk.sources.catalog import load_source
 from newsdesk.sources.records import importance_of, link_uuid
 from newsdesk.store import Store
 from newsdesk.web import create_app
-from tests.conftest import noise, record, write_data
+from tests.conftest import exported, noise, record, write_data
 from tests.fetch.conftest import json_list, run
 from tests.web.helpers import running
 
@@ -73,10 +69,8 @@ def test_imported_importance_reaches_the_export_the_api_and_the_timeline(sqlite_
     write_data(tmp_path / "data" / "wire" / "news.json", records)
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
-        out = io.StringIO()
-        export_jsonl(store.iter_articles(), out, Settings())
-        exported = {row["link"]: row["importance"] for row in map(json.loads, out.getvalue().splitlines())}
-        assert exported == {r["link"]: r["importance"] for r in records}
+        by_link = exported(store, "importance")
+        assert by_link == {r["link"]: r["importance"] for r in records}
         assert store.count_where(ArticleFilter(importance=1)) == 6
         assert store.count_where(ArticleFilter(importance=2)) == 3
         top_links = {link_uuid(r["link"]) for r in records if r["importance"] == 2}

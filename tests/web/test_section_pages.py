@@ -3,17 +3,13 @@ and the timeline, and shown (with tickers, not keywords) in the sidebar."""
 
 from __future__ import annotations
 
-import io
-import json
-
 from newsdesk.config import Settings
 from newsdesk.models import ArticleFilter
 from newsdesk.pipeline import import_paths
-from newsdesk.publish.jsonl import export_jsonl
 from newsdesk.sources.records import link_uuid
 from newsdesk.store import Store
 from newsdesk.web import create_app
-from tests.conftest import record, write_data
+from tests.conftest import exported, record, write_data
 from tests.web.helpers import running
 
 RECORDS = [
@@ -29,10 +25,8 @@ def test_sections_reach_the_store_the_export_the_api_and_the_pages(sqlite_url, t
     write_data(tmp_path / "data" / "wire" / "news.json", RECORDS)
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
-        out = io.StringIO()
-        export_jsonl(store.iter_articles(), out, Settings())
-        exported = {row["link"]: row["sections"] for row in map(json.loads, out.getvalue().splitlines())}
-        assert [exported[r["link"]] for r in RECORDS] == [["central-banks"], ["earnings"], ["crypto"], ["other"]]
+        by_link = exported(store, "sections")
+        assert [by_link[r["link"]] for r in RECORDS] == [["central-banks"], ["earnings"], ["crypto"], ["other"]]
         assert [a.uuid for a in store.page(ArticleFilter(section="crypto"), 10)] == [link_uuid(RECORDS[2]["link"])]
         with running(create_app(store, Settings())) as client:
             found = client.get("/api/articles", params={"section": "central-banks"}).json()["articles"]

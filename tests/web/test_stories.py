@@ -4,18 +4,15 @@ JSON API and in every exported article."""
 
 from __future__ import annotations
 
-import io
-import json
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import import_paths
-from newsdesk.publish.jsonl import export_jsonl
 from newsdesk.sources.records import link_uuid
 from newsdesk.store import Store
 from newsdesk.stories import Weights, rank, reported_at, summarize
 from newsdesk.web import create_app
-from tests.conftest import article, noise, record, write_data
+from tests.conftest import article, exported, noise, record, write_data
 from tests.web.helpers import running
 
 NOW = datetime(2025, 2, 7, 12, 0, tzinfo=UTC)
@@ -85,10 +82,8 @@ def test_stories_in_the_api_and_the_export(sqlite_url, tmp_path):
     write_data(tmp_path / "data" / "x" / "news.json", records)
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "data"], Settings())
-        out = io.StringIO()
-        export_jsonl(store.iter_articles(), out, Settings())
-        exported = {row["link"]: row["story"] for row in map(json.loads, out.getvalue().splitlines())}
-        assert exported[records[0]["link"]] == exported[records[1]["link"]] != exported[records[2]["link"]]
+        by_link = exported(store, "story")
+        assert by_link[records[0]["link"]] == by_link[records[1]["link"]] != by_link[records[2]["link"]]
         with running(create_app(store, Settings())) as client:
             first = client.get("/api/stories", params={"limit": 1}).json()
             [top] = first["stories"]
