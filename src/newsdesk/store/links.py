@@ -47,7 +47,7 @@ import sqlalchemy as sa
 from newsdesk.enrich import mentions
 from newsdesk.models import Article
 from newsdesk.store import bulk, merges
-from newsdesk.store.merges import resolve
+from newsdesk.store.merges import primary, resolve
 from newsdesk.store.schema import articles, story_key_counts, story_keys
 
 __all__ = ["forget", "key_of", "link", "resolve", "score"]
@@ -108,11 +108,6 @@ def _is_figure(mention: str) -> bool:
     return not mention.startswith(("e:", "x:", "l:"))
 
 
-def _primary(tag: str | None) -> str:
-    """A language tag's primary subtag, lower-cased ("" for none)."""
-    return (tag or "").split("-")[0].lower()
-
-
 class _Row:
     """An article naming a key: ``headline`` holds the keys its title names."""
 
@@ -133,7 +128,7 @@ def link(conn: sa.Connection, batch: Sequence[Article]) -> dict[str, str]:
     for article in batch:
         if article.uuid not in keyed:
             continue
-        row = _Row(article.uuid, article.published, _primary(article.language), titled[article.uuid])
+        row = _Row(article.uuid, article.published, primary(article.language), titled[article.uuid])
         found, scores = _best(row, keyed[article.uuid], index)
         if found:
             best[article.uuid] = found, scores
@@ -149,7 +144,7 @@ def _linkable(article: Article) -> bool:
     title is no roundup (naming :data:`ROUNDUP` companies, institutions or people:
     "Stocks moving: Alphabet, AMD, Apple, Palantir, Novo Nordisk")."""
     named = sum(1 for m in article.headline if m.startswith("e:"))
-    return bool(article.mentions) and bool(_primary(article.language)) and named < ROUNDUP
+    return bool(article.mentions) and bool(primary(article.language)) and named < ROUNDUP
 
 
 def _headline(article: Article, keys: dict[str, int]) -> set[int]:
@@ -274,7 +269,7 @@ def _stored(conn: sa.Connection, batch: list[Article], keyed: dict[str, dict[str
     for article in batch:
         for key in keyed[article.uuid].values():
             if sum(index.counts.get(key, {}).values()) <= MAX_DF:
-                languages[key].add(_primary(article.language))
+                languages[key].add(primary(article.language))
     by_language: dict[str, list[int]] = defaultdict(list)  # "": keys named in several languages
     for key, named in languages.items():
         by_language[next(iter(named)) if len(named) == 1 else ""].append(key)
@@ -306,7 +301,7 @@ def _replace(
             "key": key,
             "uuid": a.uuid,
             "published": a.published,
-            "language": _primary(a.language),
+            "language": primary(a.language),
             "title": key in titled[a.uuid],
         }
         for key, a in written

@@ -15,14 +15,14 @@ from newsdesk.models import Article
 from newsdesk.store import bulk
 from newsdesk.store.schema import alerts, articles, story_merges
 
-__all__ = ["Found", "merge_all", "resolve"]
+__all__ = ["Found", "merge_all", "primary", "resolve"]
 
 MAX_PER_OUTLET = 3  # distinct titles of one outlet a merged story may not reach
 BRIDGE_RATIO = 0.7  # other stories an article also joins score at least this share of its best
 MAX_HOPS = 16  # merges followed when resolving an old id
 
 
-def _primary(tag: str | None) -> str:
+def primary(tag: str | None) -> str:
     """A language tag's primary subtag, lower-cased ("" for none)."""
     return (tag or "").split("-")[0].lower()
 
@@ -76,7 +76,7 @@ class _Member:
 
     def __init__(self, uuid: str, source: str, title: str, language: str | None, published: datetime) -> None:
         self.uuid, self.source, self.title, self.published = uuid, source, title, published
-        self.language = _primary(language)
+        self.language = primary(language)
 
 
 def _members(conn: sa.Connection, stories: set[str], batch: Sequence[Article]) -> dict[str, list[_Member]]:
