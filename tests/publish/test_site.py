@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
+import re
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
@@ -63,7 +65,6 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
         "sources/example_source/index.html",
         "sources/example_source/index.xml",
     } <= files
-    assert "archive/2025/02/page/2.html" not in files
     assert sum(f.startswith("posts/") for f in files) == 25
     assert all(f.count("/") == 1 and f.endswith(".html") for f in files if f.startswith("posts/"))  # no folder each
     assert counts["pages"] == len(files) - 1 and counts["written"] == counts["pages"]  # - the bookkeeping
@@ -73,25 +74,43 @@ def test_pages_pager_tags_sources_feeds_and_sitemap(sqlite_url, tmp_path):
     assert 'data-src="widgets.html"' in home and 'name="q"' in home and 'src="site.js"' in home
     widgets = (site / "widgets.html").read_text()
     assert "最新 Recent" in widgets and "栏目与代码 Sections &amp; tickers" in widgets and 'href="posts/' in widgets
-    month = (site / "archive/2025/02/index.html").read_text()
-    assert month.count('class="card"') == 15 and 'href="../../../archive/2025/02/page/1.html"' in month
+    # the month's pages, front to oldest by their "older" links: every article once, newest first
+    chain = _chain(site, "archive/2025/02/")
+    assert chain[-1] == "archive/2025/02/page/1.html" and len(chain) == len(set(chain)) >= 2
+    month = {f for f in files if f.startswith("archive/2025/02/") and f.endswith(".html")}
+    assert month == {p for p in chain if p.endswith(".html")} | {"archive/2025/02/index.html"}
+    titles = [t for path in chain for t in re.findall(r"Fed meeting (\d+)<", _read(site, path))]
+    assert titles == [str(n) for n in range(24, -1, -1)]
+    assert (site / "archive/2025/02/index.html").read_text().count('class="card"') >= 10  # a page's worth at least
     archive = (site / "archive/2025/02/page/1.html").read_text()
-    assert 'href="../../../../"' in archive and archive.count('class="card"') == 10
-    assert "Fed meeting 0<" in archive
+    assert 'href="../../../../"' in archive and "Fed meeting 0<" in archive
     rss, atom = feedparser.parse((site / "index.xml").read_text()), feedparser.parse((site / "atom.xml").read_text())
     assert not rss.bozo and not atom.bozo and len(rss.entries) == len(atom.entries) == 20
     assert rss.entries[0].title.startswith("美联储第24次会议")
     assert len(json.loads((site / "feed.json").read_text())["items"]) == 20
-    # a list gets feeds once it has an archive page (20 articles here), not before
+    # a list gets feeds once it holds two pages' worth (20 articles here), not before
     lists = {f.removesuffix("index.html") for f in files if f.startswith(("tags/", "lang/")) and f.count("/") == 2}
-    assert lists and all((f"{base}index.xml" in files) == (f"{base}page/1.html" in files) for base in lists)
+    held = {base: sum(_read(site, path).count("data-uuid=") for path in _chain(site, base)) for base in lists}
+    assert lists and all((f"{base}index.xml" in files) == (held[base] >= 20) for base in lists)
+    assert any(n >= 20 for n in held.values()) and any(n < 20 for n in held.values())
     sitemap = (site / "sitemap.xml").read_text()
     pages = "".join((site / name).read_text() for name in files if name.startswith("sitemap-"))
-    assert "sitemap-posts-2025-02-07.xml" in sitemap and pages.count(
-        "<url>"
-    ) == 25 + 4 + len(  # home, two archive pages, search
-        [f for f in files if f.startswith(("tags/", "sources/", "lang/")) and f.endswith(".html")]
-    )
+    listed = [f for f in files if f.startswith(("tags/", "sources/", "lang/", "archive/")) and f.endswith(".html")]
+    assert "sitemap-posts-2025-02-07.xml" in sitemap and pages.count("<url>") == 25 + 2 + len(listed)  # home, search
+
+
+def _read(site: Path, address: str) -> str:
+    return (site / (address + "index.html" if address.endswith("/") else address)).read_text()
+
+
+def _chain(site: Path, front: str) -> list[str]:
+    """A static list's pages from its front page to its oldest, by their "older" links."""
+    chain = [front]
+    while found := re.search(r'class="next" rel="next" href="([^"]+)"', _read(site, chain[-1])):
+        here = Path(chain[-1] if chain[-1].endswith("/") else chain[-1].rsplit("/", 1)[0] + "/")
+        chain.append(os.path.normpath(here / found.group(1)))
+        assert len(chain) < 100
+    return chain
 
 
 def test_an_article_page_has_date_source_tags_original_and_also_reported_by(sqlite_url, tmp_path):
@@ -149,11 +168,15 @@ def test_a_build_after_new_articles_rewrites_only_what_changed_and_equals_a_full
         return "<p>" + "，".join(words[(n * 7 + k * k) % len(words)] + f"{n * 13 + k}" for k in range(12)) + "。</p>"
 
     records = [
-        record(n, title=f"新闻 {n}", description=body(n), pub_date=f"2025-02-0{1 + n // 10} 10:00:{n:02d}")
-        for n in range(60)
+        record(
+            n, title=f"新闻 {n}", description=body(n), pub_date=f"2025-02-0{1 + n // 20} 10:{n // 60:02d}:{n % 60:02d}"
+        )
+        for n in range(120)
     ]
-    write_data(tmp_path / "one" / "wire" / "news.json", records[:55])
-    write_data(tmp_path / "two" / "wire" / "news.json", records[55:])
+    write_data(tmp_path / "one" / "wire" / "news.json", records[:115])
+    write_data(tmp_path / "two" / "wire" / "news.json", records[115:])
+    late = record(999, title="新闻 迟到", description=body(99), pub_date="2025-02-02 10:00:25")  # one of last week's
+    write_data(tmp_path / "three" / "wire" / "news.json", [late])
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "one"], Settings())
         first = _build(store, tmp_path / "site")
@@ -162,17 +185,24 @@ def test_a_build_after_new_articles_rewrites_only_what_changed_and_equals_a_full
         again = _build(store, tmp_path / "site", on_page=rendered.append)
         _build(store, tmp_path / "fresh")
         assert _same(tmp_path / "site", tmp_path / "fresh")
+        import_paths(store, [tmp_path / "three"], Settings())
+        backdated: list[str] = []
+        _build(store, tmp_path / "site", on_page=backdated.append)
+        _build(store, tmp_path / "fresh-late")
+        assert _same(tmp_path / "site", tmp_path / "fresh-late")
         smaller = _build(store, tmp_path / "site", per_page=25)  # other settings: everything again, stale pages go
         _build(store, tmp_path / "fresh-25", per_page=25)
     # 5 new articles: their pages, the front pages and newest archive pages of their lists,
-    # feeds, widgets, search index and sitemap; not the other 55 articles' pages.
+    # feeds, widgets, search index and sitemap; not the other 115 articles' pages.
     assert 0 < again["written"] <= again["rendered"] == len(rendered) < first["pages"]
     assert sum(p.startswith("posts/") for p in rendered) == 5
-    # one new archive page, and the link to it on the one before; pages 1-3 stay
-    assert sorted(p for p in rendered if p.startswith("archive/2025/02/page/")) == [
-        "archive/2025/02/page/4.html",
-        "archive/2025/02/page/5.html",
-    ]
+    archive = sorted(_tree(tmp_path / "fresh-late" / "archive/2025/02/page"))
+    assert len(archive) >= 8  # the month has several archive pages
+    # the newest articles touch the front and the archive pages next to it, at most two
+    assert len([p for p in rendered if p.startswith("archive/2025/02/page/")]) <= 2
+    # one article of last week: the page it lands in and its neighbours at most, not every page after it
+    assert 1 <= len([p for p in backdated if p.startswith("archive/2025/02/page/")]) <= 3
+    assert "archive/2025/02/index.html" not in backdated and sum(p.startswith("posts/") for p in backdated) == 1
     assert _same(tmp_path / "site", tmp_path / "fresh-25") and smaller["removed"] > 0
     assert smaller["rendered"] == smaller["pages"]
 

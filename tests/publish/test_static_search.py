@@ -71,27 +71,39 @@ def test_the_static_index_answers_chinese_traditional_and_english_queries(node, 
 
 
 def test_the_index_covers_the_newest_blocks_and_an_update_writes_the_front_one(node, sqlite_url, tmp_path, monkeypatch):
-    monkeypatch.setattr(search_files, "BLOCK", 3)
-    settings = Settings(output_search_articles=7)
-    stories = [record(n, title=f"黄金新闻 gold story {n}", pub_date=1738917470 + n) for n in range(13)]
-    write_data(tmp_path / "one" / "wire" / "news.json", stories[:10])
-    write_data(tmp_path / "two" / "wire" / "news.json", stories[10:])
+    monkeypatch.setattr(search_files, "BLOCK", 4)  # blocks of 3 to about 6 (a radius of 2)
+    settings = Settings(output_search_articles=12)
+    stories = [record(n, title=f"黄金新闻 gold story {n}", pub_date=1738917470 + n * 60) for n in range(40)]
+    late = record(99, title="黄金新闻 gold story late", pub_date=1738917470 + 33 * 60 + 30)  # among the newest
+    write_data(tmp_path / "one" / "wire" / "news.json", stories[:36])
+    write_data(tmp_path / "two" / "wire" / "news.json", stories[36:])
+    write_data(tmp_path / "three" / "wire" / "news.json", [late])
     with Store(sqlite_url) as store:
         import_paths(store, [tmp_path / "one"], settings)
         build_site(store, tmp_path / "site", settings)
         blocks = json.loads((tmp_path / "site" / "search" / "blocks.json").read_text())
-        assert blocks == ["front", "b00003", "b00002"]  # the newest 1, then 3 and 3: the 3 oldest are left out
-        found = _search(node, tmp_path / "site", "黄金", "story 2", "story 3")
-        assert found["黄金"] == [f"黄金新闻 gold story {n}" for n in range(9, 2, -1)]  # newest first, across blocks
-        assert found["story 2"] == [] and found["story 3"] == ["黄金新闻 gold story 3"]
+        found = _search(node, tmp_path / "site", "黄金", "story 2", "story 24")
+        assert found["黄金"] == [f"黄金新闻 gold story {n}" for n in range(35, 25, -1)]  # newest first, across blocks
+        assert found["story 24"] == ["黄金新闻 gold story 24"]  # the newest 12 at least are in
+        assert blocks[0] == "front" and len(blocks) >= 2 and found["story 2"] == []  # not the oldest
         import_paths(store, [tmp_path / "two"], settings)
         written: list[str] = []
         build_site(store, tmp_path / "site", settings, on_page=written.append)
         build_site(store, tmp_path / "fresh", settings)
-    assert _same(tmp_path / "site", tmp_path / "fresh")  # b00002 went, b00004 came
-    assert json.loads((tmp_path / "site" / "search" / "blocks.json").read_text()) == ["front", "b00004", "b00003"]
-    assert not any(p.startswith("search/b00003/") for p in written)  # a sealed block is never rewritten
-    assert _search(node, tmp_path / "site", "story 12")["story 12"] == ["黄金新闻 gold story 12"]
+        assert _same(tmp_path / "site", tmp_path / "fresh")
+        after = json.loads((tmp_path / "site" / "search" / "blocks.json").read_text())
+        rewritten = {p.split("/")[1] for p in written if p.startswith("search/") and p.count("/") == 2}
+        assert rewritten and rewritten <= {"front", after[1]}  # the front block, and one sealed from it at most
+        import_paths(store, [tmp_path / "three"], settings)
+        written.clear()
+        build_site(store, tmp_path / "site", settings, on_page=written.append)
+        build_site(store, tmp_path / "fresh-late", settings)
+    assert _same(tmp_path / "site", tmp_path / "fresh-late")
+    assert (
+        len({p.split("/")[1] for p in written if p.startswith("search/") and p.count("/") == 2}) <= 3
+    )  # its block, neighbours
+    assert _search(node, tmp_path / "site", "story late")["story late"] == ["黄金新闻 gold story late"]
+    assert _search(node, tmp_path / "site", "story 39")["story 39"] == ["黄金新闻 gold story 39"]
 
 
 def test_python_and_javascript_hash_tokens_alike(node, tmp_path):

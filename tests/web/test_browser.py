@@ -153,7 +153,10 @@ def test_search_box_pager_and_tags_work_without_console_errors(browser, sites, k
         assert month.endswith("/archive/2025/02/") and page.locator(".card").count() >= 10
         page.click("a.next")
     page.wait_for_load_state()  # the address changes when the next page commits, its cards come after
-    assert page.url.endswith("page/1.html") and page.locator(".card").count() == 10
+    if kind == "served":  # numbered from the oldest
+        assert page.url.endswith("page/1.html") and page.locator(".card").count() == 10
+    else:  # named by its newest article, as the articles cut the list
+        assert "/archive/2025/02/page/" in page.url and page.locator(".card").count() >= 5
     page.click("a.prev")
     assert page.url == (month if kind == "static" else sites[kind])
     page.click(".widget.taglist a >> nth=0")

@@ -1,17 +1,22 @@
-"""The list pages of the static site: a month's archive, a tag, a source, a language.
+"""The list pages of the static site (a month's archive, a tag, a source, a language),
+and the numbering the served lists use.
 
-A list is numbered from its oldest article (:func:`list_pages`), so a full archive
-page never changes; it is read from the store newest first, a page at a time, and
-only as far back as its oldest changed article (and one page more, whose links
-change when a page fills). A list gets feeds once it has an archive page."""
+A static list is cut into pages by its articles (:mod:`.pages`): a full build reads it
+newest first, a page at a time; an update build reads it only around each place where
+an article arrived, left or moved, and plans the few pages there — an article dated
+last month rewrites its page and the neighbours, not every page after it. A list gets
+feeds once it holds two pages' worth of articles.
+
+The served lists are numbered from the oldest (:func:`list_pages`): they answer any
+filter, so their pages are counted, not stored."""
 
 from __future__ import annotations
 
 import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
 from jinja2 import Environment
@@ -20,9 +25,11 @@ from newsdesk.models import Article
 from newsdesk.publish import feeds
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.output import Output, digest
+from newsdesk.publish.pages import FRONT, OLDEST, Page, paged, radius
 
 __all__ = [
     "FEED_ITEMS",
+    "Changes",
     "Lists",
     "Reader",
     "iter_pages",
@@ -34,6 +41,7 @@ __all__ = [
     "pager",
     "sealed_pages",
     "stamp",
+    "static_pager",
 ]
 
 FEED_ITEMS = 20
@@ -41,6 +49,7 @@ _READ = 1000  # most articles read from the store at a time
 _HEADLINES = ("tag", "source", "language")  # lists of one line per article; archives by month show summaries
 
 Group = tuple[str, str]
+Key = tuple[datetime, str]  # an article's place in a list: (published, uuid)
 
 
 class Reader(Protocol):
@@ -53,6 +62,20 @@ class Reader(Protocol):
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> list[Article]: ...
+
+    def places(
+        self,
+        group: Group,
+        limit: int,
+        before: tuple[datetime, str] | None = None,
+        *,
+        after: tuple[datetime, str] | None = None,
+        ascending: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[tuple[datetime, str]]: ...
+
+    def arrivals(self, uuids: list[str]) -> list[Article]: ...
 
     def bodies(self, uuids: Iterable[str]) -> dict[str, str]: ...
 
@@ -109,9 +132,10 @@ def page_span(count: int, per_page: int, number: int, *, least: int | None = Non
     return stop - per_page, stop
 
 
-def page_address(base: str, number: int) -> str:
-    """Where page ``number`` of the list at ``base`` is: the folder's front page for 0,
-    else a file of its own, ``page/N.html`` (no folder per page: a 4 KiB block each)."""
+def page_address(base: str, number: int | str) -> str:
+    """Where page ``number`` (served; a name, static) of the list at ``base`` is: the
+    folder's front page for 0 or "", else a file of its own, ``page/N.html`` (no folder
+    per page: a 4 KiB block each)."""
     return f"{base}page/{number}.html" if number else base
 
 
@@ -138,8 +162,19 @@ def pager(base: str, number: int, sealed: int) -> dict[str, object]:
     return {"number": number, "previous": newer, "next": older, "pages": pages, "front": base}
 
 
+@dataclass(slots=True)
+class Changes:
+    """What changed in a list since the last build: the places (``(published, uuid)``,
+    old and new) where articles arrived, left or moved; the uuids in it now among the
+    changed (``added``) and the old places of those that were in it (``removed``)."""
+
+    places: set[Key] = field(default_factory=set)
+    added: set[str] = field(default_factory=set)
+    removed: set[Key] = field(default_factory=set)
+
+
 class Lists:
-    """Plans the pages and feeds of lists into an :class:`Output`."""
+    """Plans the pages and feeds of lists into an :class:`Output` (pages as :mod:`.pages` cuts them)."""
 
     def __init__(
         self,
@@ -160,39 +195,24 @@ class Lists:
     def newest(self, spec: ListSpec, limit: int) -> list[Entry]:
         return [entry(a) for a in self.store.members(spec.group, limit, since=spec.since, until=spec.until)]
 
-    def plan(
-        self,
-        spec: ListSpec,
-        oldest: tuple[datetime, str] | None,
-        old_size: int,
-        members: list[Entry] | None = None,
-    ) -> None:
-        """Plan the pages of ``spec`` from the newest back to the one holding ``oldest``
-        (``(published, uuid)`` of the oldest article changed; None: every page), its
-        feeds, and remove the pages it had beyond its size (``old_size``). ``members``:
-        the list's articles, newest first, when the caller has read them already."""
+    def plan(self, spec: ListSpec, changes: Changes | None, members: list[Entry] | None = None) -> None:
+        """Plan the pages of ``spec`` — every page (``changes`` None), or those around
+        each changed place — and its feeds. ``members``: the list's articles, newest
+        first, when the caller has read them already."""
         if spec.size == 0:
             self.out.drop(self.out.manifest.paths_under(spec.base))
             return
-        sealed = sealed_pages(spec.size, self.per_page)
-        old_sealed = sealed_pages(old_size, self.per_page) if old_size else 0
-        reading = iter(members) if members is not None else self._read(spec)
-        past = False
-        for number, start, stop in iter_pages(spec.size, self.per_page):
-            chunk = [e for _, e in zip(range(stop - start), reading, strict=False)]
-            key = digest(spec.title, pager(spec.base, number, sealed), [stamp(e) for e in chunk])
-            path = page_address(spec.base, number)
-            render = functools.partial(self._render, spec, path, chunk, number, sealed)
-            self.out.page(page_file(path), key, render, self.sitemap(path), holds=len(chunk))
-            if past:
-                break
-            # done once past the oldest change and the newest page of before (whose links change)
-            past = oldest is not None and 0 < number <= old_sealed and bool(chunk) and _key(chunk[-1]) <= oldest
-        gone = [page_address(spec.base, n) for n in range(sealed + 1, old_sealed + 1)]
-        self.out.drop(gone)
-        if sealed:  # titled as the served feeds are: the site's, then the list's
+        if changes is None:
+            reading = iter(members) if members is not None else self._read(spec)
+            for page in paged(reading, self.per_page):
+                self._page(spec, page)
+        else:
+            done: set[str] = set()
+            for place in sorted(changes.places, reverse=True):
+                self._around(spec, place, changes, done)
+        if spec.size >= 2 * self.per_page:  # titled as the served feeds are: the site's, then the list's
             self.feeds(spec.base, f"{self.context['site']['title']} · {spec.title}", self.newest(spec, FEED_ITEMS))
-        elif old_sealed:
+        elif changes is not None:  # a list that shrank (a full build removes what it does not make)
             self.out.drop(f"{spec.base}{name}" for name in ("index.xml", "atom.xml", "feed.json"))
 
     def feeds(self, base: str, title: str, latest: Sequence[Entry]) -> None:
@@ -203,29 +223,137 @@ class Lists:
 
     def whole(self, base: str, title: str, members: Sequence[Entry]) -> None:
         """A list given whole (a watchlist's stories), with feeds."""
-        pages = list_pages(len(members), self.per_page)
-        sealed = len(pages) - 1
-        for number, start, stop in pages:
-            path = page_address(base, number)
-            chunk = list(members[start:stop])
-            key = digest(base, pager(base, number, sealed), [stamp(e) for e in chunk])
-            spec = ListSpec(("watch", base), base, title, len(members))
-            render = functools.partial(self._render, spec, path, chunk, number, sealed)
-            self.out.page(page_file(path), key, render, holds=len(chunk))
+        spec = ListSpec(("watch", base), base, title, len(members))
+        for page in paged(members, self.per_page):
+            self._page(spec, page, sitemap=False)
         self.feeds(base, title, list(members[:FEED_ITEMS]))
 
+    def _around(self, spec: ListSpec, place: Key, changes: Changes, done: set[str]) -> None:
+        """Plan the pages around a changed ``place`` of a list, and drop those gone: the
+        places of the list on both sides of it, read until they hold the pages the change
+        can reach and one page more each side, are cut as now and as before the change;
+        pages that differ are read whole and planned."""
+        size = 4 * self.per_page
+        while True:
+            run, newest_end, oldest_end = self._run(spec, place, size)
+            pages = list(paged(run, self.per_page, newest_end=newest_end, oldest_end=oldest_end))
+            if (newest_end and oldest_end) or _enough(pages, run, place, radius(self.per_page)):
+                break
+            size *= 4
+        before = _before(run, (newest_end, oldest_end), changes)
+        was = {page.name: page for page in paged(before, self.per_page, newest_end=newest_end, oldest_end=oldest_end)}
+        todo = [page for page in pages if page.name not in done and _differs(page, was.get(page.name), changes)]
+        found = {a.uuid: entry(a) for a in self.store.arrivals([e.uuid for page in todo for e in page.entries])}
+        for page in todo:
+            done.add(page.name)
+            members = [found[e.uuid] for e in page.entries if e.uuid in found]
+            self._page(spec, Page(page.name, members, page.newer, page.older))
+        gone = _gone(run, pages, was.values()) if run else []
+        self.out.drop(page_address(spec.base, name) for name in gone if name not in done)
+
+    def _run(self, spec: ListSpec, place: Key, size: int) -> tuple[list[_Was], bool, bool]:
+        """The places of up to ``size`` articles of the list on each side of ``place``,
+        newest first, and whether they reach its newest and its oldest article."""
+        since, until, group = spec.since, spec.until, spec.group
+        older = self.store.places(group, size, place, since=since, until=until)
+        newest = older[0] if older else None  # read up from the place just below: ``place`` itself too
+        above = self.store.places(group, size + 1, after=newest, ascending=True, since=since, until=until)
+        run = [_Was(uuid, published) for published, uuid in [*reversed(above), *older]]
+        return run, len(above) <= size, len(older) < size
+
+    def _page(self, spec: ListSpec, page: Page[Entry], *, sitemap: bool = True) -> None:
+        path = page_address(spec.base, page.name)
+        links = static_pager(spec.base, page, self.context["tz"])
+        key = digest(spec.title, links, [stamp(e) for e in page.entries])
+        render = functools.partial(self._render, spec, path, page.entries, links)
+        self.out.page(page_file(path), key, render, self.sitemap(path) if sitemap else None, holds=len(page.entries))
+
     def _read(self, spec: ListSpec) -> Iterator[Entry]:
-        # an update build needs the front page and the one below it: two pages first
         return newest_first(self.store, spec.group, 2 * self.per_page + 1, since=spec.since, until=spec.until)
 
-    def _render(self, spec: ListSpec, path: str, chunk: list[Entry], number: int, sealed: int) -> str:
-        links = pager(spec.base, number, sealed)
+    def _render(self, spec: ListSpec, path: str, chunk: list[Entry], links: dict[str, object]) -> str:
         root = "../" * path.count("/")
-        feed = spec.base if sealed else ""
+        feed = spec.base if spec.size >= 2 * self.per_page else ""
         compact = spec.group[0] in _HEADLINES
         return self.template.render(
             self.context, title=spec.title, entries=chunk, pager=links, root=root, feed=feed, compact=compact
         )
+
+
+def static_pager(base: str, page: Page[Entry], tz: tzinfo) -> dict[str, object]:
+    """Links of a static list page (the shape :func:`pager` gives served pages): newer
+    and older pages by name, the front page, the oldest; ``number`` labels an archive
+    page by the day of its newest article."""
+    label = "" if page.name == FRONT else page.entries[0].published.astimezone(tz).strftime("%Y-%m-%d")
+    return {
+        "number": label,
+        "previous": None if page.newer is None else page_address(base, page.newer),
+        "next": None if page.older is None else page_address(base, page.older),
+        "pages": [],
+        "front": base,
+        "oldest": None if page.name in (FRONT, OLDEST) or page.older is None else page_address(base, OLDEST),
+    }
+
+
+def _enough(pages: list[Page[_Was]], run: list[_Was], place: Key, reach: int) -> bool:
+    """Whether ``pages`` (those decided of ``run``) hold every page a change at
+    ``place`` can touch — those within ``reach`` of it — and one more on each side."""
+    if not pages:
+        return False
+    at = next((n for n, e in enumerate(run) if (e.published, e.uuid) <= place), len(run))
+    start = next(n for n, e in enumerate(run) if e.uuid == pages[0].entries[0].uuid)
+    above = below = False
+    for page in pages:
+        stop = start + len(page.entries)
+        above |= stop <= at - reach
+        below |= start > at + reach
+        start = stop
+    return (above or pages[0].name == FRONT) and (below or pages[-1].name == OLDEST)
+
+
+def _before(run: list[_Was], ends: tuple[bool, bool], changes: Changes) -> list[_Was]:
+    """The run as it was before the changes: the changed articles at their old places."""
+    newest, oldest = (run[0].published, run[0].uuid), (run[-1].published, run[-1].uuid)
+    was = [e for e in run if e.uuid not in changes.added]
+    was += [
+        _Was(uuid, published)
+        for published, uuid in changes.removed
+        if (ends[0] or (published, uuid) <= newest) and (ends[1] or (published, uuid) >= oldest)
+    ]
+    return sorted(was, key=lambda e: (e.published, e.uuid), reverse=True)
+
+
+def _differs(page: Page[_Was], was: Page[_Was] | None, changes: Changes) -> bool:
+    """Whether a page must be made again: new, other articles or neighbours, or holding a changed one."""
+    if was is None or (page.newer, page.older) != (was.newer, was.older):
+        return True
+    return [e.uuid for e in page.entries] != [e.uuid for e in was.entries] or any(
+        e.uuid in changes.added for e in page.entries
+    )
+
+
+def _gone(run: list[_Was], pages: list[Page[_Was]], was: Iterable[Page[_Was]]) -> list[str]:
+    """Names of the pages the list had around a change and has no more: a page whose
+    newest article no longer ends a page (where the run decides it), or moved."""
+    named = {page.name for page in pages}
+    if named == {FRONT}:  # the whole list fits its front page: no archive at all
+        return [OLDEST, *(page.name for page in was if page.name not in (FRONT, OLDEST))]
+    covered = {e.uuid for page in pages for e in page.entries}
+    now = {e.uuid: e.published for e in run}
+    gone = []
+    for page in was:
+        head = page.entries[0]
+        if page.name in named or page.name in (FRONT, OLDEST):
+            continue
+        if now.get(head.uuid) != head.published or head.uuid in covered:
+            gone.append(page.name)
+    return gone
+
+
+@dataclass(frozen=True, slots=True)
+class _Was:
+    uuid: str
+    published: datetime
 
 
 def newest_first(
@@ -245,7 +373,3 @@ def newest_first(
         if len(batch) < size:
             return
         before, size = (batch[-1].published, batch[-1].uuid), min(2 * size, _READ)
-
-
-def _key(e: Entry) -> tuple[datetime, str]:
-    return (e.published, e.uuid)

@@ -1,63 +1,93 @@
-"""The static search index of a build, in blocks: the site's articles are cut into
-blocks of :data:`BLOCK` numbered from the oldest (as list pages are, :func:`list_pages`,
-with a front block of 1 to :data:`BLOCK` articles, the part a new article rewrites),
-and the index covers the front block (the newest) and as many sealed blocks as make
+"""The static search index of a build, in blocks: the site's articles, newest first,
+are cut into blocks of about :data:`BLOCK` by the articles themselves (as list pages
+are, :mod:`.pages`: a block ends where an article's hash is the smallest around it),
+and the index covers the front block (the newest) and as many blocks after it as make
 up ``output.search_articles``. Each block is a folder of its own files
-(:func:`static_search.index_files`), so a new article rewrites the front block only;
-``search/blocks.json`` names the blocks, newest first, for ``search.js``."""
+(:func:`static_search.index_files`) named by its newest article, so a new article
+rewrites the front block, and one dated last week the block it lands in (if the index
+reaches back that far) — never the blocks between. Where blocks end is decided from
+the articles' places alone (time and uuid, read from an index); a block's articles are
+read only when it is made. ``search/blocks.json`` names the blocks, newest first, for
+``search.js``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from newsdesk.config import Settings
 from newsdesk.publish import static_search
-from newsdesk.publish.entry import Entry
-from newsdesk.publish.lists import Reader, iter_pages, newest_first, sealed_pages, stamp
+from newsdesk.publish.entry import Entry, entry
+from newsdesk.publish.lists import Reader, stamp
 from newsdesk.publish.output import Output, digest
+from newsdesk.publish.pages import FRONT, Placed, paged
 from newsdesk.publish.templating import excerpt
 
 __all__ = ["BLOCK", "plan_search_index"]
 
 BLOCK = 1000
+_READ = 5000  # places read at a time
 
 Key = tuple[datetime, str]
 
 
 def plan_search_index(
-    out: Output,
-    store: Reader,
-    settings: Settings,
-    shown: Mapping[str, str],
-    counts: tuple[int, int],
-    oldest: Key | None,
+    out: Output, store: Reader, settings: Settings, shown: Mapping[str, str], changed: set[Key] | None
 ) -> None:
-    """Plan the blocks of the index over the newest ``output.search_articles`` articles
-    (``counts``: of the site before and now), back to the block holding ``oldest``
-    (``(published, uuid)`` of the oldest article changed since the last build; None:
-    every block) and to the front block of before."""
-    blocks, covered = [], 0
-    pages = iter_pages(counts[1], BLOCK, least=1)  # a front block of 1 to BLOCK: what a new article rewrites
-    sealed, old_sealed = sealed_pages(counts[1], BLOCK, least=1), sealed_pages(counts[0], BLOCK, least=1)
-    for number, start, stop in pages:
+    """Plan the blocks of the index over the newest ``output.search_articles`` articles:
+    every block (``changed`` None), or those that are new, hold other articles than the
+    last build's block of that name, or hold a place in ``changed`` (where articles
+    arrived, left or changed since)."""
+    before = _remembered(out) if changed is not None else {}
+    blocks: list[tuple[str, int]] = []
+    covered = 0
+    for block in paged(_newest_places(store), BLOCK):
         if covered >= settings.output_search_articles:
             break
-        blocks.append((number, stop - start))
-        covered += stop - start
-    names = [_name(number) for number, _ in blocks]
+        name, size = _name(block.name), len(block.entries)
+        span = (
+            (block.entries[-1].published, block.entries[-1].uuid),
+            (block.entries[0].published, block.entries[0].uuid),
+        )
+        if before.get(name) != size or any(span[0] <= place <= span[1] for place in changed or ()):
+            found = store.arrivals([e.uuid for e in block.entries])
+            _plan_block(out, settings, shown, name, [entry(a) for a in found])
+        blocks.append((name, size))
+        covered += size
+    names = [name for name, _ in blocks]
     out.page("search/blocks.json", digest(names), lambda: static_search.dump(names))
     out.page("search/t2s.json", "", lambda: static_search.dump(static_search.t2s_map()))
     out.drop(
         path for path in out.manifest.paths_under("search/") if path.count("/") == 2 and path.split("/")[1] not in names
     )
-    reading = newest_first(store, ("all", ""), BLOCK)
-    for number, size in blocks:
-        chunk = [e for _, e in zip(range(size), reading, strict=False)]
-        _plan_block(out, settings, shown, _name(number), chunk)
-        before = number <= old_sealed if number else sealed == old_sealed  # the block was there
-        if oldest is not None and before and chunk and (chunk[-1].published, chunk[-1].uuid) <= oldest:
-            break
+    out.manifest.set_meta(search_blocks=json.dumps(blocks))
+
+
+def _newest_places(store: Reader) -> Iterator[Placed]:
+    """The site's articles newest first, as places (uuid and time), read a few thousand at a time."""
+    before = None
+    while True:
+        batch = store.places(("all", ""), _READ, before)
+        yield from (_Place(uuid, published) for published, uuid in batch)
+        if len(batch) < _READ:
+            return
+        before = batch[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    uuid: str
+    published: datetime
+
+
+def _remembered(out: Output) -> dict[str, int]:
+    """The blocks of the last build with their sizes."""
+    try:
+        return {str(name): int(size) for name, size in json.loads(out.manifest.meta("search_blocks", "[]"))}
+    except (ValueError, TypeError):
+        return {}
 
 
 def _plan_block(out: Output, settings: Settings, shown: Mapping[str, str], name: str, chunk: list[Entry]) -> None:
@@ -79,5 +109,5 @@ def _plan_block(out: Output, settings: Settings, shown: Mapping[str, str], name:
     out.pages([(path, key, None) for path in files], render)
 
 
-def _name(number: int) -> str:
-    return "front" if number == 0 else f"b{number:05d}"
+def _name(page: str) -> str:
+    return "front" if page == FRONT else f"b{page}"  # b1: the site's oldest block

@@ -2,7 +2,7 @@
 
 Pages, in the spirit of the seed's Mainroad theme: the newest articles, one page per
 article (``posts/<uuid>.html``), archives by month, tag, source and language lists
-(each paged from the oldest, :mod:`.lists`), top stories, the economic calendar, a 404
+(cut into pages by their articles, :mod:`.lists`), top stories, the economic calendar, a 404
 page, sitemaps, a search page that works without a server (:mod:`.static_search`), and
 RSS / Atom / JSON Feed for the site and every list with an archive page. The widgets live in
 one shared file (``widgets.html``, loaded by ``site.js``: they change with every article;
@@ -36,7 +36,7 @@ from newsdesk.errors import PublishError
 from newsdesk.models import Article
 from newsdesk.publish.calendar import Events, build_calendar
 from newsdesk.publish.entry import Entry, entry, page_path
-from newsdesk.publish.lists import FEED_ITEMS, Lists, ListSpec, Reader, list_pages, pager, stamp
+from newsdesk.publish.lists import FEED_ITEMS, Changes, Lists, ListSpec, Reader, list_pages, pager, stamp
 from newsdesk.publish.output import BuildReport, Output, digest
 from newsdesk.publish.search_files import BLOCK as SEARCH_BLOCK
 from newsdesk.publish.search_files import plan_search_index
@@ -94,7 +94,7 @@ class _Plan:
     """What a build re-plans: lists (from their oldest changed article; None: whole),
     article pages (None: all of them), the lists' sizes before."""
 
-    lists: dict[Group, Key | None] | None = field(default_factory=dict)  # None: every list
+    lists: dict[Group, Changes] | None = field(default_factory=dict)  # None: every list
     articles: set[str] | None = None
     old_sizes: dict[Group, int] = field(default_factory=dict)
 
@@ -173,9 +173,8 @@ class _Build:
         build_calendar(self.store, self.env, self.out, context, self.settings, datetime.now(UTC))
         self._fixed(context, recent[:RECENT], tag_list)
         if plan.lists is None or ("all", "") in plan.lists:
-            oldest = None if plan.lists is None else plan.lists[("all", "")]
-            counts = (plan.old_sizes.get(("all", ""), count), count)
-            plan_search_index(self.out, self.store, self.settings, self.names, counts, oldest)
+            changed = None if plan.lists is None else plan.lists[("all", "")].places
+            plan_search_index(self.out, self.store, self.settings, self.names, changed)
         site = str(context["site"]["base_url"])  # type: ignore[index]
         return self.out.finish(site, everything=everything, mark={"updated": updated, "count": count})
 
@@ -198,7 +197,7 @@ class _Build:
             deleted = sorted(self.manifest.entry_uuids() - set(self.store.all_uuids()))
             old.update(self.manifest.remembered(deleted))
         plan, deltas, clusters, pages = _Plan(), Counter[Group](), set[str](), set(now)
-        touched: dict[Group, Key | None] = {}
+        touched: dict[Group, Changes] = {}
         for uuid in [*now, *deleted]:
             e, before = now.get(uuid), old.get(uuid)
             groups = set(self._groups(e)) if e else set()
@@ -206,10 +205,15 @@ class _Build:
             clusters |= {name for kind, name in groups | was if kind == "cluster"}
             if e and before and before[0] == stamp(e) and groups == was:
                 continue
-            keys = ([_key(e)] if e else []) + ([(datetime.fromisoformat(before[1]), uuid)] if before else [])
+            place = _key(e) if e else None
+            had = (datetime.fromisoformat(before[1]), uuid) if before else None
             for group in groups | was:
-                found = touched.get(group)
-                touched[group] = min(keys) if found is None else min(found, *keys)
+                changes = touched.setdefault(group, Changes())
+                changes.places |= {k for k in (place if group in groups else None, had if group in was else None) if k}
+                if group in groups:
+                    changes.added.add(uuid)
+                if had and group in was:
+                    changes.removed.add(had)
             deltas.update(groups - was)
             deltas.subtract(was - groups)
         plan.old_sizes = {g: self.manifest.size(g) for g in deltas if g[0] != "cluster"}
@@ -229,9 +233,9 @@ class _Build:
         """Plan the lists; a full build reads the small ones (a front page, no archive)
         a few hundred at a time instead of one query each."""
         if plan.lists is not None:
-            for group, oldest in sorted(plan.lists.items()):
+            for group, changes in sorted(plan.lists.items()):
                 if group[0] not in ("cluster", "all"):
-                    lists.plan(self._spec(group), oldest, plan.old_sizes.get(group, 0))
+                    lists.plan(self._spec(group), changes)
             return
         small: list[Group] = []
         for group in self.manifest.lists({"tag": self.tag_min}):
@@ -241,7 +245,7 @@ class _Build:
             if group[0] != "month" and spec.size < 2 * self.per_page:
                 small.append(group)
             else:
-                lists.plan(spec, None, 0)
+                lists.plan(spec, None)
             if len(small) == SMALL_BATCH or (small and small[0][0] != group[0]):
                 self._small_lists(lists, small)
                 small = []
@@ -251,7 +255,7 @@ class _Build:
         for kind in {kind for kind, _ in groups}:
             found = self.store.groups_of(kind, [name for k, name in groups if k == kind])
             for name, members in found.items():
-                lists.plan(self._spec((kind, name)), None, 0, [entry(a) for a in members])
+                lists.plan(self._spec((kind, name)), None, [entry(a) for a in members])
 
     def _month_sizes(self) -> dict[Group, int]:
         span = self.store.time_span()

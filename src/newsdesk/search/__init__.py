@@ -120,8 +120,9 @@ def _grouped(store: Store, hits: list[Hit]) -> list[Hit]:
     firsts: dict[str, Hit] = {}
     for hit in hits:
         firsts.setdefault(hit.story, hit)
+    stories = store.clusters_of(firsts)  # one read, without bodies
     for story, hit in firsts.items():
-        members = store.cluster_members(story)[: MAX_ALSO + 1]
+        members = stories.get(story, [])[::-1][: MAX_ALSO + 1]  # oldest first
         hit.also = [Also(a.uuid, a.title, a.source, a.language or "", a.link) for a in members if a.uuid != hit.uuid]
         hit.also = hit.also[:MAX_ALSO]
     return list(firsts.values())

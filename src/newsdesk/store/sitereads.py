@@ -55,6 +55,24 @@ class SiteReads:
         with self._connect() as conn:
             return [Article(**{**row, **dict.fromkeys(BODIES, "")}) for row in conn.execute(query).mappings()]
 
+    def places(
+        self,
+        group: Group,
+        limit: int,
+        before: tuple[datetime, str] | None = None,
+        *,
+        after: tuple[datetime, str] | None = None,
+        ascending: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[tuple[datetime, str]]:
+        """``(published, uuid)`` of up to ``limit`` articles of ``group``: newest first,
+        older than ``before``; ``ascending``: oldest first, newer than ``after`` (None:
+        from the oldest). The list's index alone is read: where pages end is decided by these."""
+        chosen = _chosen(group, before, since, until, after=after, ascending=ascending, columns=True).limit(limit)
+        with self._connect() as conn:
+            return [(_aware(published), uuid) for published, uuid in conn.execute(chosen)]
+
     def bodies(self, uuids: Iterable[str]) -> dict[str, str]:
         """The sanitized HTML of each of ``uuids`` that is stored (what feed items carry)."""
         found: dict[str, str] = {}
@@ -179,13 +197,21 @@ class SiteReads:
 
 
 def _chosen(
-    group: Group, before: tuple[datetime, str] | None, since: datetime | None, until: datetime | None
+    group: Group,
+    before: tuple[datetime, str] | None,
+    since: datetime | None,
+    until: datetime | None,
+    *,
+    after: tuple[datetime, str] | None = None,
+    ascending: bool = False,
+    columns: bool = False,
 ) -> sa.Select[Any]:
-    """The uuids of a group's page, as a range of the index that orders it."""
+    """The uuids of a group's page, as a range of the index that orders it: newest
+    first, older than ``before``; ``ascending``: oldest first, newer than ``after``."""
     kind, name = group
     table = article_tags if kind == "tag" else articles
     col = table.c
-    chosen = sa.select(col.uuid)
+    chosen = sa.select(col.published, col.uuid) if columns else sa.select(col.uuid)
     if kind == "tag":
         chosen = chosen.where(col.tag == name)
     elif kind in ("source", "language", "cluster"):
@@ -197,6 +223,11 @@ def _chosen(
     if before:
         published, uuid = before
         chosen = chosen.where(sa.or_(col.published < published, sa.and_(col.published == published, col.uuid < uuid)))
+    if after:
+        published, uuid = after
+        chosen = chosen.where(sa.or_(col.published > published, sa.and_(col.published == published, col.uuid > uuid)))
+    if ascending:
+        return chosen.order_by(col.published, col.uuid)
     return chosen.order_by(col.published.desc(), col.uuid.desc())
 
 

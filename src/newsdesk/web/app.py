@@ -223,7 +223,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     async def article_page(uuid: str) -> HTMLResponse:
         def make() -> str:  # the article is read only when its page is not cached
             article = article_or_404(store, uuid)
-            also = [entry(a) for a in store.cluster_members(article.cluster or article.uuid) if a.uuid != uuid]
+            also = [
+                entry(a) for a in store.cluster_members(article.cluster or article.uuid, bodies=False) if a.uuid != uuid
+            ]
             return env.get_template("article.html").render(context(), article=article, also=also, root="/")
 
         return HTMLResponse(await cached(f"post:{uuid}", make))
