@@ -172,6 +172,14 @@ class Changes:
     added: set[str] = field(default_factory=set)
     removed: set[Key] = field(default_factory=set)
 
+    def note(self, now: Key | None, was: Key | None) -> None:
+        """An article that is in the list at ``now`` (None: not) and was at ``was`` (None: was not)."""
+        self.places |= {place for place in (now, was) if place}
+        if now:
+            self.added.add(now[1])
+        if was:
+            self.removed.add(was)
+
 
 class Lists:
     """Plans the pages and feeds of lists into an :class:`Output` (pages as :mod:`.pages` cuts them)."""

@@ -19,6 +19,7 @@ flat). Either way the folder ends as a full build into an empty folder leaves it
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import sqlite3
 from collections import Counter
@@ -63,6 +64,7 @@ RECENT = 10
 TAG_LIST = 40
 BODY_BATCH = 500
 SMALL_BATCH = 300  # small lists read together in a full build
+LAYOUT = "cut-by-articles"  # pages cut otherwise before (numbered): such a site is built whole once
 UPDATE_LIMIT = 50_000  # more changed articles than this: compare every page instead
 _STATIC = ("style.css", "search.js", "site.js")
 _PREFIX = {"tag": "tags", "source": "sources", "language": "lang"}
@@ -120,7 +122,7 @@ def build_site(
     workers = settings.output_workers or os.cpu_count() or 1
     out = Output(
         folder,
-        digest(site_key(theme, settings, per_page, names), SEARCH_BLOCK),
+        digest(site_key(theme, settings, per_page, names), SEARCH_BLOCK, LAYOUT),
         full=full,
         on_page=on_page,
         workers=workers,
@@ -205,15 +207,11 @@ class _Build:
             clusters |= {name for kind, name in groups | was if kind == "cluster"}
             if e and before and before[0] == stamp(e) and groups == was:
                 continue
-            place = _key(e) if e else None
-            had = (datetime.fromisoformat(before[1]), uuid) if before else None
+            at, had = _key(e) if e else None, (datetime.fromisoformat(before[1]), uuid) if before else None
             for group in groups | was:
-                changes = touched.setdefault(group, Changes())
-                changes.places |= {k for k in (place if group in groups else None, had if group in was else None) if k}
-                if group in groups:
-                    changes.added.add(uuid)
-                if had and group in was:
-                    changes.removed.add(had)
+                touched.setdefault(group, Changes()).note(
+                    at if group in groups else None, had if group in was else None
+                )
             deltas.update(groups - was)
             deltas.subtract(was - groups)
         plan.old_sizes = {g: self.manifest.size(g) for g in deltas if g[0] != "cluster"}
@@ -393,11 +391,6 @@ def _key(e: Entry) -> Key:
 
 
 def _batched(articles: Iterable[Article], size: int) -> Iterable[list[Article]]:
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    reading = iter(articles)
+    while batch := list(itertools.islice(reading, size)):
         yield batch
