@@ -25,7 +25,7 @@ from newsdesk.models import Article
 from newsdesk.publish import feeds
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.output import Output, digest
-from newsdesk.publish.pages import FRONT, OLDEST, Page, paged, radius
+from newsdesk.publish.pages import FRONT, OLDEST, Page, Place, paged, radius
 
 __all__ = [
     "FEED_ITEMS",
@@ -216,8 +216,11 @@ class Lists:
                 self._page(spec, page)
         else:
             done: set[str] = set()
+            read: list[tuple[list[Page[Place]], list[Place], bool]] = []
             for place in sorted(changes.places, reverse=True):
-                self._around(spec, place, changes, done)
+                # a run read for another change that already holds every page this one can reach
+                if not any(whole or _enough(pages, run, place, radius(self.per_page)) for pages, run, whole in read):
+                    read.append(self._around(spec, place, changes, done))
         if spec.size >= 2 * self.per_page:  # titled as the served feeds are: the site's, then the list's
             self.feeds(spec.base, f"{self.context['site']['title']} · {spec.title}", self.newest(spec, FEED_ITEMS))
         elif changes is not None:  # a list that shrank (a full build removes what it does not make)
@@ -236,11 +239,14 @@ class Lists:
             self._page(spec, page, sitemap=False)
         self.feeds(base, title, list(members[:FEED_ITEMS]))
 
-    def _around(self, spec: ListSpec, place: Key, changes: Changes, done: set[str]) -> None:
+    def _around(
+        self, spec: ListSpec, place: Key, changes: Changes, done: set[str]
+    ) -> tuple[list[Page[Place]], list[Place], bool]:
         """Plan the pages around a changed ``place`` of a list, and drop those gone: the
         places of the list on both sides of it, read until they hold the pages the change
-        can reach and one page more each side, are cut as now and as before the change;
-        pages that differ are read whole and planned."""
+        can reach and one page more each side, are cut as now and as before every change;
+        pages that differ are read whole and planned. Returns the pages and the run, and
+        whether the run is the whole list."""
         size = 4 * self.per_page
         while True:
             run, newest_end, oldest_end = self._run(spec, place, size)
@@ -258,15 +264,16 @@ class Lists:
             self._page(spec, Page(page.name, members, page.newer, page.older))
         gone = _gone(run, pages, was.values()) if run else []
         self.out.drop(page_address(spec.base, name) for name in gone if name not in done)
+        return pages, run, newest_end and oldest_end
 
-    def _run(self, spec: ListSpec, place: Key, size: int) -> tuple[list[_Was], bool, bool]:
+    def _run(self, spec: ListSpec, place: Key, size: int) -> tuple[list[Place], bool, bool]:
         """The places of up to ``size`` articles of the list on each side of ``place``,
         newest first, and whether they reach its newest and its oldest article."""
         since, until, group = spec.since, spec.until, spec.group
         older = self.store.places(group, size, place, since=since, until=until)
         newest = older[0] if older else None  # read up from the place just below: ``place`` itself too
         above = self.store.places(group, size + 1, after=newest, ascending=True, since=since, until=until)
-        run = [_Was(uuid, published) for published, uuid in [*reversed(above), *older]]
+        run = [Place(uuid, published) for published, uuid in [*reversed(above), *older]]
         return run, len(above) <= size, len(older) < size
 
     def _page(self, spec: ListSpec, page: Page[Entry], *, sitemap: bool = True) -> None:
@@ -303,12 +310,12 @@ def static_pager(base: str, page: Page[Entry], tz: tzinfo) -> dict[str, object]:
     }
 
 
-def _enough(pages: list[Page[_Was]], run: list[_Was], place: Key, reach: int) -> bool:
+def _enough(pages: list[Page[Place]], run: list[Place], place: Key, reach: int) -> bool:
     """Whether ``pages`` (those decided of ``run``) hold every page a change at
     ``place`` can touch — those within ``reach`` of it — and one more on each side."""
     if not pages:
         return False
-    at = next((n for n, e in enumerate(run) if (e.published, e.uuid) <= place), len(run))
+    at = next((n for n, e in enumerate(run) if e.key <= place), len(run))
     start = next(n for n, e in enumerate(run) if e.uuid == pages[0].entries[0].uuid)
     above = below = False
     for page in pages:
@@ -319,19 +326,18 @@ def _enough(pages: list[Page[_Was]], run: list[_Was], place: Key, reach: int) ->
     return (above or pages[0].name == FRONT) and (below or pages[-1].name == OLDEST)
 
 
-def _before(run: list[_Was], ends: tuple[bool, bool], changes: Changes) -> list[_Was]:
+def _before(run: list[Place], ends: tuple[bool, bool], changes: Changes) -> list[Place]:
     """The run as it was before the changes: the changed articles at their old places."""
-    newest, oldest = (run[0].published, run[0].uuid), (run[-1].published, run[-1].uuid)
     was = [e for e in run if e.uuid not in changes.added]
     was += [
-        _Was(uuid, published)
+        Place(uuid, published)
         for published, uuid in changes.removed
-        if (ends[0] or (published, uuid) <= newest) and (ends[1] or (published, uuid) >= oldest)
+        if (ends[0] or (published, uuid) <= run[0].key) and (ends[1] or (published, uuid) >= run[-1].key)
     ]
-    return sorted(was, key=lambda e: (e.published, e.uuid), reverse=True)
+    return sorted(was, key=lambda e: e.key, reverse=True)
 
 
-def _differs(page: Page[_Was], was: Page[_Was] | None, changes: Changes) -> bool:
+def _differs(page: Page[Place], was: Page[Place] | None, changes: Changes) -> bool:
     """Whether a page must be made again: new, other articles or neighbours, or holding a changed one."""
     if was is None or (page.newer, page.older) != (was.newer, was.older):
         return True
@@ -340,7 +346,7 @@ def _differs(page: Page[_Was], was: Page[_Was] | None, changes: Changes) -> bool
     )
 
 
-def _gone(run: list[_Was], pages: list[Page[_Was]], was: Iterable[Page[_Was]]) -> list[str]:
+def _gone(run: list[Place], pages: list[Page[Place]], was: Iterable[Page[Place]]) -> list[str]:
     """Names of the pages the list had around a change and has no more: a page whose
     newest article no longer ends a page (where the run decides it), or moved."""
     named = {page.name for page in pages}
@@ -356,12 +362,6 @@ def _gone(run: list[_Was], pages: list[Page[_Was]], was: Iterable[Page[_Was]]) -
         if now.get(head.uuid) != head.published or head.uuid in covered:
             gone.append(page.name)
     return gone
-
-
-@dataclass(frozen=True, slots=True)
-class _Was:
-    uuid: str
-    published: datetime
 
 
 def newest_first(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, Protocol, TypeVar
 
-__all__ = ["FRONT", "OLDEST", "Page", "Placed", "page_name", "paged", "radius"]
+__all__ = ["FRONT", "OLDEST", "Page", "Place", "Placed", "page_name", "paged", "radius"]
 
 FRONT, OLDEST = "", "1"
 
@@ -36,6 +36,18 @@ class Placed(Protocol):
 
 
 P = TypeVar("P", bound=Placed)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An article's place in a list, all that decides where pages end (read from an index)."""
+
+    uuid: str
+    published: datetime
+
+    @property
+    def key(self) -> tuple[datetime, str]:
+        return (self.published, self.uuid)
 
 
 @dataclass(slots=True)

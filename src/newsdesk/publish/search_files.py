@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from newsdesk.config import Settings
@@ -22,7 +21,7 @@ from newsdesk.publish import static_search
 from newsdesk.publish.entry import Entry, entry
 from newsdesk.publish.lists import Reader, stamp
 from newsdesk.publish.output import Output, digest
-from newsdesk.publish.pages import FRONT, Placed, paged
+from newsdesk.publish.pages import FRONT, Place, paged
 from newsdesk.publish.templating import excerpt
 
 __all__ = ["BLOCK", "plan_search_index"]
@@ -47,11 +46,8 @@ def plan_search_index(
         if covered >= settings.output_search_articles:
             break
         name, size = _name(block.name), len(block.entries)
-        span = (
-            (block.entries[-1].published, block.entries[-1].uuid),
-            (block.entries[0].published, block.entries[0].uuid),
-        )
-        if before.get(name) != size or any(span[0] <= place <= span[1] for place in changed or ()):
+        oldest, newest = block.entries[-1].key, block.entries[0].key
+        if before.get(name) != size or any(oldest <= place <= newest for place in changed or ()):
             found = store.arrivals([e.uuid for e in block.entries])
             _plan_block(out, settings, shown, name, [entry(a) for a in found])
         blocks.append((name, size))
@@ -65,21 +61,15 @@ def plan_search_index(
     out.manifest.set_meta(search_blocks=json.dumps(blocks))
 
 
-def _newest_places(store: Reader) -> Iterator[Placed]:
+def _newest_places(store: Reader) -> Iterator[Place]:
     """The site's articles newest first, as places (uuid and time), read a few thousand at a time."""
     before = None
     while True:
         batch = store.places(("all", ""), _READ, before)
-        yield from (_Place(uuid, published) for published, uuid in batch)
+        yield from (Place(uuid, published) for published, uuid in batch)
         if len(batch) < _READ:
             return
         before = batch[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class _Place:
-    uuid: str
-    published: datetime
 
 
 def _remembered(out: Output) -> dict[str, int]:

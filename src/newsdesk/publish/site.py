@@ -93,7 +93,7 @@ class Articles(Reader, Events, Protocol):
 
 @dataclass
 class _Plan:
-    """What a build re-plans: lists (from their oldest changed article; None: whole),
+    """What a build re-plans: lists (with what changed in each; None: every list whole),
     article pages (None: all of them), the lists' sizes before."""
 
     lists: dict[Group, Changes] | None = field(default_factory=dict)  # None: every list
